@@ -1,0 +1,81 @@
+import { randomBytes } from 'node:crypto';
+import type { Ctx } from '../app/context';
+import { ApiError } from '../shared/errors';
+import { describeErrors } from '../schemas/validator';
+import { apiCatalog } from './catalog';
+import type { Handlers } from './handler';
+
+export interface CallOptions {
+  /** act as this local member (a profile on a shared family device); default: the vault owner */
+  actor?: string;
+  trace_id?: string;
+  /** which door the call came through, for metrics */
+  door?: 'cli' | 'host' | 'ipc' | 'in-process';
+}
+
+const MAX_PARAMS_BYTES = 4 * 1024 * 1024;
+
+/**
+ * The one router: validate input against the contract, resolve the actor, run the method,
+ * validate output. Every door (IPC, local host, CLI) goes through call().
+ */
+export class Router {
+  constructor(private readonly ctx: Ctx, private readonly handlers: Handlers) {
+    const missing = [...apiCatalog().keys()].filter((m) => !(m in handlers));
+    if (missing.length) throw new Error('API methods without a handler: ' + missing.join(', '));
+    const extra = Object.keys(handlers).filter((m) => !apiCatalog().has(m));
+    if (extra.length) throw new Error('handlers without a contract: ' + extra.join(', '));
+  }
+
+  async call(method: string, params: unknown, opts: CallOptions = {}): Promise<unknown> {
+    const t0 = performance.now();
+    const traceId = opts.trace_id ?? randomBytes(16).toString('hex');
+    let code = 'OK';
+    try {
+      return await this.dispatch(method, params, opts, traceId);
+    } catch (e) {
+      const err = e instanceof ApiError ? e : this.internal(e, method, traceId);
+      code = err.code;
+      throw err;
+    } finally {
+      const seconds = (performance.now() - t0) / 1000;
+      const known = apiCatalog().has(method) ? method : 'unknown';
+      this.ctx.metrics.inc('memoryos_api_calls_total', { method: known, code });
+      this.ctx.metrics.observe('memoryos_api_call_seconds', seconds, { method: known });
+      // method names, codes and timings only: never parameters, which may hold memory content
+      this.ctx.log.log(code === 'OK' ? 'debug' : 'info', 'api call', { method: known, code, ms: Math.round(seconds * 1e4) / 10, trace_id: traceId, door: opts.door ?? 'in-process' });
+    }
+  }
+
+  private async dispatch(method: string, params: unknown, opts: CallOptions, traceId: string): Promise<unknown> {
+    const d = apiCatalog().get(method);
+    if (!d) throw new ApiError('UNKNOWN_METHOD', `no method named ${String(method).slice(0, 80)}`, { known: [...apiCatalog().keys()] });
+    const p = params === undefined || params === null ? {} : params;
+    if (typeof p !== 'object' || Array.isArray(p)) throw new ApiError('INVALID_INPUT', 'params must be a JSON object', { problems: [{ path: '/', message: 'must be object' }] });
+    if (JSON.stringify(p).length > MAX_PARAMS_BYTES) throw new ApiError('INVALID_INPUT', 'params are too large', { max_bytes: MAX_PARAMS_BYTES });
+    if (!d.validateRequest(p)) throw new ApiError('INVALID_INPUT', `invalid params for ${method}`, { problems: describeErrors(d.validateRequest.errors) });
+    if (d.requiresUnlock && !this.ctx.keyring) throw new ApiError('LOCKED', 'the vault is locked: unlock it first');
+    let actor = '';
+    if (this.ctx.keyring) {
+      actor = opts.actor ?? this.ctx.keyring.memberId;
+      if (!this.ctx.keyring.members.has(actor)) throw new ApiError('FORBIDDEN', 'that member has no profile on this device', { reasons: [{ code: 'NOT_LOCAL_MEMBER', message: 'act only as a member whose keys this vault holds' }] });
+      this.ctx.lastActivity = this.ctx.clock.now();
+    }
+    const result = await this.handlers[method as keyof Handlers]!({ ctx: this.ctx, actor, trace_id: traceId }, p as never);
+    if (!d.validateResponse(result)) {
+      this.ctx.log.error('response breaks its contract', { method, problems: JSON.stringify(describeErrors(d.validateResponse.errors)).slice(0, 500) });
+      throw new ApiError('INTERNAL', `the response of ${method} broke its contract`, { trace_id: traceId });
+    }
+    return result;
+  }
+
+  private internal(e: unknown, method: string, traceId: string): ApiError {
+    const err = e as Error;
+    this.ctx.log.error('internal error', { method: apiCatalog().has(method) ? method : 'unknown', error: err?.name ?? 'Error', trace_id: traceId, stack: (err?.stack ?? '').split('\n').slice(1, 5).join(' | ').slice(0, 600) });
+    return new ApiError('INTERNAL', 'internal error', { trace_id: traceId });
+  }
+
+  methods() {
+    return [...apiCatalog().values()].map((d) => ({ method: d.method, summary: d.summary, requiresUnlock: d.requiresUnlock }));
+  }
+}

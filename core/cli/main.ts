@@ -1,0 +1,96 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { openApp } from '../app/app';
+import { apiCatalog } from '../api/catalog';
+import { startHost } from '../host/server';
+import { readLiveLock } from '../host/lock-file';
+import { repoRoot } from '../shared/paths';
+import { ApiError } from '../shared/errors';
+import { parseArgs, type CliArgs } from './args';
+import { readPassphrase } from './passphrase';
+import { callHost } from './host-client';
+
+const USAGE = `memoryos — local-first encrypted memory spaces
+
+  memoryos [--data-dir DIR] init [--name NAME]          create a vault (passphrase from MEMORYOS_PASSPHRASE or a prompt)
+  memoryos [--data-dir DIR] call [--as MEMBER] <method> ['<json>']
+  memoryos methods                                      list the API
+  memoryos [--data-dir DIR] serve [--port N]            run the local host (HTTP + WebSocket on 127.0.0.1)
+
+The data directory defaults to $MEMORYOS_DATA_DIR or ~/.memoryos. API errors print
+{"error":{"code","message","details"}} and exit with code 2.`;
+
+const print = (v: unknown) => process.stdout.write(JSON.stringify(v, null, 2) + '\n');
+
+// Methods that must run on a locked vault: the CLI does not unlock first for them.
+const NO_AUTO_UNLOCK = new Set(['vault.create', 'vault.unlock', 'vault.status', 'vault.lock', 'system.methods']);
+
+async function call(args: CliArgs): Promise<void> {
+  const [method, json] = args.rest.slice(1);
+  if (!method) throw new ApiError('INVALID_INPUT', 'usage: memoryos call <method> [\'<json>\']');
+  let params: unknown = {};
+  if (json !== undefined) {
+    try { params = JSON.parse(json); } catch { throw new ApiError('INVALID_INPUT', 'params are not valid JSON'); }
+  }
+  const lock = readLiveLock(args.dataDir);
+  if (lock) { print(await callHost(lock, method, params, args.as)); return; }
+  const app = await openApp({ dataDir: args.dataDir });
+  try {
+    const d = apiCatalog().get(method);
+    const exists = (app.ctx.db.prepare('SELECT 1 FROM vault WHERE id = 1').get()) !== undefined;
+    if (d && exists && !NO_AUTO_UNLOCK.has(method) && (d.requiresUnlock || process.env.MEMORYOS_PASSPHRASE)) {
+      await app.router.call('vault.unlock', { passphrase: await readPassphrase() }, { door: 'cli' });
+    }
+    print(await app.router.call(method, params, { actor: args.as, door: 'cli' }));
+  } finally {
+    await app.close();
+  }
+}
+
+async function init(args: CliArgs): Promise<void> {
+  if (readLiveLock(args.dataDir)) throw new ApiError('BUSY', 'a host is serving this data directory');
+  const passphrase = await readPassphrase('New passphrase: ');
+  const app = await openApp({ dataDir: args.dataDir });
+  try {
+    const r = await app.router.call('vault.create', { passphrase, name: args.name ?? process.env.MEMORYOS_NAME ?? 'Me' }, { door: 'cli' });
+    process.stderr.write('Vault created. The recovery key below is shown once: write it down and keep it safe.\n');
+    print(r);
+  } finally {
+    await app.close();
+  }
+}
+
+async function serve(args: CliArgs): Promise<void> {
+  const app = await openApp({ dataDir: args.dataDir, scheduler: true, schedulerIntervalMs: Number(process.env.MEMORYOS_TICK_MS) || 1000 });
+  const exists = app.ctx.db.prepare('SELECT 1 FROM vault WHERE id = 1').get() !== undefined;
+  if (exists && (process.env.MEMORYOS_PASSPHRASE || process.stdin.isTTY)) {
+    await app.router.call('vault.unlock', { passphrase: await readPassphrase() }, { door: 'cli' });
+  }
+  const rendererDist = join(repoRoot(), 'renderer', 'dist');
+  const host = await startHost(app, { port: args.port, staticDir: existsSync(rendererDist) ? rendererDist : null });
+  process.stdout.write(JSON.stringify({ listening: host.url, port: host.port, pid: process.pid, data_dir: args.dataDir, unlocked: !!app.ctx.keyring }) + '\n');
+  const shutdown = async () => {
+    await host.close();
+    await app.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}
+
+export async function main(argv: string[]): Promise<void> {
+  let args: CliArgs;
+  try { args = parseArgs(argv); } catch (e) { process.stderr.write(`${(e as Error).message}\n${USAGE}\n`); process.exit(64); }
+  const cmd = args.rest[0];
+  try {
+    if (cmd === 'init') await init(args);
+    else if (cmd === 'call') await call(args);
+    else if (cmd === 'methods') print([...apiCatalog().values()].map((d) => ({ method: d.method, summary: d.summary })));
+    else if (cmd === 'serve') { await serve(args); return; }
+    else { process.stdout.write(USAGE + '\n'); process.exit(cmd === undefined || cmd === 'help' || cmd === '--help' ? 0 : 64); }
+  } catch (e) {
+    const err = e instanceof ApiError ? e : new ApiError('INTERNAL', (e as Error).message?.split('\n')[0].slice(0, 300) ?? 'internal error');
+    print(err.toJSON());
+    process.exit(2);
+  }
+}

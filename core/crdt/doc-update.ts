@@ -1,0 +1,47 @@
+import * as Y from 'yjs';
+import { createHash } from 'node:crypto';
+
+/** Yjs client id for this device: stable, so a device's edits extend one client's history. */
+export function deviceClientId(deviceId: string): number {
+  return createHash('sha256').update(deviceId).digest().readUInt32BE(0) >>> 1;
+}
+
+export function newDoc(clientId?: number): Y.Doc {
+  const doc = new Y.Doc({ gc: true });
+  if (clientId !== undefined) doc.clientID = clientId;
+  return doc;
+}
+
+/** Runs a change in one transaction and returns the update it produced (null if nothing changed). */
+export function change(doc: Y.Doc, fn: () => void): Uint8Array | null {
+  let update: Uint8Array | null = null;
+  const capture = (u: Uint8Array) => { update = update ? Y.mergeUpdates([update, u]) : u; };
+  doc.on('update', capture);
+  try {
+    doc.transact(fn);
+  } finally {
+    doc.off('update', capture);
+  }
+  return update;
+}
+
+/** Minimal edit of a Y.Text to a new value: keep the common prefix and suffix, replace the middle. */
+export function setText(text: Y.Text, next: string): void {
+  const cur = text.toString();
+  if (cur === next) return;
+  let start = 0;
+  const max = Math.min(cur.length, next.length);
+  while (start < max && cur.charCodeAt(start) === next.charCodeAt(start)) start++;
+  let endCur = cur.length;
+  let endNext = next.length;
+  while (endCur > start && endNext > start && cur.charCodeAt(endCur - 1) === next.charCodeAt(endNext - 1)) { endCur--; endNext--; }
+  if (endCur > start) text.delete(start, endCur - start);
+  if (endNext > start) text.insert(start, next.slice(start, endNext));
+}
+
+export function setList(arr: Y.Array<string>, next: string[]): void {
+  const cur = arr.toArray();
+  if (cur.length === next.length && cur.every((v, i) => v === next[i])) return;
+  if (arr.length) arr.delete(0, arr.length);
+  if (next.length) arr.insert(0, next);
+}

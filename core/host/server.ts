@@ -1,0 +1,149 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { App } from '../app/app';
+import { ApiError } from '../shared/errors';
+import { acquireLock, releaseLock } from './lock-file';
+import { HTTP_STATUS } from './http-errors';
+import { SECURITY_HEADERS, bearer, hostHeaderOk, originOk, tokenMatches } from './security';
+import { serveStatic } from './static-files';
+
+export interface HostOptions { port?: number; staticDir?: string | null }
+export interface Host { port: number; token: string; url: string; close(): Promise<void> }
+
+const MAX_BODY = 8 * 1024 * 1024;
+const WS_PROTOCOL_PREFIX = 'memoryos.bearer.';
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  const json = JSON.stringify(body);
+  res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', 'Content-Length': Buffer.byteLength(json) });
+  res.end(json);
+}
+
+function sendError(res: ServerResponse, e: ApiError): void {
+  send(res, HTTP_STATUS[e.code] ?? 500, e.toJSON());
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let size = 0;
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY) { reject(new ApiError('INVALID_INPUT', 'request body too large', { max_bytes: MAX_BODY })); req.destroy(); return; }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+/** One call frame, as both the HTTP body and a WebSocket message carry it. */
+function parseCall(text: string): { method: string; params: unknown; as?: string } {
+  let body: unknown;
+  try { body = JSON.parse(text); } catch { throw new ApiError('INVALID_INPUT', 'body is not JSON'); }
+  const b = body as { method?: unknown; params?: unknown; as?: unknown };
+  if (!b || typeof b !== 'object' || typeof b.method !== 'string') throw new ApiError('INVALID_INPUT', 'expected {"method": string, "params": object}');
+  if (b.as !== undefined && typeof b.as !== 'string') throw new ApiError('INVALID_INPUT', '"as" must be a member id');
+  return { method: b.method, params: b.params, as: b.as as string | undefined };
+}
+
+/**
+ * The local host: HTTP + WebSocket on 127.0.0.1 only, a random bearer token per launch, the
+ * host.lock that makes it the single writer of its data directory.
+ */
+export async function startHost(app: App, opts: HostOptions = {}): Promise<Host> {
+  const token = randomBytes(32).toString('base64url');
+  const { ctx, router } = app;
+  let port = 0;
+
+  const authorised = (req: IncomingMessage, res: ServerResponse): boolean => {
+    if (!hostHeaderOk(req, port)) { sendError(res, new ApiError('UNAUTHORIZED', 'wrong Host header')); return false; }
+    if (!originOk(req, port)) { sendError(res, new ApiError('UNAUTHORIZED', 'foreign Origin refused')); return false; }
+    if (!tokenMatches(bearer(req), token)) { sendError(res, new ApiError('UNAUTHORIZED', 'missing or wrong bearer token')); return false; }
+    return true;
+  };
+
+  const server = createServer(async (req, res) => {
+    try {
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      if (url.pathname === '/api/call') {
+        if (req.method !== 'POST') { res.writeHead(405, { ...SECURITY_HEADERS, Allow: 'POST' }).end(); return; }
+        if (!authorised(req, res)) return;
+        const call = parseCall(await readBody(req));
+        const result = await router.call(call.method, call.params, { actor: call.as, door: 'host' });
+        send(res, 200, { result });
+        return;
+      }
+      if (url.pathname.startsWith('/api/')) { sendError(res, new ApiError('NOT_FOUND', 'no such endpoint')); return; }
+      if (!hostHeaderOk(req, port)) { sendError(res, new ApiError('UNAUTHORIZED', 'wrong Host header')); return; }
+      if (!serveStatic(opts.staticDir ?? null, url.pathname, req, res)) sendError(res, new ApiError('NOT_FOUND', 'not found'));
+    } catch (e) {
+      if (!res.headersSent) sendError(res, e instanceof ApiError ? e : new ApiError('INTERNAL', 'internal error'));
+    }
+  });
+
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_BODY,
+    handleProtocols: (protocols) => [...protocols].find((p) => p.startsWith(WS_PROTOCOL_PREFIX)) ?? false,
+  });
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const offered = String(req.headers['sec-websocket-protocol'] ?? '').split(',').map((s) => s.trim()).find((p) => p.startsWith(WS_PROTOCOL_PREFIX));
+    if (url.pathname !== '/api/ws' || !hostHeaderOk(req, port) || !originOk(req, port) || !tokenMatches(offered?.slice(WS_PROTOCOL_PREFIX.length), token)) {
+      socket.write('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
+      socket.destroy();
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => onSocket(ws));
+  });
+
+  // A socket carries calls ({id, method, params, as}) and subscriptions ({id, subscribe: topic|"*"}).
+  const onSocket = (ws: WebSocket) => {
+    const unsubs: (() => void)[] = [];
+    ws.on('message', async (data) => {
+      let id: unknown = null;
+      try {
+        const msg = JSON.parse(String(data)) as { id?: unknown; subscribe?: unknown; method?: unknown };
+        id = msg.id ?? null;
+        if (typeof msg.subscribe === 'string') {
+          const topic = msg.subscribe;
+          unsubs.push(ctx.bus.subscribe(topic, (env) => { if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ event: env })); }));
+          ws.send(JSON.stringify({ id, result: { subscribed: topic } }));
+          return;
+        }
+        const call = parseCall(String(data));
+        const result = await router.call(call.method, call.params, { actor: call.as, door: 'host' });
+        ws.send(JSON.stringify({ id, result }));
+      } catch (e) {
+        const err = e instanceof ApiError ? e : new ApiError('INVALID_INPUT', 'message is not a JSON call frame');
+        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ id, ...err.toJSON() }));
+      }
+    });
+    ws.on('close', () => unsubs.forEach((u) => u()));
+  };
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  port = (server.address() as AddressInfo).port;
+  try {
+    acquireLock(ctx.dataDir, { pid: process.pid, port, token, started_at: new Date().toISOString() });
+  } catch (e) {
+    server.close();
+    throw e;
+  }
+  ctx.log.info('host listening', { port });
+  return {
+    port, token, url: `http://127.0.0.1:${port}/`,
+    close: async () => {
+      releaseLock(ctx.dataDir);
+      for (const c of wss.clients) c.terminate();
+      wss.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,62 @@
+import type { Member } from '../../contracts/types';
+import { keys, type Ctx } from '../app/context';
+import { b64, boxKeyPair, signKeyPair, type BoxKeyPair, type SignKeyPair } from '../crypto/sodium';
+import { ulid } from '../shared/ulid';
+import { notFound } from '../shared/errors';
+import { putSecret, getSecret } from '../vault/secrets';
+import { openText, sealText } from '../vault/local-meta';
+
+interface MemberRow { member_id: string; ed25519_pub: Buffer; x25519_pub: Buffer; name_nonce: Buffer; name_ct: Buffer; local: number }
+
+export function insertLocalMember(ctx: Ctx, vmk: Uint8Array, memberId: string, name: string, sign: SignKeyPair, box: BoxKeyPair): void {
+  putSecret(ctx.db, vmk, `member:${memberId}:sign`, sign.privateKey);
+  putSecret(ctx.db, vmk, `member:${memberId}:box`, box.privateKey);
+  const n = sealText(ctx, 'member|' + memberId, name);
+  ctx.db.prepare('INSERT INTO members (member_id, ed25519_pub, x25519_pub, name_nonce, name_ct, local, created_at) VALUES (?, ?, ?, ?, ?, 1, ?)')
+    .run(memberId, sign.publicKey, box.publicKey, n.nonce, n.ciphertext, ctx.clock.now());
+}
+
+/** A person profile held by this vault (a family member sharing this device). */
+export function createLocalMember(ctx: Ctx, name: string): Member {
+  const k = keys(ctx);
+  const id = ulid(ctx.clock.now());
+  const sign = signKeyPair();
+  const box = boxKeyPair();
+  ctx.uow.run(() => insertLocalMember(ctx, k.vmk, id, name, sign, box));
+  k.members.set(id, { sign, box });
+  return getMember(ctx, id);
+}
+
+/** Loads every local member's private keys into the keyring at unlock. */
+export function loadLocalMemberKeys(ctx: Ctx, vmk: Uint8Array): void {
+  const k = keys(ctx);
+  for (const r of ctx.db.prepare('SELECT member_id, ed25519_pub, x25519_pub FROM members WHERE local = 1').all() as MemberRow[]) {
+    k.members.set(r.member_id, {
+      sign: { publicKey: new Uint8Array(r.ed25519_pub), privateKey: getSecret(ctx.db, vmk, `member:${r.member_id}:sign`) },
+      box: { publicKey: new Uint8Array(r.x25519_pub), privateKey: getSecret(ctx.db, vmk, `member:${r.member_id}:box`) },
+    });
+  }
+}
+
+const toMember = (ctx: Ctx, r: MemberRow): Member => ({
+  member_id: r.member_id,
+  name: openText(ctx, 'member|' + r.member_id, { nonce: r.name_nonce, ciphertext: r.name_ct }),
+  local: r.local === 1,
+  public_keys: { ed25519: b64(r.ed25519_pub), x25519: b64(r.x25519_pub) },
+});
+
+export function getMember(ctx: Ctx, memberId: string): Member {
+  const r = ctx.db.prepare('SELECT * FROM members WHERE member_id = ?').get(memberId) as MemberRow | undefined;
+  if (!r) throw notFound('member', memberId);
+  return toMember(ctx, r);
+}
+
+export function listMembers(ctx: Ctx): Member[] {
+  return (ctx.db.prepare('SELECT * FROM members ORDER BY created_at').all() as MemberRow[]).map((r) => toMember(ctx, r));
+}
+
+export function memberBoxPublicKey(ctx: Ctx, memberId: string): Uint8Array {
+  const r = ctx.db.prepare('SELECT x25519_pub FROM members WHERE member_id = ?').get(memberId) as { x25519_pub: Buffer } | undefined;
+  if (!r) throw notFound('member', memberId);
+  return new Uint8Array(r.x25519_pub);
+}

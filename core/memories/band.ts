@@ -1,0 +1,67 @@
+import * as Y from 'yjs';
+import type { Band, Decision, Memory, PendingAction } from '../../contracts/types';
+import type { Ctx } from '../app/context';
+import { emit } from '../events/envelope';
+import { decide, enforce } from '../policy/engine';
+import { ApiError } from '../shared/errors';
+import { spaceRow } from '../spaces/spaces';
+import { stageAction } from '../undo/undo';
+import { appendUpdate } from '../store/sync-log';
+import { checkPassphrase } from '../vault/vault';
+import { dekFor, eventActor, loadRecord, policyInput, rewriteMeta, toViewFull, validateRecipients } from './memories';
+import { metaDocId, readMeta, writeMeta } from './memory-doc';
+import { dekKeyId, wrapDek } from './memory-keys';
+import { metaKeyFor, openContentDoc, openMetaDoc, saveRecord, loadRecord as reload, type MemoryRecord } from './read-model';
+import { indexMemory } from '../search/indexer';
+import { readContent } from './memory-doc';
+import { article } from '../shared/text';
+
+/** Re-wraps the DEK for the new band (inside the current unit of work) and records the change. */
+export function applyBand(ctx: Ctx, actor: string, rec: MemoryRecord, to: Band, recipients?: string[]): MemoryRecord {
+  const dek = dekFor(ctx, rec, actor);
+  const readers = to === 'RED' ? validateRecipients(ctx, rec.space_id, 'RED', rec.author, recipients ?? rec.meta.recipients ?? []) : [];
+  const dekWrap = wrapDek(ctx, dek, rec.space_id, rec.memory_id, to, spaceRow(ctx, rec.space_id).epoch, [rec.author, ...readers]);
+  let next: MemoryRecord;
+  if (rec.band === 'BLACK') {
+    // leaving the device for the first time: both documents enter the sync log as full snapshots
+    const metaDoc = openMetaDoc(ctx, rec);
+    const contentDoc = openContentDoc(ctx, rec, dek);
+    metaDoc.transact(() => writeMeta(metaDoc, { band: to, recipients: readers, dek: dekWrap }));
+    const mk = metaKeyFor(ctx, rec.space_id, to);
+    appendUpdate(ctx, 'sync_log', rec.space_id, metaDocId(rec.memory_id), mk.keyId, mk.key, Y.encodeStateAsUpdate(metaDoc));
+    appendUpdate(ctx, 'sync_log', rec.space_id, rec.memory_id, dekKeyId(rec.memory_id), dek, Y.encodeStateAsUpdate(contentDoc));
+    ctx.db.prepare('DELETE FROM local_log WHERE space_id = ? AND doc_id IN (?, ?)').run(rec.space_id, rec.memory_id, metaDocId(rec.memory_id));
+    saveRecord(ctx, rec.memory_id, rec.space_id, readMeta(metaDoc), metaDoc, contentDoc, dek, 1);
+    next = reload(ctx, rec.memory_id);
+    indexMemory(ctx, next, readContent(contentDoc));
+  } else {
+    next = rewriteMeta(ctx, rec, { band: to, recipients: readers, dek: dekWrap }, { dek });
+  }
+  emit(ctx, {
+    topic: 'SAFETY_BAND_CHANGED', payload: { memory_id: rec.memory_id, from: rec.band, to }, actor: eventActor(ctx, actor, rec.space_id),
+    space_id: rec.space_id, band: to, audit: true,
+  });
+  return next;
+}
+
+export function setBand(ctx: Ctx, actor: string, memoryId: string, to: Band, recipients: string[] | undefined, reauth?: { passphrase: string }):
+  { status: 'changed' | 'staged' | 'unchanged'; pending: PendingAction | null; memory: Memory; decision: Decision } {
+  const rec = loadRecord(ctx, memoryId);
+  let reauthed = false;
+  if (reauth) {
+    if (!checkPassphrase(ctx, reauth.passphrase)) throw new ApiError('BAD_CREDENTIALS', 'wrong passphrase');
+    reauthed = true;
+  }
+  const decision = enforce(decide(policyInput(ctx, actor, rec, 'memory.setBand', { newBand: to, reauth: reauthed })));
+  if (to === rec.band && recipients === undefined) return { status: 'unchanged', pending: null, memory: toViewFull(ctx, rec, actor), decision };
+  const lowering = ['GREEN', 'AMBER', 'RED', 'BLACK'].indexOf(to) < ['GREEN', 'AMBER', 'RED', 'BLACK'].indexOf(rec.band);
+  if (lowering) {
+    const pending = ctx.uow.run(() => stageAction(ctx, {
+      kind: 'set_band', actor, space_id: rec.space_id, memory_id: memoryId, band: rec.band, args: { to },
+      summary: `Lower ${article(rec.band)} ${rec.type} memory to ${to}`,
+    }));
+    return { status: 'staged', pending, memory: toViewFull(ctx, rec, actor), decision };
+  }
+  const next = ctx.uow.run(() => applyBand(ctx, actor, rec, to, recipients));
+  return { status: 'changed', pending: null, memory: toViewFull(ctx, next, actor), decision };
+}

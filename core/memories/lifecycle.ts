@@ -1,0 +1,78 @@
+import type { Decision, PendingAction } from '../../contracts/types';
+import { keys, type Ctx } from '../app/context';
+import { emit } from '../events/envelope';
+import { bandObligations, decide, enforce } from '../policy/engine';
+import { ApiError } from '../shared/errors';
+import { undoWindowSeconds } from '../settings/settings';
+import { stageAction } from '../undo/undo';
+import { eventActor, loadRecord, policyInput, rewriteMeta, toViewFull } from './memories';
+import { metaDocId } from './memory-doc';
+import { unindexMemory } from '../search/indexer';
+import type { MemoryRecord } from './read-model';
+import { article } from '../shared/text';
+
+/** Moves a memory to the trash (restorable) inside the current unit of work. */
+export function trash(ctx: Ctx, actor: string, rec: MemoryRecord, mode: 'trash' | 'expire' = 'trash'): void {
+  rewriteMeta(ctx, rec, { deleted_at: ctx.clock.now() });
+  emit(ctx, {
+    topic: 'TOMBSTONE_APPLIED', payload: { memory_id: rec.memory_id, mode }, actor: eventActor(ctx, actor, rec.space_id),
+    space_id: rec.space_id, band: rec.band, obligations: bandObligations(rec.band, undoWindowSeconds(ctx)),
+  });
+}
+
+/** Crypto-shred: the DEK, the read model and every log entry of a BLACK memory are gone for good. */
+export function shred(ctx: Ctx, actor: string, rec: MemoryRecord): void {
+  ctx.db.prepare('DELETE FROM local_log WHERE space_id = ? AND doc_id IN (?, ?)').run(rec.space_id, rec.memory_id, metaDocId(rec.memory_id));
+  ctx.db.prepare('DELETE FROM memories WHERE memory_id = ?').run(rec.memory_id);
+  const dek = keys(ctx).deks.get(rec.memory_id);
+  if (dek) { dek.fill(0); keys(ctx).deks.delete(rec.memory_id); }
+  unindexMemory(ctx, rec.memory_id);
+  emit(ctx, {
+    topic: 'TOMBSTONE_APPLIED', payload: { memory_id: rec.memory_id, mode: 'shred' }, actor: eventActor(ctx, actor, rec.space_id),
+    space_id: rec.space_id, band: rec.band, obligations: bandObligations(rec.band, undoWindowSeconds(ctx)), audit: true,
+  });
+}
+
+export function deleteMemory(ctx: Ctx, actor: string, memoryId: string, confirm: boolean): { status: 'trashed' | 'staged' | 'shredded'; pending: PendingAction | null; decision: Decision } {
+  const rec = loadRecord(ctx, memoryId);
+  if (rec.deleted_at) throw new ApiError('CONFLICT', 'the memory is already in the trash', { id: memoryId });
+  const decision = enforce(decide(policyInput(ctx, actor, rec, 'memory.delete', { confirm })));
+  if (rec.band === 'BLACK') {
+    ctx.uow.run(() => shred(ctx, actor, rec));
+    return { status: 'shredded', pending: null, decision };
+  }
+  if (rec.band === 'GREEN') {
+    ctx.uow.run(() => trash(ctx, actor, rec));
+    return { status: 'trashed', pending: null, decision };
+  }
+  const pending = ctx.uow.run(() => stageAction(ctx, { kind: 'delete', actor, space_id: rec.space_id, memory_id: memoryId, band: rec.band, args: {}, summary: `Delete ${article(rec.band)} ${rec.type} memory` }));
+  return { status: 'staged', pending, decision };
+}
+
+export function restoreMemory(ctx: Ctx, actor: string, memoryId: string) {
+  const rec = loadRecord(ctx, memoryId);
+  if (!rec.deleted_at) throw new ApiError('CONFLICT', 'the memory is not in the trash', { id: memoryId });
+  enforce(decide(policyInput(ctx, actor, rec, 'memory.update')));
+  const next = ctx.uow.run(() => {
+    const n = rewriteMeta(ctx, rec, { deleted_at: null, expires_at: rec.expires_at && rec.expires_at <= ctx.clock.now() ? null : rec.expires_at });
+    emit(ctx, {
+      topic: 'TOMBSTONE_APPLIED', payload: { memory_id: memoryId, mode: 'restore' }, actor: eventActor(ctx, actor, rec.space_id),
+      space_id: rec.space_id, band: rec.band, obligations: bandObligations(rec.band, undoWindowSeconds(ctx)),
+    });
+    return n;
+  });
+  return { memory: toViewFull(ctx, next, actor) };
+}
+
+/**
+ * Retention: working memories past expires_at go to the trash. Emptying the trash for good is
+ * erasure (crypto-shred + tombstone propagation), which belongs with privacy.erase.
+ */
+export function expireWorkingMemories(ctx: Ctx): number {
+  const due = ctx.db.prepare('SELECT memory_id FROM memories WHERE deleted_at IS NULL AND expires_at IS NOT NULL AND expires_at <= ?').all(ctx.clock.now()) as { memory_id: string }[];
+  for (const { memory_id } of due) {
+    const rec = loadRecord(ctx, memory_id);
+    ctx.uow.run(() => trash(ctx, rec.author, rec, 'expire'));
+  }
+  return due.length;
+}

@@ -1,0 +1,274 @@
+import * as Y from 'yjs';
+import type { Band, Decision, Memory, MemoryCreateRequest, MemoryListRequest, MemoryPatch, MemoryType } from '../../contracts/types';
+import { keys, type Ctx } from '../app/context';
+import { newKey } from '../crypto/sodium';
+import { change, deviceClientId, newDoc } from '../crdt/doc-update';
+import { emit } from '../events/envelope';
+import { bandObligations, capsOf, decide, enforce, type PolicyInput } from '../policy/engine';
+import { ApiError, invalid } from '../shared/errors';
+import { parseIso } from '../shared/time';
+import { ulid } from '../shared/ulid';
+import { undoWindowSeconds } from '../settings/settings';
+import { roleOf, spaceMemberIds, spaceRow } from '../spaces/spaces';
+import { appendUpdate, decryptEntry, docEntries, type LogName } from '../store/sync-log';
+import { type Content, type ContentPatch, type Meta, metaDocId, readMeta, writeContent, writeMeta } from './memory-doc';
+import { dekKeyId, unwrapDek, wrapDek, type DekWrap } from './memory-keys';
+import { findRecord, iterateRows, loadRecord, metaKeyFor, openContent, openContentDoc, openMetaDoc, recordFromRow, saveRecord, type MemoryRecord } from './read-model';
+import { toView } from './view';
+import { indexMemory, unindexMemory } from '../search/indexer';
+
+const WORKING_DEFAULT_TTL_MS = 7 * 24 * 3600 * 1000;
+
+export const logFor = (band: Band): LogName => (band === 'BLACK' ? 'local_log' : 'sync_log');
+
+export function policyInput(ctx: Ctx, actor: string, rec: Pick<MemoryRecord, 'space_id' | 'band' | 'author' | 'origin_device' | 'meta'>, action: PolicyInput['action'], extra: Partial<PolicyInput> = {}): PolicyInput {
+  return {
+    action, actor: { member_id: actor, role: roleOf(ctx, rec.space_id, actor) }, band: rec.band, device_id: keys(ctx).deviceId,
+    memory: { author: rec.author, recipients: rec.meta.recipients ?? [], origin_device: rec.origin_device },
+    undoWindowSeconds: undoWindowSeconds(ctx), ...extra,
+  };
+}
+
+export const eventActor = (ctx: Ctx, actor: string, space: string) => ({ member_id: actor, caps: capsOf(roleOf(ctx, space, actor)) });
+
+/** The DEK as this actor may open it (RED: only through the actor's own seal). */
+export function dekFor(ctx: Ctx, rec: MemoryRecord, actor?: string): Uint8Array {
+  const dek = unwrapDek(ctx, rec.space_id, rec.memory_id, rec.meta.dek as DekWrap, rec.band === 'RED' ? actor : undefined);
+  if (!dek) throw new ApiError('FORBIDDEN', 'this member holds no key for that memory', { reasons: [{ code: 'NO_KEY', message: 'the memory key is not sealed to the acting member' }] });
+  return dek;
+}
+
+export function validateRecipients(ctx: Ctx, space: string, band: Band, author: string, recipients: string[] | undefined): string[] {
+  if (!recipients || !recipients.length) return [];
+  if (band !== 'RED') throw invalid('recipients are only for RED memories', { field: 'recipients' });
+  const members = new Set(spaceMemberIds(ctx, space));
+  const bad = recipients.filter((r) => !members.has(r));
+  if (bad.length) throw invalid('every recipient must be a member of the space', { not_members: bad });
+  return [...new Set(recipients.filter((r) => r !== author))];
+}
+
+function expiryFor(type: MemoryType, expiresAt: string | undefined | null, now: number): number | null {
+  if (type !== 'working') {
+    if (expiresAt) throw invalid('only working memories expire', { field: 'expires_at' });
+    return null;
+  }
+  return expiresAt ? parseIso(expiresAt) : now + WORKING_DEFAULT_TTL_MS;
+}
+
+/**
+ * Writes a new memory inside the current unit of work: two Yjs documents (metadata under the
+ * epoch key, content under a fresh DEK) appended to the log, the read model, the index.
+ */
+export function writeNewMemory(ctx: Ctx, actor: string, input: MemoryCreateRequest, decision: Decision): { rec: MemoryRecord; content: Content } {
+  const k = keys(ctx);
+  const now = ctx.clock.now();
+  const space = spaceRow(ctx, input.space_id);
+  const memoryId = ulid(now);
+  const recipients = validateRecipients(ctx, input.space_id, input.band, actor, input.recipients);
+  const dek = newKey();
+  const meta: Meta = {
+    band: input.band, type: input.type, author: actor, origin_device: k.deviceId, created_at: now,
+    deleted_at: null, expires_at: expiryFor(input.type, input.expires_at, now), recipients,
+    dek: wrapDek(ctx, dek, input.space_id, memoryId, input.band, space.epoch, [actor, ...recipients]),
+  };
+  const clientId = deviceClientId(k.deviceId);
+  const metaDoc = newDoc(clientId);
+  const metaUpdate = change(metaDoc, () => writeMeta(metaDoc, meta))!;
+  const contentDoc = newDoc(clientId);
+  const contentUpdate = change(contentDoc, () => writeContent(contentDoc, {
+    title: input.title, body: input.body ?? '', tags: input.tags ?? [], people: input.people ?? [], places: input.places ?? [],
+    occurred_at: input.occurred_at ?? null,
+  }, now))!;
+  const log = logFor(input.band);
+  const mk = metaKeyFor(ctx, input.space_id, input.band);
+  appendUpdate(ctx, log, input.space_id, metaDocId(memoryId), mk.keyId, mk.key, metaUpdate);
+  appendUpdate(ctx, log, input.space_id, memoryId, dekKeyId(memoryId), dek, contentUpdate);
+  k.deks.set(memoryId, dek);
+  const content = saveRecord(ctx, memoryId, input.space_id, meta, metaDoc, contentDoc, dek, 1);
+  const rec = loadRecord(ctx, memoryId);
+  indexMemory(ctx, rec, content);
+  emit(ctx, {
+    topic: 'HIPPO_ENCODE', payload: { memory_id: memoryId, type: input.type, band: input.band, version: 1 },
+    actor: eventActor(ctx, actor, input.space_id), space_id: input.space_id, band: input.band, obligations: decision.obligations,
+  });
+  return { rec, content };
+}
+
+export function createMemory(ctx: Ctx, actor: string, input: MemoryCreateRequest): { memory: Memory; decision: Decision } {
+  spaceRow(ctx, input.space_id);
+  const decision = enforce(decide({
+    action: 'memory.create', actor: { member_id: actor, role: roleOf(ctx, input.space_id, actor) }, band: input.band,
+    device_id: keys(ctx).deviceId, undoWindowSeconds: undoWindowSeconds(ctx),
+  }));
+  const { rec, content } = ctx.uow.run(() => writeNewMemory(ctx, actor, input, decision));
+  ctx.metrics.inc('memoryos_memories_written_total', { band: input.band });
+  return { memory: toView(rec, content, 'full'), decision };
+}
+
+/** Bulk import: one transaction, one policy decision for the batch. */
+export function importMemories(ctx: Ctx, actor: string, space: string, items: Omit<MemoryCreateRequest, 'space_id'>[]): { imported: number; memory_ids: string[] } {
+  spaceRow(ctx, space);
+  const decisions = new Map<Band, Decision>();
+  for (const band of new Set(items.map((i) => i.band))) {
+    decisions.set(band, enforce(decide({ action: 'memory.create', actor: { member_id: actor, role: roleOf(ctx, space, actor) }, band, device_id: keys(ctx).deviceId, undoWindowSeconds: undoWindowSeconds(ctx) })));
+  }
+  const ids = ctx.uow.run(() => items.map((i) => writeNewMemory(ctx, actor, { ...i, space_id: space }, decisions.get(i.band)!).rec.memory_id));
+  ctx.metrics.inc('memoryos_memories_written_total', { band: 'import' }, ids.length);
+  return { imported: ids.length, memory_ids: ids };
+}
+
+export function getMemory(ctx: Ctx, actor: string, memoryId: string): { memory: Memory; decision: Decision } {
+  const rec = loadRecord(ctx, memoryId);
+  const decision = decide(policyInput(ctx, actor, rec, 'memory.read'));
+  if (decision.effect === 'DENY' && decision.reasons.some((r) => r.code === 'NOT_A_MEMBER')) throw new ApiError('NOT_FOUND', 'memory not found', { id: memoryId });
+  enforce(decision);
+  const content = openContent(rec, dekFor(ctx, rec, actor));
+  if (!content) throw new ApiError('INTERNAL', 'memory content failed authentication', { id: memoryId });
+  if (rec.band !== 'GREEN') {
+    // opening AMBER, RED and BLACK memories is audited
+    ctx.uow.run(() => emit(ctx, {
+      topic: 'RECALL_REQUEST', payload: { memory_id: memoryId, kind: 'get' }, actor: eventActor(ctx, actor, rec.space_id),
+      space_id: rec.space_id, band: rec.band, obligations: bandObligations(rec.band, undoWindowSeconds(ctx)), audit: true,
+    }));
+  }
+  return { memory: toView(rec, content, 'full'), decision };
+}
+
+function spliceAtBase(ctx: Ctx, rec: MemoryRecord, dek: Uint8Array, baseVersion: number, patch: ContentPatch, now: number): Uint8Array | null {
+  // Rebuild the document as the editor saw it, apply their edit there, and merge that edit
+  // into the current document: concurrent edits to the same text merge character by character.
+  const base = newDoc();
+  for (const e of docEntries(ctx, logFor(rec.band), rec.space_id, rec.memory_id).slice(0, baseVersion)) {
+    const plain = decryptEntry(e, dek);
+    if (plain) Y.applyUpdate(base, plain);
+  }
+  return change(base, () => writeContent(base, patch, now));
+}
+
+export function updateMemory(ctx: Ctx, actor: string, memoryId: string, patch: MemoryPatch, baseVersion?: number): { memory: Memory; decision: Decision } {
+  const rec = loadRecord(ctx, memoryId);
+  const decision = enforce(decide(policyInput(ctx, actor, rec, 'memory.update')));
+  if (baseVersion !== undefined && baseVersion > rec.version) throw new ApiError('CONFLICT', `base_version ${baseVersion} is newer than this memory (version ${rec.version})`, { version: rec.version });
+  const dek = dekFor(ctx, rec, actor);
+  const now = ctx.clock.now();
+  const log = logFor(rec.band);
+  const metaPatch: Partial<Meta> = {};
+  if (patch.type !== undefined && patch.type !== rec.type) {
+    metaPatch.type = patch.type;
+    metaPatch.expires_at = patch.type === 'working' ? (rec.expires_at ?? now + WORKING_DEFAULT_TTL_MS) : null;
+  }
+  if (patch.expires_at !== undefined) metaPatch.expires_at = expiryFor(patch.type ?? rec.type, patch.expires_at, now);
+  if (patch.recipients !== undefined) {
+    const recipients = validateRecipients(ctx, rec.space_id, rec.band, rec.author, patch.recipients);
+    metaPatch.recipients = recipients;
+    metaPatch.dek = wrapDek(ctx, dek, rec.space_id, memoryId, rec.band, spaceRow(ctx, rec.space_id).epoch, [rec.author, ...recipients]);
+  }
+  const contentPatch: ContentPatch = {};
+  for (const f of ['title', 'body', 'tags', 'people', 'places', 'occurred_at'] as const) if (patch[f] !== undefined) (contentPatch as Record<string, unknown>)[f] = patch[f];
+  const changed: string[] = [...Object.keys(contentPatch), ...(['type', 'expires_at', 'recipients'] as const).filter((f) => patch[f] !== undefined)];
+
+  const result = ctx.uow.run(() => {
+    const metaDoc = openMetaDoc(ctx, rec);
+    const contentDoc = openContentDoc(ctx, rec, dek);
+    let version = rec.version;
+    if (Object.keys(metaPatch).length) {
+      const u = change(metaDoc, () => writeMeta(metaDoc, metaPatch));
+      if (u) { const mk = metaKeyFor(ctx, rec.space_id, rec.band); appendUpdate(ctx, log, rec.space_id, metaDocId(memoryId), mk.keyId, mk.key, u); }
+    }
+    if (Object.keys(contentPatch).length) {
+      let u: Uint8Array | null;
+      if (baseVersion !== undefined && baseVersion < rec.version) {
+        u = spliceAtBase(ctx, rec, dek, baseVersion, contentPatch, now);
+        if (u) Y.applyUpdate(contentDoc, u);
+      } else {
+        u = change(contentDoc, () => writeContent(contentDoc, contentPatch, now));
+      }
+      if (u) { appendUpdate(ctx, log, rec.space_id, memoryId, dekKeyId(memoryId), dek, u); version++; }
+    }
+    const content = saveRecord(ctx, memoryId, rec.space_id, readMeta(metaDoc), metaDoc, contentDoc, dek, version);
+    const next = loadRecord(ctx, memoryId);
+    indexMemory(ctx, next, content);
+    emit(ctx, {
+      topic: 'MEMORY_UPDATED', payload: { memory_id: memoryId, version, fields: changed }, actor: eventActor(ctx, actor, rec.space_id),
+      space_id: rec.space_id, band: rec.band, obligations: decision.obligations,
+    });
+    return { rec: next, content };
+  });
+  return { memory: toView(result.rec, result.content, 'full'), decision };
+}
+
+/** Rewrites a memory's metadata document (trash, restore, band) inside the current unit of work. */
+export function rewriteMeta(ctx: Ctx, rec: MemoryRecord, patch: Partial<Meta>, opts: { toLog?: LogName; dek?: Uint8Array } = {}): MemoryRecord {
+  const dek = opts.dek ?? dekFor(ctx, rec);
+  const metaDoc = openMetaDoc(ctx, rec);
+  const contentDoc = openContentDoc(ctx, rec, dek);
+  const u = change(metaDoc, () => writeMeta(metaDoc, patch));
+  const meta = readMeta(metaDoc);
+  if (u) {
+    const mk = metaKeyFor(ctx, rec.space_id, meta.band);
+    appendUpdate(ctx, opts.toLog ?? logFor(meta.band), rec.space_id, metaDocId(rec.memory_id), mk.keyId, mk.key, u);
+  }
+  const content = saveRecord(ctx, rec.memory_id, rec.space_id, meta, metaDoc, contentDoc, dek, rec.version);
+  const next = loadRecord(ctx, rec.memory_id);
+  if (next.deleted_at) unindexMemory(ctx, next.memory_id); else indexMemory(ctx, next, content);
+  return next;
+}
+
+export interface ListResult { memories: Memory[]; next_cursor: string | null; total: number }
+
+/** Lists what the actor may see, newest first; content filters (tag, person, date) run on decrypted previews. */
+export function listMemories(ctx: Ctx, actor: string, q: MemoryListRequest): ListResult {
+  const limit = q.limit ?? 50;
+  const now = ctx.clock.now();
+  const where: string[] = ['space_id IN (SELECT space_id FROM space_members WHERE member_id = ?)'];
+  const params: unknown[] = [actor];
+  if (q.space_id) { where.push('space_id = ?'); params.push(q.space_id); }
+  if (q.type) { where.push('type = ?'); params.push(q.type); }
+  if (q.band) { where.push('band = ?'); params.push(q.band); }
+  if (q.trash) where.push('deleted_at IS NOT NULL');
+  else { where.push('deleted_at IS NULL AND (expires_at IS NULL OR expires_at > ?)'); params.push(now); }
+  let cursorClause = '';
+  const cursorParams: unknown[] = [];
+  if (q.cursor) {
+    const [u, id] = Buffer.from(q.cursor, 'base64url').toString('utf8').split('|');
+    if (!u || !id || Number.isNaN(Number(u))) throw invalid('cursor is malformed', { field: 'cursor' });
+    cursorClause = ' AND (updated_at < ? OR (updated_at = ? AND memory_id < ?))';
+    cursorParams.push(Number(u), Number(u), id);
+  }
+  const contentFilter = q.tag !== undefined || q.person !== undefined || q.from !== undefined || q.to !== undefined;
+  const from = q.from ? parseIso(q.from) : -Infinity;
+  const to = q.to ? parseIso(q.to) : Infinity;
+  const out: Memory[] = [];
+  let more = false;
+  let matched = 0;
+  const rows = iterateRows(ctx, where.join(' AND ') + cursorClause + ' ORDER BY updated_at DESC, memory_id DESC', ...params, ...cursorParams);
+  for (const row of rows) {
+    const rec = recordFromRow(ctx, row);
+    const decision = decide(policyInput(ctx, actor, rec, 'memory.preview'));
+    if (decision.effect === 'DENY') continue;
+    const dek = unwrapDek(ctx, rec.space_id, rec.memory_id, rec.meta.dek as DekWrap, rec.band === 'RED' ? actor : undefined);
+    const content = dek ? openContent(rec, dek) : null;
+    if (contentFilter) {
+      if (!content || (decision.effect === 'ALLOW_REDACTED' && rec.band === 'RED')) continue; // hidden content cannot match
+      if (q.tag !== undefined && !content.tags.includes(q.tag)) continue;
+      if (q.person !== undefined && !content.people.includes(q.person)) continue;
+      const when = content.occurred_at ? parseIso(content.occurred_at) : rec.created_at;
+      if (when < from || when > to) continue;
+    }
+    matched++;
+    if (out.length < limit) out.push(toView(rec, content, decision));
+    else { more = true; if (!contentFilter) break; }
+  }
+  // without content filters the total comes from metadata alone (it may count items policy hides)
+  const total = contentFilter ? matched : (ctx.db.prepare(`SELECT COUNT(*) AS n FROM memories WHERE ${where.join(' AND ')}`).get(...params) as { n: number }).n;
+  const last = out[out.length - 1];
+  const next_cursor = more && last ? Buffer.from(`${Date.parse(last.updated_at)}|${last.memory_id}`).toString('base64url') : null;
+  return { memories: out, next_cursor, total };
+}
+
+export { findRecord, loadRecord };
+
+/** The opened view of a record for an actor who may read it. */
+export function toViewFull(ctx: Ctx, rec: MemoryRecord, actor: string): Memory {
+  return toView(rec, openContent(rec, dekFor(ctx, rec, actor)), 'full');
+}

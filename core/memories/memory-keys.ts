@@ -1,0 +1,58 @@
+import type { Band } from '../../contracts/types';
+import { keys, type Ctx } from '../app/context';
+import { aeadDecrypt, aeadEncrypt, b64, fromB64, seal, unseal } from '../crypto/sodium';
+import { memberBoxPublicKey } from '../members/members';
+import { epochKey } from '../spaces/epoch-keys';
+
+/** How a memory's DEK is wrapped, as the spec's key table says per band. Stored in the memory's meta doc. */
+export type DekWrap =
+  | { mode: 'epoch'; epoch: number; nonce: string; ct: string }
+  | { mode: 'sealed'; seals: Record<string, string> }
+  | { mode: 'device'; device_id: string; nonce: string; ct: string };
+
+const dekAd = (space: string, memory: string): string => `dek|${space}|${memory}`;
+export const dekKeyId = (memoryId: string): string => `dek:${memoryId}`;
+
+export function wrapDek(ctx: Ctx, dek: Uint8Array, space: string, memory: string, band: Band, epoch: number, readers: string[]): DekWrap {
+  if (band === 'RED') {
+    const seals: Record<string, string> = {};
+    for (const m of readers) seals[m] = b64(seal(dek, memberBoxPublicKey(ctx, m)));
+    return { mode: 'sealed', seals };
+  }
+  if (band === 'BLACK') {
+    const w = aeadEncrypt(dek, dekAd(space, memory), keys(ctx).deviceLocalKey);
+    return { mode: 'device', device_id: keys(ctx).deviceId, nonce: b64(w.nonce), ct: b64(w.ciphertext) };
+  }
+  const w = aeadEncrypt(dek, dekAd(space, memory), epochKey(ctx, space, epoch));
+  return { mode: 'epoch', epoch, nonce: b64(w.nonce), ct: b64(w.ciphertext) };
+}
+
+/**
+ * Opens a DEK. For RED, only the seal of `asMember` is tried when given: holding a local
+ * profile's key is not a licence to read what was sealed to someone else.
+ */
+export function unwrapDek(ctx: Ctx, space: string, memory: string, wrap: DekWrap, asMember?: string): Uint8Array | null {
+  const k = keys(ctx);
+  if (!asMember) {
+    const cached = k.deks.get(memory);
+    if (cached) return cached;
+  }
+  let dek: Uint8Array | null = null;
+  if (wrap.mode === 'epoch') {
+    dek = aeadDecrypt({ nonce: fromB64(wrap.nonce), ciphertext: fromB64(wrap.ct) }, dekAd(space, memory), epochKey(ctx, space, wrap.epoch));
+  } else if (wrap.mode === 'device') {
+    if (wrap.device_id !== k.deviceId) return null;
+    dek = aeadDecrypt({ nonce: fromB64(wrap.nonce), ciphertext: fromB64(wrap.ct) }, dekAd(space, memory), k.deviceLocalKey);
+  } else {
+    const candidates = asMember ? [asMember] : Object.keys(wrap.seals);
+    for (const m of candidates) {
+      const mk = k.members.get(m);
+      const sealed = wrap.seals[m];
+      if (!mk || !sealed) continue;
+      dek = unseal(fromB64(sealed), mk.box);
+      if (dek) break;
+    }
+  }
+  if (dek && !asMember) k.deks.set(memory, dek);
+  return dek;
+}

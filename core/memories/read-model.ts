@@ -1,0 +1,102 @@
+import * as Y from 'yjs';
+import { keys, type Ctx } from '../app/context';
+import { aeadDecrypt, aeadEncrypt, b64, fromB64 } from '../crypto/sodium';
+import { notFound } from '../shared/errors';
+import { epochKey, epochKeyId } from '../spaces/epoch-keys';
+import { deviceClientId, newDoc } from '../crdt/doc-update';
+import { type Content, type Meta, readContent } from './memory-doc';
+import { dekKeyId } from './memory-keys';
+
+/** A read-model row with its metadata decrypted; content stays sealed until asked for. */
+export interface MemoryRecord {
+  memory_id: string; space_id: string; band: Meta['band']; type: Meta['type'];
+  author: string; origin_device: string; created_at: number; updated_at: number;
+  deleted_at: number | null; expires_at: number | null; version: number;
+  meta: Meta; metaState: Uint8Array;
+  sealed: { key_id: string; nonce: Uint8Array; ciphertext: Uint8Array; state_nonce: Uint8Array; state_ct: Uint8Array };
+}
+
+interface Row {
+  memory_id: string; space_id: string; band: Meta['band']; type: Meta['type']; author: string; origin_device: string;
+  created_at: number; updated_at: number; deleted_at: number | null; expires_at: number | null; version: number;
+  meta_key_id: string; meta_nonce: Buffer; meta_ct: Buffer; key_id: string; nonce: Buffer; ciphertext: Buffer; state_nonce: Buffer; state_ct: Buffer;
+}
+
+const metaAd = (r: { space_id: string; memory_id: string }, keyId: string) => `readmodel-meta|${r.space_id}|${r.memory_id}|${keyId}`;
+const contentAd = (r: { space_id: string; memory_id: string }, keyId: string) => `readmodel|${r.space_id}|${r.memory_id}|${keyId}`;
+const stateAd = (r: { space_id: string; memory_id: string }, keyId: string) => `readmodel-state|${r.space_id}|${r.memory_id}|${keyId}`;
+
+/** The key that seals a memory's metadata: the space epoch key, or for BLACK the device-only key. */
+export function metaKeyFor(ctx: Ctx, space: string, band: Meta['band']): { keyId: string; key: Uint8Array } {
+  if (band === 'BLACK') return { keyId: `device:${keys(ctx).deviceId}`, key: keys(ctx).deviceLocalKey };
+  const epoch = (ctx.db.prepare('SELECT epoch FROM spaces WHERE space_id = ?').get(space) as { epoch: number }).epoch;
+  return { keyId: epochKeyId(space, epoch), key: epochKey(ctx, space, epoch) };
+}
+
+function metaKeyById(ctx: Ctx, space: string, keyId: string): Uint8Array {
+  if (keyId.startsWith('device:')) return keys(ctx).deviceLocalKey;
+  return epochKey(ctx, space, Number(keyId.split(':').pop()));
+}
+
+export function recordFromRow(ctx: Ctx, r: Row): MemoryRecord {
+  const plain = aeadDecrypt({ nonce: r.meta_nonce, ciphertext: r.meta_ct }, metaAd(r, r.meta_key_id), metaKeyById(ctx, r.space_id, r.meta_key_id));
+  if (!plain) throw new Error(`read model of ${r.memory_id} failed authentication`);
+  const { meta, state } = JSON.parse(Buffer.from(plain).toString('utf8')) as { meta: Meta; state: string };
+  return {
+    memory_id: r.memory_id, space_id: r.space_id, band: r.band, type: r.type, author: r.author, origin_device: r.origin_device,
+    created_at: r.created_at, updated_at: r.updated_at, deleted_at: r.deleted_at, expires_at: r.expires_at, version: r.version,
+    meta, metaState: fromB64(state),
+    sealed: { key_id: r.key_id, nonce: r.nonce, ciphertext: r.ciphertext, state_nonce: r.state_nonce, state_ct: r.state_ct },
+  };
+}
+
+export function findRecord(ctx: Ctx, memoryId: string): MemoryRecord | null {
+  const r = ctx.db.prepare('SELECT * FROM memories WHERE memory_id = ?').get(memoryId) as Row | undefined;
+  return r ? recordFromRow(ctx, r) : null;
+}
+
+export function loadRecord(ctx: Ctx, memoryId: string): MemoryRecord {
+  const rec = findRecord(ctx, memoryId);
+  if (!rec) throw notFound('memory', memoryId);
+  return rec;
+}
+
+export function* iterateRows(ctx: Ctx, where = '1 = 1', ...params: unknown[]): Generator<Row> {
+  yield* ctx.db.prepare(`SELECT * FROM memories WHERE ${where}`).iterate(...params) as IterableIterator<Row>;
+}
+
+export function openContent(rec: MemoryRecord, dek: Uint8Array): Content | null {
+  const plain = aeadDecrypt({ nonce: rec.sealed.nonce, ciphertext: rec.sealed.ciphertext }, contentAd(rec, rec.sealed.key_id), dek);
+  return plain ? (JSON.parse(Buffer.from(plain).toString('utf8')) as Content) : null;
+}
+
+/** The content document as this device last saw it, ready for an edit by this device's client id. */
+export function openContentDoc(ctx: Ctx, rec: MemoryRecord, dek: Uint8Array): Y.Doc {
+  const state = aeadDecrypt({ nonce: rec.sealed.state_nonce, ciphertext: rec.sealed.state_ct }, stateAd(rec, rec.sealed.key_id), dek);
+  if (!state) throw new Error(`content state of ${rec.memory_id} failed authentication`);
+  const doc = newDoc(deviceClientId(keys(ctx).deviceId));
+  Y.applyUpdate(doc, state);
+  return doc;
+}
+
+export function openMetaDoc(ctx: Ctx, rec: MemoryRecord): Y.Doc {
+  const doc = newDoc(deviceClientId(keys(ctx).deviceId));
+  Y.applyUpdate(doc, rec.metaState);
+  return doc;
+}
+
+/** Writes (insert or replace) the encrypted read model of one memory from its two documents. */
+export function saveRecord(ctx: Ctx, memoryId: string, space: string, meta: Meta, metaDoc: Y.Doc, contentDoc: Y.Doc, dek: Uint8Array, version: number): Content {
+  const content = readContent(contentDoc);
+  const { keyId: metaKeyId, key: metaKey } = metaKeyFor(ctx, space, meta.band);
+  const ids = { space_id: space, memory_id: memoryId };
+  const m = aeadEncrypt(Buffer.from(JSON.stringify({ meta, state: b64(Y.encodeStateAsUpdate(metaDoc)) })), metaAd(ids, metaKeyId), metaKey);
+  const keyId = dekKeyId(memoryId);
+  const c = aeadEncrypt(Buffer.from(JSON.stringify(content)), contentAd(ids, keyId), dek);
+  const s = aeadEncrypt(Y.encodeStateAsUpdate(contentDoc), stateAd(ids, keyId), dek);
+  ctx.db.prepare(`INSERT OR REPLACE INTO memories (memory_id, space_id, band, type, author, origin_device, created_at, updated_at, deleted_at, expires_at, version,
+      meta_key_id, meta_nonce, meta_ct, key_id, nonce, ciphertext, state_nonce, state_ct) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+    .run(memoryId, space, meta.band, meta.type, meta.author, meta.origin_device, meta.created_at, content.updated_at || meta.created_at,
+      meta.deleted_at ?? null, meta.expires_at ?? null, version, metaKeyId, m.nonce, m.ciphertext, keyId, c.nonce, c.ciphertext, s.nonce, s.ciphertext);
+  return content;
+}

@@ -1,0 +1,56 @@
+import type { Decision, PendingAction } from '../../contracts/types';
+import { keys, type Ctx } from '../app/context';
+import { emit } from '../events/envelope';
+import { decide, enforce } from '../policy/engine';
+import { ApiError, invalid } from '../shared/errors';
+import { undoWindowSeconds } from '../settings/settings';
+import { roleOf, spaceRow } from '../spaces/spaces';
+import { stageAction } from '../undo/undo';
+import { dekFor, eventActor, loadRecord, policyInput, writeNewMemory } from './memories';
+import { openContent, type MemoryRecord } from './read-model';
+import { article } from '../shared/text';
+
+/** The actor must be allowed to write this band into the target space. */
+function targetDecision(ctx: Ctx, actor: string, rec: MemoryRecord, target: string): Decision {
+  return enforce(decide({
+    action: 'memory.create', actor: { member_id: actor, role: roleOf(ctx, target, actor) }, band: rec.band,
+    device_id: keys(ctx).deviceId, undoWindowSeconds: undoWindowSeconds(ctx),
+  }));
+}
+
+/** Copies a memory into another space (a new memory, new DEK, the target's epoch key), inside the current unit of work. */
+export function copyInto(ctx: Ctx, actor: string, rec: MemoryRecord, target: string): string {
+  const decision = targetDecision(ctx, actor, rec, target);
+  const content = openContent(rec, dekFor(ctx, rec, actor));
+  if (!content) throw new ApiError('INTERNAL', 'memory content failed authentication');
+  const { rec: copy } = writeNewMemory(ctx, actor, {
+    space_id: target, type: rec.type, band: rec.band, title: content.title, body: content.body, tags: content.tags,
+    people: content.people, places: content.places, ...(content.occurred_at ? { occurred_at: content.occurred_at } : {}),
+    ...(rec.expires_at ? { expires_at: new Date(rec.expires_at).toISOString() } : {}),
+  }, decision);
+  emit(ctx, {
+    topic: 'MEMORY_PROJECTED', payload: { memory_id: rec.memory_id, target_space_id: target, new_memory_id: copy.memory_id },
+    actor: eventActor(ctx, actor, rec.space_id), space_id: rec.space_id, band: rec.band, obligations: decision.obligations, audit: rec.band !== 'GREEN',
+  });
+  return copy.memory_id;
+}
+
+export function shareMemory(ctx: Ctx, actor: string, memoryId: string, targetSpace: string, consent: boolean):
+  { status: 'shared' | 'staged'; pending: PendingAction | null; memory_id: string | null; decision: Decision } {
+  const rec = loadRecord(ctx, memoryId);
+  if (rec.deleted_at) throw new ApiError('CONFLICT', 'the memory is in the trash', { id: memoryId });
+  if (targetSpace === rec.space_id) throw invalid('the target space is the memory\'s own space', { field: 'target_space_id' });
+  const from = spaceRow(ctx, rec.space_id).kind;
+  const to = spaceRow(ctx, targetSpace).kind;
+  const decision = enforce(decide(policyInput(ctx, actor, rec, 'memory.share', { share: { from, to, consent } })));
+  targetDecision(ctx, actor, rec, targetSpace);
+  if (rec.band === 'GREEN') {
+    const id = ctx.uow.run(() => copyInto(ctx, actor, rec, targetSpace));
+    return { status: 'shared', pending: null, memory_id: id, decision };
+  }
+  const pending = ctx.uow.run(() => stageAction(ctx, {
+    kind: 'share', actor, space_id: rec.space_id, memory_id: memoryId, band: rec.band,
+    args: { target_space_id: targetSpace, consent }, summary: `Share ${article(rec.band)} ${rec.type} memory into ${targetSpace}`,
+  }));
+  return { status: 'staged', pending, memory_id: null, decision };
+}

@@ -1,0 +1,29 @@
+import type { Decision, Memory } from '../../contracts/types';
+import { iso } from '../shared/time';
+import { redactPii } from '../search/redact';
+import type { Content } from './memory-doc';
+import type { MemoryRecord } from './read-model';
+
+/**
+ * What the acting member sees of a memory. `full` is an opened memory; a redacted preview hides
+ * PII (AMBER) or all content (RED) from anyone but the author, as spec section 4 says.
+ */
+export function toView(rec: MemoryRecord, content: Content | null, decision: Decision | 'full'): Memory {
+  const base = {
+    memory_id: rec.memory_id, space_id: rec.space_id, type: rec.type, band: rec.band,
+    author: rec.author, origin_device: rec.origin_device,
+    created_at: iso(rec.created_at), updated_at: iso(rec.updated_at),
+    deleted_at: rec.deleted_at ? iso(rec.deleted_at) : null,
+    expires_at: rec.expires_at ? iso(rec.expires_at) : null,
+    recipients: rec.meta.recipients ?? [], version: rec.version,
+  };
+  const redacted = decision !== 'full' && decision.effect === 'ALLOW_REDACTED';
+  if (!content || (redacted && rec.band !== 'AMBER')) {
+    return { ...base, title: '', body: '', tags: [], people: [], places: [], occurred_at: null, redacted: true };
+  }
+  const r = redacted ? redactPii : (s: string) => s;
+  return {
+    ...base, title: r(content.title), body: r(content.body), tags: content.tags, people: content.people, places: content.places,
+    occurred_at: content.occurred_at, redacted,
+  };
+}

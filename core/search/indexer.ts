@@ -1,0 +1,31 @@
+import type { Ctx } from '../app/context';
+import type { Content } from '../memories/memory-doc';
+import type { MemoryRecord } from '../memories/read-model';
+import type { IndexedMemory } from './search-index';
+
+/** Who may find a memory by its content: RED its author and recipients, BLACK its author, else every reader of the band. */
+export function readersOf(rec: MemoryRecord): string[] | null {
+  if (rec.band === 'RED') return [rec.author, ...(rec.meta.recipients ?? [])];
+  if (rec.band === 'BLACK') return [rec.author];
+  return null;
+}
+
+export function toIndexed(rec: MemoryRecord, c: Content): IndexedMemory {
+  return {
+    memory_id: rec.memory_id, space_id: rec.space_id, band: rec.band, type: rec.type, updated_at: rec.updated_at, author: rec.author,
+    readers: readersOf(rec), title: c.title, body: c.body, tags: c.tags, people: c.people, places: c.places,
+  };
+}
+
+/** Index changes follow the commit: a rolled-back write never reaches the index. */
+export function indexMemory(ctx: Ctx, rec: MemoryRecord, content: Content): void {
+  const idx = ctx.search;
+  if (!idx) return;
+  const item = rec.deleted_at ? null : toIndexed(rec, content);
+  ctx.uow.onCommit(() => (item ? idx.upsert(item) : idx.remove(rec.memory_id)));
+}
+
+export function unindexMemory(ctx: Ctx, memoryId: string): void {
+  const idx = ctx.search;
+  if (idx) ctx.uow.onCommit(() => idx.remove(memoryId));
+}

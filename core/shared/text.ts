@@ -1,0 +1,2 @@
+/** "a GREEN …" but "an AMBER …", "an extended …". */
+export const article = (word: string): string => (/^[aeiou]/i.test(word) ? 'an ' : 'a ') + word;

@@ -1,0 +1,81 @@
+import { keys, type Ctx } from '../app/context';
+import { aeadDecrypt, aeadEncrypt, b64, fromB64, sign, verify } from '../crypto/sodium';
+import { sha256Hex } from '../crypto/hash';
+import { canonicalJson } from '../shared/json';
+
+/** Which log: the replicated sync log, or the device-only log that holds BLACK memories. */
+export type LogName = 'sync_log' | 'local_log';
+
+export interface LogEntry {
+  space_id: string; doc_id: string; author_device: string; seq: number;
+  key_id: string; nonce: Uint8Array; ciphertext: Uint8Array; signature: Uint8Array;
+}
+
+export const entryAd = (space: string, doc: string, keyId: string): string => `entry|${space}|${doc}|${keyId}`;
+
+/** What the author device signs: canonical JSON of the header plus the ciphertext's hash. */
+export function entrySigningBytes(e: Omit<LogEntry, 'signature'>): string {
+  return canonicalJson({
+    v: 1, space_id: e.space_id, doc_id: e.doc_id, author_device: e.author_device, seq: e.seq,
+    key_id: e.key_id, nonce: b64(e.nonce), ciphertext_sha256: sha256Hex(e.ciphertext),
+  });
+}
+
+export function verifyEntrySignature(e: LogEntry, devicePublicKey: Uint8Array): boolean {
+  return verify(e.signature, entrySigningBytes(e), devicePublicKey);
+}
+
+function nextSeq(ctx: Ctx, log: LogName, space: string, device: string): number {
+  const k = `${log}|${space}|${device}`;
+  let seq = ctx.seqCache.get(k);
+  if (seq === undefined) {
+    const row = ctx.db.prepare(`SELECT MAX(seq) AS s FROM ${log} WHERE space_id = ? AND author_device = ?`).get(space, device) as { s: number | null };
+    seq = row.s ?? 0;
+  }
+  return seq + 1;
+}
+
+/**
+ * Appends one encrypted, signed Yjs update inside the current unit of work. The seq cache is
+ * cleared when a unit of work rolls back, so a failed call leaves no gap.
+ */
+export function appendUpdate(ctx: Ctx, log: LogName, space: string, doc: string, keyId: string, key: Uint8Array, update: Uint8Array): LogEntry {
+  const k = keys(ctx);
+  const seq = nextSeq(ctx, log, space, k.deviceId);
+  const { nonce, ciphertext } = aeadEncrypt(update, entryAd(space, doc, keyId), key);
+  const header = { space_id: space, doc_id: doc, author_device: k.deviceId, seq, key_id: keyId, nonce, ciphertext };
+  const signature = sign(entrySigningBytes(header), k.deviceSign.privateKey);
+  ctx.db.prepare(`INSERT INTO ${log} (space_id, doc_id, author_device, seq, key_id, nonce, ciphertext, signature) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
+    .run(space, doc, k.deviceId, seq, keyId, nonce, ciphertext, signature);
+  ctx.seqCache.set(`${log}|${space}|${k.deviceId}`, seq);
+  return { ...header, signature };
+}
+
+interface Row { space_id: string; doc_id: string; author_device: string; seq: number; key_id: string; nonce: Buffer; ciphertext: Buffer; signature: Buffer }
+
+const toEntry = (r: Row): LogEntry => ({ ...r, nonce: new Uint8Array(r.nonce), ciphertext: new Uint8Array(r.ciphertext), signature: new Uint8Array(r.signature) });
+
+/** Every entry of one document in local apply order. */
+export function docEntries(ctx: Ctx, log: LogName, space: string, doc: string): LogEntry[] {
+  return (ctx.db.prepare(`SELECT space_id, doc_id, author_device, seq, key_id, nonce, ciphertext, signature FROM ${log} WHERE space_id = ? AND doc_id = ? ORDER BY id`)
+    .all(space, doc) as Row[]).map(toEntry);
+}
+
+/** Every entry of a log, in local apply order (for rebuilding the read model). */
+export function* allEntries(ctx: Ctx, log: LogName): Generator<LogEntry> {
+  for (const r of ctx.db.prepare(`SELECT space_id, doc_id, author_device, seq, key_id, nonce, ciphertext, signature FROM ${log} ORDER BY id`).iterate() as IterableIterator<Row>) {
+    yield toEntry(r);
+  }
+}
+
+export function decryptEntry(e: LogEntry, key: Uint8Array): Uint8Array | null {
+  return aeadDecrypt({ nonce: e.nonce, ciphertext: e.ciphertext }, entryAd(e.space_id, e.doc_id, e.key_id), key);
+}
+
+export const entryToJson = (e: LogEntry) => ({
+  space_id: e.space_id, doc_id: e.doc_id, author_device: e.author_device, seq: e.seq, key_id: e.key_id,
+  nonce: b64(e.nonce), ciphertext: b64(e.ciphertext), signature: b64(e.signature),
+});
+export const entryFromJson = (j: ReturnType<typeof entryToJson>): LogEntry => ({
+  ...j, nonce: fromB64(j.nonce), ciphertext: fromB64(j.ciphertext), signature: fromB64(j.signature),
+});

@@ -1,0 +1,38 @@
+import { BoxKeyPair, SignKeyPair, wipe } from '../crypto/sodium';
+
+export interface MemberKeys { sign: SignKeyPair; box: BoxKeyPair }
+
+/** Every key an unlocked vault holds in memory. lock() wipes them all. */
+export class Keyring {
+  readonly members = new Map<string, MemberKeys>();
+  /** `${space_id}#${epoch}` → epoch key */
+  readonly epochKeys = new Map<string, Uint8Array>();
+  /** memory_id → DEK */
+  readonly deks = new Map<string, Uint8Array>();
+
+  constructor(
+    public vmk: Uint8Array,
+    public readonly deviceId: string,
+    public readonly memberId: string,
+    public readonly deviceSign: SignKeyPair,
+    public readonly deviceBox: BoxKeyPair,
+    /** wraps BLACK memory keys; never leaves this device */
+    public readonly deviceLocalKey: Uint8Array,
+    /** encrypts local metadata such as space and member names */
+    public readonly metaKey: Uint8Array,
+  ) {}
+
+  wipe(): void {
+    wipe(this.vmk);
+    wipe(this.deviceSign.privateKey);
+    wipe(this.deviceBox.privateKey);
+    wipe(this.deviceLocalKey);
+    wipe(this.metaKey);
+    for (const m of this.members.values()) { wipe(m.sign.privateKey); wipe(m.box.privateKey); }
+    for (const k of this.epochKeys.values()) wipe(k);
+    for (const k of this.deks.values()) wipe(k);
+    this.members.clear();
+    this.epochKeys.clear();
+    this.deks.clear();
+  }
+}

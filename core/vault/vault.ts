@@ -1,0 +1,179 @@
+import { aeadDecrypt, aeadEncrypt, boxKeyPair, initCrypto, kdf, newKdfParams, newKey, passphraseKey, random, signKeyPair, wipe } from '../crypto/sodium';
+import type { Ctx } from '../app/context';
+import { ApiError } from '../shared/errors';
+import { iso } from '../shared/time';
+import { ulid } from '../shared/ulid';
+import { Keyring } from './keyring';
+import { formatRecoveryKey, parseRecoveryKey } from './recovery-key';
+import { getSecret, putSecret } from './secrets';
+import { insertLocalMember, loadLocalMemberKeys } from '../members/members';
+import { createSpace } from '../spaces/spaces';
+import { emit } from '../events/envelope';
+import { capsOf } from '../policy/engine';
+import { openText } from './local-meta';
+
+interface VaultRow {
+  kdf_salt: Buffer; kdf_ops: number; kdf_mem: number; pass_nonce: Buffer; pass_ct: Buffer;
+  rec_nonce: Buffer; rec_ct: Buffer; device_id: string; member_id: string; created_at: number;
+}
+
+const PASS_AD = 'vault|passphrase';
+const REC_AD = 'vault|recovery';
+
+function vaultRow(ctx: Ctx): VaultRow | undefined {
+  return ctx.db.prepare('SELECT * FROM vault WHERE id = 1').get() as VaultRow | undefined;
+}
+
+export function vaultStatus(ctx: Ctx) {
+  const row = vaultRow(ctx);
+  const k = ctx.keyring;
+  let name: string | null = null;
+  if (row && k) {
+    const m = ctx.db.prepare('SELECT name_nonce, name_ct FROM members WHERE member_id = ?').get(row.member_id) as { name_nonce: Buffer; name_ct: Buffer };
+    name = openText(ctx, 'member|' + row.member_id, { nonce: m.name_nonce, ciphertext: m.name_ct });
+  }
+  return {
+    exists: !!row,
+    unlocked: !!k,
+    device_id: row?.device_id ?? null,
+    member_id: row?.member_id ?? null,
+    member_name: name,
+    created_at: row ? iso(row.created_at) : null,
+  };
+}
+
+/**
+ * Creates the vault: a random vault master key (VMK) wrapped by Argon2id(passphrase) and by a
+ * recovery key that is returned exactly once; this device's keys; the owner's member keys;
+ * and the owner's personal space.
+ */
+export async function createVault(ctx: Ctx, passphrase: string, name: string) {
+  await initCrypto();
+  if (vaultRow(ctx)) throw new ApiError('VAULT_EXISTS', 'a vault already exists in this data directory');
+  const vmk = newKey();
+  const params = newKdfParams();
+  const passKey = passphraseKey(passphrase, params);
+  const recovery = random(32);
+  const recKey = kdf(recovery, 'memoryos-recovery');
+  const byPass = aeadEncrypt(vmk, PASS_AD, passKey);
+  const byRec = aeadEncrypt(vmk, REC_AD, recKey);
+  wipe(passKey); wipe(recKey);
+
+  const deviceId = ulid(ctx.clock.now());
+  const memberId = ulid(ctx.clock.now());
+  const deviceSign = signKeyPair();
+  const deviceBox = boxKeyPair();
+  const memberSign = signKeyPair();
+  const memberBox = boxKeyPair();
+  const deviceLocalKey = newKey();
+  const metaKey = newKey();
+  const keyring = new Keyring(vmk, deviceId, memberId, deviceSign, deviceBox, deviceLocalKey, metaKey);
+  keyring.members.set(memberId, { sign: memberSign, box: memberBox });
+  ctx.keyring = keyring;
+
+  let personal = '';
+  try {
+    ctx.uow.run(() => {
+      const now = ctx.clock.now();
+      ctx.db.prepare(`INSERT INTO vault (id, kdf_salt, kdf_ops, kdf_mem, pass_nonce, pass_ct, rec_nonce, rec_ct, device_id, member_id, created_at)
+        VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(params.salt, params.opslimit, params.memlimit, byPass.nonce, byPass.ciphertext, byRec.nonce, byRec.ciphertext, deviceId, memberId, now);
+      putSecret(ctx.db, vmk, `device:${deviceId}:sign`, deviceSign.privateKey);
+      putSecret(ctx.db, vmk, `device:${deviceId}:box`, deviceBox.privateKey);
+      putSecret(ctx.db, vmk, `device:${deviceId}:local`, deviceLocalKey);
+      putSecret(ctx.db, vmk, 'vault:meta', metaKey);
+      ctx.db.prepare('INSERT INTO devices (device_id, member_id, platform, ed25519_pub, x25519_pub, local, created_at) VALUES (?, ?, ?, ?, ?, 1, ?)')
+        .run(deviceId, memberId, ctx.platform, deviceSign.publicKey, deviceBox.publicKey, now);
+      insertLocalMember(ctx, vmk, memberId, name, memberSign, memberBox);
+      emit(ctx, { topic: 'VAULT_STATE_CHANGED', payload: { state: 'created' }, actor: { member_id: memberId, caps: [] }, audit: true });
+      emit(ctx, { topic: 'PRESENCE_DEVICE_CHANGED', payload: { device_id: deviceId, state: 'added' }, actor: { member_id: memberId, caps: [] } });
+      personal = createSpace(ctx, memberId, { kind: 'personal', name: 'Personal', slug: 'me' }).space_id;
+    });
+  } catch (e) {
+    ctx.keyring = null;
+    keyring.wipe();
+    throw e;
+  }
+  ctx.log.info('vault created', { device_id: deviceId });
+  return { recovery_key: formatRecoveryKey(recovery), device_id: deviceId, member_id: memberId, personal_space_id: personal };
+}
+
+function requireVault(ctx: Ctx): VaultRow {
+  const row = vaultRow(ctx);
+  if (!row) throw new ApiError('NO_VAULT', 'no vault in this data directory: run `memoryos init` first');
+  return row;
+}
+
+function vmkFromPassphrase(row: VaultRow, passphrase: string): Uint8Array | null {
+  const key = passphraseKey(passphrase, { salt: row.kdf_salt, opslimit: row.kdf_ops, memlimit: row.kdf_mem });
+  const vmk = aeadDecrypt({ nonce: row.pass_nonce, ciphertext: row.pass_ct }, PASS_AD, key);
+  wipe(key);
+  return vmk;
+}
+
+/** Unlock with the passphrase or the recovery key; a wrong one is BAD_CREDENTIALS and changes nothing. */
+export async function unlockVault(ctx: Ctx, cred: { passphrase?: string; recovery_key?: string }) {
+  await initCrypto();
+  const row = requireVault(ctx);
+  if (ctx.keyring) return { unlocked: true as const, member_id: row.member_id, device_id: row.device_id };
+  let vmk: Uint8Array | null = null;
+  if (cred.passphrase !== undefined) vmk = vmkFromPassphrase(row, cred.passphrase);
+  else if (cred.recovery_key !== undefined) {
+    const recKey = kdf(parseRecoveryKey(cred.recovery_key), 'memoryos-recovery');
+    vmk = aeadDecrypt({ nonce: row.rec_nonce, ciphertext: row.rec_ct }, REC_AD, recKey);
+    wipe(recKey);
+  }
+  if (!vmk) {
+    ctx.metrics.inc('memoryos_unlock_failures_total');
+    throw new ApiError('BAD_CREDENTIALS', cred.passphrase !== undefined ? 'wrong passphrase' : 'wrong recovery key');
+  }
+  const d = ctx.db.prepare('SELECT ed25519_pub, x25519_pub FROM devices WHERE device_id = ?').get(row.device_id) as { ed25519_pub: Buffer; x25519_pub: Buffer };
+  const keyring = new Keyring(
+    vmk, row.device_id, row.member_id,
+    { publicKey: new Uint8Array(d.ed25519_pub), privateKey: getSecret(ctx.db, vmk, `device:${row.device_id}:sign`) },
+    { publicKey: new Uint8Array(d.x25519_pub), privateKey: getSecret(ctx.db, vmk, `device:${row.device_id}:box`) },
+    getSecret(ctx.db, vmk, `device:${row.device_id}:local`),
+    getSecret(ctx.db, vmk, 'vault:meta'),
+  );
+  ctx.keyring = keyring;
+  loadLocalMemberKeys(ctx, vmk);
+  ctx.uow.run(() => emit(ctx, { topic: 'VAULT_STATE_CHANGED', payload: { state: 'unlocked' }, actor: { member_id: row.member_id, caps: [] }, audit: true }));
+  ctx.lastActivity = ctx.clock.now();
+  ctx.log.info('vault unlocked');
+  return { unlocked: true as const, member_id: row.member_id, device_id: row.device_id };
+}
+
+/** Wipes every key from memory. */
+export function lockVault(ctx: Ctx): { ok: true } {
+  const k = ctx.keyring;
+  if (!k) return { ok: true };
+  ctx.uow.run(() => emit(ctx, { topic: 'VAULT_STATE_CHANGED', payload: { state: 'locked' }, actor: { member_id: k.memberId, caps: [] } }));
+  ctx.keyring = null;
+  k.wipe();
+  ctx.log.info('vault locked');
+  return { ok: true };
+}
+
+/** Re-wraps the VMK under a new passphrase; no data is re-encrypted. */
+export function changePassphrase(ctx: Ctx, oldPassphrase: string, newPassphrase: string): { ok: true } {
+  const row = requireVault(ctx);
+  const vmk = vmkFromPassphrase(row, oldPassphrase);
+  if (!vmk) throw new ApiError('BAD_CREDENTIALS', 'wrong passphrase');
+  const params = newKdfParams();
+  const key = passphraseKey(newPassphrase, params);
+  const wrapped = aeadEncrypt(vmk, PASS_AD, key);
+  wipe(key); wipe(vmk);
+  ctx.uow.run(() => {
+    ctx.db.prepare('UPDATE vault SET kdf_salt = ?, kdf_ops = ?, kdf_mem = ?, pass_nonce = ?, pass_ct = ? WHERE id = 1')
+      .run(params.salt, params.opslimit, params.memlimit, wrapped.nonce, wrapped.ciphertext);
+    emit(ctx, { topic: 'VAULT_STATE_CHANGED', payload: { state: 'passphrase_changed' }, actor: { member_id: row.member_id, caps: capsOf(null) }, audit: true });
+  });
+  return { ok: true };
+}
+
+/** Re-authentication for sensitive actions: checks the passphrase without changing state. */
+export function checkPassphrase(ctx: Ctx, passphrase: string): boolean {
+  const vmk = vmkFromPassphrase(requireVault(ctx), passphrase);
+  if (!vmk) return false;
+  wipe(vmk);
+  return true;
+}
