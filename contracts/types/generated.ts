@@ -155,6 +155,8 @@ export interface ContractTypes {
   UserSpaceAccessGrantedPayload: UserSpaceAccessGrantedPayload;
   VaultStateChangedPayload: VaultStateChangedPayload;
   Policy: Policy;
+  PolicyBandRule: PolicyBandRule;
+  PolicyRoleRule: PolicyRoleRule;
   AuditRowRecord: AuditRowRecord;
   PendingActionRecord: PendingActionRecord;
   ReadModelRecord: ReadModelRecord;
@@ -822,32 +824,33 @@ export interface Policy {
    */
   space_hierarchy: [SpaceKind, SpaceKind, SpaceKind, SpaceKind, SpaceKind];
   bands: {
-    /**
-     * This interface was referenced by `undefined`'s JSON-Schema definition
-     * via the `patternProperty` "^(GREEN|AMBER|RED|BLACK)$".
-     */
-    [k: string]: {
-      rank: number;
-      obligations: Obligation[];
-      readable_by: "members" | "author_and_recipients" | "author_on_origin_device";
-      syncs: "all_member_devices" | "ciphertext_to_all" | "never";
-      share: "immediate" | "staged" | "denied";
-      lower: "none" | "author_or_guardian_staged" | "author_reauth_staged" | "author_origin_reauth_staged";
-      delete: "trash" | "staged_trash" | "shred_confirm";
-      read_for_others: "full" | "redact_pii" | "hidden_until_opened" | "not_shown";
-    };
+    GREEN: PolicyBandRule;
+    AMBER: PolicyBandRule;
+    RED: PolicyBandRule;
+    BLACK: PolicyBandRule;
   };
   roles: {
-    /**
-     * This interface was referenced by `undefined`'s JSON-Schema definition
-     * via the `patternProperty` "^(guardian|adult|teen|child|guest)$".
-     */
-    [k: string]: {
-      caps: Capability[];
-      bands: Band[];
-      description: string;
-    };
+    guardian: PolicyRoleRule;
+    adult: PolicyRoleRule;
+    teen: PolicyRoleRule;
+    child: PolicyRoleRule;
+    guest: PolicyRoleRule;
   };
+}
+export interface PolicyBandRule {
+  rank: number;
+  obligations: Obligation[];
+  readable_by: "members" | "author_and_recipients" | "author_on_origin_device";
+  syncs: "all_member_devices" | "ciphertext_to_all" | "never";
+  share: "immediate" | "staged" | "denied";
+  lower: "none" | "author_or_guardian_staged" | "author_reauth_staged" | "author_origin_reauth_staged";
+  delete: "trash" | "staged_trash" | "shred_confirm";
+  read_for_others: "full" | "redact_pii" | "hidden_until_opened" | "not_shown";
+}
+export interface PolicyRoleRule {
+  caps: Capability[];
+  bands: Band[];
+  description: string;
 }
 /**
  * One link of the audit chain: the signed envelope, its hash and its predecessor.

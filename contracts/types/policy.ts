@@ -4,4 +4,6 @@
  */
 export type {
   Policy,
+  PolicyBandRule,
+  PolicyRoleRule,
 } from "./generated";

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openApp } from '../app/app';
 import { apiCatalog } from '../api/catalog';
@@ -13,7 +13,7 @@ import { callHost } from './host-client';
 const USAGE = `memoryos — local-first encrypted memory spaces
 
   memoryos [--data-dir DIR] init [--name NAME]          create a vault (passphrase from MEMORYOS_PASSPHRASE or a prompt)
-  memoryos [--data-dir DIR] call [--as MEMBER] <method> ['<json>']
+  memoryos [--data-dir DIR] call [--as MEMBER] <method> ['<json>' | @file | -]
   memoryos methods                                      list the API
   memoryos [--data-dir DIR] serve [--port N]            run the local host (HTTP + WebSocket on 127.0.0.1)
 
@@ -30,7 +30,9 @@ async function call(args: CliArgs): Promise<void> {
   if (!method) throw new ApiError('INVALID_INPUT', 'usage: memoryos call <method> [\'<json>\']');
   let params: unknown = {};
   if (json !== undefined) {
-    try { params = JSON.parse(json); } catch { throw new ApiError('INVALID_INPUT', 'params are not valid JSON'); }
+    // '-' reads params from stdin and '@file' from a file: large bodies do not fit in argv
+    const text = json === '-' ? readFileSync(0, 'utf8') : json.startsWith('@') ? readFileSync(json.slice(1), 'utf8') : json;
+    try { params = JSON.parse(text); } catch { throw new ApiError('INVALID_INPUT', 'params are not valid JSON'); }
   }
   const lock = readLiveLock(args.dataDir);
   if (lock) { print(await callHost(lock, method, params, args.as)); return; }

@@ -12,6 +12,18 @@ export function newDoc(clientId?: number): Y.Doc {
   return doc;
 }
 
+/**
+ * A document loaded from stored updates that continues this device's own client history.
+ * Yjs re-rolls a doc's client id when an applied update already contains it, so the stable id
+ * is set only after loading (safe: one writer per data directory).
+ */
+export function docFromUpdates(updates: Iterable<Uint8Array>, clientId: number): Y.Doc {
+  const doc = new Y.Doc({ gc: true });
+  for (const u of updates) Y.applyUpdate(doc, u);
+  doc.clientID = clientId;
+  return doc;
+}
+
 /** Runs a change in one transaction and returns the update it produced (null if nothing changed). */
 export function change(doc: Y.Doc, fn: () => void): Uint8Array | null {
   let update: Uint8Array | null = null;

@@ -3,7 +3,7 @@ import { keys, type Ctx } from '../app/context';
 import { aeadDecrypt, aeadEncrypt, b64, fromB64 } from '../crypto/sodium';
 import { notFound } from '../shared/errors';
 import { epochKey, epochKeyId } from '../spaces/epoch-keys';
-import { deviceClientId, newDoc } from '../crdt/doc-update';
+import { deviceClientId, docFromUpdates } from '../crdt/doc-update';
 import { type Content, type Meta, readContent } from './memory-doc';
 import { dekKeyId } from './memory-keys';
 
@@ -74,15 +74,11 @@ export function openContent(rec: MemoryRecord, dek: Uint8Array): Content | null 
 export function openContentDoc(ctx: Ctx, rec: MemoryRecord, dek: Uint8Array): Y.Doc {
   const state = aeadDecrypt({ nonce: rec.sealed.state_nonce, ciphertext: rec.sealed.state_ct }, stateAd(rec, rec.sealed.key_id), dek);
   if (!state) throw new Error(`content state of ${rec.memory_id} failed authentication`);
-  const doc = newDoc(deviceClientId(keys(ctx).deviceId));
-  Y.applyUpdate(doc, state);
-  return doc;
+  return docFromUpdates([state], deviceClientId(keys(ctx).deviceId));
 }
 
 export function openMetaDoc(ctx: Ctx, rec: MemoryRecord): Y.Doc {
-  const doc = newDoc(deviceClientId(keys(ctx).deviceId));
-  Y.applyUpdate(doc, rec.metaState);
-  return doc;
+  return docFromUpdates([rec.metaState], deviceClientId(keys(ctx).deviceId));
 }
 
 /** Writes (insert or replace) the encrypted read model of one memory from its two documents. */

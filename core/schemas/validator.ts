@@ -18,7 +18,7 @@ function walk(dir: string): string[] {
 
 export function schemas(): Ajv2020 {
   if (ajv) return ajv;
-  const a = new Ajv2020({ strict: true, strictRequired: false, allErrors: true, allowUnionTypes: true });
+  const a = new Ajv2020({ strict: true, allErrors: true, allowUnionTypes: true });
   addFormats(a);
   a.addKeyword({ keyword: 'x-contract-version', schemaType: 'string' });
   a.addKeyword({ keyword: 'x-frozen', schemaType: 'array' });

@@ -14,6 +14,7 @@ import {
   LoadedContracts,
   sha256Hex,
   versionOf,
+  WELL_KNOWN,
 } from './lib';
 
 export interface IndexEntry {
@@ -75,8 +76,9 @@ export function compareIndex(recorded: HashIndex, current: HashIndex): string[] 
     }
     if (old.sha256 === cur.sha256) continue;
     if (cur.version === null || cur.version === old.version) {
+      const field = rel === WELL_KNOWN.policy ? 'policy_version' : 'x-contract-version';
       problems.push(
-        `${rel}: changed without a version bump (x-contract-version is still ${fmt(cur.version)}); bump it, add a contracts/CHANGELOG.md entry, then run npm run contracts:index`,
+        `${rel}: changed without a version bump (${field} is still ${fmt(cur.version)}); bump it, add a contracts/CHANGELOG.md entry, then run npm run contracts:index`,
       );
     } else if (old.version !== null && isSemver(old.version) && isSemver(cur.version) && compareSemver(cur.version, old.version) < 0) {
       problems.push(`${rel}: version went backwards (${old.version} in ${INDEX_FILE}, now ${cur.version})`);

@@ -294,6 +294,23 @@ class Transformer {
         out[key] = value;
       }
     }
+    // 2020-12 tuples -> the draft-07 form json-schema-to-typescript understands
+    if (Array.isArray(out.prefixItems)) {
+      const rest = out.items;
+      out.items = out.prefixItems;
+      delete out.prefixItems;
+      if (rest !== undefined) out.additionalItems = rest;
+      else delete out.additionalItems;
+    }
+    // without applicators, unevaluatedProperties means the same as additionalProperties
+    if (
+      out.unevaluatedProperties !== undefined &&
+      out.additionalProperties === undefined &&
+      !['allOf', 'anyOf', 'oneOf', 'if', '$ref', 'dependentSchemas'].some((k) => k in node)
+    ) {
+      out.additionalProperties = out.unevaluatedProperties;
+    }
+    delete out.unevaluatedProperties;
     if (typeof node.title === 'string' && typeof node.description !== 'string') {
       // keep the title as documentation without letting it name a type
       out.description = node.title;

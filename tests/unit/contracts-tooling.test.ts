@@ -196,6 +196,9 @@ describe('contracts:types', () => {
     }
     expect(generated).toMatch(/"memory\.create": \{request: MemoryCreateRequest; response: MemoryCreateResponse\}/);
     expect(generated).toMatch(/HIPPO_ENCODE"?: HippoEncodePayload;/);
+    // "one of these fields is required" becomes a union; 2020-12 tuples become TS tuples
+    expect(generated).toMatch(/export type Credentials =\s*\| \{\s*passphrase: string;\s*recovery_key\?: string;\s*\}\s*\| \{\s*passphrase\?: string;\s*recovery_key: string;\s*\};/);
+    expect(generated).toContain('export type GeoPoint = [number, number];');
     // a cross-file $ref is a reference to the one declaration, not a copy
     expect(generated).toMatch(/memory: Memory;/);
     const common = fs.readFileSync(path.join(good, 'types/common.ts'), 'utf8');

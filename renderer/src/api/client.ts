@@ -1,0 +1,29 @@
+import type { ApiMethods, MethodName } from '../../../contracts/types';
+import type { EventListener, Transport, TransportStatus } from './transport';
+
+export type Params<M extends MethodName> = ApiMethods[M]['request'];
+export type Result<M extends MethodName> = ApiMethods[M]['response'];
+
+/**
+ * The one typed API client: method names, params and results come from the contract types, so a
+ * renamed field breaks the renderer's build instead of a screen. The transport decides the door.
+ */
+export class ApiClient {
+  constructor(private readonly transport: Transport) {}
+
+  get door(): Transport['kind'] {
+    return this.transport.kind;
+  }
+
+  call<M extends MethodName>(method: M, params: Params<M>): Promise<Result<M>> {
+    return this.transport.call(method, params) as Promise<Result<M>>;
+  }
+
+  subscribe(topic: string, listener: EventListener): () => void {
+    return this.transport.subscribe(topic, listener);
+  }
+
+  onStatus(listener: (s: TransportStatus) => void): () => void {
+    return this.transport.onStatus?.(listener) ?? (() => {});
+  }
+}

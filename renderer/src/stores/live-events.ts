@@ -1,0 +1,56 @@
+import type { Envelope } from '../../../contracts/types';
+import type { ApiClient } from '../api/client';
+import { useMemories } from './memories';
+import { useSession } from './session';
+import { useSettings } from './settings';
+import { useSpaces } from './spaces';
+import { useUndo } from './undo';
+
+const MEMORY_TOPICS = new Set(['HIPPO_ENCODE', 'MEMORY_UPDATED', 'TOMBSTONE_APPLIED', 'SAFETY_BAND_CHANGED', 'MEMORY_PROJECTED', 'ACTION_COMMITTED']);
+const UNDO_TOPICS = new Set(['UNDO_WINDOW_OPENED', 'UNDO_APPLIED', 'ACTION_COMMITTED']);
+const SPACE_TOPICS = new Set(['SPACE_CREATED', 'USER_SPACE_ACCESS_GRANTED', 'USER_ROLE_ASSIGNED', 'HIPPO_ENCODE', 'TOMBSTONE_APPLIED', 'MEMORY_PROJECTED']);
+
+/** Coalesces a burst of events (an import, a share commit) into one re-read. */
+function debounced(fn: () => void, ms: number): () => void {
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  return () => {
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => { timer = null; fn(); }, ms);
+  };
+}
+
+/**
+ * Live events into the stores: the host pushes every domain event after its commit, and each
+ * store re-reads what the event says changed. Nothing here polls.
+ */
+export function wireLiveEvents(client: ApiClient): () => void {
+  const unlocked = () => useSession.getState().phase === 'unlocked';
+  const refreshMemories = debounced(() => {
+    if (!unlocked()) return;
+    const m = useMemories.getState();
+    void m.refreshTop();
+    if (m.query.trim()) void m.search();
+  }, 150);
+  const refreshSpaces = debounced(() => { if (unlocked()) void useSpaces.getState().load().catch(() => {}); }, 300);
+  const refreshUndo = debounced(() => { if (unlocked()) void useUndo.getState().load().catch(() => {}); }, 50);
+
+  const onEvent = (env: Envelope) => {
+    if (env.topic === 'VAULT_STATE_CHANGED') {
+      void useSession.getState().refresh();
+      return;
+    }
+    if (env.topic === 'SETTINGS_CHANGED' && unlocked()) void useSettings.getState().load().catch(() => {});
+    if (UNDO_TOPICS.has(env.topic)) refreshUndo();
+    if (MEMORY_TOPICS.has(env.topic)) refreshMemories();
+    if (SPACE_TOPICS.has(env.topic)) refreshSpaces();
+  };
+  const unsub = client.subscribe('*', onEvent);
+  // after a reconnect events may have been missed: read the state again
+  const unStatus = client.onStatus((s) => {
+    if (s !== 'open') return;
+    void useSession.getState().refresh();
+    refreshUndo();
+    refreshMemories();
+  });
+  return () => { unsub(); unStatus(); };
+}

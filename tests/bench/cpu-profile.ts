@@ -1,0 +1,99 @@
+import { Session } from 'node:inspector';
+import { relative } from 'node:path';
+import { ROOT } from './core-dist';
+
+/** The V8 CPU profile format (Profiler.stop), just the parts we read. */
+interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }
+interface Profile { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[]; startTime: number; endTime: number }
+
+export interface ProfileSummary {
+  total_ms: number;
+  /** self time by component: where the CPU actually was */
+  by_component: { component: string; ms: number; pct: number }[];
+  /** inclusive time of core functions: which step of a call costs what */
+  core_inclusive: { fn: string; ms: number; pct: number }[];
+}
+
+function post<T>(s: Session, method: string, params?: object): Promise<T> {
+  return new Promise((resolve, reject) => s.post(method, params ?? {}, (err, res) => (err ? reject(err) : resolve(res as T))));
+}
+
+/** Samples the CPU (100 µs interval) while fn runs. */
+export async function cpuProfile(fn: () => Promise<void>): Promise<ProfileSummary> {
+  const s = new Session();
+  s.connect();
+  try {
+    await post(s, 'Profiler.enable');
+    await post(s, 'Profiler.setSamplingInterval', { interval: 100 });
+    await post(s, 'Profiler.start');
+    await fn();
+    const { profile } = await post<{ profile: Profile }>(s, 'Profiler.stop');
+    return summarizeProfile(profile);
+  } finally {
+    s.disconnect();
+  }
+}
+
+const SQLITE_NATIVE = new Set(['run', 'get', 'all', 'iterate', 'prepare', 'exec', 'pragma', 'pluck', 'raw', 'expand', 'columns', 'bind', 'transaction', 'sqlTransaction']);
+
+/** Which part of the stack a frame belongs to; ajv's compiled validators are anonymous scripts named validate<N>. */
+export function componentOf(fn: string, url: string): string {
+  if (fn === '(garbage collector)') return 'V8 garbage collector';
+  if (fn === '(program)' || fn === '(idle)' || fn === '(root)') return 'V8 other (program)';
+  if (/node_modules\/(yjs|lib0)\//.test(url)) return 'Yjs (CRDT docs, encode/merge)';
+  if (/libsodium/.test(url) || url.startsWith('wasm://')) return 'libsodium (AEAD, Ed25519, SHA-256)';
+  if (/node_modules\/(ajv|ajv-formats|fast-uri|fast-deep-equal)\//.test(url) || (url === '' && /^validate\d*$/.test(fn))) return 'ajv (JSON Schema validation)';
+  if (/node_modules\/better-sqlite3\//.test(url) || (url === '' && SQLITE_NATIVE.has(fn))) return 'SQLite (better-sqlite3: prepare, step, commit)';
+  if (url.includes('/dist/core/')) return 'core JS: ' + relative(ROOT + '/dist/core', url.replace(/^file:\/\//, '')).replace(/\.js$/, '');
+  if (url.startsWith('node:') || url === '') return `node/V8 builtins${fn ? ` (${fn})` : ''}`;
+  return 'other JS: ' + relative(ROOT, url.replace(/^file:\/\//, ''));
+}
+
+export function summarizeProfile(p: Profile): ProfileSummary {
+  const byId = new Map(p.nodes.map((n) => [n.id, n]));
+  const self = new Map<number, number>();
+  // timeDeltas[i + 1] is the time the sample i was current
+  for (let i = 0; i < p.samples.length; i++) {
+    const dt = p.timeDeltas[i + 1] ?? 0;
+    self.set(p.samples[i]!, (self.get(p.samples[i]!) ?? 0) + dt);
+  }
+  const idle = [...self].filter(([id]) => byId.get(id)!.callFrame.functionName === '(idle)').reduce((a, [, t]) => a + t, 0);
+  const total = [...self.values()].reduce((a, b) => a + b, 0) - idle;
+
+  const comp = new Map<string, number>();
+  for (const [id, t] of self) {
+    const cf = byId.get(id)!.callFrame;
+    if (cf.functionName === '(idle)') continue;
+    const c = componentOf(cf.functionName, cf.url);
+    comp.set(c, (comp.get(c) ?? 0) + t);
+  }
+  // small builtins clutter the list: fold anything under 1% into one line
+  const folded = new Map<string, number>();
+  for (const [c, t] of comp) {
+    const key = t / total < 0.01 ? (c.startsWith('core JS') ? 'core JS: other files (<1% each)' : 'other (<1% each)') : c;
+    folded.set(key, (folded.get(key) ?? 0) + t);
+  }
+
+  // inclusive time per core function, counting a recursive function once per stack
+  const inclusive = new Map<string, number>();
+  const walk = (id: number, onStack: Set<string>): number => {
+    const n = byId.get(id)!;
+    let t = self.get(id) ?? 0;
+    const isCore = n.callFrame.url.includes('/dist/core/');
+    const key = isCore ? `${n.callFrame.functionName || '(anonymous)'} (${relative(ROOT + '/dist/core', n.callFrame.url.replace(/^file:\/\//, '')).replace(/\.js$/, '')})` : '';
+    const fresh = isCore && !onStack.has(key);
+    if (fresh) onStack.add(key);
+    for (const c of n.children ?? []) t += walk(c, onStack);
+    if (fresh) { onStack.delete(key); inclusive.set(key, (inclusive.get(key) ?? 0) + t); }
+    return t;
+  };
+  walk(p.nodes[0]!.id, new Set());
+
+  const ms = (us: number) => Math.round(us / 10) / 100;
+  const pct = (us: number) => Math.round((1000 * us) / total) / 10;
+  return {
+    total_ms: ms(total),
+    by_component: [...folded].sort((a, b) => b[1] - a[1]).map(([component, t]) => ({ component, ms: ms(t), pct: pct(t) })),
+    core_inclusive: [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, 25).map(([fn, t]) => ({ fn, ms: ms(t), pct: pct(t) })),
+  };
+}

@@ -1,0 +1,52 @@
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT } from './core-dist';
+import { BENCH_PASSPHRASE } from './options';
+import { procRss } from './stats';
+
+export interface HostResult { rss: number; peak_rss: number; unlock_ms: number; first_search_ms: number; pid: number }
+
+/**
+ * The real host (`memoryos serve`, the dist/ build) in its own process on the populated data dir:
+ * unlock and search over HTTP like the renderer does, then read its RSS from /proc.
+ */
+export async function measureHost(dataDir: string, query: string): Promise<HostResult> {
+  const env = { ...process.env };
+  delete env.MEMORYOS_PASSPHRASE; // start locked; we unlock over the API with the bench passphrase
+  const child = spawn(process.execPath, [join(ROOT, 'bin', 'memoryos.js'), '--data-dir', dataDir, 'serve', '--port', '0'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    const ready = await new Promise<{ port: number }>((resolve, reject) => {
+      let out = '';
+      child.stdout!.on('data', (c: Buffer) => {
+        out += c.toString('utf8');
+        const line = out.split('\n').find((l) => l.startsWith('{'));
+        if (line) resolve(JSON.parse(line) as { port: number });
+      });
+      child.once('exit', (code) => reject(new Error(`host exited with ${code} before listening`)));
+    });
+    const { token } = JSON.parse(readFileSync(join(dataDir, 'host.lock'), 'utf8')) as { token: string };
+    const callHost = async (method: string, params: unknown) => {
+      const res = await fetch(`http://127.0.0.1:${ready.port}/api/call`, {
+        method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ method, params }),
+      });
+      if (!res.ok) throw new Error(`${method} → HTTP ${res.status}: ${await res.text()}`);
+      return res.json();
+    };
+    const t0 = performance.now();
+    await callHost('vault.unlock', { passphrase: BENCH_PASSPHRASE });
+    const t1 = performance.now();
+    await callHost('memory.search', { query, limit: 20 });
+    const t2 = performance.now();
+    const r = procRss(child.pid!);
+    if (!r) throw new Error('cannot read /proc/<pid>/status (not Linux?)');
+    return { rss: r.rss, peak_rss: r.peak, unlock_ms: t1 - t0, first_search_ms: t2 - t1, pid: child.pid! };
+  } finally {
+    // our own child, by its pid: SIGTERM lets it release host.lock and close the database
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
+  }
+}
