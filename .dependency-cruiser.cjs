@@ -76,7 +76,8 @@ module.exports = {
       name: 'renderer-not-to-node-builtins',
       comment: 'renderer/ runs in a browser: no Node built-ins (fs, path, crypto, node:*, ...); it talks to the API client instead.',
       severity: 'error',
-      from: { path: '^renderer/' },
+      // the build config (vite.config.*) runs in Node at build time, not in the browser
+      from: { path: '^renderer/', pathNot: '^renderer/vite\\.config\\.' },
       to: { dependencyTypes: ['core'] },
     },
     {

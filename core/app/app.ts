@@ -62,15 +62,13 @@ export async function openApp(opts: AppOptions): Promise<App> {
 
   const tick = () => {
     if (!ctx.keyring) return;
+    // due work first: an idle vault still commits what its undo windows promised
+    commitDue(ctx);
+    expireWorkingMemories(ctx);
     const minutes = getSettings(ctx).auto_lock_minutes;
     if (minutes > 0 && ctx.clock.now() - ctx.lastActivity > minutes * 60_000) {
       lockVault(ctx);
-      ctx.search?.close();
-      ctx.search = null;
-      return;
     }
-    commitDue(ctx);
-    expireWorkingMemories(ctx);
   };
   const afterUnlock = (c: Ctx) => {
     const t0 = performance.now();

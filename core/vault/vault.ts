@@ -149,6 +149,8 @@ export function lockVault(ctx: Ctx): { ok: true } {
   ctx.uow.run(() => emit(ctx, { topic: 'VAULT_STATE_CHANGED', payload: { state: 'locked' }, actor: { member_id: k.memberId, caps: [] } }));
   ctx.keyring = null;
   k.wipe();
+  ctx.search?.close(); // the index holds plaintext in memory: it goes with the keys
+  ctx.search = null;
   ctx.log.info('vault locked');
   return { ok: true };
 }

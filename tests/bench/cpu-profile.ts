@@ -12,6 +12,8 @@ export interface ProfileSummary {
   by_component: { component: string; ms: number; pct: number }[];
   /** inclusive time of core functions: which step of a call costs what */
   core_inclusive: { fn: string; ms: number; pct: number }[];
+  /** SQLite and CSPRNG time split by the nearest core function up the stack: which statement site costs what */
+  native_by_caller: { component: string; caller: string; ms: number; pct: number }[];
 }
 
 function post<T>(s: Session, method: string, params?: object): Promise<T> {
@@ -34,7 +36,8 @@ export async function cpuProfile(fn: () => Promise<void>): Promise<ProfileSummar
   }
 }
 
-const SQLITE_NATIVE = new Set(['run', 'get', 'all', 'iterate', 'prepare', 'exec', 'pragma', 'pluck', 'raw', 'expand', 'columns', 'bind', 'transaction', 'sqlTransaction']);
+// better-sqlite3's native methods have no script url; `Statement` is the native constructor behind db.prepare()
+const SQLITE_NATIVE = new Set(['run', 'get', 'all', 'iterate', 'prepare', 'exec', 'pragma', 'pluck', 'raw', 'expand', 'columns', 'bind', 'transaction', 'sqlTransaction', 'Statement', 'Database']);
 
 /** Which part of the stack a frame belongs to; ajv's compiled validators are anonymous scripts named validate<N>. */
 export function componentOf(fn: string, url: string): string {
@@ -45,6 +48,7 @@ export function componentOf(fn: string, url: string): string {
   if (/node_modules\/(ajv|ajv-formats|fast-uri|fast-deep-equal)\//.test(url) || (url === '' && /^validate\d*$/.test(fn))) return 'ajv (JSON Schema validation)';
   if (/node_modules\/better-sqlite3\//.test(url) || (url === '' && SQLITE_NATIVE.has(fn))) return 'SQLite (better-sqlite3: prepare, step, commit)';
   if (url.includes('/dist/core/')) return 'core JS: ' + relative(ROOT + '/dist/core', url.replace(/^file:\/\//, '')).replace(/\.js$/, '');
+  if (fn === 'RandomBytesJob' || fn === 'getRandomValues' || fn === 'randomFillSync') return 'CSPRNG (crypto.randomBytes / getRandomValues)';
   if (url.startsWith('node:') || url === '') return `node/V8 builtins${fn ? ` (${fn})` : ''}`;
   return 'other JS: ' + relative(ROOT, url.replace(/^file:\/\//, ''));
 }
@@ -74,13 +78,15 @@ export function summarizeProfile(p: Profile): ProfileSummary {
     folded.set(key, (folded.get(key) ?? 0) + t);
   }
 
+  const coreName = (n: ProfileNode) => `${n.callFrame.functionName || '(anonymous)'} (${relative(ROOT + '/dist/core', n.callFrame.url.replace(/^file:\/\//, '')).replace(/\.js$/, '')})`;
+
   // inclusive time per core function, counting a recursive function once per stack
   const inclusive = new Map<string, number>();
   const walk = (id: number, onStack: Set<string>): number => {
     const n = byId.get(id)!;
     let t = self.get(id) ?? 0;
     const isCore = n.callFrame.url.includes('/dist/core/');
-    const key = isCore ? `${n.callFrame.functionName || '(anonymous)'} (${relative(ROOT + '/dist/core', n.callFrame.url.replace(/^file:\/\//, '')).replace(/\.js$/, '')})` : '';
+    const key = isCore ? coreName(n) : '';
     const fresh = isCore && !onStack.has(key);
     if (fresh) onStack.add(key);
     for (const c of n.children ?? []) t += walk(c, onStack);
@@ -89,11 +95,28 @@ export function summarizeProfile(p: Profile): ProfileSummary {
   };
   walk(p.nodes[0]!.id, new Set());
 
+  const parent = new Map<number, number>();
+  for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const byCaller = new Map<string, { component: string; caller: string; t: number }>();
+  for (const [id, t] of self) {
+    const cf = byId.get(id)!.callFrame;
+    const component = componentOf(cf.functionName, cf.url);
+    if (!component.startsWith('SQLite') && !component.startsWith('CSPRNG')) continue;
+    let up = parent.get(id);
+    while (up !== undefined && !byId.get(up)!.callFrame.url.includes('/dist/core/')) up = parent.get(up);
+    const caller = up === undefined ? '(outside core)' : coreName(byId.get(up)!);
+    const k = component + '|' + caller;
+    const e = byCaller.get(k) ?? { component, caller, t: 0 };
+    e.t += t;
+    byCaller.set(k, e);
+  }
+
   const ms = (us: number) => Math.round(us / 10) / 100;
   const pct = (us: number) => Math.round((1000 * us) / total) / 10;
   return {
     total_ms: ms(total),
     by_component: [...folded].sort((a, b) => b[1] - a[1]).map(([component, t]) => ({ component, ms: ms(t), pct: pct(t) })),
     core_inclusive: [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, 25).map(([fn, t]) => ({ fn, ms: ms(t), pct: pct(t) })),
+    native_by_caller: [...byCaller.values()].sort((a, b) => b.t - a.t).slice(0, 15).map((e) => ({ component: e.component.split(' ')[0]!, caller: e.caller, ms: ms(e.t), pct: pct(e.t) })),
   };
 }

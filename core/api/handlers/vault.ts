@@ -23,12 +23,7 @@ export function vaultHandlers(afterUnlock: AfterUnlock): Pick<Handlers, 'vault.s
       if (wasLocked) afterUnlock(ctx);
       return r;
     },
-    'vault.lock': ({ ctx }) => {
-      const r = lockVault(ctx);
-      ctx.search?.close();
-      ctx.search = null;
-      return r;
-    },
+    'vault.lock': ({ ctx }) => lockVault(ctx),
     'vault.changePassphrase': ({ ctx }, p) => changePassphrase(ctx, p.old_passphrase, p.new_passphrase),
     'member.list': ({ ctx }) => ({ members: listMembers(ctx) }),
     'member.create': ({ ctx }, p) => ({ member: createLocalMember(ctx, p.name) }),

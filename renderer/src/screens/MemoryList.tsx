@@ -1,0 +1,183 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { Band, MemoryType } from '../../../contracts/types';
+import { BandBadge } from '../components/BandBadge';
+import { VirtualList } from '../components/VirtualList';
+import { BANDS } from '../lib/bands';
+import { dateInputToIso, formatWhen } from '../lib/format';
+import { MEMORY_TYPES, typeLabel } from '../lib/memory-types';
+import { parseSnippet } from '../lib/snippet';
+import { useMemories, type Filters } from '../stores/memories';
+import { spaceById, useSpaces } from '../stores/spaces';
+
+export const ROW_HEIGHT = 62;
+const SEARCH_DELAY_MS = 120;
+const TEXT_FILTER_DELAY_MS = 350;
+
+function Snippet({ text }: { text: string }) {
+  return <>{parseSnippet(text).map((p, i) => (p.match ? <mark key={i}>{p.text}</mark> : <span key={i}>{p.text}</span>))}</>;
+}
+
+function FiltersBar() {
+  const filters = useMemories((s) => s.filters);
+  const [tag, setTag] = useState(filters.tag ?? '');
+  const [person, setPerson] = useState(filters.person ?? '');
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
+  const apply = (patch: Partial<Filters>) => {
+    const next = { ...useMemories.getState().filters, ...patch };
+    for (const k of Object.keys(next) as (keyof Filters)[]) if (!next[k]) delete next[k];
+    useMemories.getState().setFilters(next);
+  };
+  // typing a tag or a person waits for a pause before listing again
+  useEffect(() => {
+    const t = setTimeout(() => {
+      const f = useMemories.getState().filters;
+      if ((f.tag ?? '') !== tag.trim() || (f.person ?? '') !== person.trim()) apply({ tag: tag.trim() || undefined, person: person.trim() || undefined });
+    }, TEXT_FILTER_DELAY_MS);
+    return () => clearTimeout(t);
+  }, [tag, person]);
+  const active = Object.keys(filters).length > 0;
+  return (
+    <details open={active}>
+      <summary>Filters{active ? ` (${Object.keys(filters).length})` : ''}</summary>
+      <div className="filters" role="group" aria-label="Filters">
+        <label>Type
+          <select value={filters.type ?? ''} onChange={(e) => apply({ type: (e.target.value || undefined) as MemoryType | undefined })}>
+            <option value="">Any type</option>
+            {MEMORY_TYPES.map((t) => <option key={t.type} value={t.type}>{t.label}</option>)}
+          </select>
+        </label>
+        <label>Band
+          <select value={filters.band ?? ''} onChange={(e) => apply({ band: (e.target.value || undefined) as Band | undefined })}>
+            <option value="">Any band</option>
+            {BANDS.map((b) => <option key={b} value={b}>{b}</option>)}
+          </select>
+        </label>
+        <label>Tag
+          <input type="text" value={tag} onChange={(e) => setTag(e.target.value)} placeholder="e.g. school" />
+        </label>
+        <label>Person
+          <input type="text" value={person} onChange={(e) => setPerson(e.target.value)} placeholder="e.g. Grandma" />
+        </label>
+        <label>From
+          <input type="date" value={from} onChange={(e) => { setFrom(e.target.value); apply({ from: dateInputToIso(e.target.value) }); }} />
+        </label>
+        <label>To
+          <input type="date" value={to} onChange={(e) => { setTo(e.target.value); apply({ to: e.target.value ? `${e.target.value}T23:59:59.999Z` : undefined }); }} />
+        </label>
+      </div>
+      {active && (
+        <button className="btn link" type="button" onClick={() => { setTag(''); setPerson(''); setFrom(''); setTo(''); useMemories.getState().setFilters({}); }}>
+          Clear filters
+        </button>
+      )}
+    </details>
+  );
+}
+
+export function MemoryList({ onNew }: { onNew(): void }) {
+  const m = useMemories();
+  const spaces = useSpaces((s) => s.spaces);
+  const searchRef = useRef<HTMLInputElement>(null);
+
+  // instant search: a short pause after typing, and every answer for an older query is dropped
+  useEffect(() => {
+    if (!m.query.trim()) return;
+    const t = setTimeout(() => void useMemories.getState().search(), SEARCH_DELAY_MS);
+    return () => clearTimeout(t);
+  }, [m.query]);
+
+  // "/" focuses search from anywhere outside a text field
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const t = e.target as HTMLElement;
+      if (e.key === '/' && !['INPUT', 'TEXTAREA', 'SELECT'].includes(t.tagName) && !t.isContentEditable) {
+        e.preventDefault();
+        searchRef.current?.focus();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  const onRange = useCallback((_start: number, end: number) => {
+    const s = useMemories.getState();
+    if (s.hits === null && end + 50 > s.rows.length) void s.ensureLoaded(end + 50);
+  }, []);
+
+  const searching = m.hits !== null;
+  const count = searching ? m.hits!.length : m.total;
+  const spaceName = (id: string) => spaceById(spaces, id)?.name ?? id;
+  const selectedIndex = searching ? m.hits!.findIndex((h) => h.memory_id === m.selectedId) : m.rows.findIndex((r) => r.memory_id === m.selectedId);
+
+  const renderRow = (i: number) => {
+    if (searching) {
+      const h = m.hits![i];
+      return (
+        <>
+          <div className="title"><BandBadge band={h.band} /> {h.title || <em>(untitled)</em>}</div>
+          <div className="snippet">{h.redacted && !h.snippet ? <em className="muted">Content hidden ({h.band})</em> : <Snippet text={h.snippet} />}</div>
+          <div className="meta">{typeLabel(h.type)} · {spaceName(h.space_id)} · {formatWhen(h.updated_at)}</div>
+        </>
+      );
+    }
+    const r = m.rows[i];
+    if (!r) return <div className="title">Loading…</div>;
+    return (
+      <>
+        <div className="title"><BandBadge band={r.band} /> {r.redacted && !r.title ? <em>Hidden {r.band} memory</em> : r.title || <em>(untitled)</em>}</div>
+        <div className="snippet muted">{r.redacted && !r.body ? 'Content hidden until opened' : r.body.slice(0, 140)}</div>
+        <div className="meta">{typeLabel(r.type)} · {spaceName(r.space_id)} · {formatWhen(r.occurred_at ?? r.updated_at)}{r.tags.length ? ` · #${r.tags.join(' #')}` : ''}</div>
+      </>
+    );
+  };
+  const rowKey = (i: number) => (searching ? `h-${m.hits![i].memory_id}` : m.rows[i]?.memory_id ?? `p-${i}`);
+
+  return (
+    <section className="list-pane" aria-label="Memories">
+      <div className="list-tools">
+        <div className="row">
+          <label className="grow">
+            <span className="sr-only">Search memories</span>
+            <input
+              ref={searchRef}
+              type="search"
+              value={m.query}
+              placeholder="Search memories  ( / )"
+              onChange={(e) => m.setQuery(e.target.value)}
+              onKeyDown={(e) => { if (e.key === 'ArrowDown') { e.preventDefault(); document.querySelector<HTMLElement>('[data-testid="memory-list"]')?.focus(); } }}
+              style={{ width: '100%' }}
+              data-testid="search"
+            />
+          </label>
+          <button className="btn primary" type="button" onClick={onNew}>+ New memory</button>
+        </div>
+        <FiltersBar />
+      </div>
+      <div className="list-status" role="status" aria-live="polite" data-testid="list-status">
+        {searching
+          ? (m.searching ? 'Searching…' : `${count} result${count === 1 ? '' : 's'} for “${m.query.trim()}”`)
+          : m.loading && m.rows.length === 0 ? 'Loading…' : `${count.toLocaleString()} memor${count === 1 ? 'y' : 'ies'}`}
+        {m.error && <span className="error"> · {m.error}</span>}
+      </div>
+      {count === 0 && !m.loading && !m.searching
+        ? <p className="empty">{searching ? 'Nothing matches.' : 'No memories here yet. Press “New memory” to add one.'}</p>
+        : (
+          <VirtualList
+            count={count}
+            rowHeight={ROW_HEIGHT}
+            label={searching ? 'Search results' : 'Memory list'}
+            selected={selectedIndex}
+            renderRow={renderRow}
+            rowKey={rowKey}
+            onSelect={(i) => {
+              const id = searching ? m.hits![i]?.memory_id : m.rows[i]?.memory_id;
+              if (id) m.select(id);
+            }}
+            onRange={onRange}
+            testId="memory-list"
+          />
+        )}
+    </section>
+  );
+}

@@ -1,0 +1,50 @@
+import { useState } from 'react';
+import type { Space } from '../../../contracts/types';
+import { kindLabel } from '../lib/kinds';
+import { useMemories } from '../stores/memories';
+import { useSpaces } from '../stores/spaces';
+import { MembersDialog } from './MembersDialog';
+import { NewSpaceDialog } from './NewSpaceDialog';
+
+export function SpacesSidebar() {
+  const spaces = useSpaces((s) => s.spaces);
+  const selected = useSpaces((s) => s.selected);
+  const [creating, setCreating] = useState(false);
+  const [membersOf, setMembersOf] = useState<Space | null>(null);
+
+  const pick = (id: string | null) => {
+    useSpaces.getState().select(id);
+    useMemories.getState().setScope(id);
+  };
+  const total = spaces.reduce((n, s) => n + (s.memory_count ?? 0), 0);
+
+  return (
+    <aside className="sidebar" aria-label="Spaces">
+      <div className="row">
+        <h2 className="grow" style={{ margin: 0 }}>Spaces</h2>
+        <button className="btn small" type="button" onClick={() => setCreating(true)}>+ New space</button>
+      </div>
+      <ul data-testid="spaces">
+        <li className="space-item">
+          <button type="button" className="space-select" aria-current={selected === null} onClick={() => pick(null)}>
+            <span>All spaces</span>
+            <span className="kind">{total} memories</span>
+          </button>
+        </li>
+        {spaces.map((s) => (
+          <li key={s.space_id} className="space-item">
+            <button type="button" className="space-select" aria-current={selected === s.space_id} onClick={() => pick(s.space_id)}>
+              <span>{s.name}</span>
+              <span className="kind">{kindLabel(s.kind)} · {s.memory_count ?? 0} · you: {s.my_role ?? '—'}</span>
+            </button>
+            <button type="button" className="btn small" aria-label={`Members of ${s.name}`} title="Members" onClick={() => setMembersOf(s)}>
+              {s.members.length} 👤
+            </button>
+          </li>
+        ))}
+      </ul>
+      {creating && <NewSpaceDialog onClose={() => setCreating(false)} onCreated={(s) => { setCreating(false); pick(s.space_id); }} />}
+      {membersOf && <MembersDialog spaceId={membersOf.space_id} onClose={() => setMembersOf(null)} />}
+    </aside>
+  );
+}

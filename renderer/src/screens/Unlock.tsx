@@ -1,0 +1,66 @@
+import { useState, type FormEvent } from 'react';
+import { ApiCallError, describeError } from '../api/errors';
+import { api } from '../stores/client';
+import { useSession } from '../stores/session';
+
+type Mode = 'passphrase' | 'recovery';
+
+export function Unlock() {
+  const [mode, setMode] = useState<Mode>('passphrase');
+  const [secret, setSecret] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const name = useSession((s) => s.status?.member_name);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!secret) return;
+    setBusy(true);
+    setError(null);
+    try {
+      await api().call('vault.unlock', mode === 'passphrase' ? { passphrase: secret } : { recovery_key: secret.trim() });
+      setSecret('');
+      await useSession.getState().refresh();
+    } catch (err) {
+      setError(err instanceof ApiCallError && err.code === 'BAD_CREDENTIALS'
+        ? (mode === 'passphrase' ? 'That passphrase does not open this vault.' : 'That recovery key does not open this vault.')
+        : describeError(err));
+      setBusy(false);
+    }
+  };
+
+  const tab = (m: Mode, label: string) => (
+    <button type="button" role="tab" id={`tab-${m}`} aria-selected={mode === m} aria-controls="unlock-panel" onClick={() => { setMode(m); setSecret(''); setError(null); }}>
+      {label}
+    </button>
+  );
+
+  return (
+    <main className="auth">
+      <form className="card" onSubmit={submit} aria-labelledby="unlock-title">
+        <h1 id="unlock-title">Unlock{name ? ` ${name}’s` : ' your'} vault</h1>
+        <div className="tabs" role="tablist" aria-label="Unlock with">
+          {tab('passphrase', 'Passphrase')}
+          {tab('recovery', 'Recovery key')}
+        </div>
+        <div id="unlock-panel" role="tabpanel" aria-labelledby={`tab-${mode}`}>
+          <label className="field">
+            <span>{mode === 'passphrase' ? 'Passphrase' : 'Recovery key'}</span>
+            <input
+              type={mode === 'passphrase' ? 'password' : 'text'}
+              value={secret}
+              onChange={(e) => setSecret(e.target.value)}
+              autoComplete={mode === 'passphrase' ? 'current-password' : 'off'}
+              spellCheck={false}
+              placeholder={mode === 'recovery' ? 'XXXX-XXXX-…' : undefined}
+              autoFocus
+              required
+            />
+          </label>
+        </div>
+        {error && <p className="error" role="alert">{error}</p>}
+        <button className="btn primary" type="submit" disabled={busy || !secret}>{busy ? 'Unlocking…' : 'Unlock'}</button>
+      </form>
+    </main>
+  );
+}
