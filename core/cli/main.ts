@@ -1,8 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openApp } from '../app/app';
-import { apiCatalog } from '../api/catalog';
-import { startHost } from '../host/server';
 import { readLiveLock } from '../host/lock-file';
 import { repoRoot } from '../shared/paths';
 import { ApiError } from '../shared/errors';
@@ -36,6 +33,9 @@ async function call(args: CliArgs): Promise<void> {
   }
   const lock = readLiveLock(args.dataDir);
   if (lock) { print(await callHost(lock, method, params, args.as)); return; }
+  // the core loads only when the call runs in this process: a call through the host stays light
+  const { openApp } = await import('../app/app');
+  const { apiCatalog } = await import('../api/catalog');
   const app = await openApp({ dataDir: args.dataDir });
   try {
     const d = apiCatalog().get(method);
@@ -52,6 +52,7 @@ async function call(args: CliArgs): Promise<void> {
 async function init(args: CliArgs): Promise<void> {
   if (readLiveLock(args.dataDir)) throw new ApiError('BUSY', 'a host is serving this data directory');
   const passphrase = await readPassphrase('New passphrase: ');
+  const { openApp } = await import('../app/app');
   const app = await openApp({ dataDir: args.dataDir });
   try {
     const r = await app.router.call('vault.create', { passphrase, name: args.name ?? process.env.MEMORYOS_NAME ?? 'Me' }, { door: 'cli' });
@@ -63,6 +64,8 @@ async function init(args: CliArgs): Promise<void> {
 }
 
 async function serve(args: CliArgs): Promise<void> {
+  const { openApp } = await import('../app/app');
+  const { startHost } = await import('../host/server');
   const app = await openApp({ dataDir: args.dataDir, scheduler: true, schedulerIntervalMs: Number(process.env.MEMORYOS_TICK_MS) || 1000 });
   const exists = app.ctx.db.prepare('SELECT 1 FROM vault WHERE id = 1').get() !== undefined;
   if (exists && (process.env.MEMORYOS_PASSPHRASE || process.stdin.isTTY)) {
@@ -87,7 +90,7 @@ export async function main(argv: string[]): Promise<void> {
   try {
     if (cmd === 'init') await init(args);
     else if (cmd === 'call') await call(args);
-    else if (cmd === 'methods') print([...apiCatalog().values()].map((d) => ({ method: d.method, summary: d.summary })));
+    else if (cmd === 'methods') print([...(await import('../api/catalog')).apiCatalog().values()].map((d) => ({ method: d.method, summary: d.summary })));
     else if (cmd === 'serve') { await serve(args); return; }
     else { process.stdout.write(USAGE + '\n'); process.exit(cmd === undefined || cmd === 'help' || cmd === '--help' ? 0 : 64); }
   } catch (e) {

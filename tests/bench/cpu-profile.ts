@@ -40,12 +40,14 @@ export async function cpuProfile(fn: () => Promise<void>): Promise<ProfileSummar
 const SQLITE_NATIVE = new Set(['run', 'get', 'all', 'iterate', 'prepare', 'exec', 'pragma', 'pluck', 'raw', 'expand', 'columns', 'bind', 'transaction', 'sqlTransaction', 'Statement', 'Database']);
 
 /** Which part of the stack a frame belongs to; ajv's compiled validators are anonymous scripts named validate<N>. */
-export function componentOf(fn: string, url: string): string {
+export function componentOf(fn: string, url: string, parentUrl = ''): string {
   if (fn === '(garbage collector)') return 'V8 garbage collector';
   if (fn === '(program)' || fn === '(idle)' || fn === '(root)') return 'V8 other (program)';
   if (/node_modules\/(yjs|lib0)\//.test(url)) return 'Yjs (CRDT docs, encode/merge)';
   if (/libsodium/.test(url) || url.startsWith('wasm://')) return 'libsodium (AEAD, Ed25519, SHA-256)';
   if (/node_modules\/(ajv|ajv-formats|fast-uri|fast-deep-equal)\//.test(url) || (url === '' && /^validate\d*$/.test(fn))) return 'ajv (JSON Schema validation)';
+  // native frames have no url: tell them apart by their caller (crypto's RandomBytesJob also has a native `run`)
+  if (url === '' && parentUrl.startsWith('node:internal/crypto')) return 'CSPRNG (crypto.randomBytes / getRandomValues)';
   if (/node_modules\/better-sqlite3\//.test(url) || (url === '' && SQLITE_NATIVE.has(fn))) return 'SQLite (better-sqlite3: prepare, step, commit)';
   if (url.includes('/dist/core/')) return 'core JS: ' + relative(ROOT + '/dist/core', url.replace(/^file:\/\//, '')).replace(/\.js$/, '');
   if (fn === 'RandomBytesJob' || fn === 'getRandomValues' || fn === 'randomFillSync') return 'CSPRNG (crypto.randomBytes / getRandomValues)';
@@ -64,11 +66,17 @@ export function summarizeProfile(p: Profile): ProfileSummary {
   const idle = [...self].filter(([id]) => byId.get(id)!.callFrame.functionName === '(idle)').reduce((a, [, t]) => a + t, 0);
   const total = [...self.values()].reduce((a, b) => a + b, 0) - idle;
 
+  const parent = new Map<number, number>();
+  for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const component = (id: number) => {
+    const cf = byId.get(id)!.callFrame;
+    const up = parent.get(id);
+    return componentOf(cf.functionName, cf.url, up === undefined ? '' : byId.get(up)!.callFrame.url);
+  };
   const comp = new Map<string, number>();
   for (const [id, t] of self) {
-    const cf = byId.get(id)!.callFrame;
-    if (cf.functionName === '(idle)') continue;
-    const c = componentOf(cf.functionName, cf.url);
+    if (byId.get(id)!.callFrame.functionName === '(idle)') continue;
+    const c = component(id);
     comp.set(c, (comp.get(c) ?? 0) + t);
   }
   // small builtins clutter the list: fold anything under 1% into one line
@@ -95,18 +103,15 @@ export function summarizeProfile(p: Profile): ProfileSummary {
   };
   walk(p.nodes[0]!.id, new Set());
 
-  const parent = new Map<number, number>();
-  for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
   const byCaller = new Map<string, { component: string; caller: string; t: number }>();
   for (const [id, t] of self) {
-    const cf = byId.get(id)!.callFrame;
-    const component = componentOf(cf.functionName, cf.url);
-    if (!component.startsWith('SQLite') && !component.startsWith('CSPRNG')) continue;
+    const c = component(id);
+    if (!c.startsWith('SQLite') && !c.startsWith('CSPRNG')) continue;
     let up = parent.get(id);
     while (up !== undefined && !byId.get(up)!.callFrame.url.includes('/dist/core/')) up = parent.get(up);
     const caller = up === undefined ? '(outside core)' : coreName(byId.get(up)!);
-    const k = component + '|' + caller;
-    const e = byCaller.get(k) ?? { component, caller, t: 0 };
+    const k = c + '|' + caller;
+    const e = byCaller.get(k) ?? { component: c, caller, t: 0 };
     e.t += t;
     byCaller.set(k, e);
   }

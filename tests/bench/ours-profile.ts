@@ -8,19 +8,16 @@ const PROFILE_OFFSET = 10_000_000;
 
 /** Where the time of memory.import goes: two extra batches under the CPU profiler (after timing). */
 export function profileImports(app: App, space: string, size: BenchSize): Promise<ProfileSummary> {
+  const batches = [0, 1].map((b) => Array.from({ length: size.batch }, (_, k) => memoryAt(PROFILE_OFFSET + b * size.batch + k, size.n)));
   return cpuProfile(async () => {
-    for (let b = 0; b < 2; b++) {
-      const items = Array.from({ length: size.batch }, (_, k) => memoryAt(PROFILE_OFFSET + b * size.batch + k, size.n));
-      await app.router.call('memory.import', { space_id: space, memories: items });
-    }
+    for (const items of batches) await app.router.call('memory.import', { space_id: space, memories: items });
   });
 }
 
 /** Where the time of memory.create goes: 300 extra single creates under the CPU profiler. */
 export function profileCreates(app: App, space: string, size: BenchSize): Promise<ProfileSummary> {
+  const items = Array.from({ length: 300 }, (_, j) => memoryAt(2 * PROFILE_OFFSET + j, size.n));
   return cpuProfile(async () => {
-    for (let j = 0; j < 300; j++) {
-      await app.router.call('memory.create', { space_id: space, ...memoryAt(2 * PROFILE_OFFSET + j, size.n) });
-    }
+    for (const m of items) await app.router.call('memory.create', { space_id: space, ...m });
   });
 }

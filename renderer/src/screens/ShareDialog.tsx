@@ -1,0 +1,112 @@
+import { useMemo, useState } from 'react';
+import type { Decision, Memory, MemoryShareResponse, Reason } from '../../../contracts/types';
+import { ApiCallError, describeError } from '../api/errors';
+import { BandBadge } from '../components/BandBadge';
+import { Dialog } from '../components/Dialog';
+import { formatDuration } from '../lib/format';
+import { kindLabel } from '../lib/kinds';
+import { previewShare } from '../lib/share-preview';
+import { api } from '../stores/client';
+import { useSettings } from '../stores/settings';
+import { spaceById, useSpaces } from '../stores/spaces';
+import { useUndo } from '../stores/undo';
+
+function ReasonList({ reasons }: { reasons: Reason[] }) {
+  if (!reasons.length) return null;
+  return <ul data-testid="share-reasons">{reasons.map((r) => <li key={r.code + r.message}><code>{r.code}</code> {r.message}</li>)}</ul>;
+}
+
+/**
+ * Share a memory into another space. The decision the policy will take is shown before confirming
+ * (from the same policy document the core enforces); after confirming, the core's own decision
+ * (or its DENY with reasons) replaces the preview.
+ */
+export function ShareDialog({ memory, onClose }: { memory: Memory; onClose(): void }) {
+  const spaces = useSpaces((s) => s.spaces);
+  const undoWindow = useSettings((s) => s.settings.undo_window_seconds) ?? 900;
+  const source = spaceById(spaces, memory.space_id);
+  const targets = spaces.filter((s) => s.space_id !== memory.space_id);
+  const [target, setTarget] = useState(targets[0]?.space_id ?? '');
+  const [consent, setConsent] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [result, setResult] = useState<MemoryShareResponse | null>(null);
+  const [denied, setDenied] = useState<{ message: string; reasons: Reason[] } | null>(null);
+  const dst = spaceById(spaces, target);
+
+  const preview = useMemo(() => (source && dst ? previewShare({
+    band: memory.band, from: source.kind, to: dst.kind, roleInSource: source.my_role, roleInTarget: dst.my_role, consent,
+  }) : null), [source, dst, memory.band, consent]);
+
+  const confirm = async () => {
+    setBusy(true);
+    setDenied(null);
+    try {
+      const r = await api().call('memory.share', { memory_id: memory.memory_id, target_space_id: target, ...(consent ? { consent: true } : {}) });
+      setResult(r);
+      if (r.status === 'staged') void useUndo.getState().load();
+    } catch (e) {
+      setDenied({ message: describeError(e), reasons: e instanceof ApiCallError ? e.reasons : [] });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const decisionBox = (d: Pick<Decision, 'effect' | 'reasons' | 'obligations' | 'policy_version'>, title: string) => (
+    <div className={`decision ${d.effect === 'DENY' ? 'deny' : 'allow'}`} data-testid="share-decision">
+      <p><strong>{title}:</strong> <span className="effect">{d.effect === 'DENY' ? 'Denied' : d.effect === 'ALLOW' ? 'Allowed' : 'Allowed, redacted'}</span> <span className="muted">(policy {d.policy_version})</span></p>
+      <ReasonList reasons={d.reasons} />
+      {d.obligations.length > 0 && <p className="muted">Obligations: {d.obligations.join(', ')}</p>}
+    </div>
+  );
+
+  if (result) {
+    return (
+      <Dialog title="Share" onClose={onClose} testId="share-dialog" actions={<>
+        {result.status === 'staged' && <button className="btn" type="button" onClick={() => { useUndo.getState().setOpen(true); onClose(); }}>Open undo queue</button>}
+        <button className="btn primary" type="button" onClick={onClose} autoFocus>Done</button>
+      </>}>
+        <p role="status" data-testid="share-result">
+          {result.status === 'shared'
+            ? `Shared into ${dst?.name}.`
+            : `Staged: the share into ${dst?.name} waits ${formatDuration(result.pending?.seconds_left ?? undoWindow)} in the undo queue. Until then nobody else sees it and you can undo it.`}
+        </p>
+        {decisionBox(result.decision, 'Policy decision')}
+      </Dialog>
+    );
+  }
+
+  return (
+    <Dialog title="Share into another space" onClose={onClose} testId="share-dialog" actions={<>
+      <button className="btn" type="button" onClick={onClose}>Cancel</button>
+      <button className="btn primary" type="button" onClick={() => void confirm()} disabled={busy || !target || preview?.effect === 'DENY'}>
+        {preview?.staged ? 'Share (after the undo window)' : 'Share now'}
+      </button>
+    </>}>
+      <p><BandBadge band={memory.band} /> <strong>{memory.title || '(untitled)'}</strong> <span className="muted">from {source?.name}</span></p>
+      {targets.length === 0 ? <p className="muted">There is no other space yet. Create one in the sidebar first.</p> : (
+        <label className="field">
+          <span>Target space</span>
+          <select value={target} onChange={(e) => { setTarget(e.target.value); setConsent(false); setDenied(null); }} data-testid="share-target">
+            {targets.map((s) => <option key={s.space_id} value={s.space_id}>{s.name} ({kindLabel(s.kind)})</option>)}
+          </select>
+        </label>
+      )}
+      {preview && (preview.needsConsent || consent) && (
+        <label className="row" style={{ marginBottom: 8 }}>
+          <input type="checkbox" checked={consent} onChange={(e) => setConsent(e.target.checked)} data-testid="share-consent" />
+          <span>I consent to moving this Amber memory from a {source && kindLabel(source.kind).toLowerCase()} space up to a wider {dst && kindLabel(dst.kind).toLowerCase()} space.</span>
+        </label>
+      )}
+      {preview && decisionBox({ ...preview, obligations: preview.staged && preview.effect === 'ALLOW' ? [`UNDO_WINDOW (${formatDuration(undoWindow)})`] : [] }, 'Policy decision before you confirm')}
+      {preview?.effect === 'DENY' && preview.remedies.length > 0 && (
+        <div data-testid="share-remedies"><strong>What would allow it:</strong><ul>{preview.remedies.map((r) => <li key={r}>{r}</li>)}</ul></div>
+      )}
+      {denied && (
+        <div className="decision deny" role="alert">
+          <p><strong>The core refused:</strong> {denied.message}</p>
+          <ReasonList reasons={denied.reasons} />
+        </div>
+      )}
+    </Dialog>
+  );
+}
