@@ -3,6 +3,7 @@ import type { Ctx } from '../app/context';
 import { ApiError } from '../shared/errors';
 import { describeErrors } from '../schemas/validator';
 import { apiCatalog } from './catalog';
+import { withTrace } from '../observability/trace';
 import type { Handlers } from './handler';
 
 export interface CallOptions {
@@ -32,7 +33,7 @@ export class Router {
     const traceId = opts.trace_id ?? randomBytes(16).toString('hex');
     let code = 'OK';
     try {
-      return await this.dispatch(method, params, opts, traceId);
+      return await withTrace(traceId, () => this.dispatch(method, params, opts, traceId));
     } catch (e) {
       const err = e instanceof ApiError ? e : this.internal(e, method, traceId);
       code = err.code;

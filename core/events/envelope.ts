@@ -9,6 +9,7 @@ import { describeErrors, validatorFor } from '../schemas/validator';
 import { policyDocument } from '../policy/policy-document';
 import { topicEntry } from './topic-catalog';
 import { appendToAuditChain, lastAuditEventId } from './audit-chain';
+import { currentTraceId } from '../observability/trace';
 
 export interface EmitInput {
   topic: string;
@@ -60,7 +61,7 @@ export function emit(ctx: Ctx, input: EmitInput): Envelope {
     signature: { alg: 'ed25519', key_id: k.deviceId, signature: '' },
     schema_version: '1.0',
     payload: input.payload,
-    ...(input.trace_id ? { trace_id: input.trace_id } : {}),
+    ...((input.trace_id ?? currentTraceId()) ? { trace_id: input.trace_id ?? currentTraceId() } : {}),
   };
   if (audited) {
     envelope.hashes.prev_event_id = lastAuditEventId(ctx);

@@ -11,9 +11,8 @@ import { checkPassphrase } from '../vault/vault';
 import { dekFor, eventActor, loadRecord, policyInput, rewriteMeta, toViewFull, validateRecipients } from './memories';
 import { metaDocId, readMeta, writeMeta } from './memory-doc';
 import { dekKeyId, wrapDek } from './memory-keys';
-import { metaKeyFor, openContentDoc, openMetaDoc, saveRecord, loadRecord as reload, type MemoryRecord } from './read-model';
+import { metaKeyFor, openContentDoc, openMetaDoc, saveRecord, type MemoryRecord } from './read-model';
 import { indexMemory } from '../search/indexer';
-import { readContent } from './memory-doc';
 import { article } from '../shared/text';
 
 /** Re-wraps the DEK for the new band (inside the current unit of work) and records the change. */
@@ -31,9 +30,9 @@ export function applyBand(ctx: Ctx, actor: string, rec: MemoryRecord, to: Band, 
     appendUpdate(ctx, 'sync_log', rec.space_id, metaDocId(rec.memory_id), mk.keyId, mk.key, Y.encodeStateAsUpdate(metaDoc));
     appendUpdate(ctx, 'sync_log', rec.space_id, rec.memory_id, dekKeyId(rec.memory_id), dek, Y.encodeStateAsUpdate(contentDoc));
     ctx.db.prepare('DELETE FROM local_log WHERE space_id = ? AND doc_id IN (?, ?)').run(rec.space_id, rec.memory_id, metaDocId(rec.memory_id));
-    saveRecord(ctx, rec.memory_id, rec.space_id, readMeta(metaDoc), metaDoc, contentDoc, dek, 1);
-    next = reload(ctx, rec.memory_id);
-    indexMemory(ctx, next, readContent(contentDoc));
+    const saved = saveRecord(ctx, rec.memory_id, rec.space_id, readMeta(metaDoc), metaDoc, contentDoc, dek, 1);
+    next = saved.rec;
+    indexMemory(ctx, next, saved.content);
   } else {
     next = rewriteMeta(ctx, rec, { band: to, recipients: readers, dek: dekWrap }, { dek });
   }

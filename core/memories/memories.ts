@@ -84,8 +84,7 @@ export function writeNewMemory(ctx: Ctx, actor: string, input: MemoryCreateReque
   appendUpdate(ctx, log, input.space_id, metaDocId(memoryId), mk.keyId, mk.key, metaUpdate);
   appendUpdate(ctx, log, input.space_id, memoryId, dekKeyId(memoryId), dek, contentUpdate);
   k.deks.set(memoryId, dek);
-  const content = saveRecord(ctx, memoryId, input.space_id, meta, metaDoc, contentDoc, dek, 1);
-  const rec = loadRecord(ctx, memoryId);
+  const { rec, content } = saveRecord(ctx, memoryId, input.space_id, meta, metaDoc, contentDoc, dek, 1);
   indexMemory(ctx, rec, content);
   emit(ctx, {
     topic: 'HIPPO_ENCODE', payload: { memory_id: memoryId, type: input.type, band: input.band, version: 1 },
@@ -185,8 +184,7 @@ export function updateMemory(ctx: Ctx, actor: string, memoryId: string, patch: M
       }
       if (u) { appendUpdate(ctx, log, rec.space_id, memoryId, dekKeyId(memoryId), dek, u); version++; }
     }
-    const content = saveRecord(ctx, memoryId, rec.space_id, readMeta(metaDoc), metaDoc, contentDoc, dek, version);
-    const next = loadRecord(ctx, memoryId);
+    const { rec: next, content } = saveRecord(ctx, memoryId, rec.space_id, readMeta(metaDoc), metaDoc, contentDoc, dek, version);
     indexMemory(ctx, next, content);
     emit(ctx, {
       topic: 'MEMORY_UPDATED', payload: { memory_id: memoryId, version, fields: changed }, actor: eventActor(ctx, actor, rec.space_id),
@@ -208,8 +206,7 @@ export function rewriteMeta(ctx: Ctx, rec: MemoryRecord, patch: Partial<Meta>, o
     const mk = metaKeyFor(ctx, rec.space_id, meta.band);
     appendUpdate(ctx, opts.toLog ?? logFor(meta.band), rec.space_id, metaDocId(rec.memory_id), mk.keyId, mk.key, u);
   }
-  const content = saveRecord(ctx, rec.memory_id, rec.space_id, meta, metaDoc, contentDoc, dek, rec.version);
-  const next = loadRecord(ctx, rec.memory_id);
+  const { rec: next, content } = saveRecord(ctx, rec.memory_id, rec.space_id, meta, metaDoc, contentDoc, dek, rec.version);
   if (next.deleted_at) unindexMemory(ctx, next.memory_id); else indexMemory(ctx, next, content);
   return next;
 }

@@ -81,18 +81,25 @@ export function openMetaDoc(ctx: Ctx, rec: MemoryRecord): Y.Doc {
   return docFromUpdates([rec.metaState], deviceClientId(keys(ctx).deviceId));
 }
 
-/** Writes (insert or replace) the encrypted read model of one memory from its two documents. */
-export function saveRecord(ctx: Ctx, memoryId: string, space: string, meta: Meta, metaDoc: Y.Doc, contentDoc: Y.Doc, dek: Uint8Array, version: number): Content {
+/** Writes (insert or replace) the encrypted read model of one memory from its two documents; returns what it wrote. */
+export function saveRecord(ctx: Ctx, memoryId: string, space: string, meta: Meta, metaDoc: Y.Doc, contentDoc: Y.Doc, dek: Uint8Array, version: number): { rec: MemoryRecord; content: Content } {
   const content = readContent(contentDoc);
   const { keyId: metaKeyId, key: metaKey } = metaKeyFor(ctx, space, meta.band);
   const ids = { space_id: space, memory_id: memoryId };
-  const m = aeadEncrypt(Buffer.from(JSON.stringify({ meta, state: b64(Y.encodeStateAsUpdate(metaDoc)) })), metaAd(ids, metaKeyId), metaKey);
+  const metaState = Y.encodeStateAsUpdate(metaDoc);
+  const m = aeadEncrypt(Buffer.from(JSON.stringify({ meta, state: b64(metaState) })), metaAd(ids, metaKeyId), metaKey);
   const keyId = dekKeyId(memoryId);
   const c = aeadEncrypt(Buffer.from(JSON.stringify(content)), contentAd(ids, keyId), dek);
   const s = aeadEncrypt(Y.encodeStateAsUpdate(contentDoc), stateAd(ids, keyId), dek);
+  const rec: MemoryRecord = {
+    memory_id: memoryId, space_id: space, band: meta.band, type: meta.type, author: meta.author, origin_device: meta.origin_device,
+    created_at: meta.created_at, updated_at: content.updated_at || meta.created_at, deleted_at: meta.deleted_at ?? null,
+    expires_at: meta.expires_at ?? null, version, meta, metaState,
+    sealed: { key_id: keyId, nonce: c.nonce, ciphertext: c.ciphertext, state_nonce: s.nonce, state_ct: s.ciphertext },
+  };
   ctx.db.prepare(`INSERT OR REPLACE INTO memories (memory_id, space_id, band, type, author, origin_device, created_at, updated_at, deleted_at, expires_at, version,
       meta_key_id, meta_nonce, meta_ct, key_id, nonce, ciphertext, state_nonce, state_ct) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-    .run(memoryId, space, meta.band, meta.type, meta.author, meta.origin_device, meta.created_at, content.updated_at || meta.created_at,
-      meta.deleted_at ?? null, meta.expires_at ?? null, version, metaKeyId, m.nonce, m.ciphertext, keyId, c.nonce, c.ciphertext, s.nonce, s.ciphertext);
-  return content;
+    .run(memoryId, space, rec.band, rec.type, rec.author, rec.origin_device, rec.created_at, rec.updated_at,
+      rec.deleted_at, rec.expires_at, version, metaKeyId, m.nonce, m.ciphertext, keyId, c.nonce, c.ciphertext, s.nonce, s.ciphertext);
+  return { rec, content };
 }

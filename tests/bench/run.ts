@@ -6,7 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, staleSources } from './core-dist';
 import { queries } from './corpus';
@@ -64,7 +64,7 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   const m = machine();
   const total = size.n + size.warmup + size.creates;
-  process.stdout.write(`MemoryOS bench — ${size.n.toLocaleString('en-US')} memories of ~1 KB (+${size.warmup + size.creates} created one by one), ${m.cpu}, ${m.cores} cores, Node ${m.node}\n`);
+  process.stdout.write(`MemoryOS bench — ${size.n.toLocaleString('en-US')} memories of ~1 KB (+${size.warmup + size.creates} created one by one), ${m.cpu}, ${m.cores} cores, Node ${m.node}, load average ${m.load_avg_at_start.join(' ')}\n`);
 
   const tmp = mkdtempSync(join(tmpdir(), 'memoryos-bench-'));
   let ours: OursResult, base: BaselineResult, host: HostResult, searchableRss: number;
@@ -89,12 +89,12 @@ async function main(): Promise<void> {
   process.stdout.write(`\nratio = cost relative to the baseline (time or memory ÷ baseline; for rates baseline ÷ ours). Targets are set for 100k memories${size.n < 100_000 ? `: at ${size.n.toLocaleString('en-US')} they are indicative only` : ''}.\n`);
   process.stdout.write(`search sanity: ${hitsDiffer === 0 ? 'every query returned as many hits as the baseline' : `${hitsDiffer} of ${ours.search.hits.length} queries returned a different number of hits than the baseline`}.\n`);
   if (ours.profile) printProfile(ours);
-  process.stdout.write(`\nwall time ${wall.toFixed(0)} s\n`);
+  process.stdout.write(`\nwall time ${wall.toFixed(0)} s, load average now ${loadavg().map((x) => x.toFixed(2)).join(' ')} (other work on this machine skews every figure)\n`);
 
   const { key: _key, ...baseOut } = base;
   const json = {
     date: started.toISOString(), command: `npm run bench${process.argv.slice(2).length ? ' -- ' + process.argv.slice(2).join(' ') : ''}`,
-    wall_s: Math.round(wall), machine: m, size: { ...size, total_memories: total }, figures,
+    wall_s: Math.round(wall), machine: { ...m, load_avg_at_end: loadavg().map((x) => Math.round(x * 100) / 100) }, size: { ...size, total_memories: total }, figures,
     details: { ours, baseline: { ...baseOut, searchable_rss: searchableRss }, host, search_hit_mismatches: hitsDiffer },
   };
   mkdirSync(join(ROOT, 'test-results'), { recursive: true });

@@ -32,6 +32,7 @@ describe('signed events and the audit chain', () => {
     for (const t of ['HIPPO_ENCODE', 'RECALL_REQUEST', 'UNDO_WINDOW_OPENED', 'SETTINGS_CHANGED', 'SPACE_CREATED', 'USER_ROLE_ASSIGNED']) expect(topics).toContain(t);
     for (const env of events) {
       expect(validateEnvelope(env)).toBeNull();
+      expect(env.trace_id).toMatch(/^[0-9a-f]{32}$/); // the API call's trace id travels in the envelope
       const { signature, ...unsigned } = env;
       const bytes = canonicalize(unsigned)!; // an independent RFC 8785 implementation
       const sig = sodium.from_base64(signature.signature, sodium.base64_variants.ORIGINAL);

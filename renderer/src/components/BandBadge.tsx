@@ -1,5 +1,5 @@
 import type { Band } from '../../../contracts/types';
 
 export function BandBadge({ band }: { band: Band }) {
-  return <span className={`band band-${band}`} aria-label={`${band} band`}>{band}</span>;
+  return <span className={`band band-${band}`}>{band}</span>;
 }
