@@ -22,7 +22,7 @@ export function callHost(lock: HostLock, method: string, params: unknown, as?: s
         }
       });
     });
-    req.on('error', (e) => reject(new ApiError('BUSY', `the host on port ${lock.port} did not answer: ${e.message}`)));
+    req.on('error', (e) => reject(new ApiError('BUSY', `the host on port ${lock.port} did not answer: ${e.message}`, { refused: (e as NodeJS.ErrnoException).code === 'ECONNREFUSED' })));
     req.end(body);
   });
 }

@@ -32,7 +32,15 @@ async function call(args: CliArgs): Promise<void> {
     try { params = JSON.parse(text); } catch { throw new ApiError('INVALID_INPUT', 'params are not valid JSON'); }
   }
   const lock = readLiveLock(args.dataDir);
-  if (lock) { print(await callHost(lock, method, params, args.as)); return; }
+  if (lock) {
+    try {
+      print(await callHost(lock, method, params, args.as));
+      return;
+    } catch (e) {
+      // nothing listens on the lock's port: the host died (its pid lingers or was reused); run here
+      if (!(e instanceof ApiError && (e.details as { refused?: boolean })?.refused)) throw e;
+    }
+  }
   // the core loads only when the call runs in this process: a call through the host stays light
   const { openApp } = await import('../app/app');
   const { apiCatalog } = await import('../api/catalog');

@@ -21,3 +21,11 @@ export function profileCreates(app: App, space: string, size: BenchSize): Promis
     for (const m of items) await app.router.call('memory.create', { space_id: space, ...m });
   });
 }
+
+/** Where unlock → searchable goes (Argon2id, read model decryption, FTS build): lock, then unlock under the profiler. */
+export async function profileUnlock(app: App, passphrase: string): Promise<ProfileSummary> {
+  await app.router.call('vault.lock', {});
+  return cpuProfile(async () => {
+    await app.router.call('vault.unlock', { passphrase });
+  });
+}

@@ -6,7 +6,7 @@ import { core } from './core-dist';
 import { extraMemoryAt, memoryAt, queries, type QueryKind } from './corpus';
 import { BENCH_PASSPHRASE, childArgs, progress, writeResult } from './options';
 import { rssBytes, summarize, timeMs, type Latency } from './stats';
-import { profileCreates, profileImports } from './ours-profile';
+import { profileCreates, profileImports, profileUnlock } from './ours-profile';
 import { measurePieces } from './pieces';
 import type { OursResult } from './results';
 
@@ -71,7 +71,7 @@ async function main(): Promise<void> {
   progress('unlock to searchable done');
 
   const profile = args.profile
-    ? { import: await profileImports(app, space, args), create: await profileCreates(app, space, args) }
+    ? { import: await profileImports(app, space, args), create: await profileCreates(app, space, args), unlock: await profileUnlock(app, BENCH_PASSPHRASE) }
     : null;
   const pieces = args.profile ? await measurePieces(app, dataDir) : null;
   await app.close();

@@ -15,7 +15,7 @@ export interface SideResult {
 export interface OursResult extends SideResult {
   unlock: { total_ms: number; open_ms: number; unlock_call_ms: number; first_search_ms: number; index_build_ms: number; argon2id_ms: number };
   rss: { after_load: number; after_unlock: number };
-  profile: { import: ProfileSummary; create: ProfileSummary } | null;
+  profile: { import: ProfileSummary; create: ProfileSummary; unlock: ProfileSummary } | null;
   pieces: { pieces: Piece[]; modeled_us_per_create: number; modeled_us_per_import_item: number } | null;
 }
 

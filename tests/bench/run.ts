@@ -105,7 +105,7 @@ async function main(): Promise<void> {
 
 function printProfile(o: OursResult): void {
   for (const [name, p] of Object.entries(o.profile!)) {
-    process.stdout.write(`\nwhere memory.${name} spends its CPU (profiled after timing, ${p.total_ms.toFixed(0)} ms sampled):\n`);
+    process.stdout.write(`\nwhere ${name === 'unlock' ? 'vault.unlock (with the index build)' : 'memory.' + name} spends its CPU (profiled after timing, ${p.total_ms.toFixed(0)} ms sampled):\n`);
     for (const c of p.by_component.slice(0, 12)) process.stdout.write(`  ${c.pct.toFixed(1).padStart(5)} %  ${c.component}\n`);
     process.stdout.write('  inclusive, core functions:\n');
     for (const f of p.core_inclusive.slice(0, 14)) process.stdout.write(`  ${f.pct.toFixed(1).padStart(5)} %  ${f.fn}\n`);

@@ -11,7 +11,7 @@ export interface CliResult { code: number; json: any; stdout: string; stderr: st
 /** Runs the real CLI (the compiled core, as a user would) and parses its JSON answer. */
 export function cli(dataDir: string, args: string[], env: Record<string, string> = {}): CliResult {
   const r = spawnSync(process.execPath, [BIN, '--data-dir', dataDir, ...args], {
-    encoding: 'utf8', env: { ...process.env, MEMORYOS_PASSPHRASE: PASSPHRASE, ...env }, timeout: 60_000,
+    encoding: 'utf8', env: { ...process.env, MEMORYOS_PASSPHRASE: PASSPHRASE, ...env }, timeout: 60_000, maxBuffer: 256 * 1024 * 1024,
   });
   let json: any = null;
   try { json = JSON.parse(r.stdout); } catch { /* leave null: the test will say what came out */ }
