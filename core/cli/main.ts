@@ -47,7 +47,7 @@ async function call(args: CliArgs): Promise<void> {
   const app = await openApp({ dataDir: args.dataDir });
   try {
     const d = apiCatalog().get(method);
-    const exists = (app.ctx.db.prepare('SELECT 1 FROM vault WHERE id = 1').get()) !== undefined;
+    const { exists } = (await app.router.call('vault.status', {})) as { exists: boolean };
     if (d && exists && !NO_AUTO_UNLOCK.has(method) && (d.requiresUnlock || process.env.MEMORYOS_PASSPHRASE)) {
       await app.router.call('vault.unlock', { passphrase: await readPassphrase() }, { door: 'cli' });
     }
@@ -75,7 +75,7 @@ async function serve(args: CliArgs): Promise<void> {
   const { openApp } = await import('../app/app');
   const { startHost } = await import('../host/server');
   const app = await openApp({ dataDir: args.dataDir, scheduler: true, schedulerIntervalMs: Number(process.env.MEMORYOS_TICK_MS) || 1000 });
-  const exists = app.ctx.db.prepare('SELECT 1 FROM vault WHERE id = 1').get() !== undefined;
+  const { exists } = (await app.router.call('vault.status', {})) as { exists: boolean };
   if (exists && (process.env.MEMORYOS_PASSPHRASE || process.stdin.isTTY)) {
     await app.router.call('vault.unlock', { passphrase: await readPassphrase() }, { door: 'cli' });
   }

@@ -6,8 +6,11 @@ export function deviceClientId(deviceId: string): number {
   return createHash('sha256').update(deviceId).digest().readUInt32BE(0) >>> 1;
 }
 
+// A fixed guid: ours are not subdocuments, and Yjs would otherwise draw a uuid from WebCrypto per doc (slow).
+const GUID = 'memoryos-doc';
+
 export function newDoc(clientId?: number): Y.Doc {
-  const doc = new Y.Doc({ gc: true });
+  const doc = new Y.Doc({ gc: true, guid: GUID });
   if (clientId !== undefined) doc.clientID = clientId;
   return doc;
 }
@@ -18,7 +21,7 @@ export function newDoc(clientId?: number): Y.Doc {
  * is set only after loading (safe: one writer per data directory).
  */
 export function docFromUpdates(updates: Iterable<Uint8Array>, clientId: number): Y.Doc {
-  const doc = new Y.Doc({ gc: true });
+  const doc = new Y.Doc({ gc: true, guid: GUID });
   for (const u of updates) Y.applyUpdate(doc, u);
   doc.clientID = clientId;
   return doc;

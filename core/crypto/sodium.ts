@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import _sodium from 'libsodium-wrappers-sumo';
+import { randomBytesPooled } from './random';
 
 /**
  * The one crypto provider: libsodium (sumo build, for Argon2id). Nonces and random keys come
@@ -18,7 +18,7 @@ function s(): typeof _sodium {
   return sodium;
 }
 
-export const random = (n: number): Uint8Array => new Uint8Array(randomBytes(n));
+export const random = (n: number): Uint8Array => randomBytesPooled(n);
 export const newKey = (): Uint8Array => random(32);
 
 export interface Sealed { nonce: Uint8Array; ciphertext: Uint8Array }

@@ -4,14 +4,15 @@ import { fromB64, verify } from '../crypto/sodium';
 import { sha256Hex } from '../crypto/hash';
 import { canonicalJson } from '../shared/json';
 import { envelopeHash, signingBytes } from './envelope';
+import { sql } from '../store/statements';
 
 export function lastAuditEventId(ctx: Ctx): string | null {
-  const row = ctx.db.prepare('SELECT event_id FROM audit_chain ORDER BY seq DESC LIMIT 1').get() as { event_id: string } | undefined;
+  const row = sql(ctx.db, 'SELECT event_id FROM audit_chain ORDER BY seq DESC LIMIT 1').get() as { event_id: string } | undefined;
   return row?.event_id ?? null;
 }
 
 export function appendToAuditChain(ctx: Ctx, envelope: Envelope, json: string): void {
-  ctx.db.prepare('INSERT INTO audit_chain (event_id, prev_event_id, envelope_sha256, envelope) VALUES (?, ?, ?, ?)')
+  sql(ctx.db, 'INSERT INTO audit_chain (event_id, prev_event_id, envelope_sha256, envelope) VALUES (?, ?, ?, ?)')
     .run(envelope.id, envelope.hashes.prev_event_id ?? null, envelope.hashes.envelope_sha256, json);
 }
 
@@ -24,7 +25,7 @@ export interface AuditVerdict {
 /** Walks the chain in order; names the first row whose link, hash, payload or signature fails. */
 export function verifyAuditChain(ctx: Ctx): AuditVerdict {
   const devices = new Map<string, Uint8Array>();
-  for (const d of ctx.db.prepare('SELECT device_id, ed25519_pub FROM devices').all() as { device_id: string; ed25519_pub: Buffer }[]) {
+  for (const d of sql(ctx.db, 'SELECT device_id, ed25519_pub FROM devices').all() as { device_id: string; ed25519_pub: Buffer }[]) {
     devices.set(d.device_id, new Uint8Array(d.ed25519_pub));
   }
   let prev: string | null = null;

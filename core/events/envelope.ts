@@ -10,6 +10,7 @@ import { policyDocument } from '../policy/policy-document';
 import { topicEntry } from './topic-catalog';
 import { appendToAuditChain, lastAuditEventId } from './audit-chain';
 import { currentTraceId } from '../observability/trace';
+import { sql } from '../store/statements';
 
 export interface EmitInput {
   topic: string;
@@ -76,7 +77,7 @@ export function emit(ctx: Ctx, input: EmitInput): Envelope {
   if (!v(envelope)) throw new Error('envelope breaks its contract: ' + JSON.stringify(describeErrors(v.errors)));
 
   const json = canonicalJson(envelope);
-  ctx.db.prepare('INSERT INTO events (id, topic, space_id, envelope) VALUES (?, ?, ?, ?)').run(envelope.id, topic.name, envelope.space_id, json);
+  sql(ctx.db, 'INSERT INTO events (id, topic, space_id, envelope) VALUES (?, ?, ?, ?)').run(envelope.id, topic.name, envelope.space_id, json);
   if (audited) appendToAuditChain(ctx, envelope, json);
   ctx.metrics.inc('memoryos_events_total', { topic: topic.name });
   ctx.uow.onCommit(() => ctx.bus.deliver(envelope));

@@ -2,11 +2,12 @@ import type { Device } from '../../contracts/types';
 import type { Ctx } from '../app/context';
 import { b64 } from '../crypto/sodium';
 import { iso } from '../shared/time';
+import { sql } from '../store/statements';
 
 interface DeviceRow { device_id: string; member_id: string; platform: string; ed25519_pub: Buffer; x25519_pub: Buffer; local: number; created_at: number }
 
 export function listDevices(ctx: Ctx): Device[] {
-  return (ctx.db.prepare('SELECT * FROM devices ORDER BY created_at').all() as DeviceRow[]).map((d) => ({
+  return (sql(ctx.db, 'SELECT * FROM devices ORDER BY created_at').all() as DeviceRow[]).map((d) => ({
     device_id: d.device_id,
     member_id: d.member_id,
     platform: d.platform,

@@ -5,6 +5,7 @@ import { ulid } from '../shared/ulid';
 import { notFound } from '../shared/errors';
 import { putSecret, getSecret } from '../vault/secrets';
 import { openText, sealText } from '../vault/local-meta';
+import { sql } from '../store/statements';
 
 interface MemberRow { member_id: string; ed25519_pub: Buffer; x25519_pub: Buffer; name_nonce: Buffer; name_ct: Buffer; local: number }
 
@@ -12,7 +13,7 @@ export function insertLocalMember(ctx: Ctx, vmk: Uint8Array, memberId: string, n
   putSecret(ctx.db, vmk, `member:${memberId}:sign`, sign.privateKey);
   putSecret(ctx.db, vmk, `member:${memberId}:box`, box.privateKey);
   const n = sealText(ctx, 'member|' + memberId, name);
-  ctx.db.prepare('INSERT INTO members (member_id, ed25519_pub, x25519_pub, name_nonce, name_ct, local, created_at) VALUES (?, ?, ?, ?, ?, 1, ?)')
+  sql(ctx.db, 'INSERT INTO members (member_id, ed25519_pub, x25519_pub, name_nonce, name_ct, local, created_at) VALUES (?, ?, ?, ?, ?, 1, ?)')
     .run(memberId, sign.publicKey, box.publicKey, n.nonce, n.ciphertext, ctx.clock.now());
 }
 
@@ -30,7 +31,7 @@ export function createLocalMember(ctx: Ctx, name: string): Member {
 /** Loads every local member's private keys into the keyring at unlock. */
 export function loadLocalMemberKeys(ctx: Ctx, vmk: Uint8Array): void {
   const k = keys(ctx);
-  for (const r of ctx.db.prepare('SELECT member_id, ed25519_pub, x25519_pub FROM members WHERE local = 1').all() as MemberRow[]) {
+  for (const r of sql(ctx.db, 'SELECT member_id, ed25519_pub, x25519_pub FROM members WHERE local = 1').all() as MemberRow[]) {
     k.members.set(r.member_id, {
       sign: { publicKey: new Uint8Array(r.ed25519_pub), privateKey: getSecret(ctx.db, vmk, `member:${r.member_id}:sign`) },
       box: { publicKey: new Uint8Array(r.x25519_pub), privateKey: getSecret(ctx.db, vmk, `member:${r.member_id}:box`) },
@@ -46,17 +47,17 @@ const toMember = (ctx: Ctx, r: MemberRow): Member => ({
 });
 
 export function getMember(ctx: Ctx, memberId: string): Member {
-  const r = ctx.db.prepare('SELECT * FROM members WHERE member_id = ?').get(memberId) as MemberRow | undefined;
+  const r = sql(ctx.db, 'SELECT * FROM members WHERE member_id = ?').get(memberId) as MemberRow | undefined;
   if (!r) throw notFound('member', memberId);
   return toMember(ctx, r);
 }
 
 export function listMembers(ctx: Ctx): Member[] {
-  return (ctx.db.prepare('SELECT * FROM members ORDER BY created_at').all() as MemberRow[]).map((r) => toMember(ctx, r));
+  return (sql(ctx.db, 'SELECT * FROM members ORDER BY created_at').all() as MemberRow[]).map((r) => toMember(ctx, r));
 }
 
 export function memberBoxPublicKey(ctx: Ctx, memberId: string): Uint8Array {
-  const r = ctx.db.prepare('SELECT x25519_pub FROM members WHERE member_id = ?').get(memberId) as { x25519_pub: Buffer } | undefined;
+  const r = sql(ctx.db, 'SELECT x25519_pub FROM members WHERE member_id = ?').get(memberId) as { x25519_pub: Buffer } | undefined;
   if (!r) throw notFound('member', memberId);
   return new Uint8Array(r.x25519_pub);
 }

@@ -14,6 +14,7 @@ import { dekKeyId, wrapDek } from './memory-keys';
 import { metaKeyFor, openContentDoc, openMetaDoc, saveRecord, type MemoryRecord } from './read-model';
 import { indexMemory } from '../search/indexer';
 import { article } from '../shared/text';
+import { sql } from '../store/statements';
 
 /** Re-wraps the DEK for the new band (inside the current unit of work) and records the change. */
 export function applyBand(ctx: Ctx, actor: string, rec: MemoryRecord, to: Band, recipients?: string[]): MemoryRecord {
@@ -29,7 +30,7 @@ export function applyBand(ctx: Ctx, actor: string, rec: MemoryRecord, to: Band, 
     const mk = metaKeyFor(ctx, rec.space_id, to);
     appendUpdate(ctx, 'sync_log', rec.space_id, metaDocId(rec.memory_id), mk.keyId, mk.key, Y.encodeStateAsUpdate(metaDoc));
     appendUpdate(ctx, 'sync_log', rec.space_id, rec.memory_id, dekKeyId(rec.memory_id), dek, Y.encodeStateAsUpdate(contentDoc));
-    ctx.db.prepare('DELETE FROM local_log WHERE space_id = ? AND doc_id IN (?, ?)').run(rec.space_id, rec.memory_id, metaDocId(rec.memory_id));
+    sql(ctx.db, 'DELETE FROM local_log WHERE space_id = ? AND doc_id IN (?, ?)').run(rec.space_id, rec.memory_id, metaDocId(rec.memory_id));
     const saved = saveRecord(ctx, rec.memory_id, rec.space_id, readMeta(metaDoc), metaDoc, contentDoc, dek, 1);
     next = saved.rec;
     indexMemory(ctx, next, saved.content);

@@ -10,6 +10,7 @@ import { metaDocId } from './memory-doc';
 import { unindexMemory } from '../search/indexer';
 import type { MemoryRecord } from './read-model';
 import { article } from '../shared/text';
+import { sql } from '../store/statements';
 
 /** Moves a memory to the trash (restorable) inside the current unit of work. */
 export function trash(ctx: Ctx, actor: string, rec: MemoryRecord, mode: 'trash' | 'expire' = 'trash'): void {
@@ -22,8 +23,8 @@ export function trash(ctx: Ctx, actor: string, rec: MemoryRecord, mode: 'trash' 
 
 /** Crypto-shred: the DEK, the read model and every log entry of a BLACK memory are gone for good. */
 export function shred(ctx: Ctx, actor: string, rec: MemoryRecord): void {
-  ctx.db.prepare('DELETE FROM local_log WHERE space_id = ? AND doc_id IN (?, ?)').run(rec.space_id, rec.memory_id, metaDocId(rec.memory_id));
-  ctx.db.prepare('DELETE FROM memories WHERE memory_id = ?').run(rec.memory_id);
+  sql(ctx.db, 'DELETE FROM local_log WHERE space_id = ? AND doc_id IN (?, ?)').run(rec.space_id, rec.memory_id, metaDocId(rec.memory_id));
+  sql(ctx.db, 'DELETE FROM memories WHERE memory_id = ?').run(rec.memory_id);
   const dek = keys(ctx).deks.get(rec.memory_id);
   if (dek) { dek.fill(0); keys(ctx).deks.delete(rec.memory_id); }
   unindexMemory(ctx, rec.memory_id);
@@ -69,7 +70,7 @@ export function restoreMemory(ctx: Ctx, actor: string, memoryId: string) {
  * erasure (crypto-shred + tombstone propagation), which belongs with privacy.erase.
  */
 export function expireWorkingMemories(ctx: Ctx): number {
-  const due = ctx.db.prepare('SELECT memory_id FROM memories WHERE deleted_at IS NULL AND expires_at IS NOT NULL AND expires_at <= ?').all(ctx.clock.now()) as { memory_id: string }[];
+  const due = sql(ctx.db, 'SELECT memory_id FROM memories WHERE deleted_at IS NULL AND expires_at IS NOT NULL AND expires_at <= ?').all(ctx.clock.now()) as { memory_id: string }[];
   for (const { memory_id } of due) {
     const rec = loadRecord(ctx, memory_id);
     ctx.uow.run(() => trash(ctx, rec.author, rec, 'expire'));

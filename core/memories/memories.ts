@@ -16,6 +16,7 @@ import { dekKeyId, unwrapDek, wrapDek, type DekWrap } from './memory-keys';
 import { findRecord, iterateRows, loadRecord, metaKeyFor, openContent, openContentDoc, openMetaDoc, recordFromRow, saveRecord, type MemoryRecord } from './read-model';
 import { toView } from './view';
 import { indexMemory, unindexMemory } from '../search/indexer';
+import { sql } from '../store/statements';
 
 const WORKING_DEFAULT_TTL_MS = 7 * 24 * 3600 * 1000;
 
@@ -257,7 +258,7 @@ export function listMemories(ctx: Ctx, actor: string, q: MemoryListRequest): Lis
     else { more = true; if (!contentFilter) break; }
   }
   // without content filters the total comes from metadata alone (it may count items policy hides)
-  const total = contentFilter ? matched : (ctx.db.prepare(`SELECT COUNT(*) AS n FROM memories WHERE ${where.join(' AND ')}`).get(...params) as { n: number }).n;
+  const total = contentFilter ? matched : (sql(ctx.db, `SELECT COUNT(*) AS n FROM memories WHERE ${where.join(' AND ')}`).get(...params) as { n: number }).n;
   const last = out[out.length - 1];
   const next_cursor = more && last ? Buffer.from(`${Date.parse(last.updated_at)}|${last.memory_id}`).toString('base64url') : null;
   return { memories: out, next_cursor, total };

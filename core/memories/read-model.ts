@@ -6,6 +6,7 @@ import { epochKey, epochKeyId } from '../spaces/epoch-keys';
 import { deviceClientId, docFromUpdates } from '../crdt/doc-update';
 import { type Content, type Meta, readContent } from './memory-doc';
 import { dekKeyId } from './memory-keys';
+import { sql } from '../store/statements';
 
 /** A read-model row with its metadata decrypted; content stays sealed until asked for. */
 export interface MemoryRecord {
@@ -29,7 +30,7 @@ const stateAd = (r: { space_id: string; memory_id: string }, keyId: string) => `
 /** The key that seals a memory's metadata: the space epoch key, or for BLACK the device-only key. */
 export function metaKeyFor(ctx: Ctx, space: string, band: Meta['band']): { keyId: string; key: Uint8Array } {
   if (band === 'BLACK') return { keyId: `device:${keys(ctx).deviceId}`, key: keys(ctx).deviceLocalKey };
-  const epoch = (ctx.db.prepare('SELECT epoch FROM spaces WHERE space_id = ?').get(space) as { epoch: number }).epoch;
+  const epoch = (sql(ctx.db, 'SELECT epoch FROM spaces WHERE space_id = ?').get(space) as { epoch: number }).epoch;
   return { keyId: epochKeyId(space, epoch), key: epochKey(ctx, space, epoch) };
 }
 
@@ -51,7 +52,7 @@ export function recordFromRow(ctx: Ctx, r: Row): MemoryRecord {
 }
 
 export function findRecord(ctx: Ctx, memoryId: string): MemoryRecord | null {
-  const r = ctx.db.prepare('SELECT * FROM memories WHERE memory_id = ?').get(memoryId) as Row | undefined;
+  const r = sql(ctx.db, 'SELECT * FROM memories WHERE memory_id = ?').get(memoryId) as Row | undefined;
   return r ? recordFromRow(ctx, r) : null;
 }
 
@@ -97,7 +98,7 @@ export function saveRecord(ctx: Ctx, memoryId: string, space: string, meta: Meta
     expires_at: meta.expires_at ?? null, version, meta, metaState,
     sealed: { key_id: keyId, nonce: c.nonce, ciphertext: c.ciphertext, state_nonce: s.nonce, state_ct: s.ciphertext },
   };
-  ctx.db.prepare(`INSERT OR REPLACE INTO memories (memory_id, space_id, band, type, author, origin_device, created_at, updated_at, deleted_at, expires_at, version,
+  sql(ctx.db, `INSERT OR REPLACE INTO memories (memory_id, space_id, band, type, author, origin_device, created_at, updated_at, deleted_at, expires_at, version,
       meta_key_id, meta_nonce, meta_ct, key_id, nonce, ciphertext, state_nonce, state_ct) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
     .run(memoryId, space, rec.band, rec.type, rec.author, rec.origin_device, rec.created_at, rec.updated_at,
       rec.deleted_at, rec.expires_at, version, metaKeyId, m.nonce, m.ciphertext, keyId, c.nonce, c.ciphertext, s.nonce, s.ciphertext);

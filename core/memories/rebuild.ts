@@ -6,6 +6,7 @@ import { allEntries, decryptEntry, type LogEntry } from '../store/sync-log';
 import { readMeta } from './memory-doc';
 import { unwrapDek, type DekWrap } from './memory-keys';
 import { saveRecord } from './read-model';
+import { sql } from '../store/statements';
 
 function keyForMeta(ctx: Ctx, e: LogEntry): Uint8Array | null {
   if (e.key_id.startsWith('device:')) return e.key_id === `device:${keys(ctx).deviceId}` ? keys(ctx).deviceLocalKey : null;
@@ -39,7 +40,7 @@ export function rebuildReadModel(ctx: Ctx): number {
   }
   let n = 0;
   ctx.uow.run(() => {
-    ctx.db.prepare('DELETE FROM memories').run();
+    sql(ctx.db, 'DELETE FROM memories').run();
     for (const [id, { space, doc: metaDoc }] of metaDocs) {
       const meta = readMeta(metaDoc);
       const dek = unwrapDek(ctx, space, id, meta.dek as DekWrap);

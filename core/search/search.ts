@@ -9,6 +9,7 @@ import { SearchIndex, type IndexedMemory } from './search-index';
 import { iterateRows, recordFromRow, openContent } from '../memories/read-model';
 import { unwrapDek, type DekWrap } from '../memories/memory-keys';
 import { toIndexed } from './indexer';
+import { sql } from '../store/statements';
 
 /** Builds the in-memory index from the encrypted read model (at unlock). */
 export function buildSearchIndex(ctx: Ctx): number {
@@ -33,7 +34,7 @@ export function searchMemories(ctx: Ctx, actor: string, q: MemorySearchRequest):
   const idx = ctx.search;
   if (!idx) throw new ApiError('LOCKED', 'the search index is not built: unlock the vault');
   const p = policyDocument();
-  const scopes = (ctx.db.prepare('SELECT space_id, role FROM space_members WHERE member_id = ?').all(actor) as { space_id: string; role: Role }[])
+  const scopes = (sql(ctx.db, 'SELECT space_id, role FROM space_members WHERE member_id = ?').all(actor) as { space_id: string; role: Role }[])
     .filter((s) => p.roles[s.role].caps.includes('RECALL'))
     .map((s) => ({ space_id: s.space_id, bands: p.roles[s.role].bands as string[] }));
   const raw = idx.search({ query: q.query, scopes, member_id: actor, space_id: q.space_id, type: q.type, band: q.band, limit: q.limit ?? 20 });

@@ -1,6 +1,7 @@
 import type { Settings } from '../../contracts/types';
 import type { Ctx } from '../app/context';
 import { policyDocument } from '../policy/policy-document';
+import { sql } from '../store/statements';
 
 export type FullSettings = Required<Settings>;
 
@@ -10,14 +11,14 @@ export function defaults(): FullSettings {
 
 export function getSettings(ctx: Ctx): FullSettings {
   const out = defaults();
-  for (const r of ctx.db.prepare('SELECT key, value FROM settings').all() as { key: keyof FullSettings; value: string }[]) {
+  for (const r of sql(ctx.db, 'SELECT key, value FROM settings').all() as { key: keyof FullSettings; value: string }[]) {
     if (r.key in out) out[r.key] = JSON.parse(r.value);
   }
   return out;
 }
 
 export function writeSettings(ctx: Ctx, patch: Settings): FullSettings {
-  const stmt = ctx.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value');
+  const stmt = sql(ctx.db, 'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value');
   for (const [k, v] of Object.entries(patch)) if (v !== undefined) stmt.run(k, JSON.stringify(v));
   return getSettings(ctx);
 }

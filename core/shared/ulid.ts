@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytesPooled } from '../crypto/random';
 
 // Crockford base32, as ULID specifies; monotonic within a millisecond so ids sort by creation.
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 let lastTime = -1;
-let lastRandom = new Uint8Array(10);
+let lastRandom: Uint8Array = new Uint8Array(10);
 
 function encodeTime(ms: number): string {
   let out = '';
@@ -41,7 +41,7 @@ export function ulid(now: number = Date.now()): string {
     return encodeTime(lastTime) + encodeRandom(lastRandom);
   }
   lastTime = now;
-  lastRandom = new Uint8Array(randomBytes(10));
+  lastRandom = randomBytesPooled(10);
   lastRandom[0] &= 0x7f; // leave room to increment
   return encodeTime(now) + encodeRandom(lastRandom);
 }

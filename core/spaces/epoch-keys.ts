@@ -2,6 +2,7 @@ import { keys, type Ctx } from '../app/context';
 import { newKey, seal, unseal } from '../crypto/sodium';
 import { ApiError } from '../shared/errors';
 import { memberBoxPublicKey } from '../members/members';
+import { sql } from '../store/statements';
 
 export const epochKeyId = (space: string, epoch: number): string => `epoch:${space}:${epoch}`;
 
@@ -14,7 +15,7 @@ export function startEpoch(ctx: Ctx, space: string, epoch: number, memberIds: st
 }
 
 export function sealEpochTo(ctx: Ctx, space: string, epoch: number, key: Uint8Array, memberId: string): void {
-  ctx.db.prepare('INSERT OR REPLACE INTO epoch_seals (space_id, epoch, member_id, sealed) VALUES (?, ?, ?, ?)')
+  sql(ctx.db, 'INSERT OR REPLACE INTO epoch_seals (space_id, epoch, member_id, sealed) VALUES (?, ?, ?, ?)')
     .run(space, epoch, memberId, seal(key, memberBoxPublicKey(ctx, memberId)));
 }
 
@@ -23,7 +24,7 @@ export function epochKey(ctx: Ctx, space: string, epoch: number): Uint8Array {
   const k = keys(ctx);
   const cached = k.epochKeys.get(`${space}#${epoch}`);
   if (cached) return cached;
-  const seals = ctx.db.prepare('SELECT member_id, sealed FROM epoch_seals WHERE space_id = ? AND epoch = ?').all(space, epoch) as { member_id: string; sealed: Buffer }[];
+  const seals = sql(ctx.db, 'SELECT member_id, sealed FROM epoch_seals WHERE space_id = ? AND epoch = ?').all(space, epoch) as { member_id: string; sealed: Buffer }[];
   for (const s of seals) {
     const mk = k.members.get(s.member_id);
     if (!mk) continue;

@@ -8,6 +8,7 @@ import { openText, sealText } from '../vault/local-meta';
 import { getMember } from '../members/members';
 import { epochKey, sealEpochTo, startEpoch } from './epoch-keys';
 import { writeSpaceDoc } from './space-doc';
+import { sql } from '../store/statements';
 
 interface SpaceRow { space_id: string; kind: SpaceKind; epoch: number; name_nonce: Buffer; name_ct: Buffer; created_at: number }
 
@@ -20,16 +21,16 @@ export function createSpace(ctx: Ctx, actor: string, input: { kind: SpaceKind; n
   let slug = input.slug ?? slugify(input.name);
   if (!input.slug) {
     // derive a free slug from the name; an explicit slug that is taken is a conflict
-    for (let i = 2; ctx.db.prepare('SELECT 1 FROM spaces WHERE space_id = ?').get(`${input.kind}:${slug}`); i++) slug = `${slugify(input.name)}-${i}`;
+    for (let i = 2; sql(ctx.db, 'SELECT 1 FROM spaces WHERE space_id = ?').get(`${input.kind}:${slug}`); i++) slug = `${slugify(input.name)}-${i}`;
   }
   const spaceId = `${input.kind}:${slug}`;
-  if (ctx.db.prepare('SELECT 1 FROM spaces WHERE space_id = ?').get(spaceId)) throw new ApiError('CONFLICT', 'a space with that id exists', { space_id: spaceId });
+  if (sql(ctx.db, 'SELECT 1 FROM spaces WHERE space_id = ?').get(spaceId)) throw new ApiError('CONFLICT', 'a space with that id exists', { space_id: spaceId });
   ctx.uow.run(() => {
     const now = ctx.clock.now();
     const n = sealText(ctx, 'space|' + spaceId, input.name);
-    ctx.db.prepare('INSERT INTO spaces (space_id, kind, epoch, name_nonce, name_ct, created_by, created_at) VALUES (?, ?, 1, ?, ?, ?, ?)')
+    sql(ctx.db, 'INSERT INTO spaces (space_id, kind, epoch, name_nonce, name_ct, created_by, created_at) VALUES (?, ?, 1, ?, ?, ?, ?)')
       .run(spaceId, input.kind, n.nonce, n.ciphertext, actor, now);
-    ctx.db.prepare('INSERT INTO space_members (space_id, member_id, role, added_at) VALUES (?, ?, ?, ?)').run(spaceId, actor, 'guardian', now);
+    sql(ctx.db, 'INSERT INTO space_members (space_id, member_id, role, added_at) VALUES (?, ?, ?, ?)').run(spaceId, actor, 'guardian', now);
     startEpoch(ctx, spaceId, 1, [actor]);
     writeSpaceDoc(ctx, spaceId, 1, (info, members) => {
       info.set('kind', input.kind);
@@ -46,18 +47,18 @@ export function createSpace(ctx: Ctx, actor: string, input: { kind: SpaceKind; n
 }
 
 export function spaceRow(ctx: Ctx, spaceId: string): SpaceRow {
-  const r = ctx.db.prepare('SELECT * FROM spaces WHERE space_id = ?').get(spaceId) as SpaceRow | undefined;
+  const r = sql(ctx.db, 'SELECT * FROM spaces WHERE space_id = ?').get(spaceId) as SpaceRow | undefined;
   if (!r) throw notFound('space', spaceId);
   return r;
 }
 
 export function roleOf(ctx: Ctx, spaceId: string, memberId: string): Role | null {
-  const r = ctx.db.prepare('SELECT role FROM space_members WHERE space_id = ? AND member_id = ?').get(spaceId, memberId) as { role: Role } | undefined;
+  const r = sql(ctx.db, 'SELECT role FROM space_members WHERE space_id = ? AND member_id = ?').get(spaceId, memberId) as { role: Role } | undefined;
   return r?.role ?? null;
 }
 
 export function spaceMemberIds(ctx: Ctx, spaceId: string): string[] {
-  return (ctx.db.prepare('SELECT member_id FROM space_members WHERE space_id = ?').all(spaceId) as { member_id: string }[]).map((r) => r.member_id);
+  return (sql(ctx.db, 'SELECT member_id FROM space_members WHERE space_id = ?').all(spaceId) as { member_id: string }[]).map((r) => r.member_id);
 }
 
 export function getSpace(ctx: Ctx, spaceId: string, actor: string): Space {
@@ -68,9 +69,9 @@ export function getSpace(ctx: Ctx, spaceId: string, actor: string): Space {
 }
 
 function toSpace(ctx: Ctx, r: SpaceRow, myRole: Role | null): Space {
-  const members = (ctx.db.prepare('SELECT member_id, role FROM space_members WHERE space_id = ? ORDER BY added_at').all(r.space_id) as { member_id: string; role: Role }[])
+  const members = (sql(ctx.db, 'SELECT member_id, role FROM space_members WHERE space_id = ? ORDER BY added_at').all(r.space_id) as { member_id: string; role: Role }[])
     .map((m) => ({ member_id: m.member_id, name: getMember(ctx, m.member_id).name, role: m.role, caps: capsOf(m.role) }));
-  const count = (ctx.db.prepare('SELECT COUNT(*) AS n FROM memories WHERE space_id = ? AND deleted_at IS NULL').get(r.space_id) as { n: number }).n;
+  const count = (sql(ctx.db, 'SELECT COUNT(*) AS n FROM memories WHERE space_id = ? AND deleted_at IS NULL').get(r.space_id) as { n: number }).n;
   return {
     space_id: r.space_id, kind: r.kind, name: openText(ctx, 'space|' + r.space_id, { nonce: r.name_nonce, ciphertext: r.name_ct }),
     epoch: r.epoch, created_at: iso(r.created_at), members, my_role: myRole, memory_count: count,
@@ -78,7 +79,7 @@ function toSpace(ctx: Ctx, r: SpaceRow, myRole: Role | null): Space {
 }
 
 export function listSpaces(ctx: Ctx, actor: string): Space[] {
-  const rows = ctx.db.prepare(`SELECT s.*, m.role FROM spaces s JOIN space_members m ON m.space_id = s.space_id AND m.member_id = ? ORDER BY s.created_at`).all(actor) as (SpaceRow & { role: Role })[];
+  const rows = sql(ctx.db, `SELECT s.*, m.role FROM spaces s JOIN space_members m ON m.space_id = s.space_id AND m.member_id = ? ORDER BY s.created_at`).all(actor) as (SpaceRow & { role: Role })[];
   return rows.map((r) => toSpace(ctx, r, r.role));
 }
 
@@ -88,7 +89,7 @@ export function setMemberRole(ctx: Ctx, actor: string, spaceId: string, memberId
   getMember(ctx, memberId);
   ctx.uow.run(() => {
     const existing = roleOf(ctx, spaceId, memberId);
-    ctx.db.prepare('INSERT INTO space_members (space_id, member_id, role, added_at) VALUES (?, ?, ?, ?) ON CONFLICT(space_id, member_id) DO UPDATE SET role = excluded.role')
+    sql(ctx.db, 'INSERT INTO space_members (space_id, member_id, role, added_at) VALUES (?, ?, ?, ?) ON CONFLICT(space_id, member_id) DO UPDATE SET role = excluded.role')
       .run(spaceId, memberId, role, ctx.clock.now());
     if (!existing) sealEpochTo(ctx, spaceId, r.epoch, epochKey(ctx, spaceId, r.epoch), memberId);
     writeSpaceDoc(ctx, spaceId, r.epoch, (_info, members) => members.set(memberId, role));

@@ -2,6 +2,7 @@ import { keys, type Ctx } from '../app/context';
 import { aeadDecrypt, aeadEncrypt, b64, fromB64, sign, verify } from '../crypto/sodium';
 import { sha256Hex } from '../crypto/hash';
 import { canonicalJson } from '../shared/json';
+import { sql } from './statements';
 
 /** Which log: the replicated sync log, or the device-only log that holds BLACK memories. */
 export type LogName = 'sync_log' | 'local_log';
@@ -29,7 +30,7 @@ function nextSeq(ctx: Ctx, log: LogName, space: string, device: string): number 
   const k = `${log}|${space}|${device}`;
   let seq = ctx.seqCache.get(k);
   if (seq === undefined) {
-    const row = ctx.db.prepare(`SELECT MAX(seq) AS s FROM ${log} WHERE space_id = ? AND author_device = ?`).get(space, device) as { s: number | null };
+    const row = sql(ctx.db, `SELECT MAX(seq) AS s FROM ${log} WHERE space_id = ? AND author_device = ?`).get(space, device) as { s: number | null };
     seq = row.s ?? 0;
   }
   return seq + 1;
@@ -45,7 +46,7 @@ export function appendUpdate(ctx: Ctx, log: LogName, space: string, doc: string,
   const { nonce, ciphertext } = aeadEncrypt(update, entryAd(space, doc, keyId), key);
   const header = { space_id: space, doc_id: doc, author_device: k.deviceId, seq, key_id: keyId, nonce, ciphertext };
   const signature = sign(entrySigningBytes(header), k.deviceSign.privateKey);
-  ctx.db.prepare(`INSERT INTO ${log} (space_id, doc_id, author_device, seq, key_id, nonce, ciphertext, signature) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
+  sql(ctx.db, `INSERT INTO ${log} (space_id, doc_id, author_device, seq, key_id, nonce, ciphertext, signature) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
     .run(space, doc, k.deviceId, seq, keyId, nonce, ciphertext, signature);
   ctx.seqCache.set(`${log}|${space}|${k.deviceId}`, seq);
   return { ...header, signature };
@@ -57,7 +58,7 @@ const toEntry = (r: Row): LogEntry => ({ ...r, nonce: new Uint8Array(r.nonce), c
 
 /** Every entry of one document in local apply order. */
 export function docEntries(ctx: Ctx, log: LogName, space: string, doc: string): LogEntry[] {
-  return (ctx.db.prepare(`SELECT space_id, doc_id, author_device, seq, key_id, nonce, ciphertext, signature FROM ${log} WHERE space_id = ? AND doc_id = ? ORDER BY id`)
+  return (sql(ctx.db, `SELECT space_id, doc_id, author_device, seq, key_id, nonce, ciphertext, signature FROM ${log} WHERE space_id = ? AND doc_id = ? ORDER BY id`)
     .all(space, doc) as Row[]).map(toEntry);
 }
 

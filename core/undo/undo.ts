@@ -7,6 +7,7 @@ import { iso } from '../shared/time';
 import { ulid } from '../shared/ulid';
 import { undoWindowSeconds } from '../settings/settings';
 import { roleOf } from '../spaces/spaces';
+import { sql } from '../store/statements';
 
 export type ActionKind = PendingAction['kind'];
 
@@ -42,7 +43,7 @@ export function stageAction(ctx: Ctx, a: { kind: ActionKind; actor: string; spac
   const windowS = undoWindowSeconds(ctx);
   const id = ulid(now);
   const args = { ...a.args, band: a.args.band ?? a.band, summary: a.summary };
-  ctx.db.prepare('INSERT INTO pending_actions (action_id, kind, space_id, memory_id, actor, args, created_at, commit_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+  sql(ctx.db, 'INSERT INTO pending_actions (action_id, kind, space_id, memory_id, actor, args, created_at, commit_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
     .run(id, a.kind, a.space_id, a.memory_id, a.actor, JSON.stringify(args), now, now + windowS * 1000, 'pending');
   emit(ctx, {
     topic: 'UNDO_WINDOW_OPENED', payload: { action_id: id, kind: a.kind, memory_id: a.memory_id, commit_at: iso(now + windowS * 1000) },
@@ -53,14 +54,14 @@ export function stageAction(ctx: Ctx, a: { kind: ActionKind; actor: string; spac
 }
 
 export function getAction(ctx: Ctx, id: string): PendingAction {
-  const r = ctx.db.prepare('SELECT * FROM pending_actions WHERE action_id = ?').get(id) as Row | undefined;
+  const r = sql(ctx.db, 'SELECT * FROM pending_actions WHERE action_id = ?').get(id) as Row | undefined;
   if (!r) throw notFound('pending action', id);
   return toAction(ctx, r);
 }
 
 /** Actions the actor staged, or that sit in spaces they guard. */
 export function listActions(ctx: Ctx, actor: string, includeDone = false): PendingAction[] {
-  const rows = ctx.db.prepare(`SELECT p.* FROM pending_actions p WHERE ${includeDone ? '1 = 1' : "p.status = 'pending'"}
+  const rows = sql(ctx.db, `SELECT p.* FROM pending_actions p WHERE ${includeDone ? '1 = 1' : "p.status = 'pending'"}
       AND (p.actor = ? OR EXISTS (SELECT 1 FROM space_members m WHERE m.space_id = p.space_id AND m.member_id = ? AND m.role = 'guardian'))
       ORDER BY p.commit_at`).all(actor, actor) as Row[];
   return rows.map((r) => toAction(ctx, r));
@@ -70,7 +71,7 @@ export function undoAction(ctx: Ctx, actor: string, id: string): PendingAction {
   const a = getAction(ctx, id);
   if (a.actor !== actor && roleOf(ctx, a.space_id, actor) !== 'guardian') throw new ApiError('FORBIDDEN', 'only who staged it or a guardian of the space can undo it', { reasons: [{ code: 'NOT_OWNER', message: 'only who staged it or a guardian can undo it' }] });
   ctx.uow.run(() => {
-    const res = ctx.db.prepare("UPDATE pending_actions SET status = 'undone', finished_at = ? WHERE action_id = ? AND status = 'pending'").run(ctx.clock.now(), id);
+    const res = sql(ctx.db, "UPDATE pending_actions SET status = 'undone', finished_at = ? WHERE action_id = ? AND status = 'pending'").run(ctx.clock.now(), id);
     if (res.changes !== 1) throw new ApiError('CONFLICT', `the action is already ${getAction(ctx, id).status}`, { action_id: id });
     emit(ctx, {
       topic: 'UNDO_APPLIED', payload: { action_id: id, kind: a.kind }, actor: { member_id: actor, caps: capsOf(roleOf(ctx, a.space_id, actor)) },
@@ -85,7 +86,7 @@ export function undoAction(ctx: Ctx, actor: string, id: string): PendingAction {
  * one transaction, so a crash commits an action exactly once (on the next run).
  */
 export function commitDue(ctx: Ctx): number {
-  const due = ctx.db.prepare("SELECT * FROM pending_actions WHERE status = 'pending' AND commit_at <= ? ORDER BY commit_at").all(ctx.clock.now()) as Row[];
+  const due = sql(ctx.db, "SELECT * FROM pending_actions WHERE status = 'pending' AND commit_at <= ? ORDER BY commit_at").all(ctx.clock.now()) as Row[];
   let n = 0;
   for (const r of due) {
     const args = JSON.parse(r.args) as Args;
@@ -94,7 +95,7 @@ export function commitDue(ctx: Ctx): number {
     const evActor = { member_id: r.actor, caps: capsOf(roleOf(ctx, r.space_id, r.actor)) };
     try {
       ctx.uow.run(() => {
-        const claimed = ctx.db.prepare("UPDATE pending_actions SET status = 'committed', finished_at = ? WHERE action_id = ? AND status = 'pending'").run(ctx.clock.now(), r.action_id);
+        const claimed = sql(ctx.db, "UPDATE pending_actions SET status = 'committed', finished_at = ? WHERE action_id = ? AND status = 'pending'").run(ctx.clock.now(), r.action_id);
         if (claimed.changes !== 1) return;
         if (!exec) throw new Error('no executor for ' + r.kind);
         exec(ctx, { action_id: r.action_id, space_id: r.space_id, memory_id: r.memory_id, actor: r.actor, args });
@@ -106,7 +107,7 @@ export function commitDue(ctx: Ctx): number {
       const reason = e instanceof ApiError ? `${e.code}: ${e.message}` : 'internal error';
       ctx.log.warn('staged action failed', { action_id: r.action_id, kind: r.kind, reason: reason.slice(0, 200) });
       ctx.uow.run(() => {
-        const res = ctx.db.prepare("UPDATE pending_actions SET status = 'failed', finished_at = ? WHERE action_id = ? AND status = 'pending'").run(ctx.clock.now(), r.action_id);
+        const res = sql(ctx.db, "UPDATE pending_actions SET status = 'failed', finished_at = ? WHERE action_id = ? AND status = 'pending'").run(ctx.clock.now(), r.action_id);
         if (res.changes === 1) emit(ctx, { topic: 'ACTION_COMMITTED', payload: { ...payloadBase, outcome: 'failed', reason: reason.slice(0, 200) }, actor: evActor, space_id: r.space_id, band: args.band ?? 'GREEN', audit: true });
       });
     }

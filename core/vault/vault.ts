@@ -11,6 +11,7 @@ import { createSpace } from '../spaces/spaces';
 import { emit } from '../events/envelope';
 import { capsOf } from '../policy/engine';
 import { openText } from './local-meta';
+import { sql } from '../store/statements';
 
 interface VaultRow {
   kdf_salt: Buffer; kdf_ops: number; kdf_mem: number; pass_nonce: Buffer; pass_ct: Buffer;
@@ -21,7 +22,7 @@ const PASS_AD = 'vault|passphrase';
 const REC_AD = 'vault|recovery';
 
 function vaultRow(ctx: Ctx): VaultRow | undefined {
-  return ctx.db.prepare('SELECT * FROM vault WHERE id = 1').get() as VaultRow | undefined;
+  return sql(ctx.db, 'SELECT * FROM vault WHERE id = 1').get() as VaultRow | undefined;
 }
 
 export function vaultStatus(ctx: Ctx) {
@@ -29,7 +30,7 @@ export function vaultStatus(ctx: Ctx) {
   const k = ctx.keyring;
   let name: string | null = null;
   if (row && k) {
-    const m = ctx.db.prepare('SELECT name_nonce, name_ct FROM members WHERE member_id = ?').get(row.member_id) as { name_nonce: Buffer; name_ct: Buffer };
+    const m = sql(ctx.db, 'SELECT name_nonce, name_ct FROM members WHERE member_id = ?').get(row.member_id) as { name_nonce: Buffer; name_ct: Buffer };
     name = openText(ctx, 'member|' + row.member_id, { nonce: m.name_nonce, ciphertext: m.name_ct });
   }
   return {
@@ -75,13 +76,13 @@ export async function createVault(ctx: Ctx, passphrase: string, name: string) {
   try {
     ctx.uow.run(() => {
       const now = ctx.clock.now();
-      ctx.db.prepare(`INSERT INTO vault (id, kdf_salt, kdf_ops, kdf_mem, pass_nonce, pass_ct, rec_nonce, rec_ct, device_id, member_id, created_at)
+      sql(ctx.db, `INSERT INTO vault (id, kdf_salt, kdf_ops, kdf_mem, pass_nonce, pass_ct, rec_nonce, rec_ct, device_id, member_id, created_at)
         VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(params.salt, params.opslimit, params.memlimit, byPass.nonce, byPass.ciphertext, byRec.nonce, byRec.ciphertext, deviceId, memberId, now);
       putSecret(ctx.db, vmk, `device:${deviceId}:sign`, deviceSign.privateKey);
       putSecret(ctx.db, vmk, `device:${deviceId}:box`, deviceBox.privateKey);
       putSecret(ctx.db, vmk, `device:${deviceId}:local`, deviceLocalKey);
       putSecret(ctx.db, vmk, 'vault:meta', metaKey);
-      ctx.db.prepare('INSERT INTO devices (device_id, member_id, platform, ed25519_pub, x25519_pub, local, created_at) VALUES (?, ?, ?, ?, ?, 1, ?)')
+      sql(ctx.db, 'INSERT INTO devices (device_id, member_id, platform, ed25519_pub, x25519_pub, local, created_at) VALUES (?, ?, ?, ?, ?, 1, ?)')
         .run(deviceId, memberId, ctx.platform, deviceSign.publicKey, deviceBox.publicKey, now);
       insertLocalMember(ctx, vmk, memberId, name, memberSign, memberBox);
       emit(ctx, { topic: 'VAULT_STATE_CHANGED', payload: { state: 'created' }, actor: { member_id: memberId, caps: [] }, audit: true });
@@ -126,7 +127,7 @@ export async function unlockVault(ctx: Ctx, cred: { passphrase?: string; recover
     ctx.metrics.inc('memoryos_unlock_failures_total');
     throw new ApiError('BAD_CREDENTIALS', cred.passphrase !== undefined ? 'wrong passphrase' : 'wrong recovery key');
   }
-  const d = ctx.db.prepare('SELECT ed25519_pub, x25519_pub FROM devices WHERE device_id = ?').get(row.device_id) as { ed25519_pub: Buffer; x25519_pub: Buffer };
+  const d = sql(ctx.db, 'SELECT ed25519_pub, x25519_pub FROM devices WHERE device_id = ?').get(row.device_id) as { ed25519_pub: Buffer; x25519_pub: Buffer };
   const keyring = new Keyring(
     vmk, row.device_id, row.member_id,
     { publicKey: new Uint8Array(d.ed25519_pub), privateKey: getSecret(ctx.db, vmk, `device:${row.device_id}:sign`) },
@@ -165,7 +166,7 @@ export function changePassphrase(ctx: Ctx, oldPassphrase: string, newPassphrase:
   const wrapped = aeadEncrypt(vmk, PASS_AD, key);
   wipe(key); wipe(vmk);
   ctx.uow.run(() => {
-    ctx.db.prepare('UPDATE vault SET kdf_salt = ?, kdf_ops = ?, kdf_mem = ?, pass_nonce = ?, pass_ct = ? WHERE id = 1')
+    sql(ctx.db, 'UPDATE vault SET kdf_salt = ?, kdf_ops = ?, kdf_mem = ?, pass_nonce = ?, pass_ct = ? WHERE id = 1')
       .run(params.salt, params.opslimit, params.memlimit, wrapped.nonce, wrapped.ciphertext);
     emit(ctx, { topic: 'VAULT_STATE_CHANGED', payload: { state: 'passphrase_changed' }, actor: { member_id: row.member_id, caps: capsOf(null) }, audit: true });
   });

@@ -50,7 +50,7 @@ test('a person keeps, finds, shares, takes back and audits memories', async ({ p
 
   // ---- filters ----
   await page.getByText('Filters').click();
-  await page.getByLabel('Band').selectOption('AMBER');
+  await page.getByLabel('Filter by band').selectOption('AMBER');
   await expect(page.getByTestId('list-status')).toContainText('1 memory');
   await page.getByRole('button', { name: 'Clear filters' }).click();
   await expect(page.getByTestId('list-status')).toContainText('4 memories');

@@ -6,6 +6,7 @@ import { verifyAuditChain } from '../../events/audit-chain';
 import { emit } from '../../events/envelope';
 import { capsOf } from '../../policy/engine';
 import { ApiError } from '../../shared/errors';
+import { sql } from '../../store/statements';
 
 export const governanceHandlers: Pick<Handlers, 'undo.list' | 'undo.apply' | 'settings.get' | 'settings.set' | 'events.list' | 'audit.list' | 'audit.verify'> = {
   'undo.list': ({ ctx, actor }, p) => ({ actions: listActions(ctx, actor, p.include_done === true) }),
@@ -31,11 +32,11 @@ export const governanceHandlers: Pick<Handlers, 'undo.list' | 'undo.apply' | 'se
     if (p.space_id) { where.push('space_id = ?'); params.push(p.space_id); }
     if (p.after) { where.push('id > ?'); params.push(p.after); }
     params.push(p.limit ?? 1000);
-    const rows = ctx.db.prepare(`SELECT envelope FROM events ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id LIMIT ?`).all(...params) as { envelope: string }[];
+    const rows = sql(ctx.db, `SELECT envelope FROM events ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id LIMIT ?`).all(...params) as { envelope: string }[];
     return { events: rows.map((r) => JSON.parse(r.envelope) as Envelope) };
   },
   'audit.list': ({ ctx }, p) => {
-    const rows = ctx.db.prepare('SELECT seq, event_id, prev_event_id, envelope_sha256, envelope FROM audit_chain WHERE seq > ? ORDER BY seq LIMIT ?')
+    const rows = sql(ctx.db, 'SELECT seq, event_id, prev_event_id, envelope_sha256, envelope FROM audit_chain WHERE seq > ? ORDER BY seq LIMIT ?')
       .all(p.after_seq ?? 0, p.limit ?? 1000) as { seq: number; event_id: string; prev_event_id: string | null; envelope_sha256: string; envelope: string }[];
     return {
       entries: rows.map((r) => {

@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { Field } from '../components/Field';
 import { describeError } from '../api/errors';
 import { passphraseStrength } from '../lib/passphrase-strength';
 import { api } from '../stores/client';
@@ -37,14 +38,8 @@ export function CreateVault() {
       <form className="card" onSubmit={submit} aria-labelledby="create-title">
         <h1 id="create-title">Create your vault</h1>
         <p className="muted">Everything you keep in MemoryOS is encrypted on this device with a key only your passphrase (or your recovery key) opens.</p>
-        <label className="field">
-          <span>Your name</span>
-          <input type="text" value={name} onChange={(e) => setName(e.target.value)} autoComplete="name" autoFocus required maxLength={200} />
-        </label>
-        <label className="field">
-          <span>Passphrase</span>
-          <input type="password" value={pass} onChange={(e) => setPass(e.target.value)} autoComplete="new-password" aria-describedby="strength" required />
-        </label>
+        <Field label="Your name"><input type="text" value={name} onChange={(e) => setName(e.target.value)} autoComplete="name" autoFocus required maxLength={200} /></Field>
+        <Field label="Passphrase"><input type="password" value={pass} onChange={(e) => setPass(e.target.value)} autoComplete="new-password" aria-describedby="strength" required /></Field>
         <div id="strength" aria-live="polite" data-testid="strength">
           <div className="meter" role="meter" aria-label="Passphrase strength" aria-valuemin={0} aria-valuemax={4} aria-valuenow={strength.score} aria-valuetext={strength.label}>
             <div style={{ width: `${((strength.score + (pass ? 1 : 0)) / 5) * 100}%`, background: METER_COLOURS[strength.score] }} />
@@ -52,10 +47,7 @@ export function CreateVault() {
           <p><strong>{pass ? strength.label : 'No passphrase yet'}</strong>{pass ? <span className="muted"> · about {strength.bits} bits</span> : null}</p>
           {strength.hints.length > 0 && <ul className="muted">{strength.hints.map((h) => <li key={h}>{h}</li>)}</ul>}
         </div>
-        <label className="field">
-          <span>Repeat the passphrase</span>
-          <input type="password" value={confirm} onChange={(e) => setConfirm(e.target.value)} autoComplete="new-password" aria-invalid={mismatch} aria-describedby={mismatch ? 'mismatch' : undefined} required />
-        </label>
+        <Field label="Repeat the passphrase"><input type="password" value={confirm} onChange={(e) => setConfirm(e.target.value)} autoComplete="new-password" aria-invalid={mismatch} aria-describedby={mismatch ? 'mismatch' : undefined} required /></Field>
         {mismatch && <p id="mismatch" className="error">The two passphrases differ.</p>}
         {error && <p className="error" role="alert">{error}</p>}
         <button className="btn primary" type="submit" disabled={!canCreate}>{busy ? 'Creating…' : 'Create vault'}</button>

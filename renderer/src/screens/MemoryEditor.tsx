@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import { Field } from '../components/Field';
 import type { Band, Memory, MemoryType } from '../../../contracts/types';
 import { ApiCallError, describeError } from '../api/errors';
 import { BandBadge } from '../components/BandBadge';
@@ -28,10 +29,7 @@ function ListField({ label, value, onChange, readOnly }: { label: string; value:
     last.current = value;
   }, [value]);
   return (
-    <label className="field">
-      <span>{label}</span>
-      <input type="text" value={text} readOnly={readOnly} placeholder="comma, separated" onChange={(e) => { setText(e.target.value); onChange(parseList(e.target.value)); }} />
-    </label>
+    <Field label={label}><input type="text" value={text} readOnly={readOnly} placeholder="comma, separated" onChange={(e) => { setText(e.target.value); onChange(parseList(e.target.value)); }} /></Field>
   );
 }
 
@@ -144,26 +142,14 @@ export function MemoryEditor({ memoryId }: { memoryId: string }) {
         <p className="decision deny">In the trash since {formatWhen(memory.deleted_at)}. <button className="btn small" type="button" onClick={restore}>Restore</button></p>
       )}
       {memory.redacted && <p className="muted">Parts of this memory are hidden from you by its band.</p>}
-      <label className="field">
-        <span>Title</span>
-        <input type="text" value={draft.title} readOnly={readOnly} maxLength={500} onChange={(e) => set('title', e.target.value)} data-testid="edit-title" />
-      </label>
+      <Field label="Title"><input type="text" value={draft.title} readOnly={readOnly} maxLength={500} onChange={(e) => set('title', e.target.value)} data-testid="edit-title" /></Field>
       <div className="two">
-        <label className="field">
-          <span>Type</span>
-          <select value={draft.type} disabled={readOnly} onChange={(e) => set('type', e.target.value as MemoryType)}>
+        <Field label="Type"><select value={draft.type} disabled={readOnly} onChange={(e) => set('type', e.target.value as MemoryType)}>
             {MEMORY_TYPES.map((t) => <option key={t.type} value={t.type}>{t.label} — {t.hint}</option>)}
-          </select>
-        </label>
-        <label className="field">
-          <span>When it happened</span>
-          <input type="date" value={isoToDateInput(draft.occurred_at)} readOnly={readOnly} onChange={(e) => set('occurred_at', dateInputToIso(e.target.value) ?? null)} />
-        </label>
+          </select></Field>
+        <Field label="When it happened"><input type="date" value={isoToDateInput(draft.occurred_at)} readOnly={readOnly} onChange={(e) => set('occurred_at', dateInputToIso(e.target.value) ?? null)} /></Field>
       </div>
-      <label className="field">
-        <span>Text</span>
-        <textarea rows={6} value={draft.body} readOnly={readOnly} onChange={(e) => set('body', e.target.value)} data-testid="edit-body" />
-      </label>
+      <Field label="Text"><textarea rows={6} value={draft.body} readOnly={readOnly} onChange={(e) => set('body', e.target.value)} data-testid="edit-body" /></Field>
       <div className="two">
         <ListField label="Tags" value={draft.tags} readOnly={readOnly} onChange={(v) => set('tags', v)} />
         <ListField label="People" value={draft.people} readOnly={readOnly} onChange={(v) => set('people', v)} />
@@ -171,10 +157,7 @@ export function MemoryEditor({ memoryId }: { memoryId: string }) {
       <div className="two">
         <ListField label="Places" value={draft.places} readOnly={readOnly} onChange={(v) => set('places', v)} />
         {draft.type === 'working' && (
-          <label className="field">
-            <span>Expires on</span>
-            <input type="date" value={isoToDateInput(draft.expires_at)} readOnly={readOnly} onChange={(e) => set('expires_at', dateInputToIso(e.target.value) ?? null)} />
-          </label>
+          <Field label="Expires on"><input type="date" value={isoToDateInput(draft.expires_at)} readOnly={readOnly} onChange={(e) => set('expires_at', dateInputToIso(e.target.value) ?? null)} /></Field>
         )}
       </div>
       {memory.band === 'RED' && isAuthor && others.length > 0 && (
@@ -228,7 +211,7 @@ function ReauthDialog({ band, onCancel, onSubmit }: { band: Band; onCancel(): vo
     </>}>
       <form id="reauth-form" onSubmit={(e) => { e.preventDefault(); if (p) onSubmit(p); }}>
         <p>Lowering a band makes the memory readable by more people, so the policy asks for your passphrase again.</p>
-        <label className="field"><span>Passphrase</span><input type="password" value={p} onChange={(e) => setP(e.target.value)} autoFocus autoComplete="current-password" /></label>
+        <Field label="Passphrase"><input type="password" value={p} onChange={(e) => setP(e.target.value)} autoFocus autoComplete="current-password" /></Field>
       </form>
     </Dialog>
   );

@@ -42,28 +42,28 @@ function FiltersBar() {
       <summary>Filters{active ? ` (${Object.keys(filters).length})` : ''}</summary>
       <div className="filters" role="group" aria-label="Filters">
         <label>Type
-          <select value={filters.type ?? ''} onChange={(e) => apply({ type: (e.target.value || undefined) as MemoryType | undefined })}>
+          <select aria-label="Filter by type" value={filters.type ?? ''} onChange={(e) => apply({ type: (e.target.value || undefined) as MemoryType | undefined })}>
             <option value="">Any type</option>
             {MEMORY_TYPES.map((t) => <option key={t.type} value={t.type}>{t.label}</option>)}
           </select>
         </label>
         <label>Band
-          <select value={filters.band ?? ''} onChange={(e) => apply({ band: (e.target.value || undefined) as Band | undefined })}>
+          <select aria-label="Filter by band" value={filters.band ?? ''} onChange={(e) => apply({ band: (e.target.value || undefined) as Band | undefined })}>
             <option value="">Any band</option>
             {BANDS.map((b) => <option key={b} value={b}>{b}</option>)}
           </select>
         </label>
         <label>Tag
-          <input type="text" value={tag} onChange={(e) => setTag(e.target.value)} placeholder="e.g. school" />
+          <input aria-label="Filter by tag" type="text" value={tag} onChange={(e) => setTag(e.target.value)} placeholder="e.g. school" />
         </label>
         <label>Person
-          <input type="text" value={person} onChange={(e) => setPerson(e.target.value)} placeholder="e.g. Grandma" />
+          <input aria-label="Filter by person" type="text" value={person} onChange={(e) => setPerson(e.target.value)} placeholder="e.g. Grandma" />
         </label>
         <label>From
-          <input type="date" value={from} onChange={(e) => { setFrom(e.target.value); apply({ from: dateInputToIso(e.target.value) }); }} />
+          <input aria-label="Filter by from date" type="date" value={from} onChange={(e) => { setFrom(e.target.value); apply({ from: dateInputToIso(e.target.value) }); }} />
         </label>
         <label>To
-          <input type="date" value={to} onChange={(e) => { setTo(e.target.value); apply({ to: e.target.value ? `${e.target.value}T23:59:59.999Z` : undefined }); }} />
+          <input aria-label="Filter by to date" type="date" value={to} onChange={(e) => { setTo(e.target.value); apply({ to: e.target.value ? `${e.target.value}T23:59:59.999Z` : undefined }); }} />
         </label>
       </div>
       {active && (

@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { Field } from '../components/Field';
 import type { Band, MemoryType } from '../../../contracts/types';
 import { ApiCallError, describeError } from '../api/errors';
 import { BandSelector } from '../components/BandSelector';
@@ -55,35 +56,23 @@ export function NewMemoryDialog({ onClose }: { onClose(): void }) {
     </>}>
       <form id="new-memory-form" onSubmit={submit}>
         <div className="two">
-          <label className="field">
-            <span>Space</span>
-            <select value={spaceId} onChange={(e) => setSpaceId(e.target.value)}>
+          <Field label="Space"><select value={spaceId} onChange={(e) => setSpaceId(e.target.value)}>
               {spaces.map((s) => <option key={s.space_id} value={s.space_id}>{s.name}</option>)}
-            </select>
-          </label>
-          <label className="field">
-            <span>Type</span>
-            <select value={type} onChange={(e) => setType(e.target.value as MemoryType)}>
+            </select></Field>
+          <Field label="Type"><select value={type} onChange={(e) => setType(e.target.value as MemoryType)}>
               {MEMORY_TYPES.map((t) => <option key={t.type} value={t.type}>{t.label} — {t.hint}</option>)}
-            </select>
-          </label>
+            </select></Field>
         </div>
-        <label className="field">
-          <span>Title</span>
-          <input type="text" value={title} onChange={(e) => setTitle(e.target.value)} maxLength={500} autoFocus required data-testid="new-title" />
-        </label>
+        <Field label="Title"><input type="text" value={title} onChange={(e) => setTitle(e.target.value)} maxLength={500} autoFocus required data-testid="new-title" /></Field>
         <BandSelector value={band} onChange={setBand} undoWindowSeconds={undoWindow} />
-        <label className="field">
-          <span>Text</span>
-          <textarea rows={4} value={body} onChange={(e) => setBody(e.target.value)} data-testid="new-body" />
-        </label>
+        <Field label="Text"><textarea rows={4} value={body} onChange={(e) => setBody(e.target.value)} data-testid="new-body" /></Field>
         <div className="two">
-          <label className="field"><span>Tags</span><input type="text" value={tags} onChange={(e) => setTags(e.target.value)} placeholder="comma, separated" /></label>
-          <label className="field"><span>People</span><input type="text" value={people} onChange={(e) => setPeople(e.target.value)} placeholder="comma, separated" /></label>
+          <Field label="Tags"><input type="text" value={tags} onChange={(e) => setTags(e.target.value)} placeholder="comma, separated" /></Field>
+          <Field label="People"><input type="text" value={people} onChange={(e) => setPeople(e.target.value)} placeholder="comma, separated" /></Field>
         </div>
         <div className="two">
-          <label className="field"><span>Places</span><input type="text" value={places} onChange={(e) => setPlaces(e.target.value)} placeholder="comma, separated" /></label>
-          <label className="field"><span>When it happened</span><input type="date" value={when} onChange={(e) => setWhen(e.target.value)} /></label>
+          <Field label="Places"><input type="text" value={places} onChange={(e) => setPlaces(e.target.value)} placeholder="comma, separated" /></Field>
+          <Field label="When it happened"><input type="date" value={when} onChange={(e) => setWhen(e.target.value)} /></Field>
         </div>
         {error && <p className="error" role="alert">{error}</p>}
       </form>

@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { Field } from '../components/Field';
 import type { Space, SpaceKind } from '../../../contracts/types';
 import { describeError } from '../api/errors';
 import { Dialog } from '../components/Dialog';
@@ -32,16 +33,10 @@ export function NewSpaceDialog({ onClose, onCreated }: { onClose(): void; onCrea
       </>}
     >
       <form id="new-space-form" onSubmit={submit}>
-        <label className="field">
-          <span>Name</span>
-          <input type="text" value={name} onChange={(e) => setName(e.target.value)} maxLength={200} autoFocus required />
-        </label>
-        <label className="field">
-          <span>Kind</span>
-          <select value={kind} onChange={(e) => setKind(e.target.value as SpaceKind)} aria-describedby="kind-hint">
+        <Field label="Name"><input type="text" value={name} onChange={(e) => setName(e.target.value)} maxLength={200} autoFocus required /></Field>
+        <Field label="Kind"><select value={kind} onChange={(e) => setKind(e.target.value as SpaceKind)} aria-describedby="kind-hint">
             {KINDS.map((k) => <option key={k.kind} value={k.kind}>{k.label}</option>)}
-          </select>
-        </label>
+          </select></Field>
         <p id="kind-hint" className="muted">{KINDS.find((k) => k.kind === kind)?.hint} Kinds run from personal to interfamily: moving an Amber memory to a wider kind asks for consent.</p>
         {error && <p className="error" role="alert">{error}</p>}
       </form>

@@ -1,4 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
+import { Field } from '../components/Field';
 import { describeError } from '../api/errors';
 import { formatDuration } from '../lib/format';
 import { passphraseStrength } from '../lib/passphrase-strength';
@@ -39,22 +40,16 @@ export function SettingsScreen() {
       <h1 id="settings-title">Settings</h1>
       <form className="card" onSubmit={saveSettings} style={{ maxWidth: 520, marginBottom: 16 }}>
         <h2>Safety</h2>
-        <label className="field">
-          <span>Undo window (seconds)</span>
-          <input type="number" min={1} max={604800} value={undo} onChange={(e) => setUndo(e.target.value)} aria-describedby="undo-hint" />
-        </label>
+        <Field label="Undo window (seconds)"><input type="number" min={1} max={604800} value={undo} onChange={(e) => setUndo(e.target.value)} aria-describedby="undo-hint" /></Field>
         <p id="undo-hint" className="muted">Now {formatDuration(settings.undo_window_seconds ?? 900)}. Changing it is recorded in the audit log.</p>
-        <label className="field">
-          <span>Lock automatically after (minutes idle, 0 = never)</span>
-          <input type="number" min={0} max={1440} value={autoLock} onChange={(e) => setAutoLock(e.target.value)} />
-        </label>
+        <Field label="Lock automatically after (minutes idle, 0 = never)"><input type="number" min={0} max={1440} value={autoLock} onChange={(e) => setAutoLock(e.target.value)} /></Field>
         <button className="btn primary" type="submit">Save settings</button>
         {msg && <p role="status">{msg}</p>}
       </form>
       <form className="card" onSubmit={changePass} style={{ maxWidth: 520 }}>
         <h2>Change passphrase</h2>
-        <label className="field"><span>Current passphrase</span><input type="password" value={oldP} onChange={(e) => setOldP(e.target.value)} autoComplete="current-password" /></label>
-        <label className="field"><span>New passphrase</span><input type="password" value={newP} onChange={(e) => setNewP(e.target.value)} autoComplete="new-password" aria-describedby="new-strength" /></label>
+        <Field label="Current passphrase"><input type="password" value={oldP} onChange={(e) => setOldP(e.target.value)} autoComplete="current-password" /></Field>
+        <Field label="New passphrase"><input type="password" value={newP} onChange={(e) => setNewP(e.target.value)} autoComplete="new-password" aria-describedby="new-strength" /></Field>
         <p id="new-strength" className="muted">{newP ? strength.label : ''}</p>
         <button className="btn" type="submit" disabled={!oldP || !strength.acceptable}>Change passphrase</button>
         {passMsg && <p role="status">{passMsg}</p>}

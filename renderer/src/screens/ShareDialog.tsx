@@ -1,4 +1,5 @@
 import { useMemo, useState } from 'react';
+import { Field } from '../components/Field';
 import type { Decision, Memory, MemoryShareResponse, Reason } from '../../../contracts/types';
 import { ApiCallError, describeError } from '../api/errors';
 import { BandBadge } from '../components/BandBadge';
@@ -84,12 +85,9 @@ export function ShareDialog({ memory, onClose }: { memory: Memory; onClose(): vo
     </>}>
       <p><BandBadge band={memory.band} /> <strong>{memory.title || '(untitled)'}</strong> <span className="muted">from {source?.name}</span></p>
       {targets.length === 0 ? <p className="muted">There is no other space yet. Create one in the sidebar first.</p> : (
-        <label className="field">
-          <span>Target space</span>
-          <select value={target} onChange={(e) => { setTarget(e.target.value); setConsent(false); setDenied(null); }} data-testid="share-target">
+        <Field label="Target space"><select value={target} onChange={(e) => { setTarget(e.target.value); setConsent(false); setDenied(null); }} data-testid="share-target">
             {targets.map((s) => <option key={s.space_id} value={s.space_id}>{s.name} ({kindLabel(s.kind)})</option>)}
-          </select>
-        </label>
+          </select></Field>
       )}
       {preview && (preview.needsConsent || consent) && (
         <label className="row" style={{ marginBottom: 8 }}>

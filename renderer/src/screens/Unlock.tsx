@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { Field } from '../components/Field';
 import { ApiCallError, describeError } from '../api/errors';
 import { api } from '../stores/client';
 import { useSession } from '../stores/session';
@@ -44,9 +45,7 @@ export function Unlock() {
           {tab('recovery', 'Recovery key')}
         </div>
         <div id="unlock-panel" role="tabpanel" aria-labelledby={`tab-${mode}`}>
-          <label className="field">
-            <span>{mode === 'passphrase' ? 'Passphrase' : 'Recovery key'}</span>
-            <input
+          <Field label={mode === 'passphrase' ? 'Passphrase' : 'Recovery key'}><input
               type={mode === 'passphrase' ? 'password' : 'text'}
               value={secret}
               onChange={(e) => setSecret(e.target.value)}
@@ -55,8 +54,7 @@ export function Unlock() {
               placeholder={mode === 'recovery' ? 'XXXX-XXXX-…' : undefined}
               autoFocus
               required
-            />
-          </label>
+            /></Field>
         </div>
         {error && <p className="error" role="alert">{error}</p>}
         <button className="btn primary" type="submit" disabled={busy || !secret}>{busy ? 'Unlocking…' : 'Unlock'}</button>
