@@ -1,11 +1,11 @@
 import * as Y from 'yjs';
 import { keys, type Ctx } from '../app/context';
-import { aeadDecrypt, aeadEncrypt, b64, fromB64 } from '../crypto/sodium';
+import { aeadDecrypt, aeadEncrypt } from '../crypto/sodium';
 import { notFound } from '../shared/errors';
 import { epochKey, epochKeyId } from '../spaces/epoch-keys';
 import { deviceClientId, docFromUpdates } from '../crdt/doc-update';
 import { type Content, type Meta, readContent } from './memory-doc';
-import { dekKeyId } from './memory-keys';
+import { dekKeyId, unwrapDek, type DekWrap } from './memory-keys';
 import { sql } from '../store/statements';
 
 /** A read-model row with its metadata decrypted; content stays sealed until asked for. */
@@ -27,6 +27,22 @@ const metaAd = (r: { space_id: string; memory_id: string }, keyId: string) => `r
 const contentAd = (r: { space_id: string; memory_id: string }, keyId: string) => `readmodel|${r.space_id}|${r.memory_id}|${keyId}`;
 const stateAd = (r: { space_id: string; memory_id: string }, keyId: string) => `readmodel-state|${r.space_id}|${r.memory_id}|${keyId}`;
 
+// Sealed metadata is [u32 length][JSON meta][Yjs state]: unlock parses only the small JSON part.
+function frameMeta(meta: Meta, state: Uint8Array): Uint8Array {
+  const json = Buffer.from(JSON.stringify(meta));
+  const out = Buffer.allocUnsafe(4 + json.length + state.length);
+  out.writeUInt32BE(json.length, 0);
+  json.copy(out, 4);
+  out.set(state, 4 + json.length);
+  return out;
+}
+
+function unframeMeta(plain: Uint8Array): { meta: Meta; state: Uint8Array } {
+  const buf = Buffer.from(plain.buffer, plain.byteOffset, plain.byteLength);
+  const len = buf.readUInt32BE(0);
+  return { meta: JSON.parse(buf.toString('utf8', 4, 4 + len)) as Meta, state: plain.subarray(4 + len) };
+}
+
 /** The key that seals a memory's metadata: the space epoch key, or for BLACK the device-only key. */
 export function metaKeyFor(ctx: Ctx, space: string, band: Meta['band']): { keyId: string; key: Uint8Array } {
   if (band === 'BLACK') return { keyId: `device:${keys(ctx).deviceId}`, key: keys(ctx).deviceLocalKey };
@@ -42,11 +58,11 @@ function metaKeyById(ctx: Ctx, space: string, keyId: string): Uint8Array {
 export function recordFromRow(ctx: Ctx, r: Row): MemoryRecord {
   const plain = aeadDecrypt({ nonce: r.meta_nonce, ciphertext: r.meta_ct }, metaAd(r, r.meta_key_id), metaKeyById(ctx, r.space_id, r.meta_key_id));
   if (!plain) throw new Error(`read model of ${r.memory_id} failed authentication`);
-  const { meta, state } = JSON.parse(Buffer.from(plain).toString('utf8')) as { meta: Meta; state: string };
+  const { meta, state } = unframeMeta(plain);
   return {
     memory_id: r.memory_id, space_id: r.space_id, band: r.band, type: r.type, author: r.author, origin_device: r.origin_device,
     created_at: r.created_at, updated_at: r.updated_at, deleted_at: r.deleted_at, expires_at: r.expires_at, version: r.version,
-    meta, metaState: fromB64(state),
+    meta, metaState: state,
     sealed: { key_id: r.key_id, nonce: r.nonce, ciphertext: r.ciphertext, state_nonce: r.state_nonce, state_ct: r.state_ct },
   };
 }
@@ -64,6 +80,27 @@ export function loadRecord(ctx: Ctx, memoryId: string): MemoryRecord {
 
 export function* iterateRows(ctx: Ctx, where = '1 = 1', ...params: unknown[]): Generator<Row> {
   yield* ctx.db.prepare(`SELECT * FROM memories WHERE ${where}`).iterate(...params) as IterableIterator<Row>;
+}
+
+/** The fields of a record that indexing needs. */
+export type IndexSource = Pick<MemoryRecord, 'memory_id' | 'space_id' | 'band' | 'type' | 'updated_at' | 'author' | 'meta'>;
+
+/**
+ * Every live memory this device can open, with its content: what unlock indexes. Reads only
+ * the columns it needs (no Yjs state) because at 100k memories each microsecond is a tenth of a second.
+ */
+export function* liveContents(ctx: Ctx): Generator<{ rec: IndexSource; content: Content }> {
+  const rows = ctx.db.prepare(`SELECT memory_id, space_id, band, type, author, updated_at, meta_key_id, meta_nonce, meta_ct, key_id, nonce, ciphertext
+    FROM memories WHERE deleted_at IS NULL`).iterate() as IterableIterator<Pick<Row, 'memory_id' | 'space_id' | 'band' | 'type' | 'author' | 'updated_at' | 'meta_key_id' | 'meta_nonce' | 'meta_ct' | 'key_id' | 'nonce' | 'ciphertext'>>;
+  for (const r of rows) {
+    const plain = aeadDecrypt({ nonce: r.meta_nonce, ciphertext: r.meta_ct }, metaAd(r, r.meta_key_id), metaKeyById(ctx, r.space_id, r.meta_key_id));
+    if (!plain) continue;
+    const { meta } = unframeMeta(plain);
+    const dek = unwrapDek(ctx, r.space_id, r.memory_id, meta.dek as DekWrap);
+    if (!dek) continue; // RED not sealed to anyone here: only its stub is listed, nothing to index
+    const c = aeadDecrypt({ nonce: r.nonce, ciphertext: r.ciphertext }, contentAd(r, r.key_id), dek);
+    if (c) yield { rec: { memory_id: r.memory_id, space_id: r.space_id, band: r.band, type: r.type, updated_at: r.updated_at, author: r.author, meta }, content: JSON.parse(Buffer.from(c).toString('utf8')) as Content };
+  }
 }
 
 export function openContent(rec: MemoryRecord, dek: Uint8Array): Content | null {
@@ -88,7 +125,7 @@ export function saveRecord(ctx: Ctx, memoryId: string, space: string, meta: Meta
   const { keyId: metaKeyId, key: metaKey } = metaKeyFor(ctx, space, meta.band);
   const ids = { space_id: space, memory_id: memoryId };
   const metaState = Y.encodeStateAsUpdate(metaDoc);
-  const m = aeadEncrypt(Buffer.from(JSON.stringify({ meta, state: b64(metaState) })), metaAd(ids, metaKeyId), metaKey);
+  const m = aeadEncrypt(frameMeta(meta, metaState), metaAd(ids, metaKeyId), metaKey);
   const keyId = dekKeyId(memoryId);
   const c = aeadEncrypt(Buffer.from(JSON.stringify(content)), contentAd(ids, keyId), dek);
   const s = aeadEncrypt(Y.encodeStateAsUpdate(contentDoc), stateAd(ids, keyId), dek);

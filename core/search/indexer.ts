@@ -1,16 +1,16 @@
 import type { Ctx } from '../app/context';
 import type { Content } from '../memories/memory-doc';
-import type { MemoryRecord } from '../memories/read-model';
+import type { IndexSource, MemoryRecord } from '../memories/read-model';
 import type { IndexedMemory } from './search-index';
 
 /** Who may find a memory by its content: RED its author and recipients, BLACK its author, else every reader of the band. */
-export function readersOf(rec: MemoryRecord): string[] | null {
+export function readersOf(rec: IndexSource): string[] | null {
   if (rec.band === 'RED') return [rec.author, ...(rec.meta.recipients ?? [])];
   if (rec.band === 'BLACK') return [rec.author];
   return null;
 }
 
-export function toIndexed(rec: MemoryRecord, c: Content): IndexedMemory {
+export function toIndexed(rec: IndexSource, c: Content): IndexedMemory {
   return {
     memory_id: rec.memory_id, space_id: rec.space_id, band: rec.band, type: rec.type, updated_at: rec.updated_at, author: rec.author,
     readers: readersOf(rec), title: c.title, body: c.body, tags: c.tags, people: c.people, places: c.places,

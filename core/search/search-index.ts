@@ -62,10 +62,17 @@ export class SearchIndex {
     this.deleteDoc.run(id);
   }
 
-  /** Bulk loading in one transaction (unlock). */
+  /** Bulk loading into an empty index in one transaction (unlock): plain inserts, nothing to replace. */
   loadAll(items: Iterable<IndexedMemory>): number {
+    const insertDoc = this.db.prepare('INSERT INTO docs (memory_id, space_id, band, type, updated_at, author, readers) VALUES (?, ?, ?, ?, ?, ?, ?)');
     let n = 0;
-    this.db.transaction(() => { for (const m of items) { this.upsert(m); n++; } })();
+    this.db.transaction(() => {
+      for (const m of items) {
+        const id = insertDoc.run(m.memory_id, m.space_id, m.band, m.type, m.updated_at, m.author, m.readers ? ',' + m.readers.join(',') + ',' : null).lastInsertRowid;
+        this.upsertFts.run(id, m.title, m.body, m.tags.join(' '), m.people.join(' '), m.places.join(' '));
+        n++;
+      }
+    })();
     return n;
   }
 

@@ -6,8 +6,7 @@ import { ApiError } from '../shared/errors';
 import type { Role } from '../../contracts/types';
 import { redactPii } from './redact';
 import { SearchIndex, type IndexedMemory } from './search-index';
-import { iterateRows, recordFromRow, openContent } from '../memories/read-model';
-import { unwrapDek, type DekWrap } from '../memories/memory-keys';
+import { liveContents } from '../memories/read-model';
 import { toIndexed } from './indexer';
 import { sql } from '../store/statements';
 
@@ -15,12 +14,7 @@ import { sql } from '../store/statements';
 export function buildSearchIndex(ctx: Ctx): number {
   const idx = new SearchIndex();
   function* items(): Generator<IndexedMemory> {
-    for (const row of iterateRows(ctx, 'deleted_at IS NULL')) {
-      const rec = recordFromRow(ctx, row);
-      const dek = unwrapDek(ctx, rec.space_id, rec.memory_id, rec.meta.dek as DekWrap);
-      const content = dek ? openContent(rec, dek) : null;
-      if (content) yield toIndexed(rec, content);
-    }
+    for (const { rec, content } of liveContents(ctx)) yield toIndexed(rec, content);
   }
   const n = idx.loadAll(items());
   ctx.search?.close();

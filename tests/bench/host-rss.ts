@@ -30,7 +30,7 @@ export async function measureHost(dataDir: string, query: string): Promise<HostR
       const res = await fetch(`http://127.0.0.1:${ready.port}/api/call`, {
         method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ method, params }),
       });
-      if (!res.ok) throw new Error(`${method} → HTTP ${res.status}: ${await res.text()}`);
+      if (!res.ok) throw new Error(`${method} → HTTP ${res.status}: ${await res.text()}\nhost log (no content is ever logged):\n${logTail(dataDir)}`);
       return res.json();
     };
     const t0 = performance.now();
@@ -49,4 +49,8 @@ export async function measureHost(dataDir: string, query: string): Promise<HostR
       await exited;
     }
   }
+}
+
+function logTail(dataDir: string): string {
+  try { return readFileSync(join(dataDir, 'logs', 'memoryos.log'), 'utf8').trim().split('\n').slice(-8).join('\n'); } catch { return '(no log)'; }
 }

@@ -8,7 +8,7 @@ import { contentBytes, memoryAt } from './corpus';
 /**
  * Unit costs of the pieces a memory.create is made of, on the same bytes, each timed alone, times
  * how often one call does it (counted by reading core/memories/memories.ts writeNewMemory,
- * store/sync-log.ts appendUpdate, memories/read-model.ts saveRecord/loadRecord, events/envelope.ts
+ * store/sync-log.ts appendUpdate, memories/read-model.ts saveRecord, events/envelope.ts
  * emit and api/router.ts; AMBER's audit-chain work weighted by its 30 % share). The sum is a
  * model to set beside the measured latency and the CPU profile.
  */
@@ -79,7 +79,6 @@ export async function measurePieces(app: App, dataDir: string): Promise<{ pieces
     ['Yjs: encodeStateAsUpdate (read model state)', usPerOp(() => Y.encodeStateAsUpdate(cDoc), 2000), 2, 2],
     ['AEAD XChaCha20-Poly1305 encrypt ~1 KB', usPerOp(() => s.aeadEncrypt(update, 'ad', key), 5000), 5, 5],
     ['AEAD encrypt 32 B (DEK wrap)', usPerOp(() => s.aeadEncrypt(key, 'ad', key), 5000), 1, 1],
-    ['AEAD decrypt ~1 KB (loadRecord re-reads the row just written)', usPerOp(() => s.aeadDecrypt(sealed, 'ad', key), 5000), 1, 1],
     ['log entry signing bytes (JCS + SHA-256 of ciphertext)', usPerOp(() => entrySigningBytes(header), 5000), 2, 2],
     ['Ed25519 sign (log entry)', usPerOp(() => s.sign(entrySigningBytes(header), signKey), 2000) - usPerOp(() => entrySigningBytes(header), 2000), 2, 2],
     ['Ed25519 sign (event envelope, JCS bytes)', usPerOp(() => s.sign(canonicalJson(envelope), signKey), 2000), 1, 1],
@@ -89,9 +88,9 @@ export async function measurePieces(app: App, dataDir: string): Promise<{ pieces
     ['ajv: memory.import request (per item of 1000)', usPerOp(() => catalog.get('memory.import')!.validateRequest(importReq), 50) / 1000, 0, 1],
     ['ajv: memory.create response', usPerOp(() => catalog.get('memory.create')!.validateResponse(response), 5000), 1, 0],
     ['ajv: event envelope + payload', usPerOp(() => { envelopeValid(envelope); payloadValid(envelope.payload); }, 5000), 1, 1],
-    ['SQLite: db.prepare() (core prepares on every use)', usPerOp(() => db.prepare(sql), 3000), 11.3, 8.3],
+    ['SQLite: db.prepare() (core prepares on every use)', usPerOp(() => db.prepare(sql), 3000), 10.6, 7.6],
     ['SQLite: INSERT ~1 KB row inside a transaction', inTxn, 4.3, 4.3],
-    ['SQLite: SELECT by primary key', pkGet, 7.3, 4.3],
+    ['SQLite: SELECT by primary key', pkGet, 6.3, 3.3],
     ['SQLite: commit of a 1-row transaction (WAL, synchronous=FULL: fsync)', commit, 1, 0.001],
     ['FTS5: SearchIndex.upsert into the in-memory index', fts, 1, 1],
   ];

@@ -114,16 +114,16 @@ test('a person keeps, finds, shares, takes back and audits memories', async ({ p
   await page.getByRole('button', { name: 'Lock' }).click();
   await expect(page.getByRole('heading', { name: /Unlock/ })).toBeVisible();
   await snap(page, '08-unlock');
-  await page.getByLabel('Passphrase').fill('not the passphrase');
+  await page.getByRole('textbox', { name: 'Passphrase' }).fill('not the passphrase');
   await page.getByRole('button', { name: 'Unlock' }).click();
   await expect(page.getByRole('alert')).toContainText('does not open');
-  await page.getByLabel('Passphrase').fill(PASSPHRASE);
+  await page.getByRole('textbox', { name: 'Passphrase' }).fill(PASSPHRASE);
   await page.getByRole('button', { name: 'Unlock' }).click();
   await expect(page.getByTestId('list-status')).toContainText('4 memories');
 
   await page.getByRole('button', { name: 'Lock' }).click();
   await page.getByRole('tab', { name: 'Recovery key' }).click();
-  await page.getByLabel('Recovery key').fill(recoveryKey);
+  await page.getByRole('textbox', { name: 'Recovery key' }).fill(recoveryKey);
   await page.getByRole('button', { name: 'Unlock' }).click();
   await expect(page.getByTestId('list-status')).toContainText('4 memories');
 });

@@ -15,6 +15,8 @@ export interface SocketLike {
 export type SocketFactory = (url: string, protocols: string[]) => SocketLike;
 
 const OPEN = 1;
+
+export const topicName = (topic: string): string => topic.split('@')[0];
 const CALL_TIMEOUT_MS = 120_000;
 const MAX_BACKOFF_MS = 5_000;
 
@@ -87,7 +89,8 @@ export class WebSocketTransport implements Transport {
     try { msg = JSON.parse(String(data)); } catch { return; }
     if (msg.event) {
       const env = msg.event;
-      for (const key of [env.topic, '*']) for (const l of this.topics.get(key) ?? []) l(env);
+      // topics travel versioned ("HIPPO_ENCODE@1"); listeners subscribe by name
+      for (const key of [topicName(env.topic), '*']) for (const l of this.topics.get(key) ?? []) l(env);
       return;
     }
     const p = typeof msg.id === 'number' ? this.pending.get(msg.id) : undefined;

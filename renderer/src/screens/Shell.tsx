@@ -40,6 +40,7 @@ export function Shell() {
       useSpaces.getState().reset();
       useMemories.getState().reset();
       useUndo.getState().reset();
+      useUi.getState().go('memories'); // after a lock, unlocking starts from the memories again
     };
   }, []);
 

@@ -6,6 +6,16 @@ import { useSpaces } from '../stores/spaces';
 import { MembersDialog } from './MembersDialog';
 import { NewSpaceDialog } from './NewSpaceDialog';
 
+/** drawn, not an emoji: emoji fonts are missing on many Linux desktops */
+function PersonIcon() {
+  return (
+    <svg width="12" height="12" viewBox="0 0 16 16" aria-hidden="true" focusable="false">
+      <circle cx="8" cy="5" r="3.2" fill="currentColor" />
+      <path d="M2 15c0-3.3 2.7-5.5 6-5.5s6 2.2 6 5.5z" fill="currentColor" />
+    </svg>
+  );
+}
+
 export function SpacesSidebar() {
   const spaces = useSpaces((s) => s.spaces);
   const selected = useSpaces((s) => s.selected);
@@ -37,8 +47,8 @@ export function SpacesSidebar() {
               <span>{s.name}</span>
               <span className="kind">{kindLabel(s.kind)} · {s.memory_count ?? 0} · you: {s.my_role ?? '—'}</span>
             </button>
-            <button type="button" className="btn small" aria-label={`Members of ${s.name}`} title="Members" onClick={() => setMembersOf(s)}>
-              {s.members.length} 👤
+            <button type="button" className="btn small" aria-label={`Members of ${s.name}: ${s.members.length}`} title="Members and roles" onClick={() => setMembersOf(s)}>
+              {s.members.length} <PersonIcon />
             </button>
           </li>
         ))}

@@ -35,14 +35,15 @@ export function wireLiveEvents(client: ApiClient): () => void {
   const refreshUndo = debounced(() => { if (unlocked()) void useUndo.getState().load().catch(() => {}); }, 50);
 
   const onEvent = (env: Envelope) => {
-    if (env.topic === 'VAULT_STATE_CHANGED') {
+    const topic = env.topic.split('@')[0]; // versioned on the wire: "HIPPO_ENCODE@1"
+    if (topic === 'VAULT_STATE_CHANGED') {
       void useSession.getState().refresh();
       return;
     }
-    if (env.topic === 'SETTINGS_CHANGED' && unlocked()) void useSettings.getState().load().catch(() => {});
-    if (UNDO_TOPICS.has(env.topic)) refreshUndo();
-    if (MEMORY_TOPICS.has(env.topic)) refreshMemories();
-    if (SPACE_TOPICS.has(env.topic)) refreshSpaces();
+    if (topic === 'SETTINGS_CHANGED' && unlocked()) void useSettings.getState().load().catch(() => {});
+    if (UNDO_TOPICS.has(topic)) refreshUndo();
+    if (MEMORY_TOPICS.has(topic)) refreshMemories();
+    if (SPACE_TOPICS.has(topic)) refreshSpaces();
   };
   const unsub = client.subscribe('*', onEvent);
   // after a reconnect events may have been missed: read the state again

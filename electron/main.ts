@@ -1,0 +1,121 @@
+/**
+ * Electron main: boots the core in-process, serves the built renderer over app://, and bridges
+ * IPC to the core's router. The decisions (trusted URL, protocol paths, window options, sender
+ * check, permissions) live in ./security as pure, unit-tested functions; this file is glue.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { app, BrowserWindow, ipcMain, protocol, session, type IpcMainEvent, type IpcMainInvokeEvent, type WebContents } from 'electron';
+import { ApiError, openApp, type App } from '../core/index';
+import { IPC_CALL, IPC_EVENT, IPC_SUBSCRIBE } from './ipc-channels';
+import { APP_ENTRY, APP_SCHEME } from './security/app-origin';
+import { APP_RESPONSE_HEADERS } from './security/csp';
+import { isCallRequest, isTopic } from './security/ipc-payload';
+import { isTrustedSender } from './security/ipc-sender';
+import { allowNavigation, allowPermission, windowOpenDecision } from './security/navigation';
+import { contentTypeOf, resolveAppPath } from './security/protocol-path';
+import { mainWindowOptions } from './security/window-options';
+import { UnlockMemory } from './unlock-memory';
+
+const ROOT = resolve(__dirname, '..', '..');
+const RENDERER_DIST = join(ROOT, 'renderer', 'dist');
+const DATA_DIR = resolve(process.env.MEMORYOS_DATA_DIR || join(homedir(), '.memoryos'));
+
+// must happen before ready: app:// behaves like https (secure context, CSP 'self', fetch)
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+app.enableSandbox();
+
+let core: App | null = null;
+const windows = new Set<WebContents>();
+
+function senderOk(e: IpcMainEvent | IpcMainInvokeEvent): boolean {
+  const frame = e.senderFrame;
+  return isTrustedSender(frame ? { url: frame.url, isMainFrame: frame === e.sender.mainFrame, fromOurWindow: windows.has(e.sender) } : null);
+}
+
+function serveApp(): void {
+  protocol.handle(APP_SCHEME, (request) => {
+    const file = resolveAppPath(RENDERER_DIST, request.url);
+    const target = file && existsSync(file) ? file : join(RENDERER_DIST, 'index.html');
+    if (!file || !existsSync(target)) return new Response('not found', { status: 404, headers: APP_RESPONSE_HEADERS });
+    return new Response(readFileSync(target), { status: 200, headers: { ...APP_RESPONSE_HEADERS, 'Content-Type': contentTypeOf(target) } });
+  });
+}
+
+function hardenSession(): void {
+  session.defaultSession.setPermissionRequestHandler((_wc, permission, callback) => callback(allowPermission(permission)));
+  session.defaultSession.setPermissionCheckHandler((_wc, permission) => allowPermission(permission));
+  // nothing outside app:// is ever fetched: the renderer reaches the core only through IPC
+  session.defaultSession.webRequest.onBeforeRequest((details, callback) => {
+    callback({ cancel: !details.url.startsWith(`${APP_SCHEME}:`) && !details.url.startsWith('devtools:') });
+  });
+}
+
+function bridgeIpc(unlockMemory: UnlockMemory): void {
+  ipcMain.handle(IPC_CALL, async (e, method: unknown, params: unknown) => {
+    if (!senderOk(e)) return new ApiError('UNAUTHORIZED', 'IPC from an untrusted frame').toJSON();
+    if (!isCallRequest(method, params)) return new ApiError('INVALID_INPUT', 'expected call(method, params)').toJSON();
+    try {
+      const result = await core!.router.call(method, params, { door: 'ipc' });
+      rememberAfter(unlockMemory, method, params);
+      return { result };
+    } catch (err) {
+      return (err instanceof ApiError ? err : new ApiError('INTERNAL', 'internal error')).toJSON();
+    }
+  });
+  ipcMain.on(IPC_SUBSCRIBE, (e, topic: unknown) => {
+    if (!senderOk(e) || !isTopic(topic)) return;
+    const wc = e.sender;
+    const unsubscribe = core!.ctx.bus.subscribe(topic, (envelope) => { if (!wc.isDestroyed()) wc.send(IPC_EVENT, envelope); });
+    wc.once('destroyed', unsubscribe);
+  });
+}
+
+/** keeps the remembered secret in step with the passphrase the person last used successfully */
+function rememberAfter(memory: UnlockMemory, method: string, params: unknown): void {
+  const p = params as { passphrase?: unknown; new_passphrase?: unknown };
+  if ((method === 'vault.unlock' || method === 'vault.create') && typeof p.passphrase === 'string') memory.remember(p.passphrase);
+  if (method === 'vault.changePassphrase' && typeof p.new_passphrase === 'string') memory.remember(p.new_passphrase);
+}
+
+function createWindow(): void {
+  const win = new BrowserWindow(mainWindowOptions(join(__dirname, 'preload.js')));
+  const wc = win.webContents;
+  windows.add(wc);
+  wc.once('destroyed', () => windows.delete(wc));
+  wc.on('will-navigate', (event, url) => { if (!allowNavigation(url)) event.preventDefault(); });
+  wc.on('will-redirect', (event, url) => { if (!allowNavigation(url)) event.preventDefault(); });
+  wc.setWindowOpenHandler(() => windowOpenDecision());
+  wc.on('will-attach-webview', (event) => event.preventDefault());
+  win.once('ready-to-show', () => win.show());
+  void win.loadURL(APP_ENTRY);
+}
+
+app.on('web-contents-created', (_e, contents) => {
+  contents.setWindowOpenHandler(() => windowOpenDecision());
+  contents.on('will-navigate', (event, url) => { if (!allowNavigation(url)) event.preventDefault(); });
+});
+
+async function boot(): Promise<void> {
+  await app.whenReady();
+  core = await openApp({ dataDir: DATA_DIR, scheduler: true, platform: process.platform });
+  const unlockMemory = new UnlockMemory(app.getPath('userData'));
+  const remembered = unlockMemory.recall();
+  if (remembered) {
+    await core.router.call('vault.unlock', { passphrase: remembered }, { door: 'ipc' }).catch(() => unlockMemory.forget());
+  }
+  hardenSession();
+  serveApp();
+  bridgeIpc(unlockMemory);
+  createWindow();
+  app.on('activate', () => { if (BrowserWindow.getAllWindows().length === 0) createWindow(); });
+}
+
+app.on('window-all-closed', () => { app.quit(); });
+app.on('will-quit', () => { void core?.close(); });
+
+boot().catch((e: Error) => {
+  process.stderr.write(`MemoryOS failed to start: ${e.message}\n`);
+  app.exit(1);
+});
