@@ -10,7 +10,7 @@ import { app, BrowserWindow, ipcMain, protocol, session, type IpcMainEvent, type
 import { ApiError, openApp, type App } from '../core/index';
 import { IPC_CALL, IPC_EVENT, IPC_SUBSCRIBE } from './ipc-channels';
 import { APP_ENTRY, APP_SCHEME } from './security/app-origin';
-import { APP_RESPONSE_HEADERS } from './security/csp';
+import { APP_CSP, APP_RESPONSE_HEADERS } from './security/csp';
 import { isCallRequest, isTopic } from './security/ipc-payload';
 import { isTrustedSender } from './security/ipc-sender';
 import { allowNavigation, allowPermission, windowOpenDecision } from './security/navigation';
@@ -44,6 +44,10 @@ function serveApp(): void {
 }
 
 function hardenSession(): void {
+  // app:// responses carry the CSP already; this covers any other response a bug might let through
+  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [APP_CSP] } });
+  });
   session.defaultSession.setPermissionRequestHandler((_wc, permission, callback) => callback(allowPermission(permission)));
   session.defaultSession.setPermissionCheckHandler((_wc, permission) => allowPermission(permission));
   // nothing outside app:// is ever fetched: the renderer reaches the core only through IPC
@@ -80,7 +84,14 @@ function rememberAfter(memory: UnlockMemory, method: string, params: unknown): v
 }
 
 function createWindow(): void {
-  const win = new BrowserWindow(mainWindowOptions(join(__dirname, 'preload.js')));
+  const opts = mainWindowOptions(join(__dirname, 'preload.js'));
+  // The checklist's three essentials are restated as literals where the window is built, so a
+  // reader (and electronegativity, which reads only literals) sees them here; the full set and its
+  // tests live in security/window-options.ts, and these literals can only agree with it.
+  const win = new BrowserWindow({
+    ...opts,
+    webPreferences: { ...opts.webPreferences, contextIsolation: true, sandbox: true, nodeIntegration: false, disableBlinkFeatures: 'Auxclick' },
+  });
   const wc = win.webContents;
   windows.add(wc);
   wc.once('destroyed', () => windows.delete(wc));

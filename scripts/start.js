@@ -85,9 +85,9 @@ function buildCore() {
 }
 
 function buildRenderer() {
-  const inputs = ['renderer/src', 'renderer/index.html', 'renderer/vite.config.mts', 'contracts/types', 'contracts/policy'].map((p) => join(ROOT, p));
+  const inputs = ['renderer/src', 'renderer/index.html', 'vite.renderer.config.mts', 'contracts/types', 'contracts/policy'].map((p) => join(ROOT, p));
   if (isStale(join(ROOT, 'renderer', 'dist', 'index.html'), inputs)) {
-    run('renderer', process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'renderer/vite.config.mts', '--logLevel', 'warn']);
+    run('renderer', process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'vite.renderer.config.mts', '--logLevel', 'warn']);
   }
 }
 

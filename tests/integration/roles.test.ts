@@ -42,6 +42,10 @@ describe('roles', () => {
     expect(forbidden('memory.share', { memory_id: ids.GREEN, target_space_id: 'extended:cousins' }, child)).toContain('MISSING_CAP_PROJECT');
   });
 
+  it('a profile cannot add profiles: only the vault owner can', () => {
+    expect(forbidden('member.create', { name: 'Sneaky' }, child)).toContain('NOT_OWNER');
+  });
+
   it('a child cannot write RED or administer', () => {
     expect(forbidden('memory.create', { space_id: 'shared:family', type: 'episodic', band: 'RED', title: 'secret' }, child)).toContain('ROLE_BAND');
     expect(forbidden('space.addMember', { space_id: 'shared:family', member_id: guest, role: 'adult' }, child)).toContain('MISSING_CAP_ADMIN');

@@ -26,7 +26,12 @@ export function vaultHandlers(afterUnlock: AfterUnlock): Pick<Handlers, 'vault.s
     'vault.lock': ({ ctx }) => lockVault(ctx),
     'vault.changePassphrase': ({ ctx }, p) => changePassphrase(ctx, p.old_passphrase, p.new_passphrase),
     'member.list': ({ ctx }) => ({ members: listMembers(ctx) }),
-    'member.create': ({ ctx }, p) => ({ member: createLocalMember(ctx, p.name) }),
+    'member.create': ({ ctx, actor }, p) => {
+      if (actor !== ctx.keyring?.memberId) {
+        throw new ApiError('FORBIDDEN', 'only the vault owner adds profiles to this device', { reasons: [{ code: 'NOT_OWNER', message: 'profiles belong to the vault owner' }] });
+      }
+      return { member: createLocalMember(ctx, p.name) };
+    },
     'device.list': ({ ctx }) => ({ devices: listDevices(ctx) }),
   };
 }
