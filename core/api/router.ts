@@ -5,6 +5,7 @@ import { describeErrors } from '../schemas/validator';
 import { apiCatalog } from './catalog';
 import { withTrace } from '../observability/trace';
 import type { Handlers } from './handler';
+import { forbidden } from '../policy/engine';
 
 export interface CallOptions {
   /** act as this local member (a profile on a shared family device); default: the vault owner */
@@ -59,7 +60,7 @@ export class Router {
     let actor = '';
     if (this.ctx.keyring) {
       actor = opts.actor ?? this.ctx.keyring.memberId;
-      if (!this.ctx.keyring.members.has(actor)) throw new ApiError('FORBIDDEN', 'that member has no profile on this device', { reasons: [{ code: 'NOT_LOCAL_MEMBER', message: 'act only as a member whose keys this vault holds' }] });
+      if (!this.ctx.keyring.members.has(actor)) throw forbidden('NOT_LOCAL_MEMBER', 'act only as a member whose keys this vault holds');
       this.ctx.lastActivity = this.ctx.clock.now();
     }
     const result = await this.handlers[method as keyof Handlers]!({ ctx: this.ctx, actor, trace_id: traceId }, p as never);

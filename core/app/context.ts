@@ -27,6 +27,10 @@ export interface Ctx {
   readonly seqCache: Map<string, number>;
   /** the time of the last API call, for auto-lock */
   lastActivity: number;
+  /** called after a unit of work that appended to the sync log commits (live push to peers) */
+  onSyncAppend?: () => void;
+  /** the peer-to-peer sync node of this process, once started */
+  sync?: import('../sync/node').SyncNode | null;
 }
 
 export function keys(ctx: Ctx): Keyring {

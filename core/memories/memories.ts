@@ -4,7 +4,7 @@ import { keys, type Ctx } from '../app/context';
 import { newKey } from '../crypto/sodium';
 import { change, deviceClientId, newDoc } from '../crdt/doc-update';
 import { emit } from '../events/envelope';
-import { bandObligations, capsOf, decide, enforce, type PolicyInput } from '../policy/engine';
+import { bandObligations, capsOf, decide, enforce, forbidden, type PolicyInput } from '../policy/engine';
 import { ApiError, invalid } from '../shared/errors';
 import { parseIso } from '../shared/time';
 import { ulid } from '../shared/ulid';
@@ -35,7 +35,7 @@ export const eventActor = (ctx: Ctx, actor: string, space: string) => ({ member_
 /** The DEK as this actor may open it (RED: only through the actor's own seal). */
 export function dekFor(ctx: Ctx, rec: MemoryRecord, actor?: string): Uint8Array {
   const dek = unwrapDek(ctx, rec.space_id, rec.memory_id, rec.meta.dek as DekWrap, rec.band === 'RED' ? actor : undefined);
-  if (!dek) throw new ApiError('FORBIDDEN', 'this member holds no key for that memory', { reasons: [{ code: 'NO_KEY', message: 'the memory key is not sealed to the acting member' }] });
+  if (!dek) throw forbidden('NO_KEY', 'the memory key is not sealed to the acting member');
   return dek;
 }
 

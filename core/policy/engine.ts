@@ -137,6 +137,11 @@ export function decide(input: PolicyInput): Decision {
   return { effect: redacted ? 'ALLOW_REDACTED' : 'ALLOW', obligations: [...obligations], reasons: notes, policy_version: p.policy_version };
 }
 
+/** A FORBIDDEN for a rule outside the band/role table, in the same shape as a policy DENY. */
+export function forbidden(code: string, message: string): ApiError {
+  return new ApiError('FORBIDDEN', message, { reasons: [{ code, message }], policy_version: policyDocument().policy_version, obligations: [] });
+}
+
 /** Throws the structured FORBIDDEN error a DENY becomes at the API. */
 export function enforce(decision: Decision): Decision {
   if (decision.effect === 'DENY') {

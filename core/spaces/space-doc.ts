@@ -1,22 +1,46 @@
 import * as Y from 'yjs';
 import { keys, type Ctx } from '../app/context';
+import { b64 } from '../crypto/sodium';
 import { change, deviceClientId, docFromUpdates } from '../crdt/doc-update';
 import { appendUpdate, decryptEntry, docEntries } from '../store/sync-log';
+import { thisDevice } from '../sync/device-cert';
+import { getMember } from '../members/members';
 import { epochKey, epochKeyId } from './epoch-keys';
 
 export const SPACE_DOC = 'space';
 
-/**
- * The space document in the sync log: name, kind, epoch and members with roles, encrypted under
- * the epoch key, so another device of a member can materialise the space.
- */
-export function writeSpaceDoc(ctx: Ctx, space: string, epoch: number, fn: (info: Y.Map<unknown>, members: Y.Map<string>) => void): void {
+/** The space document as this device can read it (entries under epochs it holds no key for are skipped). */
+export function readSpaceDoc(ctx: Ctx, space: string): Y.Doc {
   const updates: Uint8Array[] = [];
   for (const e of docEntries(ctx, 'sync_log', space, SPACE_DOC)) {
-    const plain = decryptEntry(e, epochKey(ctx, space, Number(e.key_id.split(':').pop())));
+    let key: Uint8Array | null = null;
+    try { key = epochKey(ctx, space, Number(e.key_id.split(':').pop())); } catch { key = null; }
+    const plain = key && decryptEntry(e, key);
     if (plain) updates.push(plain);
   }
-  const doc = docFromUpdates(updates, deviceClientId(keys(ctx).deviceId));
-  const update = change(doc, () => fn(doc.getMap('space'), doc.getMap('members') as Y.Map<string>));
+  return docFromUpdates(updates, deviceClientId(keys(ctx).deviceId));
+}
+
+/**
+ * The space document in the sync log: name, kind, epoch, members with roles, their public keys
+ * and their certified devices, encrypted under the epoch key, so every device of every member
+ * can materialise the space and verify who may write to it. The writing device registers itself.
+ */
+export function writeSpaceDoc(ctx: Ctx, space: string, epoch: number, fn: (info: Y.Map<unknown>, members: Y.Map<string>, doc: Y.Doc) => void): void {
+  const doc = readSpaceDoc(ctx, space);
+  const k = keys(ctx);
+  const update = change(doc, () => {
+    const memberKeys = doc.getMap('member_keys');
+    const devices = doc.getMap('devices');
+    if (!memberKeys.has(k.memberId) && k.members.has(k.memberId)) {
+      const m = getMember(ctx, k.memberId);
+      memberKeys.set(k.memberId, { ed25519: m.public_keys.ed25519, x25519: m.public_keys.x25519, name: m.name });
+    }
+    if (!devices.has(k.deviceId)) devices.set(k.deviceId, thisDevice(ctx));
+    fn(doc.getMap('space'), doc.getMap('members') as Y.Map<string>, doc);
+  });
   if (update) appendUpdate(ctx, 'sync_log', space, SPACE_DOC, epochKeyId(space, epoch), epochKey(ctx, space, epoch), update);
 }
+
+export const memberKeyEntry = (m: { public_keys: { ed25519: string; x25519: string }; name: string }) => ({ ed25519: m.public_keys.ed25519, x25519: m.public_keys.x25519, name: m.name });
+export { b64 };

@@ -49,12 +49,55 @@ export function appendUpdate(ctx: Ctx, log: LogName, space: string, doc: string,
   sql(ctx.db, `INSERT INTO ${log} (space_id, doc_id, author_device, seq, key_id, nonce, ciphertext, signature) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
     .run(space, doc, k.deviceId, seq, keyId, nonce, ciphertext, signature);
   ctx.seqCache.set(`${log}|${space}|${k.deviceId}`, seq);
+  if (log === 'sync_log' && ctx.onSyncAppend && ctx.uow.active) ctx.uow.onCommit(ctx.onSyncAppend);
   return { ...header, signature };
+}
+
+/**
+ * Appends a signed entry whose body is not encrypted under a shared key: keyring entries, whose
+ * body is made of sealed boxes (each already encrypted to one member) and ids.
+ */
+export function appendSigned(ctx: Ctx, space: string, doc: string, keyId: string, body: Uint8Array): LogEntry {
+  const k = keys(ctx);
+  const seq = nextSeq(ctx, 'sync_log', space, k.deviceId);
+  const header = { space_id: space, doc_id: doc, author_device: k.deviceId, seq, key_id: keyId, nonce: new Uint8Array(24), ciphertext: body };
+  const signature = sign(entrySigningBytes(header), k.deviceSign.privateKey);
+  sql(ctx.db, 'INSERT INTO sync_log (space_id, doc_id, author_device, seq, key_id, nonce, ciphertext, signature) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+    .run(space, doc, k.deviceId, seq, keyId, header.nonce, body, signature);
+  ctx.seqCache.set(`sync_log|${space}|${k.deviceId}`, seq);
+  if (ctx.onSyncAppend && ctx.uow.active) ctx.uow.onCommit(ctx.onSyncAppend);
+  return { ...header, signature };
+}
+
+/** Stores an entry received from a peer, already verified (seq is the next one for its author). */
+export function insertReceived(ctx: Ctx, e: LogEntry): void {
+  sql(ctx.db, 'INSERT INTO sync_log (space_id, doc_id, author_device, seq, key_id, nonce, ciphertext, signature) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+    .run(e.space_id, e.doc_id, e.author_device, e.seq, e.key_id, e.nonce, e.ciphertext, e.signature);
+  ctx.seqCache.delete(`sync_log|${e.space_id}|${e.author_device}`);
+}
+
+/** The entry a space holds at (author, seq), if any. */
+export function entryAt(ctx: Ctx, space: string, author: string, seq: number): LogEntry | null {
+  const r = sql(ctx.db, 'SELECT space_id, doc_id, author_device, seq, key_id, nonce, ciphertext, signature FROM sync_log WHERE space_id = ? AND author_device = ? AND seq = ?').get(space, author, seq) as Row | undefined;
+  return r ? toEntry(r) : null;
+}
+
+/** Entries of a space after a local row id, in local apply order (a sync session's cursor). */
+export function entriesAfter(ctx: Ctx, space: string, afterId: number, limit: number): (LogEntry & { id: number })[] {
+  return (sql(ctx.db, 'SELECT id, space_id, doc_id, author_device, seq, key_id, nonce, ciphertext, signature FROM sync_log WHERE space_id = ? AND id > ? ORDER BY id LIMIT ?')
+    .all(space, afterId, limit) as (Row & { id: number })[]).map((r) => ({ ...toEntry(r), id: r.id }));
+}
+
+/** A space's version vector: author device → highest seq held. */
+export function spaceVector(ctx: Ctx, space: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const r of sql(ctx.db, 'SELECT author_device, MAX(seq) AS s FROM sync_log WHERE space_id = ? GROUP BY author_device').all(space) as { author_device: string; s: number }[]) out[r.author_device] = r.s;
+  return out;
 }
 
 interface Row { space_id: string; doc_id: string; author_device: string; seq: number; key_id: string; nonce: Buffer; ciphertext: Buffer; signature: Buffer }
 
-const toEntry = (r: Row): LogEntry => ({ ...r, nonce: new Uint8Array(r.nonce), ciphertext: new Uint8Array(r.ciphertext), signature: new Uint8Array(r.signature) });
+const toEntry = (r: Row): LogEntry => ({ space_id: r.space_id, doc_id: r.doc_id, author_device: r.author_device, seq: r.seq, key_id: r.key_id, nonce: new Uint8Array(r.nonce), ciphertext: new Uint8Array(r.ciphertext), signature: new Uint8Array(r.signature) });
 
 /** Every entry of one document in local apply order. */
 export function docEntries(ctx: Ctx, log: LogName, space: string, doc: string): LogEntry[] {

@@ -1,7 +1,7 @@
 import type { Band, PendingAction } from '../../contracts/types';
 import type { Ctx } from '../app/context';
 import { emit } from '../events/envelope';
-import { bandObligations, capsOf, undoObligation } from '../policy/engine';
+import { bandObligations, capsOf, forbidden, undoObligation } from '../policy/engine';
 import { ApiError, notFound } from '../shared/errors';
 import { iso } from '../shared/time';
 import { ulid } from '../shared/ulid';
@@ -69,7 +69,7 @@ export function listActions(ctx: Ctx, actor: string, includeDone = false): Pendi
 
 export function undoAction(ctx: Ctx, actor: string, id: string): PendingAction {
   const a = getAction(ctx, id);
-  if (a.actor !== actor && roleOf(ctx, a.space_id, actor) !== 'guardian') throw new ApiError('FORBIDDEN', 'only who staged it or a guardian of the space can undo it', { reasons: [{ code: 'NOT_OWNER', message: 'only who staged it or a guardian can undo it' }] });
+  if (a.actor !== actor && roleOf(ctx, a.space_id, actor) !== 'guardian') throw forbidden('NOT_OWNER', 'only who staged it or a guardian of the space can undo it');
   ctx.uow.run(() => {
     const res = sql(ctx.db, "UPDATE pending_actions SET status = 'undone', finished_at = ? WHERE action_id = ? AND status = 'pending'").run(ctx.clock.now(), id);
     if (res.changes !== 1) throw new ApiError('CONFLICT', `the action is already ${getAction(ctx, id).status}`, { action_id: id });

@@ -4,8 +4,7 @@ import { listActions, undoAction } from '../../undo/undo';
 import { getSettings, writeSettings } from '../../settings/settings';
 import { verifyAuditChain } from '../../events/audit-chain';
 import { emit } from '../../events/envelope';
-import { capsOf } from '../../policy/engine';
-import { ApiError } from '../../shared/errors';
+import { capsOf, forbidden } from '../../policy/engine';
 import { sql } from '../../store/statements';
 
 export const governanceHandlers: Pick<Handlers, 'undo.list' | 'undo.apply' | 'settings.get' | 'settings.set' | 'events.list' | 'audit.list' | 'audit.verify'> = {
@@ -14,7 +13,7 @@ export const governanceHandlers: Pick<Handlers, 'undo.list' | 'undo.apply' | 'se
   'settings.get': ({ ctx }) => ({ settings: getSettings(ctx) }),
   'settings.set': ({ ctx, actor }, p) => {
     if (ctx.keyring && actor !== ctx.keyring.memberId) {
-      throw new ApiError('FORBIDDEN', 'only the vault owner changes settings', { reasons: [{ code: 'NOT_OWNER', message: 'settings belong to the vault owner' }] });
+      throw forbidden('NOT_OWNER', 'only the vault owner changes settings');
     }
     const before = getSettings(ctx);
     return ctx.uow.run(() => {

@@ -4,6 +4,7 @@ import { createLocalMember, listMembers } from '../../members/members';
 import { listDevices } from '../../members/devices';
 import { ApiError } from '../../shared/errors';
 import type { Ctx } from '../../app/context';
+import { forbidden } from '../../policy/engine';
 
 /** What the app does right after a vault opens: build the search index, commit overdue undo actions. */
 export type AfterUnlock = (ctx: Ctx) => void;
@@ -28,7 +29,7 @@ export function vaultHandlers(afterUnlock: AfterUnlock): Pick<Handlers, 'vault.s
     'member.list': ({ ctx }) => ({ members: listMembers(ctx) }),
     'member.create': ({ ctx, actor }, p) => {
       if (actor !== ctx.keyring?.memberId) {
-        throw new ApiError('FORBIDDEN', 'only the vault owner adds profiles to this device', { reasons: [{ code: 'NOT_OWNER', message: 'profiles belong to the vault owner' }] });
+        throw forbidden('NOT_OWNER', 'only the vault owner adds profiles to this device');
       }
       return { member: createLocalMember(ctx, p.name) };
     },
