@@ -71,8 +71,16 @@ export interface ContractTypes {
   AuditListResponse: AuditListResponse;
   AuditVerifyRequest: AuditVerifyRequest;
   AuditVerifyResponse: AuditVerifyResponse;
+  DeviceConfirmRequest: DeviceConfirmRequest;
+  DeviceConfirmResponse: DeviceConfirmResponse;
   DeviceListRequest: DeviceListRequest;
   DeviceListResponse: DeviceListResponse;
+  DevicePairAcceptRequest: DevicePairAcceptRequest;
+  DevicePairAcceptResponse: DevicePairAcceptResponse;
+  DevicePairOfferRequest: DevicePairOfferRequest;
+  DevicePairOfferResponse: DevicePairOfferResponse;
+  DeviceRevokeRequest: DeviceRevokeRequest;
+  DeviceRevokeResponse: DeviceRevokeResponse;
   EventsListRequest: EventsListRequest;
   EventsListResponse: EventsListResponse;
   MemberCreateRequest: MemberCreateRequest;
@@ -109,8 +117,20 @@ export interface ContractTypes {
   SpaceCreateResponse: SpaceCreateResponse;
   SpaceGetRequest: SpaceGetRequest;
   SpaceGetResponse: SpaceGetResponse;
+  SpaceInviteRequest: SpaceInviteRequest;
+  SpaceInviteResponse: SpaceInviteResponse;
+  SpaceJoinRequest: SpaceJoinRequest;
+  SpaceJoinResponse: SpaceJoinResponse;
   SpaceListRequest: SpaceListRequest;
   SpaceListResponse: SpaceListResponse;
+  SpaceRemoveMemberRequest: SpaceRemoveMemberRequest;
+  SpaceRemoveMemberResponse: SpaceRemoveMemberResponse;
+  SyncConnectRequest: SyncConnectRequest;
+  SyncConnectResponse: SyncConnectResponse;
+  SyncDisconnectRequest: SyncDisconnectRequest;
+  SyncDisconnectResponse: SyncDisconnectResponse;
+  SyncStatusRequest: SyncStatusRequest;
+  SyncStatusResponse: SyncStatusResponse;
   SystemComponentsRequest: SystemComponentsRequest;
   SystemComponentsResponse: SystemComponentsResponse;
   SystemHealthRequest: SystemHealthRequest;
@@ -344,9 +364,39 @@ export interface AuditVerifyResponse {
     reason: string;
   };
 }
+export interface DeviceConfirmRequest {
+  device_id: DeviceId;
+}
+export interface DeviceConfirmResponse {
+  device_id: DeviceId;
+  status: "trusted";
+  adopted: boolean;
+}
 export interface DeviceListRequest {}
 export interface DeviceListResponse {
   devices: Device[];
+}
+export interface DevicePairAcceptRequest {
+  invite: string;
+}
+export interface DevicePairAcceptResponse {
+  device_id: DeviceId;
+  member_id: MemberId;
+  code: string;
+  status: "pending";
+}
+export interface DevicePairOfferRequest {}
+export interface DevicePairOfferResponse {
+  invite: string;
+  code: string;
+  expires_at: Timestamp;
+}
+export interface DeviceRevokeRequest {
+  device_id: DeviceId;
+}
+export interface DeviceRevokeResponse {
+  device_id: DeviceId;
+  rotated: SpaceId[];
 }
 export interface EventsListRequest {
   topic?: string;
@@ -579,9 +629,85 @@ export interface SpaceGetRequest {
 export interface SpaceGetResponse {
   space: Space;
 }
+export interface SpaceInviteRequest {
+  space_id: SpaceId;
+  role: Role;
+}
+export interface SpaceInviteResponse {
+  invite: string;
+  expires_at: Timestamp;
+}
+export interface SpaceJoinRequest {
+  invite: string;
+}
+export interface SpaceJoinResponse {
+  space_id: SpaceId;
+  role: Role;
+  status: "joined";
+}
 export interface SpaceListRequest {}
 export interface SpaceListResponse {
   spaces: Space[];
+}
+export interface SpaceRemoveMemberRequest {
+  space_id: SpaceId;
+  member_id: MemberId;
+}
+export interface SpaceRemoveMemberResponse {
+  status: "staged";
+  pending: PendingAction;
+}
+export interface SyncConnectRequest {
+  address: string;
+}
+export interface SyncConnectResponse {
+  device_id: DeviceId;
+  connected: boolean;
+}
+export interface SyncDisconnectRequest {}
+export interface SyncDisconnectResponse {
+  closed: number;
+}
+export interface SyncStatusRequest {}
+export interface SyncStatusResponse {
+  running: boolean;
+  device_id: DeviceId | null;
+  listening: {
+    port: number;
+    hints: string[];
+  } | null;
+  hyperswarm: boolean;
+  refused: {
+    [k: string]: number;
+  };
+  pairing: {
+    from_device: DeviceId;
+    code: string;
+    keys_received: boolean;
+    confirmed: boolean;
+  } | null;
+  spaces: {
+    space_id: SpaceId;
+    vector: {
+      [k: string]: number;
+    };
+    entries: number;
+  }[];
+  peers: {
+    device_id: DeviceId;
+    member_id: MemberId;
+    status: "pending" | "trusted" | "revoked";
+    connected: boolean;
+    transport: ("direct" | "hyperswarm") | null;
+    last_seen: Timestamp | null;
+    spaces: {
+      space_id: SpaceId;
+      behind: number | null;
+      ahead: number | null;
+      verified_up_to_date: boolean;
+      verified_at: Timestamp | null;
+    }[];
+  }[];
 }
 export interface SystemComponentsRequest {}
 export interface SystemComponentsResponse {
@@ -921,7 +1047,11 @@ export interface SyncLogEntryRecord {
 export interface ApiMethods {
   "audit.list": {request: AuditListRequest; response: AuditListResponse};
   "audit.verify": {request: AuditVerifyRequest; response: AuditVerifyResponse};
+  "device.confirm": {request: DeviceConfirmRequest; response: DeviceConfirmResponse};
   "device.list": {request: DeviceListRequest; response: DeviceListResponse};
+  "device.pairAccept": {request: DevicePairAcceptRequest; response: DevicePairAcceptResponse};
+  "device.pairOffer": {request: DevicePairOfferRequest; response: DevicePairOfferResponse};
+  "device.revoke": {request: DeviceRevokeRequest; response: DeviceRevokeResponse};
   "events.list": {request: EventsListRequest; response: EventsListResponse};
   "member.create": {request: MemberCreateRequest; response: MemberCreateResponse};
   "member.list": {request: MemberListRequest; response: MemberListResponse};
@@ -940,7 +1070,13 @@ export interface ApiMethods {
   "space.addMember": {request: SpaceAddMemberRequest; response: SpaceAddMemberResponse};
   "space.create": {request: SpaceCreateRequest; response: SpaceCreateResponse};
   "space.get": {request: SpaceGetRequest; response: SpaceGetResponse};
+  "space.invite": {request: SpaceInviteRequest; response: SpaceInviteResponse};
+  "space.join": {request: SpaceJoinRequest; response: SpaceJoinResponse};
   "space.list": {request: SpaceListRequest; response: SpaceListResponse};
+  "space.removeMember": {request: SpaceRemoveMemberRequest; response: SpaceRemoveMemberResponse};
+  "sync.connect": {request: SyncConnectRequest; response: SyncConnectResponse};
+  "sync.disconnect": {request: SyncDisconnectRequest; response: SyncDisconnectResponse};
+  "sync.status": {request: SyncStatusRequest; response: SyncStatusResponse};
   "system.components": {request: SystemComponentsRequest; response: SystemComponentsResponse};
   "system.health": {request: SystemHealthRequest; response: SystemHealthResponse};
   "system.methods": {request: SystemMethodsRequest; response: SystemMethodsResponse};

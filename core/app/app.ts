@@ -12,6 +12,8 @@ import { spaceHandlers } from '../api/handlers/spaces';
 import { memoryHandlers } from '../api/handlers/memories';
 import { governanceHandlers } from '../api/handlers/governance';
 import { systemHandlers } from '../api/handlers/system';
+import { syncHandlers } from '../api/handlers/sync';
+import { stopSync } from '../sync/start';
 import { apiCatalog } from '../api/catalog';
 import { policyDocument } from '../policy/policy-document';
 import { topicCatalog } from '../events/topic-catalog';
@@ -114,11 +116,15 @@ export async function openApp(opts: AppOptions): Promise<App> {
     start: () => {
       apiCatalog();
       router = new Router(ctx, {
-        ...vaultHandlers(afterUnlock), ...spaceHandlers, ...memoryHandlers, ...governanceHandlers,
+        ...vaultHandlers(afterUnlock), ...spaceHandlers, ...memoryHandlers, ...governanceHandlers, ...syncHandlers,
         ...systemHandlers(registry, () => router.methods()),
       });
     },
     health: () => ({ status: 'ok', detail: `${apiCatalog().size} methods` }),
+  });
+  registry.register({
+    id: 'sync', layer: 2, dependencies: ['vault', 'spaces', 'memories', 'search'],
+    health: () => ({ status: 'ok', detail: ctx.sync ? `${ctx.sync.sessions.size} session(s)${ctx.sync.direct ? `, port ${ctx.sync.direct.port}` : ''}${ctx.sync.swarm ? ', hyperswarm' : ''}` : 'not running' }),
   });
   registry.register({
     id: 'scheduler', layer: 2, dependencies: ['undo', 'memories', 'vault'],
@@ -144,6 +150,7 @@ export async function openApp(opts: AppOptions): Promise<App> {
   return {
     ctx, registry, router, tick,
     close: async () => {
+      await stopSync(ctx);
       if (ctx.keyring) { ctx.keyring.wipe(); ctx.keyring = null; }
       ctx.search?.close();
       ctx.search = null;

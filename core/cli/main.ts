@@ -80,8 +80,25 @@ async function serve(args: CliArgs): Promise<void> {
     await app.router.call('vault.unlock', { passphrase: await readPassphrase() }, { door: 'cli' });
   }
   const rendererDist = join(repoRoot(), 'renderer', 'dist');
-  const host = await startHost(app, { port: args.port, staticDir: existsSync(rendererDist) ? rendererDist : null });
-  process.stdout.write(JSON.stringify({ listening: host.url, port: host.port, pid: process.pid, data_dir: args.dataDir, unlocked: !!app.ctx.keyring }) + '\n');
+  let syncPort: number | null = null;
+  const { startSync } = await import('../sync/start');
+  const syncOptions = () => ({
+    autoConnectMs: process.env.MEMORYOS_SYNC_AUTOCONNECT === '0' ? 0 : 3000,
+    direct: { port: Number(process.env.MEMORYOS_SYNC_PORT) || 0, host: process.env.MEMORYOS_SYNC_HOST || '0.0.0.0' },
+  });
+  if (process.env.MEMORYOS_SYNC !== '0') {
+    // a vault unlocked later (through the API) starts sync then; its port is in sync.status
+    app.ctx.bus.subscribe('VAULT_STATE_CHANGED', (env) => {
+      if ((env.payload as { state?: string }).state === 'unlocked' && !app.ctx.sync) void startSync(app.ctx, syncOptions()).catch(() => {});
+    });
+  }
+  if (app.ctx.keyring && process.env.MEMORYOS_SYNC !== '0') {
+    // peer-to-peer sync: Noise over TCP on a port of its own (LAN and loopback)
+    const node = await startSync(app.ctx, syncOptions());
+    syncPort = node.direct?.port ?? null;
+  }
+  const host = await startHost(app, { port: args.port, staticDir: existsSync(rendererDist) ? rendererDist : null, syncPort });
+  process.stdout.write(JSON.stringify({ listening: host.url, port: host.port, sync_port: syncPort, pid: process.pid, data_dir: args.dataDir, unlocked: !!app.ctx.keyring }) + '\n');
   const shutdown = async () => {
     await host.close();
     await app.close();

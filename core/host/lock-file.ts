@@ -2,7 +2,7 @@ import { closeSync, existsSync, openSync, readFileSync, unlinkSync, writeSync } 
 import { join } from 'node:path';
 import { ApiError } from '../shared/errors';
 
-export interface HostLock { pid: number; port: number; token: string; started_at: string }
+export interface HostLock { pid: number; port: number; token: string; started_at: string; sync_port?: number | null }
 
 export const lockPath = (dataDir: string): string => join(dataDir, 'host.lock');
 

@@ -9,7 +9,7 @@ import { HTTP_STATUS } from './http-errors';
 import { SECURITY_HEADERS, bearer, hostHeaderOk, originOk, tokenMatches } from './security';
 import { serveStatic } from './static-files';
 
-export interface HostOptions { port?: number; staticDir?: string | null }
+export interface HostOptions { port?: number; staticDir?: string | null; syncPort?: number | null }
 export interface Host { port: number; token: string; url: string; close(): Promise<void> }
 
 const MAX_BODY = 8 * 1024 * 1024;
@@ -131,7 +131,7 @@ export async function startHost(app: App, opts: HostOptions = {}): Promise<Host>
   });
   port = (server.address() as AddressInfo).port;
   try {
-    acquireLock(ctx.dataDir, { pid: process.pid, port, token, started_at: new Date().toISOString() });
+    acquireLock(ctx.dataDir, { pid: process.pid, port, token, started_at: new Date().toISOString(), sync_port: opts.syncPort ?? null });
   } catch (e) {
     server.close();
     throw e;

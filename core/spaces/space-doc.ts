@@ -1,6 +1,5 @@
 import * as Y from 'yjs';
 import { keys, type Ctx } from '../app/context';
-import { b64 } from '../crypto/sodium';
 import { change, deviceClientId, docFromUpdates } from '../crdt/doc-update';
 import { appendUpdate, decryptEntry, docEntries } from '../store/sync-log';
 import { thisDevice } from '../sync/device-cert';
@@ -43,4 +42,3 @@ export function writeSpaceDoc(ctx: Ctx, space: string, epoch: number, fn: (info:
 }
 
 export const memberKeyEntry = (m: { public_keys: { ed25519: string; x25519: string }; name: string }) => ({ ed25519: m.public_keys.ed25519, x25519: m.public_keys.x25519, name: m.name });
-export { b64 };

@@ -10,6 +10,8 @@ export type LogName = 'sync_log' | 'local_log';
 export interface LogEntry {
   space_id: string; doc_id: string; author_device: string; seq: number;
   key_id: string; nonce: Uint8Array; ciphertext: Uint8Array; signature: Uint8Array;
+  /** set when the ciphertext was purged: the SHA-256 (hex) it was signed over */
+  purged_sha256?: string | null;
 }
 
 export const entryAd = (space: string, doc: string, keyId: string): string => `entry|${space}|${doc}|${keyId}`;
@@ -18,7 +20,7 @@ export const entryAd = (space: string, doc: string, keyId: string): string => `e
 export function entrySigningBytes(e: Omit<LogEntry, 'signature'>): string {
   return canonicalJson({
     v: 1, space_id: e.space_id, doc_id: e.doc_id, author_device: e.author_device, seq: e.seq,
-    key_id: e.key_id, nonce: b64(e.nonce), ciphertext_sha256: sha256Hex(e.ciphertext),
+    key_id: e.key_id, nonce: b64(e.nonce), ciphertext_sha256: e.purged_sha256 ?? sha256Hex(e.ciphertext),
   });
 }
 
@@ -71,20 +73,20 @@ export function appendSigned(ctx: Ctx, space: string, doc: string, keyId: string
 
 /** Stores an entry received from a peer, already verified (seq is the next one for its author). */
 export function insertReceived(ctx: Ctx, e: LogEntry): void {
-  sql(ctx.db, 'INSERT INTO sync_log (space_id, doc_id, author_device, seq, key_id, nonce, ciphertext, signature) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-    .run(e.space_id, e.doc_id, e.author_device, e.seq, e.key_id, e.nonce, e.ciphertext, e.signature);
+  sql(ctx.db, 'INSERT INTO sync_log (space_id, doc_id, author_device, seq, key_id, nonce, ciphertext, signature, purged_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+    .run(e.space_id, e.doc_id, e.author_device, e.seq, e.key_id, e.nonce, e.ciphertext, e.signature, e.purged_sha256 ?? null);
   ctx.seqCache.delete(`sync_log|${e.space_id}|${e.author_device}`);
 }
 
 /** The entry a space holds at (author, seq), if any. */
 export function entryAt(ctx: Ctx, space: string, author: string, seq: number): LogEntry | null {
-  const r = sql(ctx.db, 'SELECT space_id, doc_id, author_device, seq, key_id, nonce, ciphertext, signature FROM sync_log WHERE space_id = ? AND author_device = ? AND seq = ?').get(space, author, seq) as Row | undefined;
+  const r = sql(ctx.db, 'SELECT space_id, doc_id, author_device, seq, key_id, nonce, ciphertext, signature, purged_sha256 FROM sync_log WHERE space_id = ? AND author_device = ? AND seq = ?').get(space, author, seq) as Row | undefined;
   return r ? toEntry(r) : null;
 }
 
 /** Entries of a space after a local row id, in local apply order (a sync session's cursor). */
 export function entriesAfter(ctx: Ctx, space: string, afterId: number, limit: number): (LogEntry & { id: number })[] {
-  return (sql(ctx.db, 'SELECT id, space_id, doc_id, author_device, seq, key_id, nonce, ciphertext, signature FROM sync_log WHERE space_id = ? AND id > ? ORDER BY id LIMIT ?')
+  return (sql(ctx.db, 'SELECT id, space_id, doc_id, author_device, seq, key_id, nonce, ciphertext, signature, purged_sha256 FROM sync_log WHERE space_id = ? AND id > ? ORDER BY id LIMIT ?')
     .all(space, afterId, limit) as (Row & { id: number })[]).map((r) => ({ ...toEntry(r), id: r.id }));
 }
 
@@ -95,19 +97,19 @@ export function spaceVector(ctx: Ctx, space: string): Record<string, number> {
   return out;
 }
 
-interface Row { space_id: string; doc_id: string; author_device: string; seq: number; key_id: string; nonce: Buffer; ciphertext: Buffer; signature: Buffer }
+interface Row { space_id: string; doc_id: string; author_device: string; seq: number; key_id: string; nonce: Buffer; ciphertext: Buffer; signature: Buffer; purged_sha256?: string | null }
 
-const toEntry = (r: Row): LogEntry => ({ space_id: r.space_id, doc_id: r.doc_id, author_device: r.author_device, seq: r.seq, key_id: r.key_id, nonce: new Uint8Array(r.nonce), ciphertext: new Uint8Array(r.ciphertext), signature: new Uint8Array(r.signature) });
+const toEntry = (r: Row): LogEntry => ({ space_id: r.space_id, doc_id: r.doc_id, author_device: r.author_device, seq: r.seq, key_id: r.key_id, nonce: new Uint8Array(r.nonce), ciphertext: new Uint8Array(r.ciphertext), signature: new Uint8Array(r.signature), purged_sha256: r.purged_sha256 ?? null });
 
 /** Every entry of one document in local apply order. */
 export function docEntries(ctx: Ctx, log: LogName, space: string, doc: string): LogEntry[] {
-  return (sql(ctx.db, `SELECT space_id, doc_id, author_device, seq, key_id, nonce, ciphertext, signature FROM ${log} WHERE space_id = ? AND doc_id = ? ORDER BY id`)
+  return (sql(ctx.db, `SELECT space_id, doc_id, author_device, seq, key_id, nonce, ciphertext, signature, purged_sha256 FROM ${log} WHERE space_id = ? AND doc_id = ? ORDER BY id`)
     .all(space, doc) as Row[]).map(toEntry);
 }
 
 /** Every entry of a log, in local apply order (for rebuilding the read model). */
 export function* allEntries(ctx: Ctx, log: LogName): Generator<LogEntry> {
-  for (const r of ctx.db.prepare(`SELECT space_id, doc_id, author_device, seq, key_id, nonce, ciphertext, signature FROM ${log} ORDER BY id`).iterate() as IterableIterator<Row>) {
+  for (const r of ctx.db.prepare(`SELECT space_id, doc_id, author_device, seq, key_id, nonce, ciphertext, signature, purged_sha256 FROM ${log} ORDER BY id`).iterate() as IterableIterator<Row>) {
     yield toEntry(r);
   }
 }
@@ -116,10 +118,30 @@ export function decryptEntry(e: LogEntry, key: Uint8Array): Uint8Array | null {
   return aeadDecrypt({ nonce: e.nonce, ciphertext: e.ciphertext }, entryAd(e.space_id, e.doc_id, e.key_id), key);
 }
 
-export const entryToJson = (e: LogEntry) => ({
+export const entryToJson = (e: LogEntry): { space_id: string; doc_id: string; author_device: string; seq: number; key_id: string; nonce: string; ciphertext: string; signature: string; purged_sha256?: string } => ({
   space_id: e.space_id, doc_id: e.doc_id, author_device: e.author_device, seq: e.seq, key_id: e.key_id,
   nonce: b64(e.nonce), ciphertext: b64(e.ciphertext), signature: b64(e.signature),
+  ...(e.purged_sha256 ? { purged_sha256: e.purged_sha256 } : {}),
 });
 export const entryFromJson = (j: ReturnType<typeof entryToJson>): LogEntry => ({
-  ...j, nonce: fromB64(j.nonce), ciphertext: fromB64(j.ciphertext), signature: fromB64(j.signature),
+  space_id: j.space_id, doc_id: j.doc_id, author_device: j.author_device, seq: j.seq, key_id: j.key_id,
+  nonce: fromB64(j.nonce), ciphertext: fromB64(j.ciphertext), signature: fromB64(j.signature),
+  purged_sha256: typeof j.purged_sha256 === 'string' && /^[0-9a-f]{64}$/.test(j.purged_sha256) ? j.purged_sha256 : null,
 });
+
+/**
+ * Purges the ciphertext of every entry of these documents (erasure, compaction): the header,
+ * the signature and the hash the signature covers stay, so seq stays gap-free and the entry
+ * still verifies on every peer. Returns how many entries it purged.
+ */
+export function purgeDocEntries(ctx: Ctx, space: string, docIds: string[], upToId = Number.MAX_SAFE_INTEGER): number {
+  let n = 0;
+  for (const doc of docIds) {
+    const rows = sql(ctx.db, 'SELECT id, ciphertext FROM sync_log WHERE space_id = ? AND doc_id = ? AND purged_sha256 IS NULL AND id <= ?').all(space, doc, upToId) as { id: number; ciphertext: Buffer }[];
+    for (const r of rows) {
+      sql(ctx.db, "UPDATE sync_log SET purged_sha256 = ?, ciphertext = x'' WHERE id = ?").run(sha256Hex(new Uint8Array(r.ciphertext)), r.id);
+      n++;
+    }
+  }
+  return n;
+}

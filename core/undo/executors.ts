@@ -5,6 +5,7 @@ import { trash } from '../memories/lifecycle';
 import { copyInto } from '../memories/share';
 import { applyBand } from '../memories/band';
 import { registerExecutor } from './undo';
+import { removeMemberNow } from '../sync/membership';
 
 /** What each kind of staged action does when its window ends. */
 export function registerUndoExecutors(): void {
@@ -16,6 +17,9 @@ export function registerUndoExecutors(): void {
   registerExecutor('delete', (ctx, a) => {
     const rec = loadRecord(ctx, a.memory_id!);
     if (!rec.deleted_at) trash(ctx, a.actor, rec);
+  });
+  registerExecutor('remove_member', (ctx, a) => {
+    removeMemberNow(ctx, a.actor, a.space_id, String(a.args.member_id));
   });
   registerExecutor('set_band', (ctx, a) => {
     applyBand(ctx, a.actor, loadRecord(ctx, a.memory_id!), a.args.to as Band);

@@ -148,6 +148,7 @@ export function lockVault(ctx: Ctx): { ok: true } {
   const k = ctx.keyring;
   if (!k) return { ok: true };
   ctx.uow.run(() => emit(ctx, { topic: 'VAULT_STATE_CHANGED', payload: { state: 'locked' }, actor: { member_id: k.memberId, caps: [] } }));
+  if (ctx.sync) ctx.sync.pause(); // sessions need the device key: they end with the lock
   ctx.keyring = null;
   k.wipe();
   ctx.search?.close(); // the index holds plaintext in memory: it goes with the keys

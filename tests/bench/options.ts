@@ -1,5 +1,3 @@
-import { writeFileSync } from 'node:fs';
-
 /** How much work one run does. Quick is for a laptop check; full is the size spec §10 names. */
 export interface BenchSize {
   n: number;          // memories imported before anything is measured
@@ -7,27 +5,15 @@ export interface BenchSize {
   creates: number;    // memory.create samples
   warmup: number;     // calls run before timing starts (JIT, statement caches)
   queries: number;    // memory.search samples
-  profile: boolean;   // CPU-profile extra create/import work after the timed phases
+  unlocks: number;    // unlock-to-searchable samples (the median is reported)
+  profile: boolean;   // CPU-profile extra create/import/unlock work after the timed phases
 }
 
-export const QUICK: BenchSize = { n: 10_000, batch: 1000, creates: 1000, warmup: 30, queries: 400, profile: true };
-export const FULL: BenchSize = { n: 100_000, batch: 1000, creates: 2000, warmup: 30, queries: 400, profile: true };
-
-/** What a measuring child process gets: the size, its own directory, where to write its result. */
-export interface ChildArgs extends BenchSize { dir: string; out: string; mode?: 'full' | 'searchable' }
+export const QUICK: BenchSize = { n: 10_000, batch: 1000, creates: 1000, warmup: 30, queries: 400, unlocks: 3, profile: true };
+export const FULL: BenchSize = { n: 100_000, batch: 1000, creates: 2000, warmup: 30, queries: 400, unlocks: 1, profile: true };
 
 // Set in code, never from the environment: the bench must not pick up a real vault's passphrase.
 export const BENCH_PASSPHRASE = 'bench-only passphrase, not a secret';
-
-export function childArgs(): ChildArgs {
-  const raw = process.argv[2];
-  if (!raw) throw new Error('usage: <child>.ts <json args> (started by tests/bench/run.ts)');
-  return JSON.parse(raw) as ChildArgs;
-}
-
-export function writeResult(path: string, result: unknown): void {
-  writeFileSync(path, JSON.stringify(result, null, 2));
-}
 
 /** Progress on stderr so a long full-size run shows it is alive; results go to files, not stdout. */
 export const progress = (msg: string): void => { process.stderr.write(`  · ${msg}\n`); };

@@ -1,22 +1,23 @@
 /**
  * `npm run bench [-- --quick] [-- --n=50000] [-- --no-profile]`: the performance suite of spec §10.
- * Each figure is measured through the real router and next to a baseline measured in the same run
- * on the same bytes (raw better-sqlite3 + libsodium). Measuring happens in child processes, one
- * after the other, so each side's RSS is its own and the two never compete for the CPU.
+ * Every figure is measured through the real router next to a baseline measured in the same run on
+ * the same bytes (raw better-sqlite3 + libsodium). Needs a current build: `npx tsc -p tsconfig.json`.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, staleSources } from './core-dist';
-import { queries } from './corpus';
+import { drive, type Samples } from './drive';
 import { measureHost, type HostResult } from './host-rss';
-import { machine } from './machine';
-import { FULL, QUICK, type BenchSize, type ChildArgs } from './options';
+import { codeVersion, machine } from './machine';
+import { FULL, QUICK, type BenchSize } from './options';
 import { row, table, type Row } from './report';
-import type { BaselineResult, OursResult } from './results';
+import { percentile, summarize } from './stats';
+import { printProfile } from './print-profile';
 
 const MB = 1024 * 1024;
+const median = (xs: number[]) => percentile(xs, 50);
 
 function sizeFromArgs(argv: string[]): BenchSize {
   const n = argv.find((a) => a.startsWith('--n='));
@@ -27,96 +28,92 @@ function sizeFromArgs(argv: string[]): BenchSize {
   return size;
 }
 
-/** Runs one measuring child to completion (tsx for the bench's own TypeScript, --expose-gc for steadier RSS). */
-function runChild<T>(file: string, args: ChildArgs): T {
-  const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', join(__dirname, file), JSON.stringify(args)], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
-  if (r.status !== 0) throw new Error(`${file} (${args.mode ?? 'run'}) failed with exit code ${r.status}`);
-  return JSON.parse(readFileSync(args.out, 'utf8')) as T;
+/** RSS of a fresh process that holds the baseline's searchable state (decrypted FTS5 of every memory). */
+function baselineSearchableRss(dir: string, key: string, n: number): number {
+  const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', join(__dirname, 'baseline-rss.ts'), dir, key, String(n)], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  if (r.status !== 0) throw new Error(`baseline-rss.ts failed with exit code ${r.status}`);
+  return Number(r.stdout);
 }
 
-function rows(o: OursResult, b: BaselineResult, bSearchableRss: number, host: HostResult): Row[] {
-  const argon2 = o.unlock.argon2id_ms / 1000;
+function figures(s: Samples, size: BenchSize, host: HostResult, baseRss: number): Row[] {
+  const o = { create: summarize(s.create_ms.ours), search: summarize(s.search.ms.ours) };
+  const b = { create: summarize(s.create_ms.baseline), search: summarize(s.search.ms.baseline) };
+  const rate = (ms: number[]) => size.n / (ms.reduce((a, x) => a + x, 0) / 1000);
+  const kindP95 = (kind: string, side: 'ours' | 'baseline') => percentile(s.search.ms[side].filter((_, i) => s.search.queries[i]!.kind === kind), 95);
+  const unlockO = median(s.unlock.ours.map((u) => u.total_ms)) / 1000;
+  const unlockB = median(s.unlock.baseline.map((u) => u.total_ms)) / 1000;
+  const argon2 = median(s.unlock.ours.map((u) => u.parts.argon2id_ms!)) / 1000;
   return [
     row('memory.create p50', 'ms', o.create.p50, b.create.p50),
     row('memory.create p95', 'ms', o.create.p95, b.create.p95, '≤ 2 ms', (v) => v <= 2),
-    row('bulk import (memory.import, 1000/call)', 'memories/s', o.import.per_s, b.import.per_s, '≥ 10,000/s', (v) => v >= 10_000),
-    row('memory.search p50 (mixed queries)', 'ms', o.search.all.p50, b.search.all.p50),
-    row('memory.search p95 (mixed queries)', 'ms', o.search.all.p95, b.search.all.p95, '≤ 10 ms', (v) => v <= 10),
-    row('  search p95, one common word', 'ms', o.search.by_kind.common.p95, b.search.by_kind.common.p95),
-    row('  search p95, one rare word', 'ms', o.search.by_kind.rare.p95, b.search.by_kind.rare.p95),
-    row('  search p95, two common words', 'ms', o.search.by_kind['two-common'].p95, b.search.by_kind['two-common'].p95),
-    row('  search p95, person + common word', 'ms', o.search.by_kind['person+common'].p95, b.search.by_kind['person+common'].p95),
+    row(`bulk import (memory.import, ${size.batch}/call)`, 'memories/s', rate(s.import_ms.ours), rate(s.import_ms.baseline), '≥ 10,000/s', (v) => v >= 10_000),
+    row('memory.search p50 (mixed queries)', 'ms', o.search.p50, b.search.p50),
+    row('memory.search p95 (mixed queries)', 'ms', o.search.p95, b.search.p95, '≤ 10 ms', (v) => v <= 10),
+    row('  search p95, one common word', 'ms', kindP95('common', 'ours'), kindP95('common', 'baseline')),
+    row('  search p95, one rare word', 'ms', kindP95('rare', 'ours'), kindP95('rare', 'baseline')),
+    row('  search p95, two common words', 'ms', kindP95('two-common', 'ours'), kindP95('two-common', 'baseline')),
+    row('  search p95, person + common word', 'ms', kindP95('person+common', 'ours'), kindP95('person+common', 'baseline')),
     // the baseline gets the same Argon2id cost added: both sides must derive the key to unlock
-    row('unlock → searchable (open, unlock, first search)', 's', o.unlock.total_ms / 1000, b.unlock.total_ms / 1000 + argon2, '≤ 3 s', (v) => v <= 3),
+    row('unlock → searchable (open, unlock, first search)', 's', unlockO, unlockB + argon2, '≤ 3 s', (v) => v <= 3),
     row('  of which Argon2id INTERACTIVE (both sides)', 's', argon2, argon2),
-    row('  unlock → searchable without Argon2id', 's', o.unlock.total_ms / 1000 - argon2, b.unlock.total_ms / 1000),
-    row('RSS of the bench process after load', 'MB', o.rss.after_load / MB, b.rss.after_load / MB),
-    row('host RSS, unlocked + searched (memoryos serve)', 'MB', host.rss / MB, bSearchableRss / MB, '≤ 600 MB', (v) => v <= 600),
+    row('  unlock → searchable without Argon2id', 's', unlockO - argon2, unlockB),
+    row('RSS of the bench process after load', 'MB', s.rss_after_load.ours / MB, s.rss_after_load.baseline / MB),
+    row('host RSS, unlocked + searched (memoryos serve)', 'MB', host.rss / MB, baseRss / MB, '≤ 600 MB', (v) => v <= 600),
   ];
 }
 
 async function main(): Promise<void> {
-  const size = sizeFromArgs(process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  const size = sizeFromArgs(argv);
   const stale = staleSources();
   if (stale.length) throw new Error(`dist/ is older than ${stale.length} source file(s) (e.g. ${stale[0]}): run \`npx tsc -p tsconfig.json\` first — the bench measures the build`);
 
   const started = new Date();
   const t0 = performance.now();
   const m = machine();
-  const total = size.n + size.warmup + size.creates;
-  process.stdout.write(`MemoryOS bench — ${size.n.toLocaleString('en-US')} memories of ~1 KB (+${size.warmup + size.creates} created one by one), ${m.cpu}, ${m.cores} cores, Node ${m.node}, load average ${m.load_avg_at_start.join(' ')}\n`);
+  const code = codeVersion(ROOT);
+  process.stdout.write(`MemoryOS bench — ${size.n.toLocaleString('en-US')} memories of ~1 KB (+${size.warmup + size.creates} created one by one), ${m.cpu}, ${m.cores} cores, Node ${m.node}, load average ${m.load_avg_at_start.join(' ')}, commit ${code.commit}${code.dirty_core_files ? ` + ${code.dirty_core_files} uncommitted core/contracts files` : ''}\n`);
+  process.stdout.write('MemoryOS (router, dist/ build) and baseline (raw better-sqlite3 + libsodium), step by step, alternating…\n');
 
   const tmp = mkdtempSync(join(tmpdir(), 'memoryos-bench-'));
-  let ours: OursResult, base: BaselineResult, host: HostResult, searchableRss: number;
+  let s: Samples, host: HostResult, baseRss: number;
   try {
-    const common = { ...size, mode: 'full' as const };
-    process.stdout.write('MemoryOS (router, dist/ build)…\n');
-    ours = runChild<OursResult>('ours.ts', { ...common, dir: join(tmp, 'vault'), out: join(tmp, 'ours.json') });
-    process.stdout.write('host process (memoryos serve)…\n');
-    host = await measureHost(join(tmp, 'vault'), queries(size.n, 1)[0]!.query);
-    process.stdout.write('baseline (raw better-sqlite3 + libsodium)…\n');
-    mkdirSync(join(tmp, 'raw'));
-    base = runChild<BaselineResult>('baseline.ts', { ...common, dir: join(tmp, 'raw'), out: join(tmp, 'base.json') });
-    searchableRss = runChild<{ rss: number }>('baseline.ts', { ...common, mode: 'searchable', key: base.key, dir: join(tmp, 'raw'), out: join(tmp, 'base-rss.json') } as ChildArgs).rss;
+    s = await drive(size, tmp);
+    process.stdout.write('host process (memoryos serve) and a fresh baseline process, for RSS…\n');
+    host = await measureHost(join(tmp, 'vault'), s.search.queries[0]!.query);
+    baseRss = baselineSearchableRss(join(tmp, 'raw'), s.extras.baseline.key as string, size.n);
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
 
-  const hitsDiffer = ours.search.hits.filter((h, i) => h !== base.search.hits[i]).length;
-  const figures = rows(ours, base, searchableRss, host);
+  const hitsDiffer = s.search.hits.ours.filter((h, i) => h !== s.search.hits.baseline[i]).length;
+  const rows = figures(s, size, host, baseRss);
   const wall = (performance.now() - t0) / 1000;
-  process.stdout.write('\n' + table(figures) + '\n');
+  process.stdout.write('\n' + table(rows) + '\n');
   process.stdout.write(`\nratio = cost relative to the baseline (time or memory ÷ baseline; for rates baseline ÷ ours). Targets are set for 100k memories${size.n < 100_000 ? `: at ${size.n.toLocaleString('en-US')} they are indicative only` : ''}.\n`);
-  process.stdout.write(`search sanity: ${hitsDiffer === 0 ? 'every query returned as many hits as the baseline' : `${hitsDiffer} of ${ours.search.hits.length} queries returned a different number of hits than the baseline`}.\n`);
-  if (ours.profile) printProfile(ours);
+  process.stdout.write(`search sanity: ${hitsDiffer === 0 ? 'every query returned as many hits as the baseline' : `${hitsDiffer} of ${s.search.hits.ours.length} queries returned a different number of hits than the baseline`}.\n`);
+  printProfile(s, size);
   process.stdout.write(`\nwall time ${wall.toFixed(0)} s, load average now ${loadavg().map((x) => x.toFixed(2)).join(' ')} (other work on this machine skews every figure)\n`);
 
-  const { key: _key, ...baseOut } = base;
+  const { key: _key, ...baseExtras } = s.extras.baseline;
   const json = {
-    date: started.toISOString(), command: `npm run bench${process.argv.slice(2).length ? ' -- ' + process.argv.slice(2).join(' ') : ''}`,
-    wall_s: Math.round(wall), machine: { ...m, load_avg_at_end: loadavg().map((x) => Math.round(x * 100) / 100) }, size: { ...size, total_memories: total }, figures,
-    details: { ours, baseline: { ...baseOut, searchable_rss: searchableRss }, host, search_hit_mismatches: hitsDiffer },
+    date: started.toISOString(), code, command: `npm run bench${argv.length ? ' -- ' + argv.join(' ') : ''}`, wall_s: Math.round(wall),
+    machine: { ...m, load_avg_at_end: loadavg().map((x) => Math.round(x * 100) / 100) }, size: { ...size, total_memories: size.n + size.warmup + size.creates },
+    figures: rows,
+    details: {
+      import_batch_ms: { ours: summarize(s.import_ms.ours), baseline: summarize(s.import_ms.baseline) },
+      create_ms: { ours: summarize(s.create_ms.ours), baseline: summarize(s.create_ms.baseline) },
+      search_ms: { ours: summarize(s.search.ms.ours), baseline: summarize(s.search.ms.baseline) },
+      search_hit_mismatches: hitsDiffer,
+      unlock: s.unlock,
+      rss_after_load: s.rss_after_load, host, baseline_searchable_rss: baseRss,
+      ours: s.extras.ours, baseline: baseExtras,
+    },
   };
   mkdirSync(join(ROOT, 'test-results'), { recursive: true });
   writeFileSync(join(ROOT, 'test-results', 'bench.json'), JSON.stringify(json, null, 2));
   writeFileSync(join(ROOT, 'test-results', `bench-${size.n}.json`), JSON.stringify(json, null, 2));
-  process.stdout.write(`written test-results/bench.json\n`);
+  process.stdout.write('written test-results/bench.json\n');
 }
 
-function printProfile(o: OursResult): void {
-  for (const [name, p] of Object.entries(o.profile!)) {
-    process.stdout.write(`\nwhere ${name === 'unlock' ? 'vault.unlock (with the index build)' : 'memory.' + name} spends its CPU (profiled after timing, ${p.total_ms.toFixed(0)} ms sampled):\n`);
-    for (const c of p.by_component.slice(0, 12)) process.stdout.write(`  ${c.pct.toFixed(1).padStart(5)} %  ${c.component}\n`);
-    process.stdout.write('  inclusive, core functions:\n');
-    for (const f of p.core_inclusive.slice(0, 14)) process.stdout.write(`  ${f.pct.toFixed(1).padStart(5)} %  ${f.fn}\n`);
-    process.stdout.write('  SQLite and CSPRNG time by calling core function:\n');
-    for (const f of p.native_by_caller.slice(0, 10)) process.stdout.write(`  ${f.pct.toFixed(1).padStart(5)} %  ${f.component} ← ${f.caller}\n`);
-  }
-  if (o.pieces) {
-    process.stdout.write(`\npieces timed alone (µs each × times per call):\n`);
-    for (const p of o.pieces.pieces) process.stdout.write(`  ${p.us_each.toFixed(1).padStart(8)} µs × ${String(p.per_create).padStart(4)} = ${p.us_per_create.toFixed(0).padStart(5)} µs/create, ${p.us_per_import_item.toFixed(0).padStart(5)} µs/imported  ${p.piece}\n`);
-    process.stdout.write(`  modeled: ${o.pieces.modeled_us_per_create.toFixed(0)} µs per memory.create (measured p50 ${(o.create.p50 * 1000).toFixed(0)} µs), ${o.pieces.modeled_us_per_import_item.toFixed(0)} µs per imported memory (measured ${(1e6 / o.import.per_s).toFixed(0)} µs)\n`);
-  }
-}
-
-main().catch((e) => { process.stderr.write(`bench failed: ${(e as Error).message}\n`); process.exit(1); });
+main().catch((e) => { process.stderr.write(`bench failed: ${(e as Error).stack ?? String(e)}\n`); process.exit(1); });

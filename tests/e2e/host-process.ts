@@ -23,8 +23,10 @@ export interface HostProcess {
  * A real `memoryos serve` process on a fresh data directory, port 0 (the kernel picks). Port and
  * token come from host.lock, the way any client of the data directory finds them.
  */
-export async function startHostProcess(opts: { env?: Record<string, string> } = {}): Promise<HostProcess> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'memoryos-e2e-'));
+export async function startHostProcess(opts: { env?: Record<string, string>; dataDir?: string } = {}): Promise<HostProcess> {
+  // a given data directory is kept afterwards (the perf script reuses a prepared vault)
+  const keep = !!opts.dataDir;
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'memoryos-e2e-'));
   const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'bin', 'memoryos.js'), '--data-dir', dataDir, 'serve', '--port', '0'], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -33,7 +35,7 @@ export async function startHostProcess(opts: { env?: Record<string, string> } = 
   });
   let stderr = '';
   child.stderr!.on('data', (d) => { stderr += String(d); });
-  const line = await new Promise<string>((res, rej) => {
+  const started = new Promise<string>((res, rej) => {
     let out = '';
     const timer = setTimeout(() => rej(new Error(`host did not start in 30 s: ${stderr}`)), 30_000);
     child.stdout!.on('data', (d) => {
@@ -43,9 +45,17 @@ export async function startHostProcess(opts: { env?: Record<string, string> } = 
     });
     child.on('exit', (code) => { clearTimeout(timer); rej(new Error(`host exited ${code}: ${stderr}`)); });
   });
-  const info = JSON.parse(line) as { port: number; pid: number };
-  const lock = JSON.parse(readFileSync(join(dataDir, 'host.lock'), 'utf8')) as { port: number; token: string; pid: number };
-  if (lock.port !== info.port) throw new Error('host.lock and the serve line disagree on the port');
+  let lock: { port: number; token: string; pid: number };
+  try {
+    const info = JSON.parse(await started) as { port: number; pid: number };
+    lock = JSON.parse(readFileSync(join(dataDir, 'host.lock'), 'utf8')) as typeof lock;
+    if (lock.port !== info.port) throw new Error('host.lock and the serve line disagree on the port');
+  } catch (e) {
+    // a host that did not come up leaves nothing behind
+    child.kill('SIGKILL');
+    if (!keep) rmSync(dataDir, { recursive: true, force: true });
+    throw new Error(`host did not start: ${(e as Error).message}\n${stderr}`);
+  }
   const origin = `http://127.0.0.1:${lock.port}`;
   return {
     dataDir, port: lock.port, token: lock.token, pid: lock.pid, origin,
@@ -66,7 +76,7 @@ export async function startHostProcess(opts: { env?: Record<string, string> } = 
         await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
         if (child.exitCode === null) child.kill('SIGKILL');
       }
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!keep) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -18,6 +18,7 @@ const OPEN = 1;
 
 export const topicName = (topic: string): string => topic.split('@')[0];
 const CALL_TIMEOUT_MS = 120_000;
+const GIVE_UP_AFTER = 3;
 const MAX_BACKOFF_MS = 5_000;
 
 interface Pending { resolve(v: unknown): void; reject(e: unknown): void; timer: ReturnType<typeof setTimeout> }
@@ -39,6 +40,9 @@ export class WebSocketTransport implements Transport {
   private readonly topics = new Map<string, Set<EventListener>>();
   private readonly statusListeners = new Set<(s: TransportStatus) => void>();
   private backoff = 250;
+  /** connection attempts in a row that never opened (a stale token, a stopped host) */
+  private failedOpens = 0;
+  private opened = false;
   private closedByUs = false;
 
   constructor(
@@ -59,6 +63,8 @@ export class WebSocketTransport implements Transport {
     this.socket = socket;
     socket.onopen = () => {
       this.backoff = 250;
+      this.failedOpens = 0;
+      this.opened = true;
       for (const topic of this.topics.keys()) socket.send(JSON.stringify({ id: this.nextId++, subscribe: topic }));
       for (const q of this.queue.splice(0)) { socket.send(q.frame); this.inFlight.add(q.id); }
       this.setStatus('open');
@@ -77,6 +83,10 @@ export class WebSocketTransport implements Transport {
         this.pending.delete(id);
       }
       this.inFlight.clear();
+      if (!this.opened) this.failedOpens++;
+      this.opened = false;
+      // queued calls would wait forever on a host that keeps refusing: fail them, keep retrying
+      if (this.failedOpens >= GIVE_UP_AFTER) this.failQueued();
       this.setStatus('closed');
       if (this.closedByUs) return;
       setTimeout(() => this.connect(), this.backoff);
@@ -100,6 +110,16 @@ export class WebSocketTransport implements Transport {
     clearTimeout(p.timer);
     if ('error' in msg) p.reject(ApiCallError.from(msg));
     else p.resolve(msg.result);
+  }
+
+  private failQueued(): void {
+    for (const q of this.queue.splice(0)) {
+      const p = this.pending.get(q.id);
+      if (!p) continue;
+      clearTimeout(p.timer);
+      this.pending.delete(q.id);
+      p.reject(new ApiCallError('TRANSPORT', 'The local host refused the connection or is not running. If you restarted it, open the new link it printed.'));
+    }
   }
 
   private sendFrame(id: number, frame: string): void {

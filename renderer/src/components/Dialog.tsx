@@ -18,7 +18,11 @@ export function Dialog({ title, onClose, children, actions, testId }: Props) {
   const titleId = useId();
   useEffect(() => {
     const d = ref.current;
-    if (d && !d.open) d.showModal();
+    if (d && !d.open) {
+      d.showModal();
+      // showModal focuses the first focusable element; the dialog's main field is a better start
+      d.querySelector<HTMLElement>('[data-autofocus]')?.focus();
+    }
     return () => { if (d?.open) d.close(); };
   }, []);
   return (

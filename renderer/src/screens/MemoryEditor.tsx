@@ -211,7 +211,7 @@ function ReauthDialog({ band, onCancel, onSubmit }: { band: Band; onCancel(): vo
     </>}>
       <form id="reauth-form" onSubmit={(e) => { e.preventDefault(); if (p) onSubmit(p); }}>
         <p>Lowering a band makes the memory readable by more people, so the policy asks for your passphrase again.</p>
-        <Field label="Passphrase"><input type="password" value={p} onChange={(e) => setP(e.target.value)} autoFocus autoComplete="current-password" /></Field>
+        <Field label="Passphrase"><input type="password" value={p} onChange={(e) => setP(e.target.value)} data-autofocus autoComplete="current-password" /></Field>
       </form>
     </Dialog>
   );

@@ -63,7 +63,7 @@ export function NewMemoryDialog({ onClose }: { onClose(): void }) {
               {MEMORY_TYPES.map((t) => <option key={t.type} value={t.type}>{t.label} — {t.hint}</option>)}
             </select></Field>
         </div>
-        <Field label="Title"><input type="text" value={title} onChange={(e) => setTitle(e.target.value)} maxLength={500} autoFocus required data-testid="new-title" /></Field>
+        <Field label="Title"><input type="text" value={title} onChange={(e) => setTitle(e.target.value)} maxLength={500} data-autofocus required data-testid="new-title" /></Field>
         <BandSelector value={band} onChange={setBand} undoWindowSeconds={undoWindow} />
         <Field label="Text"><textarea rows={4} value={body} onChange={(e) => setBody(e.target.value)} data-testid="new-body" /></Field>
         <div className="two">

@@ -33,7 +33,7 @@ export function NewSpaceDialog({ onClose, onCreated }: { onClose(): void; onCrea
       </>}
     >
       <form id="new-space-form" onSubmit={submit}>
-        <Field label="Name"><input type="text" value={name} onChange={(e) => setName(e.target.value)} maxLength={200} autoFocus required /></Field>
+        <Field label="Name"><input type="text" value={name} onChange={(e) => setName(e.target.value)} maxLength={200} data-autofocus required /></Field>
         <Field label="Kind"><select value={kind} onChange={(e) => setKind(e.target.value as SpaceKind)} aria-describedby="kind-hint">
             {KINDS.map((k) => <option key={k.kind} value={k.kind}>{k.label}</option>)}
           </select></Field>

@@ -64,7 +64,7 @@ export function ShareDialog({ memory, onClose }: { memory: Memory; onClose(): vo
     return (
       <Dialog title="Share" onClose={onClose} testId="share-dialog" actions={<>
         {result.status === 'staged' && <button className="btn" type="button" onClick={() => { useUndo.getState().setOpen(true); onClose(); }}>Open undo queue</button>}
-        <button className="btn primary" type="button" onClick={onClose} autoFocus>Done</button>
+        <button className="btn primary" type="button" onClick={onClose} data-autofocus>Done</button>
       </>}>
         <p role="status" data-testid="share-result">
           {result.status === 'shared'

@@ -14,8 +14,8 @@ export interface Filters {
 }
 
 /** first page small, so the list paints fast after unlock; later pages larger, fewer round trips */
-export const FIRST_PAGE = 100;
-export const PAGE = 500;
+export const FIRST_PAGE = 40;
+export const PAGE = 1000; // the contract maximum: fewer round trips when catching up after a jump
 /** a refresh after an event re-reads at most this many rows from the top */
 const REFRESH_CAP = 1000;
 

@@ -61,4 +61,15 @@ describe('WebSocket transport', () => {
     sockets[1].open();
     expect(sockets[1].sent.map((m) => (m as { subscribe?: string }).subscribe)).toEqual(['UNDO_APPLIED', '*']);
   });
+
+  it('fails queued calls after three refused connections instead of waiting forever', async () => {
+    const call = t.call('vault.status', {});
+    for (let i = 0; i < 3; i++) {
+      const s = sockets[sockets.length - 1];
+      s.readyState = 3;
+      s.onclose?.({});
+      vi.advanceTimersByTime(10_000);
+    }
+    await expect(call).rejects.toMatchObject({ code: 'TRANSPORT' });
+  });
 });

@@ -1,0 +1,111 @@
+import type { Ctx } from '../app/context';
+import { applyKeyringBody, KEYRING_DOC, KEYRING_KEY_ID, type KeyringBody } from '../spaces/epoch-keys';
+import { SPACE_DOC } from '../spaces/space-doc';
+import { entryAt, entryFromJson, entryToJson, insertReceived, spaceVector, verifyEntrySignature, type LogEntry } from '../store/sync-log';
+import { sql } from '../store/statements';
+import { deviceRow } from './device-cert';
+import { materialiseMemory, materialiseSpace } from './materialise';
+import { applyTombstone, isTombstoned, mayErase, TOMBSTONE_DOC, TOMBSTONE_KEY_ID } from './tombstone';
+import { purgeDocEntries } from '../store/sync-log';
+
+export type EntryJson = ReturnType<typeof entryToJson>;
+
+/**
+ * Why an entry was not applied. `duplicate` (an identical entry already held: a replay) and
+ * `gap` (an earlier seq of its author is missing: it will be sent again) are normal on a lossy
+ * link; every other reason means a peer sent something that must never be applied.
+ */
+export type RefusalReason = 'malformed' | 'unknown_space' | 'unknown_device' | 'revoked_device' | 'bad_signature'
+  | 'not_member' | 'bad_key_id' | 'conflict' | 'duplicate' | 'gap' | 'forbidden';
+
+export interface Refusal { reason: RefusalReason; space_id: string; author_device: string; seq: number; doc_id: string }
+export interface ReceiveResult { stored: number; refused: Refusal[]; memories: number; vector: Record<string, number> }
+
+const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && Buffer.compare(Buffer.from(a), Buffer.from(b)) === 0;
+
+function keyIdProblem(e: LogEntry): boolean {
+  const epochId = new RegExp(`^epoch:${e.space_id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:[1-9][0-9]{0,8}$`);
+  if (e.doc_id === KEYRING_DOC) return e.key_id !== KEYRING_KEY_ID;
+  if (e.doc_id === TOMBSTONE_DOC) return e.key_id !== TOMBSTONE_KEY_ID;
+  if (e.doc_id === SPACE_DOC || e.doc_id.endsWith('.meta')) return !epochId.test(e.key_id);
+  return e.key_id !== `dek:${e.doc_id}`;
+}
+
+function parseKeyring(e: LogEntry): KeyringBody | null {
+  try {
+    const b = JSON.parse(Buffer.from(e.ciphertext).toString('utf8')) as KeyringBody;
+    if (!Number.isInteger(b.epoch) || b.epoch < 1) return null;
+    return b;
+  } catch { return null; }
+}
+
+/**
+ * Verifies and stores one batch of a space's entries in one unit of work, in the order given:
+ * the author device must be known and not revoked, its signature valid, its member a member of
+ * the space, its seq the next one, its key id the one its document uses. Keyring and space
+ * documents are applied as they arrive (so later entries in the batch verify against them);
+ * touched memories are materialised at the end.
+ */
+export function receiveEntries(ctx: Ctx, space: string, raw: unknown[]): ReceiveResult {
+  const refused: Refusal[] = [];
+  let stored = 0;
+  const touched = new Set<string>();
+  const refuse = (reason: RefusalReason, e: Partial<LogEntry>) => refused.push({ reason, space_id: String(e.space_id ?? space).slice(0, 120), author_device: String(e.author_device ?? '?').slice(0, 40), seq: Number(e.seq) || 0, doc_id: String(e.doc_id ?? '?').slice(0, 60) });
+  const known = !!sql(ctx.db, 'SELECT 1 FROM spaces WHERE space_id = ?').get(space);
+  if (!known) {
+    for (const j of raw) refuse('unknown_space', (j ?? {}) as Partial<LogEntry>);
+    return { stored, refused, memories: 0, vector: {} };
+  }
+  const vector = spaceVector(ctx, space);
+  ctx.uow.run(() => {
+    for (const j of raw) {
+      let e: LogEntry;
+      try {
+        const x = j as EntryJson;
+        if (!x || typeof x !== 'object' || typeof x.space_id !== 'string' || typeof x.doc_id !== 'string' || typeof x.author_device !== 'string'
+          || !Number.isInteger(x.seq) || x.seq < 1 || typeof x.key_id !== 'string' || typeof x.nonce !== 'string' || typeof x.ciphertext !== 'string' || typeof x.signature !== 'string') throw new Error('shape');
+        e = entryFromJson(x);
+      } catch { refuse('malformed', (j ?? {}) as Partial<LogEntry>); continue; }
+      if (e.space_id !== space) { refuse('malformed', e); continue; }
+      const dev = deviceRow(ctx, e.author_device);
+      if (!dev) { refuse('unknown_device', e); continue; }
+      if (!verifyEntrySignature(e, new Uint8Array(dev.ed25519_pub))) { refuse('bad_signature', e); continue; }
+      const max = vector[e.author_device] ?? 0;
+      if (e.seq <= max) {
+        const held = entryAt(ctx, space, e.author_device, e.seq);
+        // the signature covers the whole entry (its ciphertext through its hash): equal signatures, same entry
+        if (held && sameBytes(held.signature, e.signature)) refuse('duplicate', e);
+        else refuse('conflict', e);
+        continue;
+      }
+      if (e.seq > max + 1) { refuse('gap', e); continue; }
+      if (dev.status === 'revoked') { refuse('revoked_device', e); continue; }
+      if (!sql(ctx.db, 'SELECT 1 FROM space_members WHERE space_id = ? AND member_id = ?').get(space, dev.member_id)) { refuse('not_member', e); continue; }
+      if (keyIdProblem(e)) { refuse('bad_key_id', e); continue; }
+      let keyring: KeyringBody | null = null;
+      if (e.doc_id === KEYRING_DOC && !(keyring = parseKeyring(e))) { refuse('malformed', e); continue; }
+      let tomb: string | null = null;
+      if (e.doc_id === TOMBSTONE_DOC) {
+        try { tomb = String((JSON.parse(Buffer.from(e.ciphertext).toString('utf8')) as { memory_id: string }).memory_id); } catch { tomb = null; }
+        if (!tomb || !/^[0-9A-HJKMNP-TV-Z]{26}$/.test(tomb)) { refuse('malformed', e); continue; }
+        if (!mayErase(ctx, space, tomb, dev.member_id)) { refuse('forbidden', e); continue; }
+      }
+      insertReceived(ctx, e);
+      vector[e.author_device] = e.seq;
+      stored++;
+      if (keyring) applyKeyringBody(ctx, space, keyring);
+      else if (tomb) { applyTombstone(ctx, space, tomb, dev.member_id); touched.delete(tomb); }
+      else if (e.doc_id === SPACE_DOC) materialiseSpace(ctx, space);
+      else touched.add(e.doc_id.endsWith('.meta') ? e.doc_id.slice(0, -5) : e.doc_id);
+    }
+    // a keyring entry may open epochs the space doc was already waiting for
+    if (stored) materialiseSpace(ctx, space);
+    for (const id of touched) {
+      if (isTombstoned(ctx, space, id)) { purgeDocEntries(ctx, space, [id, id + '.meta']); continue; }
+      try { materialiseMemory(ctx, space, id); } catch (err) {
+        ctx.log.warn('materialise failed', { space_id: space, memory_id: id, error: (err as Error).name });
+      }
+    }
+  });
+  return { stored, refused, memories: touched.size, vector };
+}

@@ -1,0 +1,333 @@
+import type NoiseSecretStream from '@hyperswarm/secret-stream';
+import { ApiError } from '../shared/errors';
+import { entriesAfter, entryToJson, spaceVector } from '../store/sync-log';
+import { deviceByKey } from './device-cert';
+import { decodeFrame, encodeFrame, type FaultPlan, type Frame } from './frames';
+import type { SyncNode } from './node';
+import { receiveEntries } from './receive';
+import { applyRoster } from './roster';
+import { equalVectors } from './vector';
+
+/** What a session that starts a pairing or a join must do right after the handshake. */
+export interface Intent {
+  kind: 'pair' | 'join';
+  expectKey: Buffer;
+  firstFrame(handshakeHash: Buffer): Frame;
+  onReply(session: Session, f: Frame): void;
+  fail(e: Error): void;
+}
+
+export interface SessionOptions {
+  intent?: Intent;
+  faults?: FaultPlan;
+  /** test hook: every frame as sent (after faults) and as received, in plaintext inside Noise */
+  tap?: (dir: 'out' | 'in', frame: Buffer) => void;
+  /** test hook: rewrite an outgoing frame (a hostile peer) */
+  tamper?: (f: Frame) => Frame;
+  address?: string | null;
+  transport: 'direct' | 'hyperswarm';
+}
+
+interface SpaceState { peerVec: Record<string, number> | null; sent: Record<string, number>; cursor: number; verifiedAt: number | null }
+
+const BATCH_ENTRIES = 256;
+const BATCH_BYTES = 1024 * 1024;
+const INFLIGHT_STALE_MS = 5000;
+
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * One authenticated connection to one peer device, over any Noise secret stream (TCP or
+ * Hyperswarm): vectors in `hello`, missing entries in batches, live push, acks, back-pressure.
+ * Nothing here trusts the peer: every entry goes through receiveEntries' checks.
+ */
+export class Session {
+  peerDevice: string | null = null;
+  peerMember: string | null = null;
+  readonly spaces = new Map<string, SpaceState>();
+  readonly openedAt = Date.now();
+  lastSeen = Date.now();
+  closed = false;
+  private inflight = new Map<number, { space: string; at: number }>();
+  private batchNo = 0;
+  private flushing = false;
+  private again = false;
+  private held: Buffer | null = null;
+  private heldTimer: NodeJS.Timeout | null = null;
+  private rand: () => number;
+  private waitTimer: NodeJS.Timeout | null = null;
+  private readyResolve!: (ok: boolean) => void;
+  /** true once the peer said hello (it accepted this device), false if the session closed first */
+  readonly ready = new Promise<boolean>((r) => { this.readyResolve = r; });
+
+  constructor(readonly node: SyncNode, readonly stream: NoiseSecretStream, readonly opts: SessionOptions) {
+    this.rand = rng(opts.faults?.seed ?? node.opts.faults?.seed ?? 1);
+    stream.on('data', (buf: Buffer) => this.onData(buf));
+    stream.on('error', (e: Error) => this.node.ctx.log.info('sync stream error', { error: e.name, peer: this.peerDevice ?? 'unknown' }));
+    stream.on('close', () => this.onClose());
+    stream.opened.then((ok) => (ok ? this.onOpen() : this.close()), () => this.close());
+  }
+
+  get remoteKey(): Buffer | null { return this.stream.remotePublicKey; }
+  get handshakeHash(): Buffer { return this.stream.handshakeHash!; }
+
+  private onOpen(): void {
+    if (this.closed) return;
+    const key = this.stream.remotePublicKey!;
+    const intent = this.opts.intent;
+    if (intent) {
+      if (!key.equals(intent.expectKey)) {
+        intent.fail(new ApiError('UNAUTHORIZED', 'the device at that address is not the one the invite names'));
+        this.close();
+        return;
+      }
+      this.sendRaw(intent.firstFrame(this.handshakeHash));
+      return;
+    }
+    let dev;
+    try { dev = deviceByKey(this.node.ctx, key); } catch { this.close(); return; }
+    if (dev && dev.status !== 'revoked' && dev.local !== 1) {
+      this.bind(dev.device_id);
+      return;
+    }
+    if (dev) { this.close(); return; } // revoked, or our own key: refused
+    // an unknown device may only pair or join, and must say so promptly
+    this.waitTimer = setTimeout(() => { if (!this.peerDevice) this.close(); }, 15_000);
+    this.waitTimer.unref?.();
+  }
+
+  /** The peer is known: start syncing. */
+  bind(deviceId: string): void {
+    if (this.waitTimer) { clearTimeout(this.waitTimer); this.waitTimer = null; }
+    this.peerDevice = deviceId;
+    this.node.attach(this);
+    this.sendHello();
+  }
+
+  private onData(buf: Buffer): void {
+    if (this.closed) return;
+    (this.opts.tap ?? this.node.opts.tap)?.('in', buf);
+    const f = decodeFrame(buf);
+    if (!f) { this.node.countRefusal(this, 'malformed'); return; }
+    this.lastSeen = Date.now();
+    try {
+      this.dispatch(f);
+    } catch (e) {
+      this.node.ctx.log.warn('sync frame failed', { frame: f.t, error: (e as Error).name, code: (e as ApiError).code ?? null, peer: this.peerDevice ?? 'unknown' });
+      if ((e as ApiError).code === 'LOCKED') this.close();
+    }
+  }
+
+  private dispatch(f: Frame): void {
+    switch (f.t) {
+      case 'pair': case 'join': this.node.onSetupRequest(this, f); return;
+      case 'pair_ok': case 'join_ok': this.opts.intent?.onReply(this, f); return;
+      case 'error': this.opts.intent?.fail(new ApiError('FORBIDDEN', `the peer refused: ${String(f.message).slice(0, 200)}`, { code: String(f.code).slice(0, 40) })); return;
+      case 'keys': this.node.onKeys(this, f); return;
+      default: break;
+    }
+    if (!this.peerDevice) return;
+    if (f.t === 'hello') this.onHello(f);
+    else if (f.t === 'entries') this.onEntries(f);
+    else if (f.t === 'ack') this.onAck(f);
+  }
+
+  sendHello(): void {
+    if (!this.peerDevice || this.closed) return;
+    const ctx = this.node.ctx;
+    if (!ctx.keyring) return;
+    const shared = this.node.sharedSpaces(this.peerDevice);
+    const spaces: Record<string, Record<string, number>> = {};
+    for (const s of shared) spaces[s] = spaceVector(ctx, s);
+    const own = this.node.isOwnTrusted(this.peerDevice);
+    const addresses = this.node.addressHints();
+    this.send({ t: 'hello', v: 1, device_id: ctx.keyring.deviceId, member_id: ctx.keyring.memberId, spaces, ...(addresses.length ? { addresses } : {}), ...(own ? { roster: this.node.roster(shared) } : {}) });
+  }
+
+  private onHello(f: Extract<Frame, { t: 'hello' }>): void {
+    const ctx = this.node.ctx;
+    if (f.device_id !== this.peerDevice || typeof f.spaces !== 'object' || !f.spaces) { this.node.countRefusal(this, 'malformed'); return; }
+    this.readyResolve(true);
+    let reply = false;
+    if (Array.isArray(f.addresses)) this.node.rememberAddress(this.peerDevice!, f.addresses);
+    if (this.peerMember !== f.member_id) { reply = this.peerMember !== null; this.peerMember = String(f.member_id); }
+    if (Array.isArray(f.roster) && this.node.isOwnTrusted(this.peerDevice) && f.member_id === ctx.keyring?.memberId) {
+      if (ctx.uow.run(() => applyRoster(ctx, f.roster!, this.peerDevice!))) reply = true;
+    }
+    this.node.maybeSendKeys(this);
+    const now = Date.now();
+    for (const [b, x] of this.inflight) if (now - x.at > INFLIGHT_STALE_MS) this.inflight.delete(b);
+    const shared = new Set(this.node.sharedSpaces(this.peerDevice!));
+    for (const s of [...this.spaces.keys()]) if (!shared.has(s)) this.spaces.delete(s);
+    for (const s of shared) {
+      const pv = f.spaces[s];
+      if (!pv || typeof pv !== 'object') continue;
+      let st = this.spaces.get(s);
+      if (!st) { this.spaces.set(s, (st = { peerVec: null, sent: {}, cursor: 0, verifiedAt: null })); reply = true; }
+      st.peerVec = { ...pv };
+      if (![...this.inflight.values()].some((x) => x.space === s)) { st.sent = { ...pv }; st.cursor = 0; }
+      if (equalVectors(pv, spaceVector(ctx, s))) {
+        st.verifiedAt = now;
+        this.node.recordPeer(this.peerDevice!, s, st, true);
+      } else this.node.recordPeer(this.peerDevice!, s, st, false);
+    }
+    if (reply) this.sendHello();
+    void this.flush();
+  }
+
+  private onEntries(f: Extract<Frame, { t: 'entries' }>): void {
+    const ctx = this.node.ctx;
+    if (typeof f.space !== 'string' || !Array.isArray(f.entries)) { this.node.countRefusal(this, 'malformed'); return; }
+    const st = this.spaces.get(f.space);
+    const res = receiveEntries(ctx, f.space, f.entries);
+    this.node.report(this, res.refused);
+    if (st) {
+      // what the peer sent, it holds: never send it back
+      for (const e of f.entries) {
+        const a = (e as { author_device?: unknown })?.author_device;
+        const q = (e as { seq?: unknown })?.seq;
+        if (typeof a === 'string' && typeof q === 'number' && res.vector[a] !== undefined && q <= res.vector[a]) {
+          if (q > (st.sent[a] ?? 0)) st.sent[a] = q;
+          if (st.peerVec && q > (st.peerVec[a] ?? 0)) st.peerVec[a] = q;
+        }
+      }
+    }
+    this.send({ t: 'ack', space: f.space, batch: Number(f.batch) || 0, vector: res.vector, refused: res.refused.length });
+    if (res.stored) this.node.notify();
+  }
+
+  private onAck(f: Extract<Frame, { t: 'ack' }>): void {
+    this.inflight.delete(Number(f.batch));
+    const st = this.spaces.get(f.space);
+    if (st && f.vector && typeof f.vector === 'object') {
+      st.peerVec = { ...f.vector };
+      if (equalVectors(st.peerVec, spaceVector(this.node.ctx, f.space))) { st.verifiedAt = Date.now(); this.node.recordPeer(this.peerDevice!, f.space, st, true); }
+    }
+  }
+
+  /** Sends every entry the peer lacks, space by space, in local apply order; waits on back-pressure. */
+  async flush(): Promise<void> {
+    if (this.flushing) { this.again = true; return; }
+    this.flushing = true;
+    try {
+      do {
+        this.again = false;
+        // membership can change between two flushes (a removal commits): ask again every time
+        const shared = new Set(this.peerDevice ? this.node.sharedSpaces(this.peerDevice) : []);
+        for (const s of [...this.spaces.keys()]) if (!shared.has(s)) this.spaces.delete(s);
+        for (const [space, st] of this.spaces) {
+          if (!st.peerVec) continue;
+          for (;;) {
+            if (this.closed || !this.node.ctx.keyring) return;
+            const rows = entriesAfter(this.node.ctx, space, st.cursor, BATCH_ENTRIES);
+            if (!rows.length) break;
+            const out = [];
+            let bytes = 0;
+            for (const r of rows) {
+              st.cursor = r.id;
+              const have = st.sent[r.author_device] ?? 0;
+              if (r.seq !== have + 1) continue;
+              st.sent[r.author_device] = r.seq;
+              out.push(entryToJson(r));
+              bytes += r.ciphertext.length * 1.4 + 300;
+              if (bytes > BATCH_BYTES) break;
+            }
+            if (!out.length) continue;
+            const batch = ++this.batchNo;
+            this.inflight.set(batch, { space, at: Date.now() });
+            const ok = this.send({ t: 'entries', space, batch, entries: out });
+            if (!ok) await this.drained();
+          }
+        }
+      } while (this.again && !this.closed);
+    } catch (e) {
+      this.node.ctx.log.warn('sync flush failed', { error: (e as Error).name, peer: this.peerDevice ?? 'unknown' });
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  private drained(): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => { this.stream.off('drain', done); this.stream.off('close', done); resolve(); };
+      this.stream.on('drain', done);
+      this.stream.on('close', done);
+    });
+  }
+
+  /** Frames that set up pairing and joining bypass fault injection: they are one request, one answer. */
+  sendRaw(f: Frame): boolean {
+    if (this.closed) return false;
+    const buf = encodeFrame(f);
+    (this.opts.tap ?? this.node.opts.tap)?.('out', buf);
+    return this.stream.write(buf);
+  }
+
+  send(f0: Frame): boolean {
+    if (this.closed) return false;
+    const tamper = this.opts.tamper ?? this.node.opts.tamper;
+    const f = tamper ? tamper(f0) : f0;
+    const buf = encodeFrame(f);
+    const fp = this.opts.faults ?? this.node.opts.faults;
+    if (!fp) { (this.opts.tap ?? this.node.opts.tap)?.('out', buf); return this.stream.write(buf); }
+    const injected = this.node.faultsInjected;
+    if (this.rand() < fp.drop) { injected.drop++; return true; }
+    const copies = this.rand() < fp.duplicate ? 2 : 1;
+    if (copies === 2) injected.duplicate++;
+    let ok = true;
+    if (!this.held && this.rand() < fp.reorder) {
+      injected.reorder++;
+      this.held = buf;
+      this.heldTimer = setTimeout(() => this.releaseHeld(), 30);
+      return true;
+    }
+    for (let i = 0; i < copies; i++) { (this.opts.tap ?? this.node.opts.tap)?.('out', buf); ok = this.stream.write(buf) && ok; }
+    this.releaseHeld();
+    return ok;
+  }
+
+  private releaseHeld(): void {
+    if (this.heldTimer) { clearTimeout(this.heldTimer); this.heldTimer = null; }
+    const h = this.held;
+    this.held = null;
+    if (h && !this.closed) { (this.opts.tap ?? this.node.opts.tap)?.('out', h); this.stream.write(h); }
+  }
+
+  close(): void {
+    this.readyResolve(false);
+    if (this.closed) return;
+    this.closed = true;
+    if (this.waitTimer) clearTimeout(this.waitTimer);
+    if (this.heldTimer) clearTimeout(this.heldTimer);
+    this.stream.destroy();
+    this.node.detach(this);
+  }
+
+  private onClose(): void {
+    this.readyResolve(false);
+    if (!this.closed) { this.closed = true; this.node.detach(this); }
+    this.opts.intent?.fail(new ApiError('BUSY', 'the connection closed before the peer answered'));
+  }
+
+  status(space: string): { behind: number; ahead: number; verified: boolean; verified_at: number | null } | null {
+    const st = this.spaces.get(space);
+    if (!st || !st.peerVec) return null;
+    const mine = spaceVector(this.node.ctx, space);
+    let behind = 0, ahead = 0;
+    for (const d of new Set([...Object.keys(mine), ...Object.keys(st.peerVec)])) {
+      const a = mine[d] ?? 0, b = st.peerVec[d] ?? 0;
+      if (b > a) behind += b - a; else ahead += a - b;
+    }
+    return { behind, ahead, verified: behind === 0 && ahead === 0 && st.verifiedAt !== null, verified_at: st.verifiedAt };
+  }
+}
+
