@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import type { Band, Decision, Memory, MemoryCreateRequest, MemoryListRequest, MemoryPatch, MemoryType } from '../../contracts/types';
+import type { Band, Decision, Memory, MemoryCreateRequest, MemoryListRequest, MemoryPatch, MemoryType, Role } from '../../contracts/types';
 import { keys, type Ctx } from '../app/context';
 import { newKey } from '../crypto/sodium';
 import { change, deviceClientId, newDoc } from '../crdt/doc-update';
@@ -24,9 +24,11 @@ export const logFor = (band: Band): LogName => (band === 'BLACK' ? 'local_log' :
 
 export function policyInput(ctx: Ctx, actor: string, rec: Pick<MemoryRecord, 'space_id' | 'band' | 'author' | 'origin_device' | 'meta'>, action: PolicyInput['action'], extra: Partial<PolicyInput> = {}): PolicyInput {
   return {
-    action, actor: { member_id: actor, role: roleOf(ctx, rec.space_id, actor) }, band: rec.band, device_id: keys(ctx).deviceId,
+    action, band: rec.band, device_id: keys(ctx).deviceId,
     memory: { author: rec.author, recipients: rec.meta.recipients ?? [], origin_device: rec.origin_device },
-    undoWindowSeconds: undoWindowSeconds(ctx), ...extra,
+    ...extra,
+    actor: extra.actor ?? { member_id: actor, role: roleOf(ctx, rec.space_id, actor) },
+    undoWindowSeconds: extra.undoWindowSeconds ?? undoWindowSeconds(ctx),
   };
 }
 
@@ -218,7 +220,8 @@ export interface ListResult { memories: Memory[]; next_cursor: string | null; to
 export function listMemories(ctx: Ctx, actor: string, q: MemoryListRequest): ListResult {
   const limit = q.limit ?? 50;
   const now = ctx.clock.now();
-  const where: string[] = ['space_id IN (SELECT space_id FROM space_members WHERE member_id = ?)'];
+  // without a space filter the unary + keeps SQLite on the newest-first index instead of sorting
+  const where: string[] = [`${q.space_id ? '' : '+'}space_id IN (SELECT space_id FROM space_members WHERE member_id = ?)`];
   const params: unknown[] = [actor];
   if (q.space_id) { where.push('space_id = ?'); params.push(q.space_id); }
   if (q.type) { where.push('type = ?'); params.push(q.type); }
@@ -240,9 +243,13 @@ export function listMemories(ctx: Ctx, actor: string, q: MemoryListRequest): Lis
   let more = false;
   let matched = 0;
   const rows = iterateRows(ctx, where.join(' AND ') + cursorClause + ' ORDER BY updated_at DESC, memory_id DESC', ...params, ...cursorParams);
+  // one role lookup per space and one settings read per page, not per row
+  const roles = new Map<string, Role | null>();
+  const roleIn = (space: string) => { if (!roles.has(space)) roles.set(space, roleOf(ctx, space, actor)); return roles.get(space)!; };
+  const windowS = undoWindowSeconds(ctx);
   for (const row of rows) {
     const rec = recordFromRow(ctx, row);
-    const decision = decide(policyInput(ctx, actor, rec, 'memory.preview'));
+    const decision = decide(policyInput(ctx, actor, rec, 'memory.preview', { actor: { member_id: actor, role: roleIn(rec.space_id) }, undoWindowSeconds: windowS }));
     if (decision.effect === 'DENY') continue;
     const dek = unwrapDek(ctx, rec.space_id, rec.memory_id, rec.meta.dek as DekWrap, rec.band === 'RED' ? actor : undefined);
     const content = dek ? openContent(rec, dek) : null;
