@@ -581,9 +581,10 @@ export interface MemoryShareRequest {
   memory_id: Ulid;
   target_space_id: SpaceId;
   consent?: boolean;
+  dry_run?: boolean;
 }
 export interface MemoryShareResponse {
-  status: "shared" | "staged";
+  status: "shared" | "staged" | "preview";
   pending: PendingAction | null;
   memory_id: Ulid | null;
   decision: Decision;

@@ -1,7 +1,7 @@
 import type { Decision, PendingAction } from '../../contracts/types';
 import { keys, type Ctx } from '../app/context';
 import { emit } from '../events/envelope';
-import { decide, enforce } from '../policy/engine';
+import { decide, enforce, type PolicyInput } from '../policy/engine';
 import { ApiError, invalid } from '../shared/errors';
 import { undoWindowSeconds } from '../settings/settings';
 import { roleOf, spaceRow } from '../spaces/spaces';
@@ -10,12 +10,14 @@ import { dekFor, eventActor, loadRecord, policyInput, writeNewMemory } from './m
 import { openContent, type MemoryRecord } from './read-model';
 import { article } from '../shared/text';
 
+const targetInput = (ctx: Ctx, actor: string, rec: MemoryRecord, target: string): PolicyInput => ({
+  action: 'memory.create', actor: { member_id: actor, role: roleOf(ctx, target, actor) }, band: rec.band,
+  device_id: keys(ctx).deviceId, undoWindowSeconds: undoWindowSeconds(ctx),
+});
+
 /** The actor must be allowed to write this band into the target space. */
 function targetDecision(ctx: Ctx, actor: string, rec: MemoryRecord, target: string): Decision {
-  return enforce(decide({
-    action: 'memory.create', actor: { member_id: actor, role: roleOf(ctx, target, actor) }, band: rec.band,
-    device_id: keys(ctx).deviceId, undoWindowSeconds: undoWindowSeconds(ctx),
-  }));
+  return enforce(decide(targetInput(ctx, actor, rec, target)));
 }
 
 /** Copies a memory into another space (a new memory, new DEK, the target's epoch key), inside the current unit of work. */
@@ -35,14 +37,22 @@ export function copyInto(ctx: Ctx, actor: string, rec: MemoryRecord, target: str
   return copy.memory_id;
 }
 
-export function shareMemory(ctx: Ctx, actor: string, memoryId: string, targetSpace: string, consent: boolean):
-  { status: 'shared' | 'staged'; pending: PendingAction | null; memory_id: string | null; decision: Decision } {
+export function shareMemory(ctx: Ctx, actor: string, memoryId: string, targetSpace: string, consent: boolean, dryRun = false):
+  { status: 'shared' | 'staged' | 'preview'; pending: PendingAction | null; memory_id: string | null; decision: Decision } {
   const rec = loadRecord(ctx, memoryId);
   if (rec.deleted_at) throw new ApiError('CONFLICT', 'the memory is in the trash', { id: memoryId });
   if (targetSpace === rec.space_id) throw invalid('the target space is the memory\'s own space', { field: 'target_space_id' });
   const from = spaceRow(ctx, rec.space_id).kind;
   const to = spaceRow(ctx, targetSpace).kind;
-  const decision = enforce(decide(policyInput(ctx, actor, rec, 'memory.share', { share: { from, to, consent } })));
+  const decision = decide(policyInput(ctx, actor, rec, 'memory.share', { share: { from, to, consent } }));
+  if (dryRun) {
+    // both decisions, as one: may it leave its space, and may the actor write it there
+    const target = decide(targetInput(ctx, actor, rec, targetSpace));
+    const denied = decision.effect === 'DENY' || target.effect === 'DENY';
+    const reasons = denied ? [...(decision.effect === 'DENY' ? decision.reasons : []), ...(target.effect === 'DENY' ? target.reasons : [])] : decision.reasons;
+    return { status: 'preview', pending: null, memory_id: null, decision: { ...decision, effect: denied ? 'DENY' : decision.effect, reasons } };
+  }
+  enforce(decision);
   targetDecision(ctx, actor, rec, targetSpace);
   if (rec.band === 'GREEN') {
     const id = ctx.uow.run(() => copyInto(ctx, actor, rec, targetSpace));

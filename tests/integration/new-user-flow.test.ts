@@ -67,6 +67,11 @@ describe('a new user, through the CLI', () => {
     expect(denied.code).toBe(2);
     expect(denied.error.code).toBe('FORBIDDEN');
     expect(denied.error.details.reasons.map((r: any) => r.code)).toContain('CONSENT_REQUIRED');
+    const preview = c('memory.share', { memory_id: ids.AMBER, target_space_id: 'extended:cousins', dry_run: true });
+    expect(preview).toMatchObject({ status: 'preview', pending: null, decision: { effect: 'DENY' } });
+    expect(preview.decision.reasons.map((r: any) => r.code)).toEqual(['CONSENT_REQUIRED']);
+    expect(c('memory.share', { memory_id: ids.AMBER, target_space_id: 'extended:cousins', dry_run: true, consent: true }).decision.effect).toBe('ALLOW');
+    expect(c('undo.list').actions).toHaveLength(0); // a dry run stages nothing
     const shared = c('memory.share', { memory_id: ids.AMBER, target_space_id: 'extended:cousins', consent: true });
     expect(shared.status).toBe('staged');
     expect(shared.decision.obligations).toContain('UNDO_WINDOW:PT15M');

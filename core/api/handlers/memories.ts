@@ -14,6 +14,6 @@ export const memoryHandlers: Pick<Handlers, 'memory.create' | 'memory.import' | 
   'memory.search': ({ ctx, actor }, p) => searchMemories(ctx, actor, p),
   'memory.delete': ({ ctx, actor }, p) => deleteMemory(ctx, actor, p.memory_id, p.confirm === true),
   'memory.restore': ({ ctx, actor }, p) => restoreMemory(ctx, actor, p.memory_id),
-  'memory.share': ({ ctx, actor }, p) => shareMemory(ctx, actor, p.memory_id, p.target_space_id, p.consent === true),
+  'memory.share': ({ ctx, actor }, p) => shareMemory(ctx, actor, p.memory_id, p.target_space_id, p.consent === true, p.dry_run === true),
   'memory.setBand': ({ ctx, actor }, p) => setBand(ctx, actor, p.memory_id, p.band, p.recipients, p.reauth),
 };

@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Field } from '../components/Field';
 import type { Decision, Memory, MemoryShareResponse, Reason } from '../../../contracts/types';
 import { ApiCallError, describeError } from '../api/errors';
@@ -6,7 +6,7 @@ import { BandBadge } from '../components/BandBadge';
 import { Dialog } from '../components/Dialog';
 import { formatDuration } from '../lib/format';
 import { kindLabel } from '../lib/kinds';
-import { previewShare } from '../lib/share-preview';
+import { toSharePreview, type SharePreview } from '../lib/share-preview';
 import { api } from '../stores/client';
 import { useSettings } from '../stores/settings';
 import { spaceById, useSpaces } from '../stores/spaces';
@@ -18,9 +18,8 @@ function ReasonList({ reasons }: { reasons: Reason[] }) {
 }
 
 /**
- * Share a memory into another space. The decision the policy will take is shown before confirming
- * (from the same policy document the core enforces); after confirming, the core's own decision
- * (or its DENY with reasons) replaces the preview.
+ * Share a memory into another space. The core's decision is shown before confirming (a dry run
+ * of the same call); after confirming, the decision of the real call replaces it.
  */
 export function ShareDialog({ memory, onClose }: { memory: Memory; onClose(): void }) {
   const spaces = useSpaces((s) => s.spaces);
@@ -34,9 +33,17 @@ export function ShareDialog({ memory, onClose }: { memory: Memory; onClose(): vo
   const [denied, setDenied] = useState<{ message: string; reasons: Reason[] } | null>(null);
   const dst = spaceById(spaces, target);
 
-  const preview = useMemo(() => (source && dst ? previewShare({
-    band: memory.band, from: source.kind, to: dst.kind, roleInSource: source.my_role, roleInTarget: dst.my_role, consent,
-  }) : null), [source, dst, memory.band, consent]);
+  // the core's own decision, asked without changing anything, each time the target or consent changes
+  const [preview, setPreview] = useState<SharePreview | null>(null);
+  useEffect(() => {
+    if (!target) return;
+    let live = true;
+    setPreview(null);
+    api().call('memory.share', { memory_id: memory.memory_id, target_space_id: target, dry_run: true, ...(consent ? { consent: true } : {}) })
+      .then((r) => { if (live) setPreview(toSharePreview(r.decision, memory.band)); })
+      .catch((e) => { if (live) setDenied({ message: describeError(e), reasons: e instanceof ApiCallError ? e.reasons : [] }); });
+    return () => { live = false; };
+  }, [memory.memory_id, memory.band, target, consent]);
 
   const confirm = async () => {
     setBusy(true);
@@ -95,7 +102,7 @@ export function ShareDialog({ memory, onClose }: { memory: Memory; onClose(): vo
           <span>I consent to moving this Amber memory from a {source && kindLabel(source.kind).toLowerCase()} space up to a wider {dst && kindLabel(dst.kind).toLowerCase()} space.</span>
         </label>
       )}
-      {preview && decisionBox({ ...preview, obligations: preview.staged && preview.effect === 'ALLOW' ? [`UNDO_WINDOW (${formatDuration(undoWindow)})`] : [] }, 'Policy decision before you confirm')}
+      {preview && decisionBox({ ...preview, obligations: preview.staged && preview.effect === 'ALLOW' ? [`UNDO_WINDOW (${formatDuration(undoWindow)})`, ...preview.obligations.filter((o) => !o.startsWith('UNDO_WINDOW:'))] : [] }, 'Policy decision before you confirm')}
       {preview?.effect === 'DENY' && preview.remedies.length > 0 && (
         <div data-testid="share-remedies"><strong>What would allow it:</strong><ul>{preview.remedies.map((r) => <li key={r}>{r}</li>)}</ul></div>
       )}

@@ -1,38 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { previewShare } from '../../../renderer/src/lib/share-preview';
+import { toSharePreview } from '../../../renderer/src/lib/share-preview';
 
-const base = { from: 'personal', to: 'shared', roleInSource: 'guardian', roleInTarget: 'guardian', consent: false } as const;
+const decision = (effect: 'ALLOW' | 'DENY', obligations: string[], codes: string[]) => ({
+  effect, obligations, policy_version: '1.0.0', reasons: codes.map((code) => ({ code, message: code.toLowerCase() })),
+});
 
-describe('share preview (from contracts/policy/policy.json)', () => {
-  it('GREEN shares immediately', () => {
-    const p = previewShare({ ...base, band: 'GREEN' });
-    expect(p.effect).toBe('ALLOW');
-    expect(p.staged).toBe(false);
+describe('share preview (the core decision, explained)', () => {
+  it('asks for consent and says so as a remedy', () => {
+    const p = toSharePreview(decision('DENY', ['UNDO_WINDOW:PT15M', 'AUDIT_ACCESS'], ['CONSENT_REQUIRED']), 'AMBER');
+    expect(p).toMatchObject({ effect: 'DENY', needsConsent: true, staged: true });
+    expect(p.remedies).toEqual(['Tick the consent box to allow it.']);
   });
-  it('AMBER up the hierarchy needs consent, then is staged', () => {
-    const no = previewShare({ ...base, band: 'AMBER' });
-    expect(no.effect).toBe('DENY');
-    expect(no.reasons.map((r) => r.code)).toContain('CONSENT_REQUIRED');
-    expect(no.remedies.join(' ')).toMatch(/consent/);
-    const yes = previewShare({ ...base, band: 'AMBER', consent: true });
-    expect(yes.effect).toBe('ALLOW');
-    expect(yes.staged).toBe(true);
-    expect(yes.reasons[0].code).toBe('STAGED');
+  it('tells RED and BLACK apart in what would allow them', () => {
+    expect(toSharePreview(decision('DENY', [], ['BAND_BLOCKS_SHARE']), 'RED').remedies[0]).toMatch(/Lower the band/);
+    expect(toSharePreview(decision('DENY', [], ['BAND_BLOCKS_SHARE']), 'BLACK').remedies[0]).toMatch(/never leave this device/);
   });
-  it('AMBER down the hierarchy needs no consent', () => {
-    expect(previewShare({ ...base, band: 'AMBER', from: 'shared', to: 'personal' }).effect).toBe('ALLOW');
-  });
-  it('RED and BLACK are denied with what would allow it', () => {
-    for (const band of ['RED', 'BLACK'] as const) {
-      const p = previewShare({ ...base, band });
-      expect(p.effect).toBe('DENY');
-      expect(p.reasons.map((r) => r.code)).toContain('BAND_BLOCKS_SHARE');
-      expect(p.remedies.length).toBeGreaterThan(0);
-    }
-  });
-  it('roles limit: a child cannot share out, a guest cannot write AMBER in the target', () => {
-    expect(previewShare({ ...base, band: 'GREEN', roleInSource: 'child' }).reasons.map((r) => r.code)).toContain('MISSING_CAP_PROJECT');
-    expect(previewShare({ ...base, band: 'AMBER', consent: true, roleInTarget: 'guest' }).reasons.map((r) => r.code)).toContain('ROLE_BAND');
-    expect(previewShare({ ...base, band: 'GREEN', roleInTarget: null }).reasons.map((r) => r.code)).toContain('NOT_A_MEMBER');
+  it('a GREEN share is immediate, an allowed AMBER share is staged', () => {
+    expect(toSharePreview(decision('ALLOW', [], []), 'GREEN')).toMatchObject({ effect: 'ALLOW', staged: false, remedies: [], reasons: [{ code: 'IMMEDIATE' }] });
+    expect(toSharePreview(decision('ALLOW', ['UNDO_WINDOW:PT15M'], ['STAGED']), 'AMBER')).toMatchObject({ effect: 'ALLOW', staged: true, needsConsent: false });
   });
 });
