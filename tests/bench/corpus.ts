@@ -42,7 +42,7 @@ const VOWS = 'aeiou';
 const COMMON_SET = new Set(COMMON);
 
 /** Rare word number i: three consonant-vowel syllables, 6 letters, so no rare word is a prefix of another. */
-export function rareWord(i: number): string {
+function rareWord(i: number): string {
   let s = '';
   let n = (i * 104_729) % 75 ** 3; // a bijection (104729 is prime, 75^3 = 3^3·5^6) that spreads neighbours apart
   for (let k = 0; k < 3; k++) {
@@ -54,7 +54,7 @@ export function rareWord(i: number): string {
 }
 
 /** Rare vocabulary grows with the corpus so a rare word matches a handful of memories at any size. */
-export const rareVocab = (n: number): number => Math.min(75 ** 3, Math.max(2000, Math.floor(n / 2)));
+const rareVocab = (n: number): number => Math.min(75 ** 3, Math.max(2000, Math.floor(n / 2)));
 
 const SEED = 0x5eed;
 const cap = (w: string) => w[0]!.toUpperCase() + w.slice(1);

@@ -40,7 +40,7 @@ export async function cpuProfile(fn: () => Promise<void>): Promise<ProfileSummar
 const SQLITE_NATIVE = new Set(['run', 'get', 'all', 'iterate', 'prepare', 'exec', 'pragma', 'pluck', 'raw', 'expand', 'columns', 'bind', 'transaction', 'sqlTransaction', 'Statement', 'Database']);
 
 /** Which part of the stack a frame belongs to; ajv's compiled validators are anonymous scripts named validate<N>. */
-export function componentOf(fn: string, url: string, parentUrl = ''): string {
+function componentOf(fn: string, url: string, parentUrl = ''): string {
   if (fn === '(garbage collector)') return 'V8 garbage collector';
   if (fn === '(program)' || fn === '(idle)' || fn === '(root)') return 'V8 other (program)';
   if (/node_modules\/(yjs|lib0)\//.test(url)) return 'Yjs (CRDT docs, encode/merge)';
@@ -55,7 +55,7 @@ export function componentOf(fn: string, url: string, parentUrl = ''): string {
   return 'other JS: ' + relative(ROOT, url.replace(/^file:\/\//, ''));
 }
 
-export function summarizeProfile(p: Profile): ProfileSummary {
+function summarizeProfile(p: Profile): ProfileSummary {
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
   const self = new Map<number, number>();
   // timeDeltas[i + 1] is the time the sample i was current

@@ -16,13 +16,6 @@ export function summarize(ms: number[]): Latency {
   };
 }
 
-/** Times an async or sync function once, in milliseconds. */
-export async function timeMs<T>(fn: () => T | Promise<T>): Promise<{ ms: number; value: T }> {
-  const t0 = performance.now();
-  const value = await fn();
-  return { ms: performance.now() - t0, value };
-}
-
 /** Resident set size, after a GC when the process runs with --expose-gc (less noise from garbage). */
 export function rssBytes(): number {
   (globalThis as { gc?: () => void }).gc?.();
