@@ -36,7 +36,38 @@ export function loadLocalMemberKeys(ctx: Ctx, vmk: Uint8Array): void {
       sign: { publicKey: new Uint8Array(r.ed25519_pub), privateKey: getSecret(ctx.db, vmk, `member:${r.member_id}:sign`) },
       box: { publicKey: new Uint8Array(r.x25519_pub), privateKey: getSecret(ctx.db, vmk, `member:${r.member_id}:box`) },
     });
+    const old = sql(ctx.db, "SELECT key_id FROM secrets WHERE key_id LIKE 'member:' || ? || ':box-retired:%' ORDER BY key_id").all(r.member_id) as { key_id: string }[];
+    if (old.length) k.retired.set(r.member_id, old.map((o) => unpackBoxPair(getSecret(ctx.db, vmk, o.key_id))));
   }
+}
+
+// a retired box key pair is kept as public key (32 bytes) then private key (32 bytes)
+const unpackBoxPair = (b: Uint8Array): BoxKeyPair => ({ publicKey: b.slice(0, 32), privateKey: b.slice(32) });
+
+/** Every box key pair of a local member, current first: a seal made before a key rotation still opens. */
+export function memberBoxKeys(ctx: Ctx, memberId: string): BoxKeyPair[] {
+  const k = keys(ctx);
+  const cur = k.members.get(memberId);
+  return cur ? [cur.box, ...(k.retired.get(memberId) ?? [])] : [];
+}
+
+/**
+ * Replaces a local member's key pairs (a rotation): the new private keys are stored, the old box
+ * key is kept as retired (history sealed to it stays readable), the public keys are updated.
+ */
+export function replaceLocalMemberKeys(ctx: Ctx, memberId: string, sign: SignKeyPair, box: BoxKeyPair): void {
+  const k = keys(ctx);
+  const cur = k.members.get(memberId);
+  if (cur) {
+    const n = (sql(ctx.db, "SELECT COUNT(*) AS n FROM secrets WHERE key_id LIKE 'member:' || ? || ':box-retired:%'").get(memberId) as { n: number }).n;
+    const packed = new Uint8Array(64); packed.set(cur.box.publicKey, 0); packed.set(cur.box.privateKey, 32);
+    putSecret(ctx.db, k.vmk, `member:${memberId}:box-retired:${String(n + 1).padStart(4, '0')}`, packed);
+    k.retired.set(memberId, [{ publicKey: cur.box.publicKey, privateKey: cur.box.privateKey }, ...(k.retired.get(memberId) ?? [])]);
+  }
+  putSecret(ctx.db, k.vmk, `member:${memberId}:sign`, sign.privateKey);
+  putSecret(ctx.db, k.vmk, `member:${memberId}:box`, box.privateKey);
+  sql(ctx.db, 'UPDATE members SET ed25519_pub = ?, x25519_pub = ? WHERE member_id = ?').run(sign.publicKey, box.publicKey, memberId);
+  k.members.set(memberId, { sign, box });
 }
 
 const toMember = (ctx: Ctx, r: MemberRow): Member => ({

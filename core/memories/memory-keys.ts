@@ -1,7 +1,7 @@
 import type { Band } from '../../contracts/types';
 import { keys, type Ctx } from '../app/context';
 import { aeadDecrypt, aeadEncrypt, b64, fromB64, seal, unseal } from '../crypto/sodium';
-import { memberBoxPublicKey } from '../members/members';
+import { memberBoxKeys, memberBoxPublicKey } from '../members/members';
 import { epochKey } from '../spaces/epoch-keys';
 
 /** How a memory's DEK is wrapped, as the spec's key table says per band. Stored in the memory's meta doc. */
@@ -46,10 +46,9 @@ export function unwrapDek(ctx: Ctx, space: string, memory: string, wrap: DekWrap
   } else {
     const candidates = asMember ? [asMember] : Object.keys(wrap.seals);
     for (const m of candidates) {
-      const mk = k.members.get(m);
       const sealed = wrap.seals[m];
-      if (!mk || !sealed) continue;
-      dek = unseal(fromB64(sealed), mk.box);
+      if (!sealed) continue;
+      for (const box of memberBoxKeys(ctx, m)) { dek = unseal(fromB64(sealed), box); if (dek) break; }
       if (dek) break;
     }
   }

@@ -83,23 +83,37 @@ export function* iterateRows(ctx: Ctx, where = '1 = 1', ...params: unknown[]): G
 }
 
 /** The fields of a record that indexing needs. */
-export type IndexSource = Pick<MemoryRecord, 'memory_id' | 'space_id' | 'band' | 'type' | 'updated_at' | 'author' | 'meta'>;
+export type IndexSource = Pick<MemoryRecord, 'memory_id' | 'space_id' | 'band' | 'type' | 'updated_at' | 'author'> & { recipients: string[] };
 
 /**
  * Every live memory this device can open, with its content: what unlock indexes. Reads only
  * the columns it needs (no Yjs state) because at 100k memories each microsecond is a tenth of a second.
  */
 export function* liveContents(ctx: Ctx): Generator<{ rec: IndexSource; content: Content }> {
-  const rows = ctx.db.prepare(`SELECT memory_id, space_id, band, type, author, updated_at, meta_key_id, meta_nonce, meta_ct, key_id, nonce, ciphertext
-    FROM memories WHERE deleted_at IS NULL`).iterate() as IterableIterator<Pick<Row, 'memory_id' | 'space_id' | 'band' | 'type' | 'author' | 'updated_at' | 'meta_key_id' | 'meta_nonce' | 'meta_ct' | 'key_id' | 'nonce' | 'ciphertext'>>;
+  const rows = ctx.db.prepare(`SELECT memory_id, space_id, band, type, author, updated_at, dek_wrap, meta_key_id, meta_nonce, meta_ct, key_id, nonce, ciphertext
+    FROM memories WHERE deleted_at IS NULL`).iterate() as IterableIterator<Pick<Row, 'memory_id' | 'space_id' | 'band' | 'type' | 'author' | 'updated_at' | 'meta_key_id' | 'meta_nonce' | 'meta_ct' | 'key_id' | 'nonce' | 'ciphertext'> & { dek_wrap: string | null }>;
   for (const r of rows) {
-    const plain = aeadDecrypt({ nonce: r.meta_nonce, ciphertext: r.meta_ct }, metaAd(r, r.meta_key_id), metaKeyById(ctx, r.space_id, r.meta_key_id));
-    if (!plain) continue;
-    const { meta } = unframeMeta(plain);
-    const dek = unwrapDek(ctx, r.space_id, r.memory_id, meta.dek as DekWrap);
+    let wrap: DekWrap;
+    let recipients: string[];
+    if (r.dek_wrap) {
+      wrap = JSON.parse(r.dek_wrap) as DekWrap;
+      // a RED key is sealed to exactly its author and recipients
+      recipients = wrap.mode === 'sealed' ? Object.keys(wrap.seals).filter((m) => m !== r.author) : [];
+    } else {
+      const plain = aeadDecrypt({ nonce: r.meta_nonce, ciphertext: r.meta_ct }, metaAd(r, r.meta_key_id), metaKeyById(ctx, r.space_id, r.meta_key_id));
+      if (!plain) continue;
+      const { meta } = unframeMeta(plain);
+      wrap = meta.dek as DekWrap;
+      recipients = meta.recipients ?? [];
+    }
+    const dek = unwrapDek(ctx, r.space_id, r.memory_id, wrap);
     if (!dek) continue; // RED not sealed to anyone here: only its stub is listed, nothing to index
     const c = aeadDecrypt({ nonce: r.nonce, ciphertext: r.ciphertext }, contentAd(r, r.key_id), dek);
-    if (c) yield { rec: { memory_id: r.memory_id, space_id: r.space_id, band: r.band, type: r.type, updated_at: r.updated_at, author: r.author, meta }, content: JSON.parse(Buffer.from(c).toString('utf8')) as Content };
+    if (!c) continue;
+    yield {
+      rec: { memory_id: r.memory_id, space_id: r.space_id, band: r.band, type: r.type, updated_at: r.updated_at, author: r.author, recipients },
+      content: JSON.parse(Buffer.from(c).toString('utf8')) as Content,
+    };
   }
 }
 
@@ -136,8 +150,9 @@ export function saveRecord(ctx: Ctx, memoryId: string, space: string, meta: Meta
     sealed: { key_id: keyId, nonce: c.nonce, ciphertext: c.ciphertext, state_nonce: s.nonce, state_ct: s.ciphertext },
   };
   sql(ctx.db, `INSERT OR REPLACE INTO memories (memory_id, space_id, band, type, author, origin_device, created_at, updated_at, deleted_at, expires_at, version,
-      meta_key_id, meta_nonce, meta_ct, key_id, nonce, ciphertext, state_nonce, state_ct) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+      meta_key_id, meta_nonce, meta_ct, key_id, nonce, ciphertext, state_nonce, state_ct, dek_wrap) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
     .run(memoryId, space, rec.band, rec.type, rec.author, rec.origin_device, rec.created_at, rec.updated_at,
-      rec.deleted_at, rec.expires_at, version, metaKeyId, m.nonce, m.ciphertext, keyId, c.nonce, c.ciphertext, s.nonce, s.ciphertext);
+      rec.deleted_at, rec.expires_at, version, metaKeyId, m.nonce, m.ciphertext, keyId, c.nonce, c.ciphertext, s.nonce, s.ciphertext,
+      JSON.stringify(meta.dek));
   return { rec, content };
 }

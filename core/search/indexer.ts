@@ -5,7 +5,7 @@ import type { IndexedMemory } from './search-index';
 
 /** Who may find a memory by its content: RED its author and recipients, BLACK its author, else every reader of the band. */
 export function readersOf(rec: IndexSource): string[] | null {
-  if (rec.band === 'RED') return [rec.author, ...(rec.meta.recipients ?? [])];
+  if (rec.band === 'RED') return [rec.author, ...rec.recipients];
   if (rec.band === 'BLACK') return [rec.author];
   return null;
 }
@@ -21,7 +21,7 @@ export function toIndexed(rec: IndexSource, c: Content): IndexedMemory {
 export function indexMemory(ctx: Ctx, rec: MemoryRecord, content: Content): void {
   const idx = ctx.search;
   if (!idx) return;
-  const item = rec.deleted_at ? null : toIndexed(rec, content);
+  const item = rec.deleted_at ? null : toIndexed({ ...rec, recipients: rec.meta.recipients ?? [] }, content);
   ctx.uow.onCommit(() => (item ? idx.upsert(item) : idx.remove(rec.memory_id)));
 }
 

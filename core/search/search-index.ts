@@ -17,6 +17,8 @@ export interface SearchQuery {
 
 export interface RawHit { memory_id: string; space_id: string; band: string; type: string; updated_at: number; author: string; title: string; snippet: string; score: number }
 
+const readersKey = (readers: string[] | null): string | null => (readers ? ',' + readers.join(',') + ',' : null);
+
 /** Turns what a person types into a safe FTS5 query: every word must match, as a prefix. */
 export function toFtsQuery(text: string): string | null {
   const words = text.normalize('NFKC').match(/[\p{L}\p{N}_]+/gu);
@@ -30,11 +32,13 @@ export function toFtsQuery(text: string): string | null {
  */
 export class SearchIndex {
   private db = new Database(':memory:');
-  private upsertDoc;
-  private upsertFts;
+  private insertDoc;
+  private updateDoc;
+  private insertFts;
   private deleteDoc;
   private deleteFts;
   private findId;
+  private pendingWrites = 0;
 
   constructor() {
     this.db.exec(`
@@ -42,37 +46,53 @@ export class SearchIndex {
         type TEXT NOT NULL, updated_at INTEGER NOT NULL, author TEXT NOT NULL, readers TEXT);
       CREATE VIRTUAL TABLE fts USING fts5(title, body, tags, people, places, tokenize = 'unicode61 remove_diacritics 2');`);
     this.findId = this.db.prepare('SELECT id FROM docs WHERE memory_id = ?').pluck();
-    this.upsertDoc = this.db.prepare(`INSERT INTO docs (memory_id, space_id, band, type, updated_at, author, readers) VALUES (@memory_id, @space_id, @band, @type, @updated_at, @author, @readers)
-      ON CONFLICT(memory_id) DO UPDATE SET space_id = excluded.space_id, band = excluded.band, type = excluded.type, updated_at = excluded.updated_at, author = excluded.author, readers = excluded.readers RETURNING id`).pluck();
-    this.upsertFts = this.db.prepare('INSERT INTO fts (rowid, title, body, tags, people, places) VALUES (?, ?, ?, ?, ?, ?)');
+    this.insertDoc = this.db.prepare('INSERT INTO docs (memory_id, space_id, band, type, updated_at, author, readers) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    this.updateDoc = this.db.prepare('UPDATE docs SET space_id = ?, band = ?, type = ?, updated_at = ?, author = ?, readers = ? WHERE id = ?');
+    this.insertFts = this.db.prepare('INSERT INTO fts (rowid, title, body, tags, people, places) VALUES (?, ?, ?, ?, ?, ?)');
     this.deleteFts = this.db.prepare('DELETE FROM fts WHERE rowid = ?');
     this.deleteDoc = this.db.prepare('DELETE FROM docs WHERE id = ?');
   }
 
+  /**
+   * Writes stay in one open transaction, committed every few thousand writes: the index needs no
+   * durability (it is rebuilt at every unlock), reads on this connection see uncommitted rows,
+   * and FTS5 merges segments per commit — a commit per memory cost ~10× the insert itself.
+   */
+  private write<T>(fn: () => T): T {
+    if (!this.db.inTransaction) this.db.exec('BEGIN');
+    const r = fn();
+    if (++this.pendingWrites >= 5000) { this.db.exec('COMMIT'); this.pendingWrites = 0; }
+    return r;
+  }
+
+  private insert(m: IndexedMemory): void {
+    const id = this.insertDoc.run(m.memory_id, m.space_id, m.band, m.type, m.updated_at, m.author, readersKey(m.readers)).lastInsertRowid;
+    this.insertFts.run(id, m.title, m.body, m.tags.join(' '), m.people.join(' '), m.places.join(' '));
+  }
+
   upsert(m: IndexedMemory): void {
-    const id = this.upsertDoc.get({ memory_id: m.memory_id, space_id: m.space_id, band: m.band, type: m.type, updated_at: m.updated_at, author: m.author, readers: m.readers ? ',' + m.readers.join(',') + ',' : null }) as number;
-    this.deleteFts.run(id);
-    this.upsertFts.run(id, m.title, m.body, m.tags.join(' '), m.people.join(' '), m.places.join(' '));
+    this.write(() => {
+      const id = this.findId.get(m.memory_id) as number | undefined;
+      if (id === undefined) { this.insert(m); return; }
+      this.updateDoc.run(m.space_id, m.band, m.type, m.updated_at, m.author, readersKey(m.readers), id);
+      this.deleteFts.run(id);
+      this.insertFts.run(id, m.title, m.body, m.tags.join(' '), m.people.join(' '), m.places.join(' '));
+    });
   }
 
   remove(memoryId: string): void {
-    const id = this.findId.get(memoryId) as number | undefined;
-    if (id === undefined) return;
-    this.deleteFts.run(id);
-    this.deleteDoc.run(id);
+    this.write(() => {
+      const id = this.findId.get(memoryId) as number | undefined;
+      if (id === undefined) return;
+      this.deleteFts.run(id);
+      this.deleteDoc.run(id);
+    });
   }
 
-  /** Bulk loading into an empty index in one transaction (unlock): plain inserts, nothing to replace. */
+  /** Bulk loading into an empty index (unlock): plain inserts, one commit. */
   loadAll(items: Iterable<IndexedMemory>): number {
-    const insertDoc = this.db.prepare('INSERT INTO docs (memory_id, space_id, band, type, updated_at, author, readers) VALUES (?, ?, ?, ?, ?, ?, ?)');
     let n = 0;
-    this.db.transaction(() => {
-      for (const m of items) {
-        const id = insertDoc.run(m.memory_id, m.space_id, m.band, m.type, m.updated_at, m.author, m.readers ? ',' + m.readers.join(',') + ',' : null).lastInsertRowid;
-        this.upsertFts.run(id, m.title, m.body, m.tags.join(' '), m.people.join(' '), m.places.join(' '));
-        n++;
-      }
-    })();
+    this.db.transaction(() => { for (const m of items) { this.insert(m); n++; } })();
     return n;
   }
 

@@ -1,7 +1,7 @@
 import { keys, type Ctx } from '../app/context';
 import { aeadDecrypt, aeadEncrypt, b64, newKey, seal, unseal } from '../crypto/sodium';
 import { ApiError } from '../shared/errors';
-import { memberBoxPublicKey } from '../members/members';
+import { memberBoxKeys, memberBoxPublicKey } from '../members/members';
 import { appendSigned } from '../store/sync-log';
 import { sql } from '../store/statements';
 
@@ -17,11 +17,13 @@ export interface KeyringBody {
   seals?: Record<string, string>;
   /** the previous epoch's key encrypted under this epoch's key */
   chain?: { epoch: number; nonce: string; ct: string };
+  /** a member's new public keys after a rotation, certified by the old key, private keys sealed to the member's remaining devices */
+  member_key?: import('../members/member-key').MemberKeyChange;
 }
 
 const chainAd = (space: string, epoch: number) => `chain|${space}|${epoch}`;
 
-function appendKeyring(ctx: Ctx, space: string, body: KeyringBody): void {
+export function appendKeyring(ctx: Ctx, space: string, body: KeyringBody): void {
   appendSigned(ctx, space, KEYRING_DOC, KEYRING_KEY_ID, Buffer.from(JSON.stringify(body), 'utf8'));
 }
 
@@ -69,12 +71,12 @@ export function epochKey(ctx: Ctx, space: string, epoch: number, depth = 0): Uin
   if (cached) return cached;
   const seals = sql(ctx.db, 'SELECT member_id, sealed FROM epoch_seals WHERE space_id = ? AND epoch = ?').all(space, epoch) as { member_id: string; sealed: Buffer }[];
   for (const s of seals) {
-    const mk = k.members.get(s.member_id);
-    if (!mk) continue;
-    const key = unseal(new Uint8Array(s.sealed), mk.box);
-    if (key) {
-      k.epochKeys.set(`${space}#${epoch}`, key);
-      return key;
+    for (const box of memberBoxKeys(ctx, s.member_id)) {
+      const key = unseal(new Uint8Array(s.sealed), box);
+      if (key) {
+        k.epochKeys.set(`${space}#${epoch}`, key);
+        return key;
+      }
     }
   }
   const link = sql(ctx.db, 'SELECT nonce, ciphertext FROM epoch_chain WHERE space_id = ? AND epoch = ?').get(space, epoch) as { nonce: Buffer; ciphertext: Buffer } | undefined;

@@ -5,6 +5,8 @@ export interface MemberKeys { sign: SignKeyPair; box: BoxKeyPair }
 /** Every key an unlocked vault holds in memory. lock() wipes them all. */
 export class Keyring {
   readonly members = new Map<string, MemberKeys>();
+  /** member_id → box keys retired by a member-key rotation: still open what was sealed before it (history) */
+  readonly retired = new Map<string, BoxKeyPair[]>();
   /** `${space_id}#${epoch}` → epoch key */
   readonly epochKeys = new Map<string, Uint8Array>();
   /** memory_id → DEK */
@@ -29,6 +31,8 @@ export class Keyring {
     wipe(this.deviceLocalKey);
     wipe(this.metaKey);
     for (const m of this.members.values()) { wipe(m.sign.privateKey); wipe(m.box.privateKey); }
+    for (const list of this.retired.values()) for (const b of list) wipe(b.privateKey);
+    this.retired.clear();
     for (const k of this.epochKeys.values()) wipe(k);
     for (const k of this.deks.values()) wipe(k);
     this.members.clear();

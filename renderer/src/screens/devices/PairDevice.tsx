@@ -1,0 +1,123 @@
+import { useId, useState, type FormEvent } from 'react';
+import { describeError } from '../../api/errors';
+import { CopyField } from '../../components/CopyField';
+import { QrCode } from '../../components/QrCode';
+import { formatWhen } from '../../lib/format';
+import { deviceLabel, type PeerStatus } from '../../lib/sync-view';
+import { useSession } from '../../stores/session';
+import { useSpaces } from '../../stores/spaces';
+import { useSync } from '../../stores/sync';
+import { useUi } from '../../stores/ui';
+
+/** The short code both devices show; people compare it digit by digit, so it is large. */
+function Code({ code, testId }: { code: string; testId: string }) {
+  return <p className="pair-code" data-testid={testId} aria-label={`Code ${code.split('').join(' ')}`}>{code}</p>;
+}
+
+/** This device is set up: it offers an invite and confirms the new device once the codes match. */
+function Offer({ pending }: { pending: PeerStatus[] }) {
+  const offer = useSync((s) => s.offer);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const run = async (fn: () => Promise<unknown>) => {
+    setBusy(true); setError(null);
+    try { await fn(); } catch (e) { setError(describeError(e)); } finally { setBusy(false); }
+  };
+  return (
+    <div className="pair-side" data-testid="pair-offer">
+      <h3>From this device</h3>
+      {!offer && (
+        <>
+          <p className="muted">Shows an invite for your new device: as text to paste, and as a QR code. It works once, for 15 minutes.</p>
+          <button className="btn primary" type="button" disabled={busy} onClick={() => void run(() => useSync.getState().makeOffer())}>Link a new device</button>
+        </>
+      )}
+      {offer && (
+        <>
+          <div className="row" style={{ alignItems: 'flex-start', flexWrap: 'wrap' }}>
+            <div className="grow" style={{ minWidth: 220 }}>
+              <CopyField label="Invite for the new device" value={offer.invite} testId="offer-invite" />
+              <p className="muted">Valid until {formatWhen(offer.expires_at)}.</p>
+              <p style={{ marginBottom: 0 }}>Code to compare:</p>
+              <Code code={offer.code} testId="offer-code" />
+            </div>
+            <QrCode text={offer.invite} label="The invite as a QR code" size={168} />
+          </div>
+          {!pending.length && <p className="muted" role="status">Waiting for the new device to use the invite…</p>}
+          <button className="btn small" type="button" onClick={() => useSync.getState().clearOffer()}>Hide the invite</button>
+        </>
+      )}
+      {pending.map((p) => (
+        <div className="pair-step" key={p.device_id} data-testid="pending-device">
+          <p><strong>{deviceLabel(p)}</strong> used an invite{offer ? <> and should show <strong>{offer.code}</strong></> : null}. Confirm only if both screens show the same code.</p>
+          <button className="btn primary" type="button" disabled={busy} onClick={() => void run(async () => { await useSync.getState().confirm(p.device_id); useUi.getState().notify('Device linked: it receives your spaces now'); })}>
+            Codes match: confirm
+          </button>
+        </div>
+      ))}
+      {error && <p className="error" role="alert">{error}</p>}
+    </div>
+  );
+}
+
+/** This is the new device: it takes the invite, shows the code, and confirms. */
+function Accept() {
+  const pairing = useSync((s) => s.status?.pairing ?? null);
+  const hasMemories = useSpaces((s) => s.spaces.some((x) => (x.memory_count ?? 0) > 0));
+  const [invite, setInvite] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const id = useId();
+  const run = async (fn: () => Promise<unknown>) => {
+    setBusy(true); setError(null);
+    try { await fn(); } catch (e) { setError(describeError(e)); } finally { setBusy(false); }
+  };
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const text = invite.trim();
+    if (text) void run(async () => { await useSync.getState().accept(text); setInvite(''); });
+  };
+  return (
+    <div className="pair-side" data-testid="pair-accept">
+      <h3>On a new device</h3>
+      {!pairing && (
+        <form onSubmit={submit}>
+          <div className="field">
+            <label htmlFor={id}>Invite from your other device</label>
+            <textarea id={id} className="mono token" rows={3} value={invite} onChange={(e) => setInvite(e.target.value)} placeholder="mos1.…" spellCheck={false} />
+          </div>
+          {hasMemories && <p className="muted">Only a device without memories can be linked: it takes on your other device’s spaces.</p>}
+          <button className="btn primary" type="submit" disabled={busy || !invite.trim()}>Connect</button>
+        </form>
+      )}
+      {pairing && !pairing.confirmed && (
+        <div className="pair-step">
+          <p style={{ marginBottom: 0 }}>Your other device should show this code:</p>
+          <Code code={pairing.code} testId="accept-code" />
+          <button className="btn primary" type="button" disabled={busy} onClick={() => void run(() => useSync.getState().confirm(pairing.from_device))}>Codes match: confirm</button>
+        </div>
+      )}
+      {pairing?.confirmed && (
+        <p role="status" data-testid="pair-waiting">Confirmed here (code {pairing.code}). {pairing.keys_received ? 'Receiving your keys…' : 'Now confirm on your other device too.'}</p>
+      )}
+      {error && <p className="error" role="alert">{error}</p>}
+    </div>
+  );
+}
+
+/** Linking another device of the same person (SPEC §7: both screens show the same code). */
+export function PairDevice() {
+  const me = useSession((s) => s.status?.member_id ?? null);
+  const peers = useSync((s) => s.status?.peers);
+  // selected whole and filtered here: a selector returning a new array would re-render forever
+  const pending = (peers ?? []).filter((p) => p.status === 'pending' && p.member_id === me);
+  return (
+    <section className="card" aria-labelledby="pair-title">
+      <h2 id="pair-title">Link a device</h2>
+      <div className="pair">
+        <Offer pending={pending} />
+        <Accept />
+      </div>
+    </section>
+  );
+}
