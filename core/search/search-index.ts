@@ -1,4 +1,5 @@
-import Database from 'better-sqlite3';
+import Database, { type Statement } from 'better-sqlite3';
+import { makeSnippet, queryTerms } from './snippet';
 
 export interface IndexedMemory {
   memory_id: string; space_id: string; band: string; type: string; updated_at: number; author: string;
@@ -16,6 +17,9 @@ export interface SearchQuery {
 }
 
 export interface RawHit { memory_id: string; space_id: string; band: string; type: string; updated_at: number; author: string; title: string; snippet: string; score: number }
+
+// bm25 column weights: title, body, tags, people, places
+const WEIGHTS = '5.0, 1.0, 3.0, 3.0, 2.0';
 
 const readersKey = (readers: string[] | null): string | null => (readers ? ',' + readers.join(',') + ',' : null);
 
@@ -39,6 +43,14 @@ export class SearchIndex {
   private deleteFts;
   private findId;
   private pendingWrites = 0;
+  private statements = new Map<string, Statement>();
+
+  // search SQL varies only with the number of scopes and filters: prepare each shape once
+  private prepared(text: string): Statement {
+    let st = this.statements.get(text);
+    if (!st) this.statements.set(text, (st = this.db.prepare(text)));
+    return st;
+  }
 
   constructor() {
     this.db.exec(`
@@ -112,9 +124,17 @@ export class SearchIndex {
     if (q.type) { where += ' AND d.type = ?'; params.push(q.type); }
     if (q.band) { where += ' AND d.band = ?'; params.push(q.band); }
     params.push(q.limit);
-    return this.db.prepare(`SELECT d.memory_id, d.space_id, d.band, d.type, d.updated_at, d.author, fts.title AS title,
-        snippet(fts, -1, '[', ']', '…', 12) AS snippet, -bm25(fts, 5.0, 1.0, 3.0, 3.0, 2.0) AS score
-      FROM fts JOIN docs d ON d.id = fts.rowid WHERE ${where} ORDER BY bm25(fts, 5.0, 1.0, 3.0, 3.0, 2.0) LIMIT ?`).all(...params) as RawHit[];
+    // Rank first, carrying only ids through the sort; snippets are made for the page alone.
+    const top = this.prepared(`SELECT d.id, d.memory_id, d.space_id, d.band, d.type, d.updated_at, d.author, -bm25(fts, ${WEIGHTS}) AS score
+      FROM fts JOIN docs d ON d.id = fts.rowid WHERE ${where} ORDER BY bm25(fts, ${WEIGHTS}) LIMIT ?`).all(...params) as (Omit<RawHit, 'title' | 'snippet'> & { id: number })[];
+    if (!top.length) return [];
+    const texts = new Map((this.prepared(`SELECT rowid AS id, title, body, tags, people, places FROM fts WHERE rowid IN (${top.map(() => '?').join(',')})`)
+      .all(...top.map((t) => t.id)) as { id: number; title: string; body: string; tags: string; people: string; places: string }[]).map((t) => [t.id, t]));
+    const terms = queryTerms(q.query);
+    return top.map(({ id, ...hit }) => {
+      const t = texts.get(id);
+      return { ...hit, title: t?.title ?? '', snippet: t ? makeSnippet([t.body, t.title, t.tags, t.people, t.places], terms) : '' };
+    });
   }
 
   close(): void { this.db.close(); }

@@ -3,11 +3,13 @@ import { keys, type Ctx } from '../app/context';
 import { emit } from '../events/envelope';
 import { capsOf } from '../policy/engine';
 import { ApiError, notFound } from '../shared/errors';
-import { epochKey, epochKeyId, sealEpochTo, startEpoch } from '../spaces/epoch-keys';
+import { appendKeyring, epochKey, epochKeyId, sealEpochTo, startEpoch } from '../spaces/epoch-keys';
+import { rotateLocalMemberKey } from '../members/member-key';
+import { getMember } from '../members/members';
 import { writeSpaceDoc } from '../spaces/space-doc';
 import { roleOf, spaceMemberIds, spaceRow } from '../spaces/spaces';
 import { sql } from '../store/statements';
-import { deviceRow, upsertRemoteDevice, type DeviceInfo } from './device-cert';
+import { certifyDevice, deviceRow, thisDevice, toDeviceInfo, upsertRemoteDevice, type DeviceInfo } from './device-cert';
 import type { MemberPublic } from './frames';
 import { upsertRemoteMember } from './materialise';
 
@@ -62,7 +64,11 @@ export function removeMemberNow(ctx: Ctx, actor: string, space: string, memberId
 
 /**
  * device.revoke: the device is refused from now on, every space it could read says so, and
- * those spaces move to a new epoch. (Its member keys are not rotated: see the report.)
+ * those spaces move to a new epoch. When the revoked device is one of this vault owner's own,
+ * it holds the member's private keys, so refusal alone would not keep it out: the member key is
+ * rotated first (delivered sealed to the remaining devices), and the new epochs are sealed to
+ * the new key. A guardian revoking another person's device cannot rotate that person's key (it
+ * never holds it): the new epochs then rest on that person's other devices rotating it.
  */
 export function revokeDevice(ctx: Ctx, actor: string, deviceId: string): { device_id: string; rotated: string[] } {
   const d = deviceRow(ctx, deviceId);
@@ -77,12 +83,40 @@ export function revokeDevice(ctx: Ctx, actor: string, deviceId: string): { devic
     sql(ctx.db, "UPDATE devices SET status = 'revoked' WHERE device_id = ?").run(deviceId);
     const spaces = (sql(ctx.db, `SELECT a.space_id FROM space_members a JOIN space_members b ON a.space_id = b.space_id
       WHERE a.member_id = ? AND b.member_id = ?`).all(actor, d.member_id) as { space_id: string }[]).map((r) => r.space_id);
+    const ownKeys = d.member_id === k.memberId && k.members.has(k.memberId);
+    if (ownKeys) publishMemberKeyRotation(ctx, k.memberId, spaces);
     for (const s of spaces) {
-      rotateEpoch(ctx, actor, s, (_m, doc) => { doc.getMap('devices').delete(deviceId); doc.getMap('revoked').set(deviceId, true); });
+      rotateEpoch(ctx, actor, s, (_m, doc) => {
+        doc.getMap('devices').delete(deviceId);
+        doc.getMap('revoked').set(deviceId, true);
+        if (ownKeys) recertifyOwnDevices(ctx, doc);
+      });
       rotated.push(s);
     }
     emit(ctx, { topic: 'PRESENCE_DEVICE_CHANGED', payload: { device_id: deviceId, state: 'revoked' }, actor: { member_id: actor, caps: [] }, audit: true });
   });
   ctx.sync?.revokeSessions(deviceId);
   return { device_id: deviceId, rotated };
+}
+
+/**
+ * A new member key pair, delivered to the member's remaining trusted devices through a signed
+ * keyring entry in each space (before that space's new epoch, so receivers know the new X25519
+ * key the epoch is sealed to by the time they need it).
+ */
+function publishMemberKeyRotation(ctx: Ctx, memberId: string, spaces: string[]): void {
+  const remaining = sql(ctx.db, "SELECT device_id, x25519_pub FROM devices WHERE member_id = ? AND local = 0 AND status = 'trusted'").all(memberId) as { device_id: string; x25519_pub: Buffer }[];
+  const change = rotateLocalMemberKey(ctx, memberId, remaining.map((r) => ({ device_id: r.device_id, x25519_pub: new Uint8Array(r.x25519_pub) })));
+  for (const s of spaces) appendKeyring(ctx, s, { epoch: spaceRow(ctx, s).epoch, member_key: change });
+  emit(ctx, { topic: 'KEY_ROTATED', payload: { key_id: `member:${memberId}`, epoch: 0 }, actor: { member_id: memberId, caps: [] }, audit: true });
+}
+
+/** The space document after a member key rotation: the new public keys, and this member's devices certified by the new key. */
+function recertifyOwnDevices(ctx: Ctx, doc: import('yjs').Doc): void {
+  const k = keys(ctx);
+  const m = getMember(ctx, k.memberId);
+  doc.getMap('member_keys').set(k.memberId, { ed25519: m.public_keys.ed25519, x25519: m.public_keys.x25519, name: m.name });
+  doc.getMap('devices').set(k.deviceId, thisDevice(ctx));
+  const own = sql(ctx.db, "SELECT * FROM devices WHERE member_id = ? AND local = 0 AND status = 'trusted'").all(k.memberId) as Parameters<typeof toDeviceInfo>[0][];
+  for (const d of own) doc.getMap('devices').set(d.device_id, certifyDevice(ctx, toDeviceInfo(d)));
 }

@@ -3,6 +3,8 @@ import { applyKeyringBody, KEYRING_DOC, KEYRING_KEY_ID, type KeyringBody } from 
 import { SPACE_DOC } from '../spaces/space-doc';
 import { entryAt, entryFromJson, entryToJson, insertReceived, spaceVector, verifyEntrySignature, type LogEntry } from '../store/sync-log';
 import { sql } from '../store/statements';
+import { applyMemberKeyChange } from '../members/member-key';
+import { entryDenial, type Denial } from './authorize';
 import { deviceRow } from './device-cert';
 import { materialiseMemory, materialiseSpace } from './materialise';
 import { applyTombstone, isTombstoned, mayErase, TOMBSTONE_DOC, TOMBSTONE_KEY_ID } from './tombstone';
@@ -16,7 +18,9 @@ export type EntryJson = ReturnType<typeof entryToJson>;
  * link; every other reason means a peer sent something that must never be applied.
  */
 export type RefusalReason = 'malformed' | 'unknown_space' | 'unknown_device' | 'revoked_device' | 'bad_signature'
-  | 'not_member' | 'bad_key_id' | 'conflict' | 'duplicate' | 'gap' | 'forbidden';
+  | 'not_member' | 'bad_key_id' | 'conflict' | 'duplicate' | 'gap' | 'forbidden'
+  /** role checks (authorize.ts): what the author's role does not allow, or what cannot be verified where the policy needs it */
+  | Denial;
 
 export interface Refusal { reason: RefusalReason; space_id: string; author_device: string; seq: number; doc_id: string }
 export interface ReceiveResult { stored: number; refused: Refusal[]; memories: number; vector: Record<string, number> }
@@ -42,7 +46,8 @@ function parseKeyring(e: LogEntry): KeyringBody | null {
 /**
  * Verifies and stores one batch of a space's entries in one unit of work, in the order given:
  * the author device must be known and not revoked, its signature valid, its member a member of
- * the space, its seq the next one, its key id the one its document uses. Keyring and space
+ * the space, its seq the next one, its key id the one its document uses, and what it does
+ * allowed to that member's role at this point of the log (authorize.ts). Keyring and space
  * documents are applied as they arrive (so later entries in the batch verify against them);
  * touched memories are materialised at the end.
  */
@@ -90,10 +95,16 @@ export function receiveEntries(ctx: Ctx, space: string, raw: unknown[]): Receive
         if (!tomb || !/^[0-9A-HJKMNP-TV-Z]{26}$/.test(tomb)) { refuse('malformed', e); continue; }
         if (!mayErase(ctx, space, tomb, dev.member_id)) { refuse('forbidden', e); continue; }
       }
+      const denial = entryDenial(ctx, space, dev.member_id, e, { keyring, spaceDoc: e.doc_id === SPACE_DOC, tombstone: !!tomb });
+      if (denial) { refuse(denial, e); continue; }
       insertReceived(ctx, e);
       vector[e.author_device] = e.seq;
       stored++;
-      if (keyring) applyKeyringBody(ctx, space, keyring);
+      if (keyring) {
+        // a member key change first: the seals of the epoch that follows are made to the new key
+        if (keyring.member_key) applyMemberKeyChange(ctx, keyring.member_key);
+        applyKeyringBody(ctx, space, keyring);
+      }
       else if (tomb) { applyTombstone(ctx, space, tomb, dev.member_id); touched.delete(tomb); }
       else if (e.doc_id === SPACE_DOC) materialiseSpace(ctx, space);
       else touched.add(e.doc_id.endsWith('.meta') ? e.doc_id.slice(0, -5) : e.doc_id);

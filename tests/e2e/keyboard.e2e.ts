@@ -116,7 +116,7 @@ test('every interactive element of the main screen is reachable with Tab', async
       return el ? (el.getAttribute('aria-label') || el.textContent || el.getAttribute('placeholder') || el.tagName).trim().slice(0, 40) : '';
     }));
   }
-  for (const name of ['Memories', 'Audit log', 'Diagnostics', 'Settings', 'Lock', '+ New space', '+ New memory']) {
+  for (const name of ['Memories', 'Devices & sync', 'Audit log', 'Diagnostics', 'Settings', 'Lock', '+ New space', '+ New memory']) {
     expect([...reached].some((r) => r.includes(name)), `${name} reachable by Tab; reached: ${[...reached].join(' | ')}`).toBe(true);
   }
 });

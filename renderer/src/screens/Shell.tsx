@@ -4,9 +4,11 @@ import { useMemories } from '../stores/memories';
 import { useSession } from '../stores/session';
 import { useSettings } from '../stores/settings';
 import { useSpaces } from '../stores/spaces';
+import { useSync } from '../stores/sync';
 import { useUi, type Screen } from '../stores/ui';
 import { useUndo } from '../stores/undo';
 import { AuditScreen } from './AuditScreen';
+import { DevicesScreen } from './DevicesScreen';
 import { DiagnosticsScreen } from './DiagnosticsScreen';
 import { MemoriesScreen } from './MemoriesScreen';
 import { SettingsScreen } from './SettingsScreen';
@@ -15,6 +17,7 @@ import { UndoBadgeButton, UndoPanel } from './UndoPanel';
 
 const NAV: { screen: Screen; label: string }[] = [
   { screen: 'memories', label: 'Memories' },
+  { screen: 'devices', label: 'Devices & sync' },
   { screen: 'audit', label: 'Audit log' },
   { screen: 'diagnostics', label: 'Diagnostics' },
   { screen: 'settings', label: 'Settings' },
@@ -40,6 +43,7 @@ export function Shell() {
       useSpaces.getState().reset();
       useMemories.getState().reset();
       useUndo.getState().reset();
+      useSync.getState().reset();
       useUi.getState().go('memories'); // after a lock, unlocking starts from the memories again
     };
   }, []);
@@ -71,6 +75,7 @@ export function Shell() {
         <SpacesSidebar />
         <main className="main" id="main" tabIndex={-1}>
           {screen === 'memories' && <MemoriesScreen />}
+          {screen === 'devices' && <DevicesScreen />}
           {screen === 'audit' && <AuditScreen />}
           {screen === 'diagnostics' && <DiagnosticsScreen />}
           {screen === 'settings' && <SettingsScreen />}

@@ -4,6 +4,7 @@ import { useMemories } from './memories';
 import { useSession } from './session';
 import { useSettings } from './settings';
 import { useSpaces } from './spaces';
+import { useSync } from './sync';
 import { useUndo } from './undo';
 
 const MEMORY_TOPICS = new Set(['HIPPO_ENCODE', 'MEMORY_UPDATED', 'TOMBSTONE_APPLIED', 'SAFETY_BAND_CHANGED', 'MEMORY_PROJECTED', 'ACTION_COMMITTED']);
@@ -32,6 +33,14 @@ export function wireLiveEvents(client: ApiClient): () => void {
     if (m.query.trim()) void m.search();
   }, 150);
   const refreshSpaces = debounced(() => { if (unlocked()) void useSpaces.getState().load().catch(() => {}); }, 300);
+  // a device came online, went offline, was added or revoked; when this device itself was linked
+  // to its person, it also has another name and other spaces now
+  const refreshDevices = debounced(() => {
+    if (!unlocked()) return;
+    void useSession.getState().refresh();
+    void useSpaces.getState().load().catch(() => {});
+    if (useSync.getState().watchers > 0) void useSync.getState().load();
+  }, 150);
   const refreshUndo = debounced(() => { if (unlocked()) void useUndo.getState().load().catch(() => {}); }, 50);
 
   const onEvent = (env: Envelope) => {
@@ -44,6 +53,7 @@ export function wireLiveEvents(client: ApiClient): () => void {
     if (UNDO_TOPICS.has(topic)) refreshUndo();
     if (MEMORY_TOPICS.has(topic)) refreshMemories();
     if (SPACE_TOPICS.has(topic)) refreshSpaces();
+    if (topic === 'PRESENCE_DEVICE_CHANGED' || topic === 'KEY_ROTATED') refreshDevices();
   };
   const unsub = client.subscribe('*', onEvent);
   // after a reconnect events may have been missed: read the state again

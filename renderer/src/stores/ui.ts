@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 
-export type Screen = 'memories' | 'audit' | 'diagnostics' | 'settings';
+export type Screen = 'memories' | 'devices' | 'audit' | 'diagnostics' | 'settings';
 export type Theme = 'light' | 'dark';
 
 const THEME_KEY = 'memoryos.theme';

@@ -26,7 +26,7 @@ function ConnectForm() {
         <span className="sr-only">Address of a device (host:port)</span>
         <input type="text" value={address} onChange={(e) => setAddress(e.target.value)} placeholder="host:port of a linked device" aria-label="Address of a device (host:port)" maxLength={80} />
       </label>
-      <button className="btn" type="submit" disabled={busy || !/^\S+:\d{1,5}$/.test(address.trim())}>Connect</button>
+      <button className="btn" type="submit" disabled={busy || !/^\S+:\d{1,5}$/.test(address.trim())}>Connect to device</button>
       <button className="btn" type="button" disabled={busy} onClick={() => void run(async () => { const r = await api().call('sync.disconnect', {}); await useSync.getState().load(); return `Paused: ${r.closed} connection${r.closed === 1 ? '' : 's'} closed`; })}>Pause sync</button>
       {message && <p className={message.ok ? 'ok' : 'error'} role={message.ok ? 'status' : 'alert'} style={{ flexBasis: '100%' }}>{message.text}</p>}
     </form>

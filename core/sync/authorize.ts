@@ -1,0 +1,177 @@
+import * as Y from 'yjs';
+import type { Band, Role } from '../../contracts/types';
+import type { Ctx } from '../app/context';
+import { newDoc } from '../crdt/doc-update';
+import { verifyMemberKeyChange } from '../members/member-key';
+import { metaDocId, readMeta, type Meta } from '../memories/memory-doc';
+import { capsOf, decide, type PolicyInput } from '../policy/engine';
+import { policyDocument } from '../policy/policy-document';
+import { epochKey, type KeyringBody } from '../spaces/epoch-keys';
+import { readSpaceDoc } from '../spaces/space-doc';
+import { roleOf } from '../spaces/spaces';
+import { decryptEntry, docEntries, type LogEntry } from '../store/sync-log';
+import { sql } from '../store/statements';
+
+/**
+ * Role checks on receive: what the policy engine enforces on the author's device, enforced
+ * again here, because a peer may run modified code. Decided from what this device can verify:
+ * the author device's member, that member's role as of this point of the log (the rows the
+ * space document materialised so far), and the memory's metadata when it decrypts. Content is
+ * never needed. Returns null when the entry may be applied, or why it may not.
+ */
+export type Denial = 'role_admin' | 'role_write' | 'role_band' | 'role_meta' | 'unverifiable';
+
+const ALL_SYNCED_BANDS: Band[] = ['GREEN', 'AMBER', 'RED'];
+
+function openWithEpoch(ctx: Ctx, space: string, e: LogEntry): Uint8Array | null {
+  if (!e.key_id.startsWith('epoch:')) return null;
+  try { return decryptEntry(e, epochKey(ctx, space, Number(e.key_id.split(':').pop()))); } catch { return null; }
+}
+
+// ---- keyring entries --------------------------------------------------------------------------
+
+/**
+ * Epochs and seals are an administrator's, with one exception: a member rotating keys after
+ * revoking one of their own devices. That member may publish their own certified key change,
+ * and may start an epoch newer than any this device knows, sealed only to current members
+ * (it cannot re-seal an existing epoch, nor seal anything to an outsider).
+ */
+function keyringDenial(ctx: Ctx, space: string, member: string, admin: boolean, body: KeyringBody): Denial | null {
+  if (body.member_key) {
+    if (body.member_key.member_id !== member || !verifyMemberKeyChange(ctx, body.member_key)) return 'role_admin';
+  }
+  if (admin) return null;
+  if (!body.seals && !body.chain) return null;
+  const current = (sql(ctx.db, 'SELECT epoch FROM spaces WHERE space_id = ?').get(space) as { epoch: number }).epoch;
+  if (body.epoch <= current) return 'role_admin';
+  if (body.chain) {
+    if (body.chain.epoch !== body.epoch - 1) return 'role_admin';
+    if (sql(ctx.db, 'SELECT 1 FROM epoch_chain WHERE space_id = ? AND epoch = ?').get(space, body.chain.epoch)) return 'role_admin';
+  }
+  for (const m of Object.keys(body.seals ?? {})) {
+    if (!roleOf(ctx, space, m)) return 'role_admin';
+    if (sql(ctx.db, 'SELECT 1 FROM epoch_seals WHERE space_id = ? AND epoch = ? AND member_id = ?').get(space, body.epoch, m)) return 'role_admin';
+  }
+  return null;
+}
+
+// ---- the space document -----------------------------------------------------------------------
+
+type DocView = Record<'space' | 'members' | 'member_keys' | 'devices' | 'revoked', Record<string, unknown>>;
+const view = (doc: Y.Doc): DocView => ({
+  space: doc.getMap('space').toJSON(), members: doc.getMap('members').toJSON(), member_keys: doc.getMap('member_keys').toJSON(),
+  devices: doc.getMap('devices').toJSON(), revoked: doc.getMap('revoked').toJSON(),
+});
+const changedKeys = (a: Record<string, unknown>, b: Record<string, unknown>): string[] =>
+  [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]));
+
+/**
+ * Membership, roles, name and other members' keys and devices are an administrator's. Any member
+ * may register or re-certify their own devices, mark their own devices revoked, publish their own
+ * member public keys, and move the epoch on (a revocation of their own device).
+ */
+function spaceDocDenial(ctx: Ctx, space: string, member: string, admin: boolean, e: LogEntry): Denial | null {
+  if (admin) return null;
+  const plain = openWithEpoch(ctx, space, e);
+  if (!plain) return 'unverifiable';
+  const doc = readSpaceDoc(ctx, space);
+  const before = view(doc);
+  try { Y.applyUpdate(doc, plain); } catch { return 'unverifiable'; }
+  const after = view(doc);
+  if (changedKeys(before.members, after.members).length) return 'role_admin';
+  for (const key of changedKeys(before.space, after.space)) {
+    if (key !== 'epoch' || !(Number(after.space.epoch) > Number(before.space.epoch ?? 0))) return 'role_admin';
+  }
+  // only their own entry: the key a member publishes matters to devices that learn them from it,
+  // and the members rows this device verifies against change only through a certified rotation
+  for (const id of changedKeys(before.member_keys, after.member_keys)) if (id !== member || !after.member_keys[id]) return 'role_admin';
+  const ownerOf = (id: string): unknown => (after.devices[id] as { member_id?: string } | undefined)?.member_id
+    ?? (before.devices[id] as { member_id?: string } | undefined)?.member_id
+    ?? (sql(ctx.db, 'SELECT member_id FROM devices WHERE device_id = ?').get(id) as { member_id: string } | undefined)?.member_id;
+  for (const id of changedKeys(before.devices, after.devices)) {
+    const b = before.devices[id] as { member_id?: string } | undefined;
+    const a = after.devices[id] as { member_id?: string } | undefined;
+    if ((b && b.member_id !== member) || (a && a.member_id !== member)) return 'role_admin';
+  }
+  for (const id of changedKeys(before.revoked, after.revoked)) if (ownerOf(id) !== member) return 'role_admin';
+  return null;
+}
+
+// ---- memories ---------------------------------------------------------------------------------
+
+/** A memory's metadata as held so far (null when nothing of it decrypts here). */
+function heldMeta(ctx: Ctx, space: string, memoryId: string): { doc: Y.Doc; meta: Meta | null } {
+  const doc = newDoc();
+  let any = false;
+  for (const e of docEntries(ctx, 'sync_log', space, metaDocId(memoryId))) {
+    const plain = openWithEpoch(ctx, space, e);
+    if (plain) { Y.applyUpdate(doc, plain); any = true; }
+  }
+  return { doc, meta: any ? readMeta(doc) : null };
+}
+
+/** When metadata cannot be read here, a writer allowed every band needs no band check; anyone else is refused. */
+const unverifiedWrite = (role: Role): Denial | null =>
+  !capsOf(role).includes('WRITE') ? 'role_write' : ALL_SYNCED_BANDS.every((b) => policyDocument().roles[role].bands.includes(b)) ? null : 'unverifiable';
+
+function decision(input: Omit<PolicyInput, 'undoWindowSeconds'>): Denial | null {
+  const d = decide({ ...input, undoWindowSeconds: policyDocument().undo_window_default_seconds });
+  if (d.effect !== 'DENY') return null;
+  if (d.reasons.some((r) => r.code === 'MISSING_CAP_WRITE')) return 'role_write';
+  if (d.reasons.some((r) => r.code === 'ROLE_BAND')) return 'role_band';
+  return 'role_meta';
+}
+
+const memoryOf = (m: Meta) => ({ author: m.author, recipients: m.recipients ?? [], origin_device: m.origin_device });
+
+/**
+ * A metadata entry: a new memory is `memory.create` by its stated author (who must be the
+ * author device's member); a change is `memory.setBand` (band), `memory.delete` (into the trash),
+ * or `memory.update` (anything else), decided as the author device decided it. Re-authentication
+ * and confirmation happen on the author's device and cannot be seen here: they are taken as given.
+ */
+function metaDenial(ctx: Ctx, space: string, member: string, role: Role, e: LogEntry): Denial | null {
+  const plain = openWithEpoch(ctx, space, e);
+  if (!plain) return unverifiedWrite(role);
+  const memoryId = e.doc_id.slice(0, -5);
+  const { doc, meta: before } = heldMeta(ctx, space, memoryId);
+  try { Y.applyUpdate(doc, plain); } catch { return 'unverifiable'; }
+  const after = readMeta(doc);
+  const actor = { member_id: member, role };
+  if (after.band === 'BLACK') return 'role_band';
+  if (!before) {
+    if (after.author !== member) return 'role_meta';
+    return decision({ action: 'memory.create', actor, band: after.band, device_id: e.author_device });
+  }
+  if (after.author !== before.author || after.origin_device !== before.origin_device || after.created_at !== before.created_at) return 'role_meta';
+  const base = { actor, band: before.band, device_id: e.author_device, memory: memoryOf(before) } as const;
+  if (after.band !== before.band) return decision({ ...base, action: 'memory.setBand', newBand: after.band, reauth: true });
+  if (!before.deleted_at && after.deleted_at) {
+    // retention moves an expired working memory to the trash on whichever device notices first
+    const expired = after.expires_at !== null && after.expires_at !== undefined && after.deleted_at >= after.expires_at && JSON.stringify({ ...after, deleted_at: null }) === JSON.stringify({ ...before, deleted_at: null });
+    return expired && role && capsOf(role).length ? null : decision({ ...base, action: 'memory.delete', confirm: true });
+  }
+  // a snapshot (compaction) that changes nothing here needs no right
+  if (JSON.stringify(after) === JSON.stringify(before)) return null;
+  return decision({ ...base, action: 'memory.update' });
+}
+
+/** A content entry is an edit (`memory.update`) of a memory whose band the metadata says. */
+function contentDenial(ctx: Ctx, space: string, member: string, role: Role, e: LogEntry): Denial | null {
+  const { meta } = heldMeta(ctx, space, e.doc_id);
+  if (!meta) return unverifiedWrite(role);
+  return decision({ action: 'memory.update', actor: { member_id: member, role }, band: meta.band, device_id: e.author_device, memory: memoryOf(meta) });
+}
+
+export function entryDenial(ctx: Ctx, space: string, member: string, e: LogEntry, kind: { keyring?: KeyringBody | null; spaceDoc?: boolean; tombstone?: boolean }): Denial | null {
+  const role = roleOf(ctx, space, member);
+  if (!role) return 'role_write';
+  const admin = capsOf(role).includes('ADMIN');
+  if (kind.keyring) return keyringDenial(ctx, space, member, admin, kind.keyring);
+  if (kind.spaceDoc) return e.purged_sha256 ? null : spaceDocDenial(ctx, space, member, admin, e);
+  if (kind.tombstone) return null;
+  // a purged entry (compaction, erasure) carries a header only: it changes nothing here
+  if (e.purged_sha256) return null;
+  if (e.doc_id.endsWith('.meta')) return metaDenial(ctx, space, member, role, e);
+  return contentDenial(ctx, space, member, role, e);
+}

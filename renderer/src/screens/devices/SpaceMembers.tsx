@@ -1,0 +1,99 @@
+import { useId, useState, type FormEvent } from 'react';
+import type { Role, Space, SpaceInviteResponse } from '../../../../contracts/types';
+import { describeError } from '../../api/errors';
+import { CopyField } from '../../components/CopyField';
+import { Field } from '../../components/Field';
+import { formatWhen } from '../../lib/format';
+import { kindLabel, ROLES } from '../../lib/kinds';
+import { api } from '../../stores/client';
+import { useSession } from '../../stores/session';
+import { useSpaces } from '../../stores/spaces';
+import { useSync } from '../../stores/sync';
+import { useUi } from '../../stores/ui';
+
+/** A guardian invites another person (on their own device) into the space with a role. */
+function InviteForm({ space }: { space: Space }) {
+  const [role, setRole] = useState<Role>('adult');
+  const [invite, setInvite] = useState<SpaceInviteResponse | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true); setError(null);
+    try { setInvite(await api().call('space.invite', { space_id: space.space_id, role })); } catch (err) { setError(describeError(err)); } finally { setBusy(false); }
+  };
+  return (
+    <form onSubmit={(e) => void submit(e)} className="invite-form">
+      <div className="row" style={{ alignItems: 'flex-end', flexWrap: 'wrap' }}>
+        <Field label={`Role for a person invited to ${space.name}`}>
+          <select value={role} onChange={(e) => { setRole(e.target.value as Role); setInvite(null); }}>
+            {ROLES.map((r) => <option key={r.role} value={r.role}>{r.role} — {r.hint}</option>)}
+          </select>
+        </Field>
+        <button className="btn" type="submit" disabled={busy} style={{ marginBottom: 10 }}>Create invite</button>
+      </div>
+      {invite && (
+        <>
+          <CopyField label={`Invite to ${space.name} as ${role}`} value={invite.invite} testId="space-invite" />
+          <p className="muted">Send it to the person; it works once, until {formatWhen(invite.expires_at)}, while this device is online.</p>
+        </>
+      )}
+      {error && <p className="error" role="alert">{error}</p>}
+    </form>
+  );
+}
+
+/** The invitee's side: paste an invite from another person, join the space and sync it. */
+function JoinForm() {
+  const [invite, setInvite] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const id = useId();
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true); setError(null);
+    try {
+      const r = await api().call('space.join', { invite: invite.trim() });
+      setInvite('');
+      await Promise.all([useSpaces.getState().load(), useSync.getState().load()]);
+      useUi.getState().notify(`Joined ${r.space_id} as ${r.role}; its memories arrive now`);
+    } catch (err) { setError(describeError(err)); } finally { setBusy(false); }
+  };
+  return (
+    <form onSubmit={(e) => void submit(e)}>
+      <h3>Join a space</h3>
+      <div className="field">
+        <label htmlFor={id}>Invite from another person</label>
+        <textarea id={id} className="mono token" rows={2} value={invite} onChange={(e) => setInvite(e.target.value)} placeholder="mos1.…" spellCheck={false} />
+      </div>
+      <button className="btn" type="submit" disabled={busy || !invite.trim()}>Join</button>
+      {error && <p className="error" role="alert">{error}</p>}
+    </form>
+  );
+}
+
+/** Each space with its members and their roles; guardians invite from here. */
+export function SpaceMembers() {
+  const spaces = useSpaces((s) => s.spaces);
+  const me = useSession((s) => s.status?.member_id ?? null);
+  return (
+    <section className="card" aria-labelledby="members-title">
+      <h2 id="members-title">Spaces and members</h2>
+      {spaces.map((space) => (
+        <div key={space.space_id} className="space-members" data-testid={`members-${space.space_id}`}>
+          <h3>{space.name} <span className="muted">({kindLabel(space.kind).toLowerCase()}, keys epoch {space.epoch})</span></h3>
+          <table>
+            <thead><tr><th scope="col">Person</th><th scope="col">Role</th></tr></thead>
+            <tbody>
+              {space.members.map((m) => (
+                <tr key={m.member_id}><td>{m.name}{m.member_id === me && <span className="muted"> (you)</span>}</td><td>{m.role}</td></tr>
+              ))}
+            </tbody>
+          </table>
+          {space.my_role === 'guardian' && space.kind !== 'personal' && <InviteForm space={space} />}
+        </div>
+      ))}
+      <JoinForm />
+    </section>
+  );
+}
