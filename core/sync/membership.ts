@@ -87,8 +87,12 @@ export function revokeDevice(ctx: Ctx, actor: string, deviceId: string): { devic
     if (ownKeys) publishMemberKeyRotation(ctx, k.memberId, spaces);
     for (const s of spaces) {
       rotateEpoch(ctx, actor, s, (_m, doc) => {
-        doc.getMap('devices').delete(deviceId);
-        doc.getMap('revoked').set(deviceId, true);
+        // marked only where it was registered: a space that never listed it never trusted it, and
+        // its receivers could not tell whose device an unknown id is
+        if (doc.getMap('devices').has(deviceId) || doc.getMap('revoked').has(deviceId)) {
+          doc.getMap('devices').delete(deviceId);
+          doc.getMap('revoked').set(deviceId, true);
+        }
         if (ownKeys) recertifyOwnDevices(ctx, doc);
       });
       rotated.push(s);

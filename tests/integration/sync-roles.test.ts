@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import type { Decision } from '../../contracts/types';
-import { writeNewMemory } from '../../core/memories/memories';
+import { applyBand } from '../../core/memories/band';
+import { loadRecord, writeNewMemory } from '../../core/memories/memories';
 import { roleOf, setMemberRole } from '../../core/spaces/spaces';
 import { docEntries } from '../../core/store/sync-log';
 import { device, waitFor, type TestApp } from '../helpers/sync';
@@ -20,11 +21,11 @@ describe('receivers enforce roles (a peer may run modified code)', () => {
   const apps: TestApp[] = [];
   afterAll(async () => { for (const a of apps) await a.close(); });
 
-  it('refuses and reports a child\'s RED, a guest\'s write and a non-guardian\'s role change; accepts a guardian\'s', async () => {
-    const a = await device('Ana'); const child = await device('Cleo'); const guest = await device('Gus'); const adult = await device('Dan');
-    apps.push(a, child, guest, adult);
+  it('refuses and reports a child\'s RED, a guest\'s write, a non-author lowering a band and a non-guardian\'s role change; accepts a guardian\'s', async () => {
+    const a = await device('Ana'); const child = await device('Cleo'); const guest = await device('Gus'); const adult = await device('Dan'); const teen = await device('Tia');
+    apps.push(a, child, guest, adult, teen);
     await a.c('space.create', { kind: 'shared', name: 'Family', slug: 'family' });
-    for (const [t, role] of [[child, 'child'], [guest, 'guest'], [adult, 'adult']] as const) {
+    for (const [t, role] of [[child, 'child'], [guest, 'guest'], [adult, 'adult'], [teen, 'teen']] as const) {
       const inv = await a.c('space.invite', { space_id: SPACE, role });
       await t.c('space.join', { invite: inv.invite });
     }
@@ -36,6 +37,12 @@ describe('receivers enforce roles (a peer may run modified code)', () => {
     const ok = await child.c('memory.create', { space_id: SPACE, type: 'episodic', band: 'AMBER', title: 'drew a cat', body: 'orange' });
     await waitFor('A to hold the child\'s AMBER memory', () => docEntries(a.app.ctx, 'sync_log', SPACE, ok.memory.memory_id).length === 1);
 
+    // a teen lowering someone else's AMBER memory (only its author or a guardian may)
+    await waitFor('the teen to hold it', () => teen.app.ctx.db.prepare('SELECT 1 FROM memories WHERE memory_id = ?').get(ok.memory.memory_id));
+    const tctx = teen.app.ctx;
+    tctx.uow.run(() => applyBand(tctx, tctx.keyring!.memberId, loadRecord(tctx, ok.memory.memory_id), 'GREEN'));
+    expect((await teen.c('memory.get', { memory_id: ok.memory.memory_id })).memory.band).toBe('GREEN'); // on its own device only
+
     const red = forgeMemory(child, 'RED', 'child RED');
     const green = forgeMemory(guest, 'GREEN', 'guest GREEN');
     setMemberRole(adult.app.ctx, adultId, SPACE, adultId, 'guardian');
@@ -43,19 +50,20 @@ describe('receivers enforce roles (a peer may run modified code)', () => {
 
     const st = await waitFor('A to refuse all three', async () => {
       const s = await a.c('sync.status', {});
-      return s.refused.role_band && s.refused.role_write && s.refused.role_admin ? s : null;
+      return s.refused.role_band && s.refused.role_write && s.refused.role_admin && s.refused.role_meta ? s : null;
     });
-    expect(st.refused).toMatchObject({ role_band: expect.any(Number), role_write: expect.any(Number), role_admin: expect.any(Number) });
-    for (const reason of ['role_band', 'role_write', 'role_admin']) expect(a.app.ctx.metrics.counterValue('memoryos_sync_refused_total', { reason })).toBeGreaterThan(0);
+    expect(st.refused).toMatchObject({ role_band: expect.any(Number), role_write: expect.any(Number), role_admin: expect.any(Number), role_meta: expect.any(Number) });
+    for (const reason of ['role_band', 'role_write', 'role_admin', 'role_meta']) expect(a.app.ctx.metrics.counterValue('memoryos_sync_refused_total', { reason })).toBeGreaterThan(0);
     // never applied
     expect(docEntries(a.app.ctx, 'sync_log', SPACE, red + '.meta')).toEqual([]);
     expect(docEntries(a.app.ctx, 'sync_log', SPACE, green + '.meta')).toEqual([]);
     expect(roleOf(a.app.ctx, SPACE, adultId)).toBe('adult');
     await expect(a.c('memory.get', { memory_id: red })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect((await a.c('memory.get', { memory_id: ok.memory.memory_id })).memory.band).toBe('AMBER');
     // reported with ids only
     const lines = warn.mock.calls.filter(([m]) => m === 'sync entry refused').map(([, f]) => f as Record<string, unknown>);
     const authors = new Set(lines.map((f) => f.author_device));
-    for (const t of [child, guest, adult]) expect(authors.has(t.app.ctx.keyring!.deviceId)).toBe(true);
+    for (const t of [child, guest, adult, teen]) expect(authors.has(t.app.ctx.keyring!.deviceId)).toBe(true);
     for (const f of lines) expect(Object.keys(f).sort()).toEqual(['author_device', 'peer', 'reason', 'seq', 'space_id']);
     expect(JSON.stringify(lines)).not.toContain('child RED');
 

@@ -80,13 +80,16 @@ function Accept() {
   return (
     <div className="pair-side" data-testid="pair-accept">
       <h3>On a new device</h3>
-      {!pairing && (
+      {!pairing && hasMemories && (
+        <p className="muted">This device already holds memories, so it offers invites; a new device (one without memories) accepts them here.</p>
+      )}
+      {!pairing && !hasMemories && (
         <form onSubmit={submit}>
           <div className="field">
             <label htmlFor={id}>Invite from your other device</label>
             <textarea id={id} className="mono token" rows={3} value={invite} onChange={(e) => setInvite(e.target.value)} placeholder="mos1.…" spellCheck={false} />
           </div>
-          {hasMemories && <p className="muted">Only a device without memories can be linked: it takes on your other device’s spaces.</p>}
+          <p className="muted">This device then takes on your other device’s spaces.</p>
           <button className="btn primary" type="submit" disabled={busy || !invite.trim()}>Connect</button>
         </form>
       )}

@@ -24,7 +24,7 @@ function ConnectForm() {
     <form className="row" onSubmit={connect} style={{ flexWrap: 'wrap', marginTop: 10 }}>
       <label className="grow" style={{ minWidth: 200 }}>
         <span className="sr-only">Address of a device (host:port)</span>
-        <input type="text" value={address} onChange={(e) => setAddress(e.target.value)} placeholder="host:port of a linked device" aria-label="Address of a device (host:port)" maxLength={80} />
+        <input type="text" value={address} onChange={(e) => setAddress(e.target.value)} placeholder="host:port of a linked device" aria-label="Address of a device (host:port)" maxLength={80} style={{ width: '100%' }} />
       </label>
       <button className="btn" type="submit" disabled={busy || !/^\S+:\d{1,5}$/.test(address.trim())}>Connect to device</button>
       <button className="btn" type="button" disabled={busy} onClick={() => void run(async () => { const r = await api().call('sync.disconnect', {}); await useSync.getState().load(); return `Paused: ${r.closed} connection${r.closed === 1 ? '' : 's'} closed`; })}>Pause sync</button>
@@ -36,6 +36,7 @@ function ConnectForm() {
 /** Live sync per peer device and space: connected, last seen, behind/ahead, verified up to date. */
 export function PeerSync() {
   const status = useSync((s) => s.status);
+  const devices = useSync((s) => s.devices);
   const spaces = useSpaces((s) => s.spaces);
   const people = useSpaces((s) => s.members);
   const me = useSession((s) => s.status?.member_id ?? null);
@@ -45,12 +46,12 @@ export function PeerSync() {
   return (
     <section className="card" aria-labelledby="peers-title">
       <h2 id="peers-title">Sync with other devices</h2>
-      {status && !status.running && <p className="muted">Sync is not running in this process: it runs inside <code>memoryos serve</code>.</p>}
+      {status && !status.running && <p className="status-degraded" data-testid="sync-off">Sync is not running. It starts inside <code>memoryos serve</code> when the vault is unlocked; a vault created in this window starts it after you lock and unlock once.</p>}
       {status?.running && !peers.length && <p className="muted">No other device yet: link one above, or invite a person into a space below.</p>}
       {peers.map((p) => (
         <div key={p.device_id} className="peer" data-testid={`peer-${p.device_id}`}>
           <h3>
-            {owner(p.member_id)} · {deviceLabel(p)}{' '}
+            {owner(p.member_id)} · {deviceLabel(devices.find((d) => d.device_id === p.device_id) ?? p)}{' '}
             <span className={p.connected ? 'status-ok' : 'muted'} data-testid="peer-connection">
               {p.connected ? `connected${p.transport ? ` (${p.transport})` : ''}` : `offline, last seen ${sinceText(p.last_seen)}`}
             </span>

@@ -1,15 +1,42 @@
 import { useId, useState, type FormEvent } from 'react';
-import type { Role, Space, SpaceInviteResponse } from '../../../../contracts/types';
+import type { Role, Space, SpaceInviteResponse, SpaceMember } from '../../../../contracts/types';
 import { describeError } from '../../api/errors';
 import { CopyField } from '../../components/CopyField';
+import { Dialog } from '../../components/Dialog';
 import { Field } from '../../components/Field';
-import { formatWhen } from '../../lib/format';
+import { formatDuration, formatWhen } from '../../lib/format';
 import { kindLabel, ROLES } from '../../lib/kinds';
 import { api } from '../../stores/client';
 import { useSession } from '../../stores/session';
 import { useSpaces } from '../../stores/spaces';
 import { useSync } from '../../stores/sync';
 import { useUi } from '../../stores/ui';
+import { useUndo } from '../../stores/undo';
+
+/** The confirm step of removing a person: staged behind the undo window, then new keys. */
+function RemoveDialog({ space, member, onClose }: { space: Space; member: SpaceMember; onClose(): void }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const remove = async () => {
+    setBusy(true); setError(null);
+    try {
+      const { pending } = await api().call('space.removeMember', { space_id: space.space_id, member_id: member.member_id });
+      await useUndo.getState().load();
+      useUi.getState().notify(`Removing ${member.name} from ${space.name} in ${formatDuration(pending.seconds_left)}: undo it in the undo queue`);
+      onClose();
+    } catch (e) { setError(describeError(e)); setBusy(false); }
+  };
+  return (
+    <Dialog title={`Remove ${member.name} from ${space.name}?`} onClose={onClose} testId="remove-member-dialog" actions={<>
+      <button className="btn" type="button" onClick={onClose} data-autofocus>Cancel</button>
+      <button className="btn danger" type="button" disabled={busy} onClick={() => void remove()}>Remove</button>
+    </>}>
+      <p>When the undo window ends, {space.name} moves to new keys that {member.name}’s devices do not get: they can read nothing written afterwards.</p>
+      <p className="muted">What they already received stays with them.</p>
+      {error && <p className="error" role="alert">{error}</p>}
+    </Dialog>
+  );
+}
 
 /** A guardian invites another person (on their own device) into the space with a role. */
 function InviteForm({ space }: { space: Space }) {
@@ -76,6 +103,7 @@ function JoinForm() {
 export function SpaceMembers() {
   const spaces = useSpaces((s) => s.spaces);
   const me = useSession((s) => s.status?.member_id ?? null);
+  const [removing, setRemoving] = useState<{ space: Space; member: SpaceMember } | null>(null);
   return (
     <section className="card" aria-labelledby="members-title">
       <h2 id="members-title">Spaces and members</h2>
@@ -83,10 +111,16 @@ export function SpaceMembers() {
         <div key={space.space_id} className="space-members" data-testid={`members-${space.space_id}`}>
           <h3>{space.name} <span className="muted">({kindLabel(space.kind).toLowerCase()}, keys epoch {space.epoch})</span></h3>
           <table>
-            <thead><tr><th scope="col">Person</th><th scope="col">Role</th></tr></thead>
+            <thead><tr><th scope="col">Person</th><th scope="col">Role</th><th scope="col"><span className="sr-only">Actions</span></th></tr></thead>
             <tbody>
               {space.members.map((m) => (
-                <tr key={m.member_id}><td>{m.name}{m.member_id === me && <span className="muted"> (you)</span>}</td><td>{m.role}</td></tr>
+                <tr key={m.member_id}>
+                  <td>{m.name}{m.member_id === me && <span className="muted"> (you)</span>}</td>
+                  <td>{m.role}</td>
+                  <td>{space.my_role === 'guardian' && m.member_id !== me && (
+                    <button className="btn small danger" type="button" aria-label={`Remove ${m.name} from ${space.name}`} onClick={() => setRemoving({ space, member: m })}>Remove…</button>
+                  )}</td>
+                </tr>
               ))}
             </tbody>
           </table>
@@ -94,6 +128,7 @@ export function SpaceMembers() {
         </div>
       ))}
       <JoinForm />
+      {removing && <RemoveDialog space={removing.space} member={removing.member} onClose={() => setRemoving(null)} />}
     </section>
   );
 }
