@@ -7,6 +7,7 @@ import type { SyncNode } from './node';
 import { receiveEntries } from './receive';
 import { applyRoster } from './roster';
 import { equalVectors } from './vector';
+import { seededRandom } from '../shared/prng';
 
 /** What a session that starts a pairing or a join must do right after the handshake. */
 export interface Intent {
@@ -34,17 +35,6 @@ const BATCH_ENTRIES = 256;
 const BATCH_BYTES = 1024 * 1024;
 const INFLIGHT_STALE_MS = 5000;
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * One authenticated connection to one peer device, over any Noise secret stream (TCP or
  * Hyperswarm): vectors in `hello`, missing entries in batches, live push, acks, back-pressure.
@@ -70,7 +60,7 @@ export class Session {
   readonly ready = new Promise<boolean>((r) => { this.readyResolve = r; });
 
   constructor(readonly node: SyncNode, readonly stream: NoiseSecretStream, readonly opts: SessionOptions) {
-    this.rand = rng(opts.faults?.seed ?? node.opts.faults?.seed ?? 1);
+    this.rand = seededRandom(opts.faults?.seed ?? node.opts.faults?.seed ?? 1);
     stream.on('data', (buf: Buffer) => this.onData(buf));
     stream.on('error', (e: Error) => this.node.ctx.log.info('sync stream error', { error: e.name, peer: this.peerDevice ?? 'unknown' }));
     stream.on('close', () => this.onClose());
