@@ -87,9 +87,10 @@ async function serve(args: CliArgs): Promise<void> {
     direct: { port: Number(process.env.MEMORYOS_SYNC_PORT) || 0, host: process.env.MEMORYOS_SYNC_HOST || '0.0.0.0' },
   });
   if (process.env.MEMORYOS_SYNC !== '0') {
-    // a vault unlocked later (through the API) starts sync then; its port is in sync.status
+    // a vault created or unlocked later (through the API) starts sync then; its port is in sync.status
     app.ctx.bus.subscribe('VAULT_STATE_CHANGED', (env) => {
-      if ((env.payload as { state?: string }).state === 'unlocked' && !app.ctx.sync) void startSync(app.ctx, syncOptions()).catch(() => {});
+      const state = (env.payload as { state?: string }).state;
+      if ((state === 'unlocked' || state === 'created') && !app.ctx.sync) void startSync(app.ctx, syncOptions()).catch(() => {});
     });
   }
   if (app.ctx.keyring && process.env.MEMORYOS_SYNC !== '0') {

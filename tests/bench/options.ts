@@ -7,10 +7,12 @@ export interface BenchSize {
   queries: number;    // memory.search samples
   unlocks: number;    // unlock-to-searchable samples (the median is reported)
   profile: boolean;   // CPU-profile extra create/import/unlock work after the timed phases
+  sync_n: number;     // memories in host A before B is paired (initial sync figure)
+  sync_edits: number; // edits timed from A to a connected B
 }
 
-export const QUICK: BenchSize = { n: 10_000, batch: 1000, creates: 1000, warmup: 30, queries: 400, unlocks: 3, profile: true };
-export const FULL: BenchSize = { n: 100_000, batch: 1000, creates: 2000, warmup: 30, queries: 400, unlocks: 1, profile: true };
+export const QUICK: BenchSize = { n: 10_000, batch: 1000, creates: 1000, warmup: 30, queries: 400, unlocks: 3, profile: true, sync_n: 2000, sync_edits: 50 };
+export const FULL: BenchSize = { n: 100_000, batch: 1000, creates: 2000, warmup: 30, queries: 400, unlocks: 1, profile: true, sync_n: 10_000, sync_edits: 200 };
 
 // Set in code, never from the environment: the bench must not pick up a real vault's passphrase.
 export const BENCH_PASSPHRASE = 'bench-only passphrase, not a secret';

@@ -1,7 +1,9 @@
 /**
- * `npm run bench [-- --quick] [-- --n=50000] [-- --no-profile]`: the performance suite of spec §10.
+ * `npm run bench [-- --quick] [-- --n=50000] [-- --no-profile] [-- --no-sync | --sync-only] [-- --sync-n=10000]`:
+ * the performance suite of spec §10.
  * Every figure is measured through the real router next to a baseline measured in the same run on
- * the same bytes (raw better-sqlite3 + libsodium). Needs a current build: `npx tsc -p tsconfig.json`.
+ * the same bytes (raw better-sqlite3 + libsodium; for sync, raw Yjs over TCP on loopback). Needs a
+ * current build: `npx tsc -p tsconfig.json`.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,6 +17,7 @@ import { FULL, QUICK, type BenchSize } from './options';
 import { row, table, type Row } from './report';
 import { percentile, summarize } from './stats';
 import { printProfile } from './print-profile';
+import { runSync, type SyncResult } from './sync';
 
 const MB = 1024 * 1024;
 const median = (xs: number[]) => percentile(xs, 50);
@@ -24,6 +27,9 @@ function sizeFromArgs(argv: string[]): BenchSize {
   const size = { ...(argv.includes('--quick') ? QUICK : FULL) };
   if (n) size.n = Number(n.slice(4));
   if (argv.includes('--no-profile')) size.profile = false;
+  const sn = argv.find((a) => a.startsWith('--sync-n='));
+  if (sn) size.sync_n = Number(sn.slice(9));
+  if (!Number.isInteger(size.sync_n) || size.sync_n < 1) throw new Error('--sync-n must be a positive integer');
   if (!Number.isInteger(size.n) || size.n < size.batch) throw new Error(`--n must be an integer ≥ ${size.batch}`);
   return size;
 }
@@ -65,6 +71,8 @@ function figures(s: Samples, size: BenchSize, host: HostResult, baseRss: number)
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const size = sizeFromArgs(argv);
+  const syncOnly = argv.includes('--sync-only');
+  const withSync = !argv.includes('--no-sync');
   const stale = staleSources();
   if (stale.length) throw new Error(`dist/ is older than ${stale.length} source file(s) (e.g. ${stale[0]}): run \`npx tsc -p tsconfig.json\` first — the bench measures the build`);
 
@@ -72,48 +80,74 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   const m = machine();
   const code = codeVersion(ROOT);
-  process.stdout.write(`MemoryOS bench — ${size.n.toLocaleString('en-US')} memories of ~1 KB (+${size.warmup + size.creates} created one by one), ${m.cpu}, ${m.cores} cores, Node ${m.node}, load average ${m.load_avg_at_start.join(' ')}, commit ${code.commit}${code.dirty_core_files ? ` + ${code.dirty_core_files} uncommitted core/contracts files` : ''}\n`);
-  process.stdout.write('MemoryOS (router, dist/ build) and baseline (raw better-sqlite3 + libsodium), step by step, alternating…\n');
-
-  const tmp = mkdtempSync(join(tmpdir(), 'memoryos-bench-'));
-  let s: Samples, host: HostResult, baseRss: number;
-  try {
-    s = await drive(size, tmp);
-    process.stdout.write('host process (memoryos serve) and a fresh baseline process, for RSS…\n');
-    host = await measureHost(join(tmp, 'vault'), s.search.queries[0]!.query);
-    baseRss = baselineSearchableRss(join(tmp, 'raw'), s.extras.baseline.key as string, size.n);
-  } finally {
-    rmSync(tmp, { recursive: true, force: true });
+  const what = syncOnly ? `sync only, ${size.sync_n.toLocaleString('en-US')} memories` : `${size.n.toLocaleString('en-US')} memories of ~1 KB (+${size.warmup + size.creates} created one by one)${withSync ? `, sync ${size.sync_n.toLocaleString('en-US')}` : ''}`;
+  process.stdout.write(`MemoryOS bench — ${what}, ${m.cpu}, ${m.cores} cores, Node ${m.node}, load average ${m.load_avg_at_start.join(' ')}, commit ${code.commit}${code.dirty_core_files ? ` + ${code.dirty_core_files} uncommitted core/contracts files` : ''}\n`);
+  let core: { s: Samples; host: HostResult; baseRss: number } | null = null;
+  if (!syncOnly) {
+    process.stdout.write('MemoryOS (router, dist/ build) and baseline (raw better-sqlite3 + libsodium), step by step, alternating…\n');
+    const tmp = mkdtempSync(join(tmpdir(), 'memoryos-bench-'));
+    try {
+      const s = await drive(size, tmp);
+      process.stdout.write('host process (memoryos serve) and a fresh baseline process, for RSS…\n');
+      const host = await measureHost(join(tmp, 'vault'), s.search.queries[0]!.query);
+      core = { s, host, baseRss: baselineSearchableRss(join(tmp, 'raw'), s.extras.baseline.key as string, size.n) };
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  }
+  let sync: SyncResult | null = null;
+  if (withSync) {
+    process.stdout.write(`sync: two \`memoryos serve\` hosts paired on loopback (${size.sync_n.toLocaleString('en-US')} memories, ${size.sync_edits} edits), and raw Yjs over TCP…\n`);
+    sync = await runSync(size);
   }
 
-  const hitsDiffer = s.search.hits.ours.filter((h, i) => h !== s.search.hits.baseline[i]).length;
-  const rows = figures(s, size, host, baseRss);
+  const rows = [...(core ? figures(core.s, size, core.host, core.baseRss) : []), ...(sync?.rows ?? [])];
   const wall = (performance.now() - t0) / 1000;
   process.stdout.write('\n' + table(rows) + '\n');
-  process.stdout.write(`\nratio = cost relative to the baseline (time or memory ÷ baseline; for rates baseline ÷ ours). Targets are set for 100k memories${size.n < 100_000 ? `: at ${size.n.toLocaleString('en-US')} they are indicative only` : ''}.\n`);
-  process.stdout.write(`search sanity: ${hitsDiffer === 0 ? 'every query returned as many hits as the baseline' : `${hitsDiffer} of ${s.search.hits.ours.length} queries returned a different number of hits than the baseline`}.\n`);
-  printProfile(s, size);
+  process.stdout.write(`\nratio = cost relative to the baseline (time or memory ÷ baseline; for rates baseline ÷ ours). Targets are set for 100k memories (sync: 10k)${size.n < 100_000 || size.sync_n < 10_000 ? `: at ${syncOnly ? '' : `${size.n.toLocaleString('en-US')} / `}${size.sync_n.toLocaleString('en-US')} (sync) they are indicative only` : ''}.\n`);
+  if (core) {
+    const s = core.s;
+    const hitsDiffer = s.search.hits.ours.filter((h, i) => h !== s.search.hits.baseline[i]).length;
+    process.stdout.write(`search sanity: ${hitsDiffer === 0 ? 'every query returned as many hits as the baseline' : `${hitsDiffer} of ${s.search.hits.ours.length} queries returned a different number of hits than the baseline`}.\n`);
+    printProfile(s, size);
+  }
+  if (sync) {
+    const d = sync.details;
+    process.stdout.write(`sync: B polled over HTTP every ${d.initial.ours.poll_ms} ms (initial) / ${d.edit.poll_ms} ms (edits; the host emits no event on applied entries), ${d.edit.polls_per_edit.toFixed(1)} memory.get polls per edit; baseline initial runs ${d.initial.baseline.runs_ms.map((x) => (x / 1000).toFixed(2)).join(' / ')} s (median reported), ${(d.initial.baseline.bytes / 2 ** 20).toFixed(1)} MB of Yjs updates; baseline edit = Y.Text update round trip (edit → applied on the peer → 1-byte ack).\n`);
+  }
   process.stdout.write(`\nwall time ${wall.toFixed(0)} s, load average now ${loadavg().map((x) => x.toFixed(2)).join(' ')} (other work on this machine skews every figure)\n`);
 
-  const { key: _key, ...baseExtras } = s.extras.baseline;
   const json = {
     date: started.toISOString(), code, command: `npm run bench${argv.length ? ' -- ' + argv.join(' ') : ''}`, wall_s: Math.round(wall),
     machine: { ...m, load_avg_at_end: loadavg().map((x) => Math.round(x * 100) / 100) }, size: { ...size, total_memories: size.n + size.warmup + size.creates },
     figures: rows,
-    details: {
-      import_batch_ms: { ours: summarize(s.import_ms.ours), baseline: summarize(s.import_ms.baseline) },
-      create_ms: { ours: summarize(s.create_ms.ours), baseline: summarize(s.create_ms.baseline) },
-      search_ms: { ours: summarize(s.search.ms.ours), baseline: summarize(s.search.ms.baseline) },
-      search_hit_mismatches: hitsDiffer,
-      unlock: s.unlock,
-      rss_after_load: s.rss_after_load, host, baseline_searchable_rss: baseRss,
-      ours: s.extras.ours, baseline: baseExtras,
-    },
+    details: core ? coreDetails(core.s, core.host, core.baseRss) : {},
+    sync: sync?.details ?? null,
   };
   mkdirSync(join(ROOT, 'test-results'), { recursive: true });
+  if (syncOnly) {
+    // a partial run never replaces the full suite's bench.json
+    writeFileSync(join(ROOT, 'test-results', `bench-sync-${size.sync_n}.json`), JSON.stringify(json, null, 2));
+    process.stdout.write(`written test-results/bench-sync-${size.sync_n}.json\n`);
+    return;
+  }
   writeFileSync(join(ROOT, 'test-results', 'bench.json'), JSON.stringify(json, null, 2));
   writeFileSync(join(ROOT, 'test-results', `bench-${size.n}.json`), JSON.stringify(json, null, 2));
   process.stdout.write('written test-results/bench.json\n');
+}
+
+function coreDetails(s: Samples, host: HostResult, baseRss: number) {
+  const { key: _key, ...baseExtras } = s.extras.baseline;
+  const hitsDiffer = s.search.hits.ours.filter((h, i) => h !== s.search.hits.baseline[i]).length;
+  return {
+    import_batch_ms: { ours: summarize(s.import_ms.ours), baseline: summarize(s.import_ms.baseline) },
+    create_ms: { ours: summarize(s.create_ms.ours), baseline: summarize(s.create_ms.baseline) },
+    search_ms: { ours: summarize(s.search.ms.ours), baseline: summarize(s.search.ms.baseline) },
+    search_hit_mismatches: hitsDiffer,
+    unlock: s.unlock,
+    rss_after_load: s.rss_after_load, host, baseline_searchable_rss: baseRss,
+    ours: s.extras.ours, baseline: baseExtras,
+  };
 }
 
 main().catch((e) => { process.stderr.write(`bench failed: ${(e as Error).stack ?? String(e)}\n`); process.exit(1); });

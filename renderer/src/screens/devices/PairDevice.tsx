@@ -16,7 +16,10 @@ function Code({ code, testId }: { code: string; testId: string }) {
 
 /** This device is set up: it offers an invite and confirms the new device once the codes match. */
 function Offer({ pending }: { pending: PeerStatus[] }) {
-  const offer = useSync((s) => s.offer);
+  const shown = useSync((s) => s.offer);
+  // the screen re-renders on every poll, so an invite past its expiry goes away by itself
+  const offer = shown && Date.parse(shown.expires_at) > Date.now() ? shown : null;
+  const expired = !!shown && !offer;
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const run = async (fn: () => Promise<unknown>) => {
@@ -28,7 +31,7 @@ function Offer({ pending }: { pending: PeerStatus[] }) {
       <h3>From this device</h3>
       {!offer && (
         <>
-          <p className="muted">Shows an invite for your new device: as text to paste, and as a QR code. It works once, for 15 minutes.</p>
+          <p className="muted">{expired ? 'The last invite expired unused. ' : ''}Shows an invite for your new device: as text to paste, and as a QR code. It works once, for 15 minutes.</p>
           <button className="btn primary" type="button" disabled={busy} onClick={() => void run(() => useSync.getState().makeOffer())}>Link a new device</button>
         </>
       )}

@@ -46,7 +46,13 @@ export function PeerSync() {
   return (
     <section className="card" aria-labelledby="peers-title">
       <h2 id="peers-title">Sync with other devices</h2>
-      {status && !status.running && <p className="status-degraded" data-testid="sync-off">Sync is not running. It starts inside <code>memoryos serve</code> when the vault is unlocked; a vault created in this window starts it after you lock and unlock once.</p>}
+      {status && !status.running && (
+        <p className="status-degraded" data-testid="sync-off">
+          {api().door === 'ipc'
+            ? <>Sync does not run inside the desktop window yet: to link devices, serve this data directory with <code>memoryos serve</code>.</>
+            : <>Sync is not running. It starts inside <code>memoryos serve</code> when the vault is unlocked; a vault created in this window starts it after you lock and unlock once.</>}
+        </p>
+      )}
       {status?.running && !peers.length && <p className="muted">No other device yet: link one above, or invite a person into a space below.</p>}
       {peers.map((p) => (
         <div key={p.device_id} className="peer" data-testid={`peer-${p.device_id}`}>

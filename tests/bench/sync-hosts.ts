@@ -1,0 +1,85 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cli, serve, type ServeHandle } from '../helpers/cli';
+import { ROOT } from './core-dist';
+import { progress } from './options';
+
+/**
+ * Two real hosts (`memoryos serve` from dist/, each with its own temp data dir) called over HTTP
+ * like the renderer does, and the raw-Yjs peers of the baseline (yjs-baseline-peer.ts), for the
+ * sync figures of spec §10.
+ */
+
+// loopback only; the hello interval and auto-reconnect are left at the host's defaults (what a user runs)
+export const SYNC_ENV = { MEMORYOS_SYNC_HOST: '127.0.0.1' };
+export const SPACE = 'personal:me';
+
+export interface Host { name: string; dir: string; handle: ServeHandle; call(method: string, params?: unknown): Promise<any> }
+
+export async function startHost(name: string): Promise<Host> {
+  const dir = mkdtempSync(join(tmpdir(), `memoryos-bench-sync-${name}-`));
+  const init = cli(dir, ['init', '--name', 'Bench']);
+  if (init.code !== 0) throw new Error(`memoryos init failed: ${init.stdout} ${init.stderr}`);
+  const handle = await serve(dir, SYNC_ENV);
+  const url = `http://127.0.0.1:${handle.port}/api/call`;
+  const headers = { Authorization: `Bearer ${handle.token}`, 'Content-Type': 'application/json' };
+  const call = async (method: string, params: unknown = {}) => {
+    const res = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ method, params }) });
+    if (!res.ok) throw new Error(`${name}: ${method} → HTTP ${res.status}: ${(await res.text()).slice(0, 1000)}\nhost log:\n${logTail(dir)}`);
+    return ((await res.json()) as { result: any }).result;
+  };
+  return { name, dir, handle, call };
+}
+
+export async function stopHost(h: Host): Promise<void> {
+  await h.handle.stop('SIGTERM');
+  rmSync(h.dir, { recursive: true, force: true });
+}
+
+function logTail(dir: string): string {
+  try { return readFileSync(join(dir, 'logs', 'memoryos.log'), 'utf8').trim().split('\n').slice(-8).join('\n'); } catch { return '(no log)'; }
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `fn` until it returns something truthy; throws after timeoutMs. */
+export async function until<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs: number, everyMs: number): Promise<T> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(everyMs);
+  }
+}
+
+/** A raw-Yjs peer process (tsx, like the bench's sides). */
+export interface Peer { call(op: string, args?: Record<string, unknown>): Promise<any>; stop(): Promise<void> }
+
+export function startPeer(): Peer {
+  const child: ChildProcess = fork(join(__dirname, 'yjs-baseline-peer.ts'), [], { cwd: ROOT, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  let next = 0;
+  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  child.on('message', (m: { id: number; ok: boolean; value?: unknown; error?: string }) => {
+    const p = pending.get(m.id);
+    pending.delete(m.id);
+    if (m.ok) p?.resolve(m.value); else p?.reject(new Error(`yjs peer: ${m.error}`));
+  });
+  child.on('exit', (code) => { for (const p of pending.values()) p.reject(new Error(`yjs peer exited with code ${code}`)); pending.clear(); });
+  return {
+    call: (op, args = {}) => new Promise((resolve, reject) => {
+      const id = next++;
+      pending.set(id, { resolve, reject });
+      child.send({ id, op, ...args });
+    }),
+    stop: () => new Promise((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) { resolve(); return; }
+      child.once('exit', () => resolve());
+      child.disconnect();
+    }),
+  };
+}
+
+export { progress };

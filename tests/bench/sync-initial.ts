@@ -1,0 +1,89 @@
+import { memoryAt } from './corpus';
+import { percentile } from './stats';
+import { progress, SPACE, startHost, startPeer, until, type Host, type Peer } from './sync-hosts';
+
+/**
+ * Initial sync (spec §10: "initial sync of 10k memories between two processes on loopback ≤ 5 s,
+ * ≤ 2× the raw-Yjs baseline"). Host A gets n memories through memory.import (batches of `batch`)
+ * before any pairing; then B is linked to A as a second device of the same person, through the API
+ * as a user does it (device.pairOffer on A, device.pairAccept on B, device.confirm on both), and
+ * the clock runs from just before device.pairAccept (B connecting to A) until B's sync.status
+ * shows A connected and the space verified up to date while B's memory.list counts all n.
+ * B is polled over HTTP every POLL_MS (the figure carries up to that much polling granularity).
+ *
+ * Baseline: the same n memories as Y.Docs (content + metadata, two per memory) in one raw-Yjs
+ * process, sent over plain TCP on loopback to another that applies them; from connect to the last
+ * update applied. Run once before the hosts start and twice after; the median is reported.
+ */
+
+const POLL_MS = 25;
+
+export interface InitialSync {
+  n: number;
+  ours: { to_verified_ms: number; to_listed_ms: number; confirms_done_ms: number; populate_ms: number; poll_ms: number };
+  baseline: { runs_ms: number[]; ms: number; bytes: number; docs: number };
+}
+
+export interface SyncHosts { a: Host; b: Host; memoryIds: string[]; peerA: Peer; peerB: Peer }
+
+async function baselineRun(peerA: Peer, peerB: Peer, docs: number): Promise<{ ms: number; bytes: number }> {
+  const { port } = await peerA.call('serveInitial');
+  return peerB.call('pullInitial', { port, docs });
+}
+
+export async function measureInitialSync(n: number, batch: number): Promise<{ result: InitialSync; hosts: SyncHosts }> {
+  const peerA = startPeer();
+  const peerB = startPeer();
+  progress(`raw-Yjs baseline: ${n} memories as ${2 * n} Y.Docs`);
+  const { docs } = await peerA.call('prepare', { n });
+  const runs = [await baselineRun(peerA, peerB, docs)];
+
+  progress('two `memoryos serve` hosts (init, unlock, sync on loopback)');
+  const [a, b] = await Promise.all([startHost('a'), startHost('b')]);
+  const memoryIds: string[] = [];
+  const tp = performance.now();
+  for (let start = 0; start < n; start += batch) {
+    const memories = Array.from({ length: Math.min(batch, n - start) }, (_, k) => memoryAt(start + k, n));
+    const r = await a.call('memory.import', { space_id: SPACE, memories });
+    if (memoryIds.length < 50) memoryIds.push(...r.memory_ids.slice(0, 50 - memoryIds.length));
+  }
+  const populate_ms = performance.now() - tp;
+  progress(`host A holds ${n} memories (imported in ${(populate_ms / 1000).toFixed(1)} s); pairing B and syncing`);
+
+  const aDevice = (await a.call('vault.status')).device_id as string;
+  const bDevice = (await b.call('vault.status')).device_id as string;
+  const offer = await a.call('device.pairOffer', {});
+  const t0 = performance.now();
+  const acc = await b.call('device.pairAccept', { invite: offer.invite });
+  if (acc.code !== offer.code) throw new Error('pairing codes differ');
+  await b.call('device.confirm', { device_id: aDevice });
+  // A confirms once it sees B's session (a user reads the code on both screens, then confirms)
+  await until('A to accept device.confirm for B', async () => {
+    try { return (await a.call('device.confirm', { device_id: bDevice })).status === 'trusted'; } catch { return false; }
+  }, 30_000, 5);
+  const confirms_done_ms = performance.now() - t0;
+
+  let to_listed_ms = NaN;
+  const to_verified_ms = await until(`B to list ${n} memories and show A verified up to date`, async () => {
+    if (Number.isNaN(to_listed_ms)) {
+      const total = (await b.call('memory.list', { space_id: SPACE, limit: 1 })).total as number;
+      if (total < n) return null;
+      to_listed_ms = performance.now() - t0;
+    }
+    const st = await b.call('sync.status');
+    const p = st.peers.find((x: { device_id: string }) => x.device_id === aDevice);
+    // every space B shares with A (the person's spaces) verified: equal vectors after a session
+    const ok = p?.connected && p.spaces.length > 0 && p.spaces.every((x: { verified_up_to_date: boolean }) => x.verified_up_to_date);
+    return ok ? performance.now() - t0 : null;
+  }, 300_000, POLL_MS);
+
+  runs.push(await baselineRun(peerA, peerB, docs), await baselineRun(peerA, peerB, docs));
+  const ms = runs.map((r) => r.ms);
+  return {
+    result: {
+      n, ours: { to_verified_ms, to_listed_ms, confirms_done_ms, populate_ms, poll_ms: POLL_MS },
+      baseline: { runs_ms: ms, ms: percentile(ms, 50), bytes: runs[0]!.bytes, docs },
+    },
+    hosts: { a, b, memoryIds, peerA, peerB },
+  };
+}
