@@ -17,6 +17,7 @@ export type {
   SafetyBandChangedPayload,
   SettingsChangedPayload,
   SpaceCreatedPayload,
+  SyncAppliedPayload,
   TombstoneAppliedPayload,
   TombstonePropagatePayload,
   UndoAppliedPayload,

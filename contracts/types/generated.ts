@@ -167,6 +167,7 @@ export interface ContractTypes {
   SafetyBandChangedPayload: SafetyBandChangedPayload;
   SettingsChangedPayload: SettingsChangedPayload;
   SpaceCreatedPayload: SpaceCreatedPayload;
+  SyncAppliedPayload: SyncAppliedPayload;
   TombstoneAppliedPayload: TombstoneAppliedPayload;
   TombstonePropagatePayload: TombstonePropagatePayload;
   UndoAppliedPayload: UndoAppliedPayload;
@@ -889,6 +890,20 @@ export interface SpaceCreatedPayload {
   epoch: number;
 }
 /**
+ * Entries received from a peer were verified, stored and applied. Payloads carry ids and metadata only, never memory content.
+ */
+export interface SyncAppliedPayload {
+  /**
+   * @maxItems 100
+   */
+  author_devices: DeviceId[];
+  entries: number;
+  /**
+   * @maxItems 1000
+   */
+  memory_ids: Ulid[];
+}
+/**
  * A memory went to the trash, came back, or was shredded. Payloads carry ids and metadata only, never memory content.
  */
 export interface TombstoneAppliedPayload {
@@ -1109,6 +1124,7 @@ export interface TopicPayloads {
   "SAFETY_BAND_CHANGED": SafetyBandChangedPayload;
   "SETTINGS_CHANGED": SettingsChangedPayload;
   "SPACE_CREATED": SpaceCreatedPayload;
+  "SYNC_APPLIED": SyncAppliedPayload;
   "TOMBSTONE_APPLIED": TombstoneAppliedPayload;
   "TOMBSTONE_PROPAGATE": TombstonePropagatePayload;
   "UNDO_APPLIED": UndoAppliedPayload;

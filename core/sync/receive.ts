@@ -1,4 +1,5 @@
-import type { Ctx } from '../app/context';
+import { keys, type Ctx } from '../app/context';
+import { emit } from '../events/envelope';
 import { applyKeyringBody, KEYRING_DOC, KEYRING_KEY_ID, type KeyringBody } from '../spaces/epoch-keys';
 import { SPACE_DOC } from '../spaces/space-doc';
 import { entryAt, entryFromJson, entryToJson, insertReceived, spaceVector, verifyEntrySignature, type LogEntry } from '../store/sync-log';
@@ -55,6 +56,7 @@ export function receiveEntries(ctx: Ctx, space: string, raw: unknown[]): Receive
   const refused: Refusal[] = [];
   let stored = 0;
   const touched = new Set<string>();
+  const authors = new Set<string>();
   const refuse = (reason: RefusalReason, e: Partial<LogEntry>) => refused.push({ reason, space_id: String(e.space_id ?? space).slice(0, 120), author_device: String(e.author_device ?? '?').slice(0, 40), seq: Number(e.seq) || 0, doc_id: String(e.doc_id ?? '?').slice(0, 60) });
   const known = !!sql(ctx.db, 'SELECT 1 FROM spaces WHERE space_id = ?').get(space);
   if (!known) {
@@ -100,6 +102,7 @@ export function receiveEntries(ctx: Ctx, space: string, raw: unknown[]): Receive
       insertReceived(ctx, e);
       vector[e.author_device] = e.seq;
       stored++;
+      authors.add(e.author_device);
       if (keyring) {
         // a member key change first: the seals of the epoch that follows are made to the new key
         if (keyring.member_key) applyMemberKeyChange(ctx, keyring.member_key);
@@ -116,6 +119,13 @@ export function receiveEntries(ctx: Ctx, space: string, raw: unknown[]): Receive
       try { materialiseMemory(ctx, space, id); } catch (err) {
         ctx.log.warn('materialise failed', { space_id: space, memory_id: id, error: (err as Error).name });
       }
+    }
+    if (stored) {
+      // screens follow events, not polls: say what arrived (ids and counts only)
+      emit(ctx, {
+        topic: 'SYNC_APPLIED', space_id: space, actor: { member_id: keys(ctx).memberId, caps: [] },
+        payload: { author_devices: [...authors].slice(0, 100), entries: stored, memory_ids: [...touched].filter((id) => /^[0-9A-HJKMNP-TV-Z]{26}$/.test(id)).slice(0, 1000) },
+      });
     }
   });
   return { stored, refused, memories: touched.size, vector };

@@ -20,6 +20,9 @@ describe('sync between in-process devices (direct transport)', () => {
     expect(await stateOf(b, 'personal:me')).toEqual(await stateOf(a, 'personal:me'));
     const m = await b.c('memory.create', { space_id: 'personal:me', type: 'semantic', band: 'AMBER', title: 'from b', body: `hello ${CANARY}` });
     await waitFor('a to receive b\'s memory', async () => (await stateOf(a, 'personal:me'))[m.memory.memory_id]);
+    // the receiving side says so with an event, for screens to follow live (ids only)
+    const applied = (await a.c('events.list', { topic: 'SYNC_APPLIED' })).events;
+    expect(applied.some((e: any) => e.payload.memory_ids.includes(m.memory.memory_id) && e.payload.author_devices.includes(b.app.ctx.keyring!.deviceId))).toBe(true);
     await waitFor('equal vectors', () => JSON.stringify(vectorOf(a, 'personal:me')) === JSON.stringify(vectorOf(b, 'personal:me')));
     await waitFor('the shared space too', () => JSON.stringify(vectorOf(a, 'shared:family')) === JSON.stringify(vectorOf(b, 'shared:family')) && Object.keys(vectorOf(b, 'shared:family')).length > 0);
     expect((await b.c('space.get', { space_id: 'shared:family' })).space.name).toBe(`Family ${CANARY}`);

@@ -7,9 +7,9 @@ import { useSpaces } from './spaces';
 import { useSync } from './sync';
 import { useUndo } from './undo';
 
-const MEMORY_TOPICS = new Set(['HIPPO_ENCODE', 'MEMORY_UPDATED', 'TOMBSTONE_APPLIED', 'SAFETY_BAND_CHANGED', 'MEMORY_PROJECTED', 'ACTION_COMMITTED']);
+const MEMORY_TOPICS = new Set(['HIPPO_ENCODE', 'MEMORY_UPDATED', 'TOMBSTONE_APPLIED', 'SAFETY_BAND_CHANGED', 'MEMORY_PROJECTED', 'ACTION_COMMITTED', 'SYNC_APPLIED']);
 const UNDO_TOPICS = new Set(['UNDO_WINDOW_OPENED', 'UNDO_APPLIED', 'ACTION_COMMITTED']);
-const SPACE_TOPICS = new Set(['SPACE_CREATED', 'USER_SPACE_ACCESS_GRANTED', 'USER_ROLE_ASSIGNED', 'HIPPO_ENCODE', 'TOMBSTONE_APPLIED', 'MEMORY_PROJECTED']);
+const SPACE_TOPICS = new Set(['SPACE_CREATED', 'USER_SPACE_ACCESS_GRANTED', 'USER_ROLE_ASSIGNED', 'HIPPO_ENCODE', 'TOMBSTONE_APPLIED', 'MEMORY_PROJECTED', 'SYNC_APPLIED']);
 
 /** Coalesces a burst of events (an import, a share commit) into one re-read. */
 function debounced(fn: () => void, ms: number): () => void {
@@ -53,7 +53,7 @@ export function wireLiveEvents(client: ApiClient): () => void {
     if (UNDO_TOPICS.has(topic)) refreshUndo();
     if (MEMORY_TOPICS.has(topic)) refreshMemories();
     if (SPACE_TOPICS.has(topic)) refreshSpaces();
-    if (topic === 'PRESENCE_DEVICE_CHANGED' || topic === 'KEY_ROTATED') refreshDevices();
+    if (topic === 'PRESENCE_DEVICE_CHANGED' || topic === 'KEY_ROTATED' || topic === 'SYNC_APPLIED') refreshDevices();
   };
   const unsub = client.subscribe('*', onEvent);
   // after a reconnect events may have been missed: read the state again
