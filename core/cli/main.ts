@@ -85,6 +85,11 @@ async function serve(args: CliArgs): Promise<void> {
   const syncOptions = () => ({
     autoConnectMs: process.env.MEMORYOS_SYNC_AUTOCONNECT === '0' ? 0 : 3000,
     direct: { port: Number(process.env.MEMORYOS_SYNC_PORT) || 0, host: process.env.MEMORYOS_SYNC_HOST || '0.0.0.0' },
+    // Hyperswarm (DHT discovery, hole punching) is opt-in: it announces this device on a public DHT,
+    // or on the DHT nodes named in MEMORYOS_SYNC_BOOTSTRAP (host:port,…)
+    hyperswarm: process.env.MEMORYOS_SYNC_HYPERSWARM === '1'
+      ? (process.env.MEMORYOS_SYNC_BOOTSTRAP ? { bootstrap: process.env.MEMORYOS_SYNC_BOOTSTRAP.split(',').map((a) => { const [host, port] = a.trim().split(':'); return { host, port: Number(port) }; }) } : {})
+      : null,
   });
   if (process.env.MEMORYOS_SYNC !== '0') {
     // a vault created or unlocked later (through the API) starts sync then; its port is in sync.status

@@ -1,8 +1,8 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cli, serve, type ServeHandle } from '../helpers/cli';
+import { BIN, cli, PASSPHRASE, serve, type ServeHandle } from '../helpers/cli';
 import { ROOT } from './core-dist';
 import { progress } from './options';
 
@@ -22,7 +22,7 @@ export async function startHost(name: string): Promise<Host> {
   const dir = mkdtempSync(join(tmpdir(), `memoryos-bench-sync-${name}-`));
   const init = cli(dir, ['init', '--name', 'Bench']);
   if (init.code !== 0) throw new Error(`memoryos init failed: ${init.stdout} ${init.stderr}`);
-  const handle = await serve(dir, SYNC_ENV);
+  const handle = process.env.MEMORYOS_BENCH_HOST_PROF_DIR ? await serveProfiled(dir, process.env.MEMORYOS_BENCH_HOST_PROF_DIR) : await serve(dir, SYNC_ENV);
   const url = `http://127.0.0.1:${handle.port}/api/call`;
   const headers = { Authorization: `Bearer ${handle.token}`, 'Content-Type': 'application/json' };
   const call = async (method: string, params: unknown = {}) => {
@@ -31,6 +31,31 @@ export async function startHost(name: string): Promise<Host> {
     return ((await res.json()) as { result: any }).result;
   };
   return { name, dir, handle, call };
+}
+
+/**
+ * Investigation aid (MEMORYOS_BENCH_HOST_PROF_DIR=/some/dir): the hosts run under `node --cpu-prof`
+ * and write a .cpuprofile there when they stop (open it in Chrome DevTools). Not for timed runs.
+ */
+async function serveProfiled(dir: string, profDir: string): Promise<ServeHandle> {
+  const proc = spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${profDir}`, BIN, '--data-dir', dir, 'serve', '--port', '0'], {
+    env: { ...process.env, MEMORYOS_PASSPHRASE: PASSPHRASE, ...SYNC_ENV }, stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const line = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    proc.stdout!.on('data', (c: Buffer) => { out += c; const l = out.split('\n').find((x) => x.includes('"listening"')); if (l) resolve(l); });
+    proc.once('exit', (code) => reject(new Error(`host exited with ${code}`)));
+  });
+  const lock = JSON.parse(readFileSync(join(dir, 'host.lock'), 'utf8')) as { port: number; token: string };
+  void line;
+  return {
+    proc, port: lock.port, token: lock.token,
+    stop: (signal: NodeJS.Signals = 'SIGTERM') => new Promise((res) => {
+      if (proc.exitCode !== null || proc.signalCode !== null) { res(); return; }
+      proc.once('exit', () => res());
+      proc.kill(signal);
+    }),
+  };
 }
 
 export async function stopHost(h: Host): Promise<void> {
