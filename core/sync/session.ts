@@ -164,8 +164,10 @@ export class Session {
       let st = this.spaces.get(s);
       if (!st) { this.spaces.set(s, (st = { peerVec: null, sent: {}, cursor: 0, verifiedAt: null })); reply = true; }
       st.peerVec = { ...pv };
-      if (![...this.inflight.values()].some((x) => x.space === s)) { st.sent = { ...pv }; st.cursor = 0; }
-      if (equalVectors(pv, spaceVector(ctx, s))) {
+      const local = spaceVector(ctx, s);
+      // rewind only when the peer lacks something: an idle hello must not re-read the whole log
+      if (!equalVectors(pv, local) && ![...this.inflight.values()].some((x) => x.space === s)) { st.sent = { ...pv }; st.cursor = 0; }
+      if (equalVectors(pv, local)) {
         st.verifiedAt = now;
         this.node.recordPeer(this.peerDevice!, s, st, true);
       } else this.node.recordPeer(this.peerDevice!, s, st, false);
@@ -190,6 +192,8 @@ export class Session {
           if (st.peerVec && q > (st.peerVec[a] ?? 0)) st.peerVec[a] = q;
         }
       }
+      // holding everything the peer announced is "verified up to date" now, not at its next hello
+      if (st.peerVec && equalVectors(st.peerVec, res.vector)) { st.verifiedAt = Date.now(); this.node.recordPeer(this.peerDevice!, f.space, st, true); }
     }
     this.send({ t: 'ack', space: f.space, batch: Number(f.batch) || 0, vector: res.vector, refused: res.refused.length });
     if (res.stored) this.node.notify();

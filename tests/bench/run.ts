@@ -113,7 +113,7 @@ async function main(): Promise<void> {
   }
   if (sync) {
     const d = sync.details;
-    process.stdout.write(`sync: B polled over HTTP every ${d.initial.ours.poll_ms} ms (initial) / ${d.edit.poll_ms} ms (edits; the host emits no event on applied entries), ${d.edit.polls_per_edit.toFixed(1)} memory.get polls per edit; baseline initial runs ${d.initial.baseline.runs_ms.map((x) => (x / 1000).toFixed(2)).join(' / ')} s (median reported), ${(d.initial.baseline.bytes / 2 ** 20).toFixed(1)} MB of Yjs updates; baseline edit = Y.Text update round trip (edit → applied on the peer → 1-byte ack).\n`);
+    process.stdout.write(`sync: initial sync seen by polling B over HTTP every ${d.initial.ours.poll_ms} ms, hosts' hello interval ${d.initial.ours.hello_ms} ms; an edit is seen by B's SYNC_APPLIED event on its WebSocket (${d.edit.late_events} of ${d.edit.edits} events came before memory.get showed the body); baseline initial runs ${d.initial.baseline.runs_ms.map((x) => (x / 1000).toFixed(2)).join(' / ')} s (median reported), ${(d.initial.baseline.bytes / 2 ** 20).toFixed(1)} MB of Yjs updates; baseline edit = Y.Text update round trip (edit → applied on the peer → 1-byte ack).\n`);
   }
   process.stdout.write(`\nwall time ${wall.toFixed(0)} s, load average now ${loadavg().map((x) => x.toFixed(2)).join(' ')} (other work on this machine skews every figure)\n`);
 

@@ -1,6 +1,7 @@
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { WebSocket } from 'ws';
 import { join } from 'node:path';
 import { BIN, cli, PASSPHRASE, serve, type ServeHandle } from '../helpers/cli';
 import { ROOT } from './core-dist';
@@ -17,6 +18,20 @@ export const SYNC_ENV = { MEMORYOS_SYNC_HOST: '127.0.0.1' };
 export const SPACE = 'personal:me';
 
 export interface Host { name: string; dir: string; handle: ServeHandle; call(method: string, params?: unknown): Promise<any> }
+
+/** Subscribes to one event topic over the host's WebSocket, as the renderer does; resolves once subscribed. */
+export function subscribe(h: Host, topic: string, onEvent: (env: { topic: string; payload: any }) => void): Promise<{ close(): void }> {
+  const ws = new WebSocket(`ws://127.0.0.1:${h.handle.port}/api/ws`, [`memoryos.bearer.${h.handle.token}`]);
+  return new Promise((resolve, reject) => {
+    ws.once('error', reject);
+    ws.once('open', () => ws.send(JSON.stringify({ id: 1, subscribe: topic })));
+    ws.on('message', (data) => {
+      const m = JSON.parse(String(data)) as { id?: number; result?: unknown; error?: unknown; event?: { topic: string; payload: any } };
+      if (m.event) onEvent(m.event);
+      else if (m.id === 1) { if (m.error) reject(new Error(`${h.name}: subscribe ${topic}: ${JSON.stringify(m.error)}`)); else resolve({ close: () => ws.close() }); }
+    });
+  });
+}
 
 export async function startHost(name: string): Promise<Host> {
   const dir = mkdtempSync(join(tmpdir(), `memoryos-bench-sync-${name}-`));
@@ -41,13 +56,12 @@ async function serveProfiled(dir: string, profDir: string): Promise<ServeHandle>
   const proc = spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${profDir}`, BIN, '--data-dir', dir, 'serve', '--port', '0'], {
     env: { ...process.env, MEMORYOS_PASSPHRASE: PASSPHRASE, ...SYNC_ENV }, stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const line = await new Promise<string>((resolve, reject) => {
+  await new Promise<void>((resolve, reject) => {
     let out = '';
-    proc.stdout!.on('data', (c: Buffer) => { out += c; const l = out.split('\n').find((x) => x.includes('"listening"')); if (l) resolve(l); });
+    proc.stdout!.on('data', (c: Buffer) => { out += c; if (out.includes('"listening"')) resolve(); });
     proc.once('exit', (code) => reject(new Error(`host exited with ${code}`)));
   });
   const lock = JSON.parse(readFileSync(join(dir, 'host.lock'), 'utf8')) as { port: number; token: string };
-  void line;
   return {
     proc, port: lock.port, token: lock.token,
     stop: (signal: NodeJS.Signals = 'SIGTERM') => new Promise((res) => {

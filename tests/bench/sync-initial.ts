@@ -1,6 +1,6 @@
 import { memoryAt } from './corpus';
 import { percentile } from './stats';
-import { progress, SPACE, startHost, startPeer, until, type Host, type Peer } from './sync-hosts';
+import { progress, SPACE, startHost, startPeer, stopHost, until, type Host, type Peer } from './sync-hosts';
 
 /**
  * Initial sync (spec §10: "initial sync of 10k memories between two processes on loopback ≤ 5 s,
@@ -20,7 +20,7 @@ const POLL_MS = 25;
 
 export interface InitialSync {
   n: number;
-  ours: { to_verified_ms: number; to_listed_ms: number; confirms_done_ms: number; populate_ms: number; poll_ms: number };
+  ours: { to_verified_ms: number; to_listed_ms: number; confirms_done_ms: number; populate_ms: number; poll_ms: number; hello_ms: number };
   baseline: { runs_ms: number[]; ms: number; bytes: number; docs: number };
 }
 
@@ -39,8 +39,24 @@ export async function measureInitialSync(n: number, batch: number): Promise<{ re
   const runs = [await baselineRun(peerA, peerB, docs)];
 
   progress('two `memoryos serve` hosts (init, unlock, sync on loopback)');
-  const [a, b] = await Promise.all([startHost('a'), startHost('b')]);
-  const memoryIds: string[] = [];
+  const started = await Promise.allSettled([startHost('a'), startHost('b')]);
+  const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) {
+    await Promise.all([...started.flatMap((r) => (r.status === 'fulfilled' ? [stopHost(r.value)] : [])), peerA.stop(), peerB.stop()]);
+    throw failed.reason;
+  }
+  const [a, b] = started.map((r) => (r as PromiseFulfilledResult<Host>).value) as [Host, Host];
+  try {
+    return await syncOnce(n, batch, docs, runs, { a, b, memoryIds: [], peerA, peerB });
+  } catch (e) {
+    // hosts are separate processes: never leave them running after a failed run
+    await Promise.all([stopHost(a), stopHost(b), peerA.stop(), peerB.stop()]);
+    throw e;
+  }
+}
+
+async function syncOnce(n: number, batch: number, docs: number, runs: { ms: number; bytes: number }[], hosts: SyncHosts): Promise<{ result: InitialSync; hosts: SyncHosts }> {
+  const { a, b, memoryIds, peerA, peerB } = hosts;
   const tp = performance.now();
   for (let start = 0; start < n; start += batch) {
     const memories = Array.from({ length: Math.min(batch, n - start) }, (_, k) => memoryAt(start + k, n));
@@ -81,9 +97,10 @@ export async function measureInitialSync(n: number, batch: number): Promise<{ re
   const ms = runs.map((r) => r.ms);
   return {
     result: {
-      n, ours: { to_verified_ms, to_listed_ms, confirms_done_ms, populate_ms, poll_ms: POLL_MS },
+      // the hosts' hello interval (vector exchange; B shows "verified" at the first hello after the last batch)
+      n, ours: { to_verified_ms, to_listed_ms, confirms_done_ms, populate_ms, poll_ms: POLL_MS, hello_ms: Number(process.env.MEMORYOS_SYNC_HELLO_MS) || 5000 },
       baseline: { runs_ms: ms, ms: percentile(ms, 50), bytes: runs[0]!.bytes, docs },
     },
-    hosts: { a, b, memoryIds, peerA, peerB },
+    hosts,
   };
 }
