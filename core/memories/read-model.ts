@@ -107,7 +107,7 @@ export function* liveContents(ctx: Ctx): Generator<{ rec: IndexSource; content: 
       recipients = meta.recipients ?? [];
     }
     const dek = unwrapDek(ctx, r.space_id, r.memory_id, wrap);
-    if (!dek) continue; // RED not sealed to anyone here: only its stub is listed, nothing to index
+    if (!dek) continue; // RED sealed to no one here: listed from metadata only, nothing to index
     const c = aeadDecrypt({ nonce: r.nonce, ciphertext: r.ciphertext }, contentAd(r, r.key_id), dek);
     if (!c) continue;
     yield {

@@ -44,7 +44,7 @@ export function rebuildReadModel(ctx: Ctx): number {
     for (const [id, { space, doc: metaDoc }] of metaDocs) {
       const meta = readMeta(metaDoc);
       const dek = unwrapDek(ctx, space, id, meta.dek as DekWrap);
-      if (!dek) continue; // a RED memory not sealed to anyone on this device stays a stub elsewhere
+      if (!dek) continue; // a RED memory sealed to no one on this device: listed from metadata only
       const contentDoc = newDoc();
       const entries = contentEntries.get(id) ?? [];
       for (const e of entries) {
