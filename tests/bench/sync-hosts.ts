@@ -1,9 +1,9 @@
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { WebSocket } from 'ws';
 import { join } from 'node:path';
-import { BIN, cli, PASSPHRASE, serve, type ServeHandle } from '../helpers/cli';
+import { cli, serve, type ServeHandle } from '../helpers/cli';
 import { ROOT } from './core-dist';
 import { progress } from './options';
 
@@ -37,7 +37,9 @@ export async function startHost(name: string): Promise<Host> {
   const dir = mkdtempSync(join(tmpdir(), `memoryos-bench-sync-${name}-`));
   const init = cli(dir, ['init', '--name', 'Bench']);
   if (init.code !== 0) throw new Error(`memoryos init failed: ${init.stdout} ${init.stderr}`);
-  const handle = process.env.MEMORYOS_BENCH_HOST_PROF_DIR ? await serveProfiled(dir, process.env.MEMORYOS_BENCH_HOST_PROF_DIR) : await serve(dir, SYNC_ENV);
+  // MEMORYOS_BENCH_HOST_PROF_DIR=/dir: the hosts run under `node --cpu-prof` (an investigation aid, not for timed runs)
+  const prof = process.env.MEMORYOS_BENCH_HOST_PROF_DIR;
+  const handle = await serve(dir, SYNC_ENV, prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : []);
   const url = `http://127.0.0.1:${handle.port}/api/call`;
   const headers = { Authorization: `Bearer ${handle.token}`, 'Content-Type': 'application/json' };
   const call = async (method: string, params: unknown = {}) => {
@@ -48,29 +50,6 @@ export async function startHost(name: string): Promise<Host> {
   return { name, dir, handle, call };
 }
 
-/**
- * Investigation aid (MEMORYOS_BENCH_HOST_PROF_DIR=/some/dir): the hosts run under `node --cpu-prof`
- * and write a .cpuprofile there when they stop (open it in Chrome DevTools). Not for timed runs.
- */
-async function serveProfiled(dir: string, profDir: string): Promise<ServeHandle> {
-  const proc = spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${profDir}`, BIN, '--data-dir', dir, 'serve', '--port', '0'], {
-    env: { ...process.env, MEMORYOS_PASSPHRASE: PASSPHRASE, ...SYNC_ENV }, stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    let out = '';
-    proc.stdout!.on('data', (c: Buffer) => { out += c; if (out.includes('"listening"')) resolve(); });
-    proc.once('exit', (code) => reject(new Error(`host exited with ${code}`)));
-  });
-  const lock = JSON.parse(readFileSync(join(dir, 'host.lock'), 'utf8')) as { port: number; token: string };
-  return {
-    proc, port: lock.port, token: lock.token,
-    stop: (signal: NodeJS.Signals = 'SIGTERM') => new Promise((res) => {
-      if (proc.exitCode !== null || proc.signalCode !== null) { res(); return; }
-      proc.once('exit', () => res());
-      proc.kill(signal);
-    }),
-  };
-}
 
 export async function stopHost(h: Host): Promise<void> {
   await h.handle.stop('SIGTERM');

@@ -40,9 +40,9 @@ export function callError(dataDir: string, method: string, params: unknown, opts
 
 export interface ServeHandle { proc: ChildProcess; port: number; token: string; stop(signal?: NodeJS.Signals): Promise<void> }
 
-/** Starts `memoryos serve` as a real process and waits for its host.lock. */
-export async function serve(dataDir: string, env: Record<string, string> = {}): Promise<ServeHandle> {
-  const proc = spawn(process.execPath, [BIN, '--data-dir', dataDir, 'serve', '--port', '0'], {
+/** Starts `memoryos serve` as a real process and waits for its host.lock (nodeArgs: e.g. --cpu-prof). */
+export async function serve(dataDir: string, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<ServeHandle> {
+  const proc = spawn(process.execPath, [...nodeArgs, BIN, '--data-dir', dataDir, 'serve', '--port', '0'], {
     env: { ...process.env, MEMORYOS_PASSPHRASE: PASSPHRASE, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -6,23 +6,28 @@ import { device, stateOf, vectorOf, waitFor, type TestApp } from '../helpers/syn
 type Testnet = Awaited<ReturnType<typeof createTestnet>>;
 const same = (ts: TestApp[], space: string) => ts.every((t) => JSON.stringify(Object.entries(vectorOf(t, space)).sort()) === JSON.stringify(Object.entries(vectorOf(ts[0], space)).sort()));
 
-describe('the same scenarios over Hyperswarm on the loopback testnet', () => {
+/** A loopback testnet per describe block, and devices that sync only through it. */
+function swarmFixture(): (name: string) => Promise<TestApp> {
   let testnet: Testnet;
   const apps: TestApp[] = [];
   const nodes: { destroy(): Promise<void> }[] = [];
-  const swarmDevice = async (name: string) => {
-    const dht = testnet.createNode();
-    nodes.push(dht);
-    const t = await device(name, { direct: null, hyperswarm: { dht } });
-    apps.push(t);
-    return t;
-  };
   beforeAll(async () => { testnet = await createTestnet(3); });
   afterAll(async () => {
     for (const a of apps) await a.close();
     for (const n of nodes) await n.destroy().catch(() => {});
     await testnet.destroy();
   });
+  return async (name: string) => {
+    const dht = testnet.createNode();
+    nodes.push(dht);
+    const t = await device(name, { direct: null, hyperswarm: { dht } });
+    apps.push(t);
+    return t;
+  };
+}
+
+describe('the same scenarios over Hyperswarm on the loopback testnet', () => {
+  const swarmDevice = swarmFixture();
 
   it('pairs three devices, converges, merges concurrent edits, keeps BLACK home', async () => {
     const a = await swarmDevice('Ana'); const a2 = await swarmDevice('Ana'); const a3 = await swarmDevice('Ana');
@@ -78,22 +83,7 @@ describe('the same scenarios over Hyperswarm on the loopback testnet', () => {
 });
 
 describe('Hyperswarm: faults and hostile input', () => {
-  let testnet: Testnet;
-  const apps: TestApp[] = [];
-  const nodes: { destroy(): Promise<void> }[] = [];
-  const swarmDevice = async (name: string) => {
-    const dht = testnet.createNode();
-    nodes.push(dht);
-    const t = await device(name, { direct: null, hyperswarm: { dht } });
-    apps.push(t);
-    return t;
-  };
-  beforeAll(async () => { testnet = await createTestnet(3); });
-  afterAll(async () => {
-    for (const a of apps) await a.close();
-    for (const n of nodes) await n.destroy().catch(() => {});
-    await testnet.destroy();
-  });
+  const swarmDevice = swarmFixture();
 
   it('converges under drops, duplicates and reordering, through a dropped connection, and refuses a flipped byte', async () => {
     const a = await swarmDevice('Ana'); const a2 = await swarmDevice('Ana');
