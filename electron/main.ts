@@ -61,7 +61,7 @@ function bridgeIpc(unlockMemory: UnlockMemory): void {
     if (!senderOk(e)) return new ApiError('UNAUTHORIZED', 'IPC from an untrusted frame').toJSON();
     if (!isCallRequest(method, params)) return new ApiError('INVALID_INPUT', 'expected call(method, params)').toJSON();
     try {
-      const result = await core!.router.call(method, params, { door: 'ipc' });
+      const result = await core!.call(method, params, { door: 'ipc' });
       rememberAfter(unlockMemory, method, params);
       return { result };
     } catch (err) {
@@ -71,7 +71,7 @@ function bridgeIpc(unlockMemory: UnlockMemory): void {
   ipcMain.on(IPC_SUBSCRIBE, (e, topic: unknown) => {
     if (!senderOk(e) || !isTopic(topic)) return;
     const wc = e.sender;
-    const unsubscribe = core!.ctx.bus.subscribe(topic, (envelope) => { if (!wc.isDestroyed()) wc.send(IPC_EVENT, envelope); });
+    const unsubscribe = core!.subscribe(topic as never, (envelope) => { if (!wc.isDestroyed()) wc.send(IPC_EVENT, envelope); });
     wc.once('destroyed', unsubscribe);
   });
 }
@@ -110,11 +110,11 @@ app.on('web-contents-created', (_e, contents) => {
 
 async function boot(): Promise<void> {
   await app.whenReady();
-  core = await openApp({ dataDir: DATA_DIR, scheduler: true, platform: process.platform });
+  core = await openApp({ dataDir: DATA_DIR, scheduler: { intervalMs: 1000 }, platform: process.platform });
   const unlockMemory = new UnlockMemory(app.getPath('userData'));
   const remembered = unlockMemory.recall();
   if (remembered) {
-    await core.router.call('vault.unlock', { passphrase: remembered }, { door: 'ipc' }).catch(() => unlockMemory.forget());
+    await core.call('vault.unlock', { passphrase: remembered }, { door: 'ipc' }).catch(() => unlockMemory.forget());
   }
   hardenSession();
   serveApp();

@@ -32,6 +32,19 @@ export type VaultUnlockRequest =
       passphrase?: Passphrase;
       recovery_key: string;
     };
+/**
+ * The session protocol between devices: one JSON object per Noise message (secret-stream keeps message boundaries). Every frame travels inside the Noise channel; entries are also end-to-end ciphertext.
+ */
+export type SyncFrame =
+  | SyncFrameHello
+  | SyncFrameEntries
+  | SyncFrameAck
+  | SyncFramePair
+  | SyncFramePairOk
+  | SyncFrameKeys
+  | SyncFrameJoin
+  | SyncFrameJoinOk
+  | SyncFrameError;
 
 /**
  * Every generated contract type, by name.
@@ -178,10 +191,25 @@ export interface ContractTypes {
   Policy: Policy;
   PolicyBandRule: PolicyBandRule;
   PolicyRoleRule: PolicyRoleRule;
+  PolicyActionRule: PolicyActionRule;
   AuditRowRecord: AuditRowRecord;
   PendingActionRecord: PendingActionRecord;
   ReadModelRecord: ReadModelRecord;
   SyncLogEntryRecord: SyncLogEntryRecord;
+  SyncFrame: SyncFrame;
+  SyncFrameEntry: SyncFrameEntry;
+  SyncFrameDeviceInfo: SyncFrameDeviceInfo;
+  SyncFrameMemberPublic: SyncFrameMemberPublic;
+  SyncFrameRoster: SyncFrameRoster;
+  SyncFrameHello: SyncFrameHello;
+  SyncFrameEntries: SyncFrameEntries;
+  SyncFrameAck: SyncFrameAck;
+  SyncFramePair: SyncFramePair;
+  SyncFramePairOk: SyncFramePairOk;
+  SyncFrameKeys: SyncFrameKeys;
+  SyncFrameJoin: SyncFrameJoin;
+  SyncFrameJoinOk: SyncFrameJoinOk;
+  SyncFrameError: SyncFrameError;
 }
 export interface Reason {
   code: string;
@@ -978,6 +1006,9 @@ export interface Policy {
     child: PolicyRoleRule;
     guest: PolicyRoleRule;
   };
+  actions: {
+    [k: string]: PolicyActionRule;
+  };
 }
 export interface PolicyBandRule {
   rank: number;
@@ -992,6 +1023,13 @@ export interface PolicyBandRule {
 export interface PolicyRoleRule {
   caps: Capability[];
   bands: Band[];
+  description: string;
+}
+export interface PolicyActionRule {
+  /**
+   * What decides: anyone (credentials or nothing), member (any member whose keys this vault holds), owner (the vault owner), or a resource the caller names (a space's roles, a memory's band, a device's owner, a staged action).
+   */
+  scope: "anyone" | "member" | "owner" | "space" | "memory" | "device" | "action";
   description: string;
 }
 /**
@@ -1055,6 +1093,168 @@ export interface SyncLogEntryRecord {
   nonce: string;
   ciphertext: string;
   signature: string;
+}
+/**
+ * Who this device is, the version vector of every space both share, and (to its own devices) rosters and where it listens.
+ */
+export interface SyncFrameHello {
+  t: "hello";
+  v: 1;
+  device_id: string;
+  member_id: string;
+  spaces: {
+    [k: string]: {
+      [k: string]: number;
+    };
+  };
+  /**
+   * @maxItems 10000
+   */
+  roster?: SyncFrameRoster[];
+  /**
+   * @maxItems 64
+   */
+  addresses?: string[];
+}
+/**
+ * A space as one device describes it to another it trusts, before the log arrives.
+ */
+export interface SyncFrameRoster {
+  space_id: string;
+  kind: SpaceKind;
+  epoch: number;
+  name: string;
+  created_by: string;
+  /**
+   * @maxItems 10000
+   */
+  members: {
+    member_id: string;
+    role: Role;
+    name: string;
+    ed25519: string;
+    x25519: string;
+  }[];
+  /**
+   * @maxItems 10000
+   */
+  devices: SyncFrameDeviceInfo[];
+}
+/**
+ * A device as peers learn it; cert is its member's signature binding it to the member.
+ */
+export interface SyncFrameDeviceInfo {
+  device_id: string;
+  member_id: string;
+  ed25519: string;
+  x25519: string;
+  platform: string;
+  cert?: string;
+}
+/**
+ * A batch of sync-log entries the peer lacks, in the sender's apply order.
+ */
+export interface SyncFrameEntries {
+  t: "entries";
+  space: string;
+  batch: number;
+  /**
+   * each item is checked against #/$defs/Entry on its own, so one bad entry is refused alone
+   *
+   * @maxItems 100000
+   */
+  entries: {
+    [k: string]: unknown;
+  }[];
+}
+/**
+ * What the receiver now holds after a batch, and how many entries it refused.
+ */
+export interface SyncFrameAck {
+  t: "ack";
+  space: string;
+  batch: number;
+  vector: {
+    [k: string]: number;
+  };
+  refused: number;
+}
+/**
+ * A new device proves the pairing invite's one-time secret, bound to this Noise handshake.
+ */
+export interface SyncFramePair {
+  t: "pair";
+  invite_id: string;
+  proof: string;
+  device: SyncFrameDeviceInfo;
+}
+/**
+ * The offering device answers a pairing with its identity and its member.
+ */
+export interface SyncFramePairOk {
+  t: "pair_ok";
+  device: SyncFrameDeviceInfo;
+  member_id: string;
+}
+/**
+ * The member's private keys, each sealed to the new device's X25519 key, after both sides confirmed.
+ */
+export interface SyncFrameKeys {
+  t: "keys";
+  member: {
+    member_id: string;
+    name: string;
+    ed25519: string;
+    x25519: string;
+    sign_sealed: string;
+    box_sealed: string;
+  };
+}
+/**
+ * A joining member proves a space invite's secret and presents itself and its device.
+ */
+export interface SyncFrameJoin {
+  t: "join";
+  invite_id: string;
+  proof: string;
+  member: SyncFrameMemberPublic;
+  device: SyncFrameDeviceInfo;
+}
+export interface SyncFrameMemberPublic {
+  member_id: string;
+  name: string;
+  ed25519: string;
+  x25519: string;
+}
+/**
+ * The inviter answers a join with the space's roster and the role given.
+ */
+export interface SyncFrameJoinOk {
+  t: "join_ok";
+  roster: SyncFrameRoster;
+  role: Role;
+}
+/**
+ * A refusal of a pairing or a join, in words.
+ */
+export interface SyncFrameError {
+  t: "error";
+  code: string;
+  message: string;
+}
+/**
+ * One sync-log entry on the wire: header, base64 ciphertext and Ed25519 signature; a purged entry carries the hash its signature covers.
+ */
+export interface SyncFrameEntry {
+  space_id: string;
+  doc_id: string;
+  author_device: string;
+  seq: number;
+  key_id: string;
+  nonce: string;
+  ciphertext: string;
+  signature: string;
+  purged_sha256?: string;
 }
 
 /**

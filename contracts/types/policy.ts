@@ -6,4 +6,5 @@ export type {
   Policy,
   PolicyBandRule,
   PolicyRoleRule,
+  PolicyActionRule,
 } from "./generated";

@@ -8,6 +8,8 @@ export interface MethodDescriptor {
   method: string;
   summary: string;
   requiresUnlock: boolean;
+  /** the policy action the router decides before the method runs (contracts/policy/policy.json) */
+  policyAction: string | undefined;
   request: object;
   response: object;
   validateRequest: ValidateFunction;
@@ -24,7 +26,7 @@ export function apiCatalog(): Map<string, MethodDescriptor> {
   for (const f of readdirSync(dir).filter((x) => x.endsWith('.json')).sort()) {
     const d = JSON.parse(readFileSync(join(dir, f), 'utf8'));
     catalog.set(d.method, {
-      method: d.method, summary: d.summary, requiresUnlock: d.requiresUnlock, request: d.request, response: d.response,
+      method: d.method, summary: d.summary, requiresUnlock: d.requiresUnlock, policyAction: d.policyAction, request: d.request, response: d.response,
       validateRequest: compileInline(d.request), validateResponse: compileInline(d.response),
     });
   }

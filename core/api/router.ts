@@ -1,32 +1,43 @@
 import { randomBytes } from 'node:crypto';
-import type { Ctx } from '../app/context';
+import type { Ctx } from '../context/ctx';
 import { ApiError } from '../shared/errors';
 import { describeErrors } from '../schemas/validator';
-import { apiCatalog } from './catalog';
 import { withTrace } from '../observability/trace';
+import { authorize, enforce, scopeOf, type PolicyAction } from '../policy/authorize';
+import { apiCatalog } from './catalog';
 import type { Handlers } from './handler';
-import { forbidden } from '../policy/engine';
+import type { SyncPort } from './sync-port';
 
 export interface CallOptions {
   /** act as this local member (a profile on a shared family device); default: the vault owner */
   actor?: string;
   trace_id?: string;
   /** which door the call came through, for metrics */
-  door?: 'cli' | 'host' | 'ipc' | 'in-process';
+  door?: 'cli' | 'host' | 'ipc' | 'worker' | 'in-process';
 }
 
 const MAX_PARAMS_BYTES = 4 * 1024 * 1024;
 
+/** Every method has a handler and a policy action the policy document knows; anything else refuses to boot. */
+function checkCatalog(handlers: Partial<Handlers>): void {
+  const catalog = apiCatalog();
+  const missing = [...catalog.keys()].filter((m) => !(m in handlers));
+  if (missing.length) throw new Error('API methods without a handler: ' + missing.join(', '));
+  const extra = Object.keys(handlers).filter((m) => !catalog.has(m));
+  if (extra.length) throw new Error('handlers without a contract: ' + extra.join(', '));
+  const unruled = [...catalog.values()].filter((d) => !d.policyAction || !scopeOf(d.policyAction)).map((d) => d.method);
+  if (unruled.length) throw new Error('API methods whose contract names no known policy action: ' + unruled.join(', '));
+}
+
 /**
- * The one router: validate input against the contract, resolve the actor, run the method,
- * validate output. Every door (IPC, local host, CLI) goes through call().
+ * The one router: validate input against the contract, resolve the actor, ask the policy for
+ * the method's action, run the method, validate output. Every door (IPC, the core worker, the
+ * local host, the CLI) goes through call(). Decisions that need a resource's facts (a memory's
+ * band, a space's roles) are the policy's too: the domain asks it with those facts.
  */
 export class Router {
-  constructor(private readonly ctx: Ctx, private readonly handlers: Handlers) {
-    const missing = [...apiCatalog().keys()].filter((m) => !(m in handlers));
-    if (missing.length) throw new Error('API methods without a handler: ' + missing.join(', '));
-    const extra = Object.keys(handlers).filter((m) => !apiCatalog().has(m));
-    if (extra.length) throw new Error('handlers without a contract: ' + extra.join(', '));
+  constructor(private readonly ctx: Ctx, private readonly handlers: Handlers, private readonly sync: () => SyncPort | null) {
+    checkCatalog(handlers);
   }
 
   async call(method: string, params: unknown, opts: CallOptions = {}): Promise<unknown> {
@@ -58,12 +69,18 @@ export class Router {
     if (!d.validateRequest(p)) throw new ApiError('INVALID_INPUT', `invalid params for ${method}`, { problems: describeErrors(d.validateRequest.errors) });
     if (d.requiresUnlock && !this.ctx.keyring) throw new ApiError('LOCKED', 'the vault is locked: unlock it first');
     let actor = '';
-    if (this.ctx.keyring) {
-      actor = opts.actor ?? this.ctx.keyring.memberId;
-      if (!this.ctx.keyring.members.has(actor)) throw forbidden('NOT_LOCAL_MEMBER', 'act only as a member whose keys this vault holds');
+    const k = this.ctx.keyring;
+    if (k) {
+      actor = opts.actor ?? k.memberId;
       this.ctx.lastActivity = this.ctx.clock.now();
     }
-    const result = await this.handlers[method as keyof Handlers]!({ ctx: this.ctx, actor, trace_id: traceId }, p as never);
+    // the method's action, decided from who acts: a local member? the vault owner?
+    enforce(authorize({
+      action: d.policyAction as PolicyAction, stage: 'call',
+      actor: { member_id: actor, role: null, local: k ? k.members.has(actor) : undefined, owner: !!k && actor === k.memberId },
+      device_id: k?.deviceId ?? '', undoWindowSeconds: 0,
+    }));
+    const result = await this.handlers[method as keyof Handlers]!({ ctx: this.ctx, actor, trace_id: traceId, sync: this.sync() }, p as never);
     if (!d.validateResponse(result)) {
       this.ctx.log.error('response breaks its contract', { method, problems: JSON.stringify(describeErrors(d.validateResponse.errors)).slice(0, 500) });
       throw new ApiError('INTERNAL', `the response of ${method} broke its contract`, { trace_id: traceId });

@@ -1,50 +1,59 @@
 import { accessSync, constants } from 'node:fs';
+import type { Envelope } from '../../contracts/types';
 import { initCrypto } from '../crypto/sodium';
+import type { Ctx } from '../context/ctx';
 import { openDatabase } from '../store/database';
 import { UnitOfWork } from '../store/unit-of-work';
 import { EventBus } from '../events/bus';
+import { topicCatalog } from '../events/topic-catalog';
+import type { TopicFilter } from '../events/topics';
 import { createLogger } from '../observability/logger';
 import { Metrics } from '../observability/metrics';
 import { Registry } from '../registry/registry';
-import { Router } from '../api/router';
-import { vaultHandlers } from '../api/handlers/vault';
-import { spaceHandlers } from '../api/handlers/spaces';
-import { memoryHandlers } from '../api/handlers/memories';
-import { governanceHandlers } from '../api/handlers/governance';
-import { systemHandlers } from '../api/handlers/system';
-import { syncHandlers } from '../api/handlers/sync';
-import { stopSync } from '../sync/start';
+import { Router, type CallOptions } from '../api/router';
 import { apiCatalog } from '../api/catalog';
+import { vaultHandlers } from '../api/handlers/vault';
+import { memberHandlers } from '../api/handlers/member';
+import { deviceHandlers } from '../api/handlers/device';
+import { spaceHandlers } from '../api/handlers/space';
+import { memoryHandlers } from '../api/handlers/memory';
+import { undoHandlers } from '../api/handlers/undo';
+import { settingsHandlers } from '../api/handlers/settings';
+import { eventsHandlers } from '../api/handlers/events';
+import { auditHandlers } from '../api/handlers/audit';
+import { syncHandlers } from '../api/handlers/sync';
+import { systemHandlers } from '../api/handlers/system';
 import { policyDocument } from '../policy/policy-document';
-import { topicCatalog } from '../events/topic-catalog';
 import { buildSearchIndex } from '../search/search';
 import { commitDue } from '../undo/undo';
-import { registerUndoExecutors } from '../undo/executors';
 import { expireWorkingMemories } from '../memories/lifecycle';
 import { lockVault } from '../vault/vault';
 import { getSettings } from '../settings/settings';
-import { systemClock, type Clock } from '../shared/time';
-import type { Ctx } from './context';
+import { systemClock } from '../shared/time';
+import type { AppOptions } from './options';
+import { registerUndoExecutors } from './undo-executors';
+import { SyncRunner } from './sync-runner';
+import { bindInternals } from './internals';
 
-export interface AppOptions {
-  dataDir: string;
-  clock?: Clock;
-  /** run the scheduler (undo commits, expiry, auto-lock): the host does, one-shot CLI calls do not */
-  scheduler?: boolean;
-  schedulerIntervalMs?: number;
-  platform?: string;
-}
+export type { AppOptions } from './options';
 
+/** What a door sees of a running app: the same four things whichever door it is. */
 export interface App {
-  ctx: Ctx;
-  registry: Registry;
-  router: Router;
-  /** scheduler work, callable directly (tests, one-shot CLI) */
-  tick(): void;
+  /** one API call through the router (validation, policy, the method, its contract) */
+  call(method: string, params?: unknown, opts?: CallOptions): Promise<unknown>;
+  /** events after their unit of work committed; returns the unsubscribe */
+  subscribe(topic: TopicFilter, fn: (envelope: Envelope) => void): () => void;
+  status(): AppStatus;
   close(): Promise<void>;
 }
 
-/** Opens one data directory: registers every component, boots them in dependency order. */
+export interface AppStatus { data_dir: string; unlocked: boolean; sync: { running: boolean; port: number | null; hyperswarm: boolean } }
+
+/**
+ * The one composition root: opens a data directory, registers every component, boots them in
+ * dependency order, fills the domain's ports, and runs sync and the scheduler when the options
+ * ask for them. The host, `memoryos serve`, one-shot CLI calls and the core worker all call it.
+ */
 export async function openApp(opts: AppOptions): Promise<App> {
   await initCrypto();
   const db = openDatabase(opts.dataDir);
@@ -58,9 +67,10 @@ export async function openApp(opts: AppOptions): Promise<App> {
   });
   const ctx: Ctx = {
     dataDir: opts.dataDir, db, uow: new UnitOfWork(db, () => seqCache.clear()), bus, log, metrics, clock,
-    platform: opts.platform ?? process.platform, keyring: null, search: null, seqCache, lastActivity: clock.now(),
+    platform: opts.platform ?? process.platform, keyring: null, search: null, seqCache, lastActivity: clock.now(), hooks: {},
   };
   registerUndoExecutors();
+  const sync = opts.sync ? new SyncRunner(ctx, opts.sync) : null;
 
   const tick = () => {
     if (!ctx.keyring) return;
@@ -68,18 +78,28 @@ export async function openApp(opts: AppOptions): Promise<App> {
     commitDue(ctx);
     expireWorkingMemories(ctx);
     const minutes = getSettings(ctx).auto_lock_minutes;
-    if (minutes > 0 && ctx.clock.now() - ctx.lastActivity > minutes * 60_000) {
-      lockVault(ctx);
-    }
+    if (minutes > 0 && ctx.clock.now() - ctx.lastActivity > minutes * 60_000) lockVault(ctx);
   };
-  const afterUnlock = (c: Ctx) => {
+  const afterUnlock = async (c: Ctx) => {
     const t0 = performance.now();
     const n = buildSearchIndex(c);
     metrics.observe('memoryos_unlock_index_seconds', (performance.now() - t0) / 1000);
     log.info('search index built', { memories: n, ms: Math.round(performance.now() - t0) });
     commitDue(c); // overdue actions commit on boot, once
     expireWorkingMemories(c);
+    // sync follows the vault: it runs while the vault is open (the unlock answers once it listens)
+    if (sync) await sync.start().catch((e: Error) => log.warn('sync did not start', { error: e.name, message: e.message.slice(0, 200) }));
   };
+  if (sync) {
+    // sessions need the device key: they end when the vault locks, before the keys are wiped
+    bus.subscribe('VAULT_STATE_CHANGED', (env) => {
+      if ((env.payload as { state?: string }).state === 'locked') sync.locked();
+    });
+    bus.subscribe('PRESENCE_DEVICE_CHANGED', (env) => {
+      const p = env.payload as { device_id: string; state: string };
+      if (p.state === 'revoked') sync.revoked(p.device_id);
+    });
+  }
 
   const registry = new Registry();
   let router!: Router;
@@ -112,25 +132,30 @@ export async function openApp(opts: AppOptions): Promise<App> {
   });
   registry.register({ id: 'undo', layer: 1, dependencies: ['memories', 'events'], health: () => ({ status: 'ok' }) });
   registry.register({
-    id: 'api', layer: 2, dependencies: ['vault', 'spaces', 'memories', 'search', 'undo', 'audit', 'observability'],
+    id: 'api', layer: 2, dependencies: ['vault', 'spaces', 'memories', 'search', 'undo', 'audit', 'observability', 'policy'],
     start: () => {
       apiCatalog();
       router = new Router(ctx, {
-        ...vaultHandlers(afterUnlock), ...spaceHandlers, ...memoryHandlers, ...governanceHandlers, ...syncHandlers,
+        ...vaultHandlers(afterUnlock), ...memberHandlers, ...deviceHandlers, ...spaceHandlers, ...memoryHandlers, ...undoHandlers,
+        ...settingsHandlers, ...eventsHandlers, ...auditHandlers, ...syncHandlers,
         ...systemHandlers(registry, () => router.methods()),
-      });
+      }, () => sync?.port() ?? null);
     },
     health: () => ({ status: 'ok', detail: `${apiCatalog().size} methods` }),
   });
   registry.register({
     id: 'sync', layer: 2, dependencies: ['vault', 'spaces', 'memories', 'search'],
-    health: () => ({ status: 'ok', detail: ctx.sync ? `${ctx.sync.sessions.size} session(s)${ctx.sync.direct ? `, port ${ctx.sync.direct.port}` : ''}${ctx.sync.swarm ? ', hyperswarm' : ''}` : 'not running' }),
+    stop: async () => { await sync?.close(); },
+    health: () => {
+      const n = sync?.node;
+      return { status: 'ok', detail: n ? `${n.sessions.size} session(s)${n.direct ? `, port ${n.direct.port}` : ''}${n.swarm ? ', hyperswarm' : ''}` : 'not running' };
+    },
   });
   registry.register({
     id: 'scheduler', layer: 2, dependencies: ['undo', 'memories', 'vault'],
     start: () => {
       if (opts.scheduler) {
-        timer = setInterval(() => { try { tick(); } catch (e) { log.error('scheduler tick failed', { error: (e as Error).name }); } }, opts.schedulerIntervalMs ?? 1000);
+        timer = setInterval(() => { try { tick(); } catch (e) { log.error('scheduler tick failed', { error: (e as Error).name }); } }, opts.scheduler.intervalMs);
         timer.unref();
       }
     },
@@ -147,14 +172,24 @@ export async function openApp(opts: AppOptions): Promise<App> {
     try { db.close(); } catch { /* already failing loudly */ }
     throw e;
   }
-  return {
-    ctx, registry, router, tick,
+  let closed = false;
+  const app: App = {
+    call: (method, params, callOpts) => router.call(method, params, callOpts),
+    subscribe: (topic, fn) => bus.subscribe(topic, fn),
+    status: () => {
+      const n = sync?.node ?? null;
+      return { data_dir: opts.dataDir, unlocked: !!ctx.keyring, sync: { running: !!n, port: n?.direct?.port ?? null, hyperswarm: !!n?.swarm } };
+    },
     close: async () => {
-      await stopSync(ctx);
+      if (closed) return;
+      closed = true;
+      await sync?.close();
       if (ctx.keyring) { ctx.keyring.wipe(); ctx.keyring = null; }
       ctx.search?.close();
       ctx.search = null;
       await registry.stop();
     },
   };
+  bindInternals(app, { ctx, router, registry, tick, sync: () => sync?.node ?? null, startSync: () => { if (!sync) throw new Error('this app runs no sync'); return sync.start(); } });
+  return app;
 }

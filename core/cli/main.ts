@@ -43,15 +43,16 @@ async function call(args: CliArgs): Promise<void> {
   }
   // the core loads only when the call runs in this process: a call through the host stays light
   const { openApp } = await import('../app/app');
+  const { appOptionsFrom } = await import('../app/options');
   const { apiCatalog } = await import('../api/catalog');
-  const app = await openApp({ dataDir: args.dataDir });
+  const app = await openApp(appOptionsFrom(process.env, args.dataDir, 'one-shot'));
   try {
     const d = apiCatalog().get(method);
-    const { exists } = (await app.router.call('vault.status', {})) as { exists: boolean };
+    const { exists } = (await app.call('vault.status', {})) as { exists: boolean };
     if (d && exists && !NO_AUTO_UNLOCK.has(method) && (d.requiresUnlock || process.env.MEMORYOS_PASSPHRASE)) {
-      await app.router.call('vault.unlock', { passphrase: await readPassphrase() }, { door: 'cli' });
+      await app.call('vault.unlock', { passphrase: await readPassphrase() }, { door: 'cli' });
     }
-    print(await app.router.call(method, params, { actor: args.as, door: 'cli' }));
+    print(await app.call(method, params, { actor: args.as, door: 'cli' }));
   } finally {
     await app.close();
   }
@@ -61,9 +62,10 @@ async function init(args: CliArgs): Promise<void> {
   if (readLiveLock(args.dataDir)) throw new ApiError('BUSY', 'a host is serving this data directory');
   const passphrase = await readPassphrase('New passphrase: ');
   const { openApp } = await import('../app/app');
-  const app = await openApp({ dataDir: args.dataDir });
+  const { appOptionsFrom } = await import('../app/options');
+  const app = await openApp(appOptionsFrom(process.env, args.dataDir, 'one-shot'));
   try {
-    const r = await app.router.call('vault.create', { passphrase, name: args.name ?? process.env.MEMORYOS_NAME ?? 'Me' }, { door: 'cli' });
+    const r = await app.call('vault.create', { passphrase, name: args.name ?? process.env.MEMORYOS_NAME ?? 'Me' }, { door: 'cli' });
     process.stderr.write('Vault created. The recovery key below is shown once: write it down and keep it safe.\n');
     print(r);
   } finally {
@@ -71,40 +73,20 @@ async function init(args: CliArgs): Promise<void> {
   }
 }
 
+/** `memoryos serve`: the app as a host assembles it (scheduler, sync), behind the local HTTP + WebSocket door. */
 async function serve(args: CliArgs): Promise<void> {
   const { openApp } = await import('../app/app');
+  const { appOptionsFrom } = await import('../app/options');
   const { startHost } = await import('../host/server');
-  const app = await openApp({ dataDir: args.dataDir, scheduler: true, schedulerIntervalMs: Number(process.env.MEMORYOS_TICK_MS) || 1000 });
-  const { exists } = (await app.router.call('vault.status', {})) as { exists: boolean };
+  const app = await openApp(appOptionsFrom(process.env, args.dataDir, 'host'));
+  const { exists } = (await app.call('vault.status', {})) as { exists: boolean };
   if (exists && (process.env.MEMORYOS_PASSPHRASE || process.stdin.isTTY)) {
-    await app.router.call('vault.unlock', { passphrase: await readPassphrase() }, { door: 'cli' });
+    await app.call('vault.unlock', { passphrase: await readPassphrase() }, { door: 'cli' });
   }
   const rendererDist = join(repoRoot(), 'renderer', 'dist');
-  let syncPort: number | null = null;
-  const { startSync } = await import('../sync/start');
-  const syncOptions = () => ({
-    autoConnectMs: process.env.MEMORYOS_SYNC_AUTOCONNECT === '0' ? 0 : 3000,
-    direct: { port: Number(process.env.MEMORYOS_SYNC_PORT) || 0, host: process.env.MEMORYOS_SYNC_HOST || '0.0.0.0' },
-    // Hyperswarm (DHT discovery, hole punching) is opt-in: it announces this device on a public DHT,
-    // or on the DHT nodes named in MEMORYOS_SYNC_BOOTSTRAP (host:port,…)
-    hyperswarm: process.env.MEMORYOS_SYNC_HYPERSWARM === '1'
-      ? (process.env.MEMORYOS_SYNC_BOOTSTRAP ? { bootstrap: process.env.MEMORYOS_SYNC_BOOTSTRAP.split(',').map((a) => { const [host, port] = a.trim().split(':'); return { host, port: Number(port) }; }) } : {})
-      : null,
-  });
-  if (process.env.MEMORYOS_SYNC !== '0') {
-    // a vault created or unlocked later (through the API) starts sync then; its port is in sync.status
-    app.ctx.bus.subscribe('VAULT_STATE_CHANGED', (env) => {
-      const state = (env.payload as { state?: string }).state;
-      if ((state === 'unlocked' || state === 'created') && !app.ctx.sync) void startSync(app.ctx, syncOptions()).catch(() => {});
-    });
-  }
-  if (app.ctx.keyring && process.env.MEMORYOS_SYNC !== '0') {
-    // peer-to-peer sync: Noise over TCP on a port of its own (LAN and loopback)
-    const node = await startSync(app.ctx, syncOptions());
-    syncPort = node.direct?.port ?? null;
-  }
+  const syncPort = app.status().sync.port;
   const host = await startHost(app, { port: args.port, staticDir: existsSync(rendererDist) ? rendererDist : null, syncPort });
-  process.stdout.write(JSON.stringify({ listening: host.url, port: host.port, sync_port: syncPort, pid: process.pid, data_dir: args.dataDir, unlocked: !!app.ctx.keyring }) + '\n');
+  process.stdout.write(JSON.stringify({ listening: host.url, port: host.port, sync_port: syncPort, pid: process.pid, data_dir: args.dataDir, unlocked: app.status().unlocked }) + '\n');
   const shutdown = async () => {
     await host.close();
     await app.close();

@@ -1,20 +1,11 @@
 import type { Envelope } from '../../contracts/types';
-import type { Ctx } from '../app/context';
 import { fromB64, verify } from '../crypto/sodium';
 import { sha256Hex } from '../crypto/hash';
 import { canonicalJson } from '../shared/json';
+import type { Db } from '../store/database';
+import { auditChainTable } from '../store/tables/audit-chain';
+import { devicesTable } from '../store/tables/devices';
 import { envelopeHash, signingBytes } from './envelope';
-import { sql } from '../store/statements';
-
-export function lastAuditEventId(ctx: Ctx): string | null {
-  const row = sql(ctx.db, 'SELECT event_id FROM audit_chain ORDER BY seq DESC LIMIT 1').get() as { event_id: string } | undefined;
-  return row?.event_id ?? null;
-}
-
-export function appendToAuditChain(ctx: Ctx, envelope: Envelope, json: string): void {
-  sql(ctx.db, 'INSERT INTO audit_chain (event_id, prev_event_id, envelope_sha256, envelope) VALUES (?, ?, ?, ?)')
-    .run(envelope.id, envelope.hashes.prev_event_id ?? null, envelope.hashes.envelope_sha256, json);
-}
 
 export interface AuditVerdict {
   valid: boolean;
@@ -23,17 +14,12 @@ export interface AuditVerdict {
 }
 
 /** Walks the chain in order; names the first row whose link, hash, payload or signature fails. */
-export function verifyAuditChain(ctx: Ctx): AuditVerdict {
-  const devices = new Map<string, Uint8Array>();
-  for (const d of sql(ctx.db, 'SELECT device_id, ed25519_pub FROM devices').all() as { device_id: string; ed25519_pub: Buffer }[]) {
-    devices.set(d.device_id, new Uint8Array(d.ed25519_pub));
-  }
+export function verifyAuditChain({ db }: { db: Db }): AuditVerdict {
+  const devices = new Map(devicesTable.list(db).map((d) => [d.device_id, new Uint8Array(d.ed25519_pub)]));
   let prev: string | null = null;
   let expectedSeq = 1;
   let checked = 0;
-  const rows = ctx.db.prepare('SELECT seq, event_id, prev_event_id, envelope_sha256, envelope FROM audit_chain ORDER BY seq').iterate() as
-    IterableIterator<{ seq: number; event_id: string; prev_event_id: string | null; envelope_sha256: string; envelope: string }>;
-  for (const row of rows) {
+  for (const row of auditChainTable.iterate(db)) {
     const broken = (reason: string): AuditVerdict => ({ valid: false, checked, first_broken: { seq: row.seq, event_id: row.event_id, reason } });
     if (row.seq !== expectedSeq) return broken(`a link is missing before seq ${row.seq}`);
     let env: Envelope;

@@ -3,6 +3,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { App } from '../app/app';
+import type { TopicFilter } from '../events/topics';
+import { createLogger } from '../observability/logger';
 import { ApiError } from '../shared/errors';
 import { acquireLock, releaseLock } from './lock-file';
 import { HTTP_STATUS } from './http-errors';
@@ -55,7 +57,8 @@ function parseCall(text: string): { method: string; params: unknown; as?: string
  */
 export async function startHost(app: App, opts: HostOptions = {}): Promise<Host> {
   const token = randomBytes(32).toString('base64url');
-  const { ctx, router } = app;
+  const dataDir = app.status().data_dir;
+  const log = createLogger(dataDir);
   let port = 0;
 
   const authorised = (req: IncomingMessage, res: ServerResponse): boolean => {
@@ -72,7 +75,7 @@ export async function startHost(app: App, opts: HostOptions = {}): Promise<Host>
         if (req.method !== 'POST') { res.writeHead(405, { ...SECURITY_HEADERS, Allow: 'POST' }).end(); return; }
         if (!authorised(req, res)) return;
         const call = parseCall(await readBody(req));
-        const result = await router.call(call.method, call.params, { actor: call.as, door: 'host' });
+        const result = await app.call(call.method, call.params, { actor: call.as, door: 'host' });
         send(res, 200, { result });
         return;
       }
@@ -110,12 +113,12 @@ export async function startHost(app: App, opts: HostOptions = {}): Promise<Host>
         id = msg.id ?? null;
         if (typeof msg.subscribe === 'string') {
           const topic = msg.subscribe;
-          unsubs.push(ctx.bus.subscribe(topic, (env) => { if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ event: env })); }));
+          unsubs.push(app.subscribe(topic as TopicFilter, (env) => { if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ event: env })); }));
           ws.send(JSON.stringify({ id, result: { subscribed: topic } }));
           return;
         }
         const call = parseCall(String(data));
-        const result = await router.call(call.method, call.params, { actor: call.as, door: 'host' });
+        const result = await app.call(call.method, call.params, { actor: call.as, door: 'host' });
         ws.send(JSON.stringify({ id, result }));
       } catch (e) {
         const err = e instanceof ApiError ? e : new ApiError('INVALID_INPUT', 'message is not a JSON call frame');
@@ -131,16 +134,16 @@ export async function startHost(app: App, opts: HostOptions = {}): Promise<Host>
   });
   port = (server.address() as AddressInfo).port;
   try {
-    acquireLock(ctx.dataDir, { pid: process.pid, port, token, started_at: new Date().toISOString(), sync_port: opts.syncPort ?? null });
+    acquireLock(dataDir, { pid: process.pid, port, token, started_at: new Date().toISOString(), sync_port: opts.syncPort ?? null });
   } catch (e) {
     server.close();
     throw e;
   }
-  ctx.log.info('host listening', { port });
+  log.info('host listening', { port });
   return {
     port, token, url: `http://127.0.0.1:${port}/`,
     close: async () => {
-      releaseLock(ctx.dataDir);
+      releaseLock(dataDir);
       for (const c of wss.clients) c.terminate();
       wss.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -1,13 +1,14 @@
 import type { Device } from '../../contracts/types';
-import type { Ctx } from '../app/context';
-import { b64 } from '../crypto/sodium';
+import type { Ctx } from '../context/ctx';
+import { b64, fromB64 } from '../crypto/sodium';
 import { iso } from '../shared/time';
-import { sql } from '../store/statements';
+import { devicesTable, type DeviceRow, type DeviceStatus } from '../store/tables/devices';
+import type { DeviceInfo } from './device-cert';
 
-interface DeviceRow { device_id: string; member_id: string; platform: string; ed25519_pub: Buffer; x25519_pub: Buffer; local: number; created_at: number }
+export type { DeviceRow, DeviceStatus };
 
 export function listDevices(ctx: Ctx): Device[] {
-  return (sql(ctx.db, 'SELECT * FROM devices ORDER BY created_at').all() as DeviceRow[]).map((d) => ({
+  return devicesTable.list(ctx.db).map((d) => ({
     device_id: d.device_id,
     member_id: d.member_id,
     platform: d.platform,
@@ -17,3 +18,35 @@ export function listDevices(ctx: Ctx): Device[] {
     created_at: iso(d.created_at),
   }));
 }
+
+export const deviceRow = (ctx: Ctx, deviceId: string): DeviceRow | undefined => devicesTable.find(ctx.db, deviceId);
+export const deviceByKey = (ctx: Ctx, ed25519: Uint8Array): DeviceRow | undefined => devicesTable.findByKey(ctx.db, Buffer.from(ed25519));
+
+export function toDeviceInfo(r: DeviceRow): DeviceInfo {
+  return { device_id: r.device_id, member_id: r.member_id, ed25519: b64(r.ed25519_pub), x25519: b64(r.x25519_pub), platform: r.platform };
+}
+
+/** Records a remote device; a revoked device stays revoked, a trusted one is not demoted. */
+export function upsertRemoteDevice(ctx: Ctx, d: DeviceInfo, status: 'trusted' | 'pending', address?: string | null): void {
+  const cur = deviceRow(ctx, d.device_id);
+  if (cur) {
+    if (cur.local === 1) return;
+    const next: DeviceStatus = cur.status === 'revoked' ? 'revoked' : cur.status === 'trusted' ? 'trusted' : status;
+    devicesTable.updateRemote(ctx.db, d.member_id, next, address ?? null, d.device_id);
+    return;
+  }
+  devicesTable.insert(ctx.db, d.device_id, d.member_id, d.platform.slice(0, 40), fromB64(d.ed25519), fromB64(d.x25519), 0, ctx.clock.now(), status, address ?? null);
+}
+
+/** A peer device's trust as this device records it (a revocation announced in a space document included). */
+export const setRemoteDeviceStatus = (ctx: Ctx, deviceId: string, status: DeviceStatus): void => { devicesTable.setRemoteStatus(ctx.db, status, deviceId); };
+
+/** Where a trusted peer last said it listens (a restarted host dials it there). */
+export const rememberDeviceAddress = (ctx: Ctx, deviceId: string, address: string): void => { devicesTable.setRemoteAddress(ctx.db, address, deviceId); };
+
+export const dialableDevices = (ctx: Ctx): DeviceRow[] => devicesTable.dialable(ctx.db);
+export const remoteDevices = (ctx: Ctx): DeviceRow[] => devicesTable.remote(ctx.db);
+export const devicesOfMember = (ctx: Ctx, memberId: string): DeviceRow[] => devicesTable.ofMember(ctx.db, memberId);
+export const trustedDevicesOf = (ctx: Ctx, memberIds: string[]): DeviceRow[] => devicesTable.trustedOfMembers(ctx.db, memberIds);
+/** A member's other trusted devices (this one excluded) */
+export const otherTrustedDevicesOf = (ctx: Ctx, memberId: string): DeviceRow[] => devicesTable.trustedRemoteOf(ctx.db, memberId);

@@ -1,8 +1,7 @@
-import { keys, type Ctx } from '../app/context';
+import { keys, type Ctx } from '../context/ctx';
 import { b64, boxKeyPair, fromB64, random, seal, sign, signKeyPair, unseal, verify, type BoxKeyPair, type SignKeyPair } from '../crypto/sodium';
 import { canonicalJson } from '../shared/json';
-import { sql } from '../store/statements';
-import { replaceLocalMemberKeys } from './members';
+import { memberPublicKeys, replaceLocalMemberKeys, setMemberPublicKeys } from './members';
 
 /**
  * A member's key rotation as every device of the space receives it (inside a keyring entry):
@@ -20,9 +19,6 @@ export interface MemberKeyChange {
 
 const certBytes = (m: Pick<MemberKeyChange, 'member_id' | 'ed25519' | 'x25519'>, prevEd25519: string): string =>
   canonicalJson({ v: 1, kind: 'member-key-rotation', member_id: m.member_id, prev_ed25519: prevEd25519, ed25519: m.ed25519, x25519: m.x25519 });
-
-const publicKeysOf = (ctx: Ctx, memberId: string) =>
-  sql(ctx.db, 'SELECT ed25519_pub, x25519_pub FROM members WHERE member_id = ?').get(memberId) as { ed25519_pub: Buffer; x25519_pub: Buffer } | undefined;
 
 /**
  * Rotates a local member's keys (inside a unit of work): a new Ed25519 and X25519 pair, certified
@@ -46,11 +42,11 @@ export function rotateLocalMemberKey(ctx: Ctx, memberId: string, devices: { devi
 /** Whether a received rotation is certified by the member key this device holds for that member now. */
 export function verifyMemberKeyChange(ctx: Ctx, m: MemberKeyChange): boolean {
   if (!m || typeof m.member_id !== 'string' || typeof m.ed25519 !== 'string' || typeof m.x25519 !== 'string' || typeof m.cert !== 'string') return false;
-  const cur = publicKeysOf(ctx, m.member_id);
+  const cur = memberPublicKeys(ctx, m.member_id);
   if (!cur) return false;
   // the same rotation arrives once per space: after the first, this device already holds its keys
-  if (b64(cur.ed25519_pub) === m.ed25519 && b64(cur.x25519_pub) === m.x25519) return true;
-  try { return verify(fromB64(m.cert), certBytes(m, b64(cur.ed25519_pub)), new Uint8Array(cur.ed25519_pub)); } catch { return false; }
+  if (b64(cur.ed25519) === m.ed25519 && b64(cur.x25519) === m.x25519) return true;
+  try { return verify(fromB64(m.cert), certBytes(m, b64(cur.ed25519)), cur.ed25519); } catch { return false; }
 }
 
 /** The private keys really are those of the published public keys (a probe through each). */
@@ -80,6 +76,6 @@ export function applyMemberKeyChange(ctx: Ctx, m: MemberKeyChange): 'adopted' | 
       return 'adopted';
     }
   }
-  sql(ctx.db, 'UPDATE members SET ed25519_pub = ?, x25519_pub = ? WHERE member_id = ?').run(fromB64(m.ed25519), fromB64(m.x25519), m.member_id);
+  setMemberPublicKeys(ctx, m.member_id, fromB64(m.ed25519), fromB64(m.x25519));
   return 'public';
 }

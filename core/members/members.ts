@@ -1,20 +1,25 @@
 import type { Member } from '../../contracts/types';
-import { keys, type Ctx } from '../app/context';
-import { b64, boxKeyPair, signKeyPair, type BoxKeyPair, type SignKeyPair } from '../crypto/sodium';
+import { keys, type Ctx } from '../context/ctx';
+import { b64, boxKeyPair, fromB64, signKeyPair, type BoxKeyPair, type SignKeyPair } from '../crypto/sodium';
 import { ulid } from '../shared/ulid';
 import { notFound } from '../shared/errors';
 import { putSecret, getSecret } from '../vault/secrets';
 import { openText, sealText } from '../vault/local-meta';
-import { sql } from '../store/statements';
-
-interface MemberRow { member_id: string; ed25519_pub: Buffer; x25519_pub: Buffer; name_nonce: Buffer; name_ct: Buffer; local: number }
+import { membersTable, type MemberRow } from '../store/tables/members';
+import { secretsTable } from '../store/tables/secrets';
 
 export function insertLocalMember(ctx: Ctx, vmk: Uint8Array, memberId: string, name: string, sign: SignKeyPair, box: BoxKeyPair): void {
   putSecret(ctx.db, vmk, `member:${memberId}:sign`, sign.privateKey);
   putSecret(ctx.db, vmk, `member:${memberId}:box`, box.privateKey);
   const n = sealText(ctx, 'member|' + memberId, name);
-  sql(ctx.db, 'INSERT INTO members (member_id, ed25519_pub, x25519_pub, name_nonce, name_ct, local, created_at) VALUES (?, ?, ?, ?, ?, 1, ?)')
-    .run(memberId, sign.publicKey, box.publicKey, n.nonce, n.ciphertext, ctx.clock.now());
+  membersTable.insert(ctx.db, memberId, sign.publicKey, box.publicKey, n.nonce, n.ciphertext, 1, ctx.clock.now());
+}
+
+/** Records a member another device told us about: public keys and name (sealed locally like every name). */
+export function upsertRemoteMember(ctx: Ctx, m: { member_id: string; ed25519: string; x25519: string; name: string }): void {
+  if (membersTable.find(ctx.db, m.member_id)) return;
+  const n = sealText(ctx, 'member|' + m.member_id, m.name ?? '');
+  membersTable.insert(ctx.db, m.member_id, fromB64(m.ed25519), fromB64(m.x25519), n.nonce, n.ciphertext, 0, ctx.clock.now());
 }
 
 /** A person profile held by this vault (a family member sharing this device). */
@@ -28,16 +33,18 @@ export function createLocalMember(ctx: Ctx, name: string): Member {
   return getMember(ctx, id);
 }
 
+const retiredPrefix = (memberId: string): string => `member:${memberId}:box-retired:`;
+
 /** Loads every local member's private keys into the keyring at unlock. */
 export function loadLocalMemberKeys(ctx: Ctx, vmk: Uint8Array): void {
   const k = keys(ctx);
-  for (const r of sql(ctx.db, 'SELECT member_id, ed25519_pub, x25519_pub FROM members WHERE local = 1').all() as MemberRow[]) {
+  for (const r of membersTable.listLocal(ctx.db)) {
     k.members.set(r.member_id, {
       sign: { publicKey: new Uint8Array(r.ed25519_pub), privateKey: getSecret(ctx.db, vmk, `member:${r.member_id}:sign`) },
       box: { publicKey: new Uint8Array(r.x25519_pub), privateKey: getSecret(ctx.db, vmk, `member:${r.member_id}:box`) },
     });
-    const old = sql(ctx.db, "SELECT key_id FROM secrets WHERE key_id LIKE 'member:' || ? || ':box-retired:%' ORDER BY key_id").all(r.member_id) as { key_id: string }[];
-    if (old.length) k.retired.set(r.member_id, old.map((o) => unpackBoxPair(getSecret(ctx.db, vmk, o.key_id))));
+    const old = secretsTable.idsWithPrefix(ctx.db, retiredPrefix(r.member_id));
+    if (old.length) k.retired.set(r.member_id, old.map((id) => unpackBoxPair(getSecret(ctx.db, vmk, id))));
   }
 }
 
@@ -59,15 +66,21 @@ export function replaceLocalMemberKeys(ctx: Ctx, memberId: string, sign: SignKey
   const k = keys(ctx);
   const cur = k.members.get(memberId);
   if (cur) {
-    const n = (sql(ctx.db, "SELECT COUNT(*) AS n FROM secrets WHERE key_id LIKE 'member:' || ? || ':box-retired:%'").get(memberId) as { n: number }).n;
+    const n = secretsTable.idsWithPrefix(ctx.db, retiredPrefix(memberId)).length;
     const packed = new Uint8Array(64); packed.set(cur.box.publicKey, 0); packed.set(cur.box.privateKey, 32);
-    putSecret(ctx.db, k.vmk, `member:${memberId}:box-retired:${String(n + 1).padStart(4, '0')}`, packed);
+    putSecret(ctx.db, k.vmk, `${retiredPrefix(memberId)}${String(n + 1).padStart(4, '0')}`, packed);
     k.retired.set(memberId, [{ publicKey: cur.box.publicKey, privateKey: cur.box.privateKey }, ...(k.retired.get(memberId) ?? [])]);
   }
   putSecret(ctx.db, k.vmk, `member:${memberId}:sign`, sign.privateKey);
   putSecret(ctx.db, k.vmk, `member:${memberId}:box`, box.privateKey);
-  sql(ctx.db, 'UPDATE members SET ed25519_pub = ?, x25519_pub = ? WHERE member_id = ?').run(sign.publicKey, box.publicKey, memberId);
+  membersTable.setPublicKeys(ctx.db, sign.publicKey, box.publicKey, memberId);
   k.members.set(memberId, { sign, box });
+}
+
+/** A member's public keys as the space documents and rosters carry them. */
+export function memberPublic(ctx: Ctx, memberId: string): { member_id: string; name: string; ed25519: string; x25519: string } {
+  const m = getMember(ctx, memberId);
+  return { member_id: m.member_id, name: m.name, ed25519: m.public_keys.ed25519, x25519: m.public_keys.x25519 };
 }
 
 const toMember = (ctx: Ctx, r: MemberRow): Member => ({
@@ -77,18 +90,42 @@ const toMember = (ctx: Ctx, r: MemberRow): Member => ({
   public_keys: { ed25519: b64(r.ed25519_pub), x25519: b64(r.x25519_pub) },
 });
 
-export function getMember(ctx: Ctx, memberId: string): Member {
-  const r = sql(ctx.db, 'SELECT * FROM members WHERE member_id = ?').get(memberId) as MemberRow | undefined;
-  if (!r) throw notFound('member', memberId);
-  return toMember(ctx, r);
+export function findMember(ctx: Ctx, memberId: string): Member | null {
+  const r = membersTable.find(ctx.db, memberId);
+  return r ? toMember(ctx, r) : null;
 }
 
+export function getMember(ctx: Ctx, memberId: string): Member {
+  const m = findMember(ctx, memberId);
+  if (!m) throw notFound('member', memberId);
+  return m;
+}
+
+export const isKnownMember = (ctx: Ctx, memberId: string): boolean => !!membersTable.find(ctx.db, memberId);
+
 export function listMembers(ctx: Ctx): Member[] {
-  return (sql(ctx.db, 'SELECT * FROM members ORDER BY created_at').all() as MemberRow[]).map((r) => toMember(ctx, r));
+  return membersTable.list(ctx.db).map((r) => toMember(ctx, r));
+}
+
+/** A member's current public keys (raw), or null for someone this vault never heard of. */
+export function memberPublicKeys(ctx: Ctx, memberId: string): { ed25519: Uint8Array; x25519: Uint8Array } | null {
+  const r = membersTable.find(ctx.db, memberId);
+  return r ? { ed25519: new Uint8Array(r.ed25519_pub), x25519: new Uint8Array(r.x25519_pub) } : null;
 }
 
 export function memberBoxPublicKey(ctx: Ctx, memberId: string): Uint8Array {
-  const r = sql(ctx.db, 'SELECT x25519_pub FROM members WHERE member_id = ?').get(memberId) as { x25519_pub: Buffer } | undefined;
+  const r = memberPublicKeys(ctx, memberId);
   if (!r) throw notFound('member', memberId);
-  return new Uint8Array(r.x25519_pub);
+  return r.x25519;
+}
+
+/** A rotation received from a peer: this device learns the member's new public keys. */
+export function setMemberPublicKeys(ctx: Ctx, memberId: string, ed25519: Uint8Array, x25519: Uint8Array): void {
+  membersTable.setPublicKeys(ctx.db, ed25519, x25519, memberId);
+}
+
+/** Forgets a member entirely (the placeholder identity a linked device replaces), with its private keys. */
+export function forgetMember(ctx: Ctx, memberId: string): void {
+  membersTable.delete(ctx.db, memberId);
+  secretsTable.deleteWithPrefix(ctx.db, `member:${memberId}:`);
 }

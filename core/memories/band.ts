@@ -1,12 +1,13 @@
 import * as Y from 'yjs';
 import type { Band, Decision, Memory, PendingAction } from '../../contracts/types';
-import type { Ctx } from '../app/context';
-import { emit } from '../events/envelope';
-import { decide, enforce } from '../policy/engine';
+import type { Ctx } from '../context/ctx';
+import { emit } from '../events/emit';
+import { authorize, enforce } from '../policy/authorize';
+import { bandRank } from '../policy/policy-document';
 import { ApiError } from '../shared/errors';
 import { spaceRow } from '../spaces/spaces';
 import { stageAction } from '../undo/undo';
-import { appendUpdate } from '../store/sync-log';
+import { appendUpdate, dropLocalDocs } from '../store/sync-log';
 import { checkPassphrase } from '../vault/vault';
 import { dekFor, eventActor, loadRecord, policyInput, rewriteMeta, toViewFull, validateRecipients } from './memories';
 import { metaDocId, readMeta, writeMeta } from './memory-doc';
@@ -14,7 +15,6 @@ import { dekKeyId, wrapDek } from './memory-keys';
 import { metaKeyFor, openContentDoc, openMetaDoc, saveRecord, type MemoryRecord } from './read-model';
 import { indexMemory } from '../search/indexer';
 import { article } from '../shared/text';
-import { sql } from '../store/statements';
 
 /** Re-wraps the DEK for the new band (inside the current unit of work) and records the change. */
 export function applyBand(ctx: Ctx, actor: string, rec: MemoryRecord, to: Band, recipients?: string[]): MemoryRecord {
@@ -30,7 +30,7 @@ export function applyBand(ctx: Ctx, actor: string, rec: MemoryRecord, to: Band, 
     const mk = metaKeyFor(ctx, rec.space_id, to);
     appendUpdate(ctx, 'sync_log', rec.space_id, metaDocId(rec.memory_id), mk.keyId, mk.key, Y.encodeStateAsUpdate(metaDoc));
     appendUpdate(ctx, 'sync_log', rec.space_id, rec.memory_id, dekKeyId(rec.memory_id), dek, Y.encodeStateAsUpdate(contentDoc));
-    sql(ctx.db, 'DELETE FROM local_log WHERE space_id = ? AND doc_id IN (?, ?)').run(rec.space_id, rec.memory_id, metaDocId(rec.memory_id));
+    dropLocalDocs(ctx, rec.space_id, [rec.memory_id, metaDocId(rec.memory_id)]);
     const saved = saveRecord(ctx, rec.memory_id, rec.space_id, readMeta(metaDoc), metaDoc, contentDoc, dek, 1);
     next = saved.rec;
     indexMemory(ctx, next, saved.content);
@@ -52,9 +52,9 @@ export function setBand(ctx: Ctx, actor: string, memoryId: string, to: Band, rec
     if (!checkPassphrase(ctx, reauth.passphrase)) throw new ApiError('BAD_CREDENTIALS', 'wrong passphrase');
     reauthed = true;
   }
-  const decision = enforce(decide(policyInput(ctx, actor, rec, 'memory.setBand', { newBand: to, reauth: reauthed })));
+  const decision = enforce(authorize(policyInput(ctx, actor, rec, 'memory.setBand', { newBand: to, reauth: reauthed })));
   if (to === rec.band && recipients === undefined) return { status: 'unchanged', pending: null, memory: toViewFull(ctx, rec, actor), decision };
-  const lowering = ['GREEN', 'AMBER', 'RED', 'BLACK'].indexOf(to) < ['GREEN', 'AMBER', 'RED', 'BLACK'].indexOf(rec.band);
+  const lowering = bandRank(to) < bandRank(rec.band);
   if (lowering) {
     const pending = ctx.uow.run(() => stageAction(ctx, {
       kind: 'set_band', actor, space_id: rec.space_id, memory_id: memoryId, band: rec.band, args: { to },

@@ -1,16 +1,17 @@
 import type { Decision, PendingAction } from '../../contracts/types';
-import { keys, type Ctx } from '../app/context';
-import { emit } from '../events/envelope';
-import { bandObligations, decide, enforce } from '../policy/engine';
+import { keys, type Ctx } from '../context/ctx';
+import { emit } from '../events/emit';
+import { authorize, bandObligations, enforce } from '../policy/authorize';
 import { ApiError } from '../shared/errors';
 import { undoWindowSeconds } from '../settings/settings';
 import { stageAction } from '../undo/undo';
 import { eventActor, loadRecord, policyInput, rewriteMeta, toViewFull } from './memories';
 import { metaDocId } from './memory-doc';
 import { unindexMemory } from '../search/indexer';
-import type { MemoryRecord } from './read-model';
+import { dropRecord, type MemoryRecord } from './read-model';
 import { article } from '../shared/text';
-import { sql } from '../store/statements';
+import { dropLocalDocs } from '../store/sync-log';
+import { memoriesTable } from '../store/tables/memories';
 
 /** Moves a memory to the trash (restorable) inside the current unit of work. */
 export function trash(ctx: Ctx, actor: string, rec: MemoryRecord, mode: 'trash' | 'expire' = 'trash'): void {
@@ -23,8 +24,8 @@ export function trash(ctx: Ctx, actor: string, rec: MemoryRecord, mode: 'trash' 
 
 /** Crypto-shred: the DEK, the read model and every log entry of a BLACK memory are gone for good. */
 export function shred(ctx: Ctx, actor: string, rec: MemoryRecord): void {
-  sql(ctx.db, 'DELETE FROM local_log WHERE space_id = ? AND doc_id IN (?, ?)').run(rec.space_id, rec.memory_id, metaDocId(rec.memory_id));
-  sql(ctx.db, 'DELETE FROM memories WHERE memory_id = ?').run(rec.memory_id);
+  dropLocalDocs(ctx, rec.space_id, [rec.memory_id, metaDocId(rec.memory_id)]);
+  dropRecord(ctx, rec.memory_id);
   const dek = keys(ctx).deks.get(rec.memory_id);
   if (dek) { dek.fill(0); keys(ctx).deks.delete(rec.memory_id); }
   unindexMemory(ctx, rec.memory_id);
@@ -37,7 +38,7 @@ export function shred(ctx: Ctx, actor: string, rec: MemoryRecord): void {
 export function deleteMemory(ctx: Ctx, actor: string, memoryId: string, confirm: boolean): { status: 'trashed' | 'staged' | 'shredded'; pending: PendingAction | null; decision: Decision } {
   const rec = loadRecord(ctx, memoryId);
   if (rec.deleted_at) throw new ApiError('CONFLICT', 'the memory is already in the trash', { id: memoryId });
-  const decision = enforce(decide(policyInput(ctx, actor, rec, 'memory.delete', { confirm })));
+  const decision = enforce(authorize(policyInput(ctx, actor, rec, 'memory.delete', { confirm })));
   if (rec.band === 'BLACK') {
     ctx.uow.run(() => shred(ctx, actor, rec));
     return { status: 'shredded', pending: null, decision };
@@ -53,7 +54,7 @@ export function deleteMemory(ctx: Ctx, actor: string, memoryId: string, confirm:
 export function restoreMemory(ctx: Ctx, actor: string, memoryId: string) {
   const rec = loadRecord(ctx, memoryId);
   if (!rec.deleted_at) throw new ApiError('CONFLICT', 'the memory is not in the trash', { id: memoryId });
-  enforce(decide(policyInput(ctx, actor, rec, 'memory.update')));
+  enforce(authorize(policyInput(ctx, actor, rec, 'memory.update')));
   const next = ctx.uow.run(() => {
     const n = rewriteMeta(ctx, rec, { deleted_at: null, expires_at: rec.expires_at && rec.expires_at <= ctx.clock.now() ? null : rec.expires_at });
     emit(ctx, {
@@ -70,7 +71,7 @@ export function restoreMemory(ctx: Ctx, actor: string, memoryId: string) {
  * erasure (crypto-shred + tombstone propagation), which belongs with privacy.erase.
  */
 export function expireWorkingMemories(ctx: Ctx): number {
-  const due = sql(ctx.db, 'SELECT memory_id FROM memories WHERE deleted_at IS NULL AND expires_at IS NOT NULL AND expires_at <= ?').all(ctx.clock.now()) as { memory_id: string }[];
+  const due = memoriesTable.expired(ctx.db, ctx.clock.now());
   for (const { memory_id } of due) {
     const rec = loadRecord(ctx, memory_id);
     ctx.uow.run(() => trash(ctx, rec.author, rec, 'expire'));

@@ -1,22 +1,22 @@
 import * as Y from 'yjs';
-import type { Band, Decision, Memory, MemoryCreateRequest, MemoryListRequest, MemoryPatch, MemoryType, Role } from '../../contracts/types';
-import { keys, type Ctx } from '../app/context';
+import type { Band, Decision, Memory, MemoryCreateRequest, MemoryListRequest, MemoryPatch, MemoryType } from '../../contracts/types';
+import { keys, type Ctx } from '../context/ctx';
 import { newKey } from '../crypto/sodium';
 import { change, deviceClientId, newDoc } from '../crdt/doc-update';
-import { emit } from '../events/envelope';
-import { bandObligations, capsOf, decide, enforce, forbidden, type PolicyInput } from '../policy/engine';
+import { emit } from '../events/emit';
+import { authorize, bandObligations, capsOf, enforce, keyMissing, type PolicyInput } from '../policy/authorize';
 import { ApiError, invalid } from '../shared/errors';
 import { parseIso } from '../shared/time';
 import { ulid } from '../shared/ulid';
 import { undoWindowSeconds } from '../settings/settings';
-import { roleOf, spaceMemberIds, spaceRow } from '../spaces/spaces';
+import { membershipsOf, roleOf, spaceMemberIds, spaceRow } from '../spaces/spaces';
 import { appendUpdate, decryptEntry, docEntries, type LogName } from '../store/sync-log';
+import { memoriesTable } from '../store/tables/memories';
 import { type Content, type ContentPatch, type Meta, metaDocId, readMeta, writeContent, writeMeta } from './memory-doc';
 import { dekKeyId, unwrapDek, wrapDek, type DekWrap } from './memory-keys';
-import { findRecord, iterateRows, loadRecord, metaKeyFor, openContent, openContentDoc, openMetaDoc, recordFromRow, saveRecord, type MemoryRecord } from './read-model';
+import { findRecord, loadRecord, metaKeyFor, openContent, openContentDoc, openMetaDoc, recordFromRow, saveRecord, type MemoryRecord } from './read-model';
 import { toView } from './view';
 import { indexMemory, unindexMemory } from '../search/indexer';
-import { sql } from '../store/statements';
 
 const WORKING_DEFAULT_TTL_MS = 7 * 24 * 3600 * 1000;
 
@@ -34,10 +34,15 @@ export function policyInput(ctx: Ctx, actor: string, rec: Pick<MemoryRecord, 'sp
 
 export const eventActor = (ctx: Ctx, actor: string, space: string) => ({ member_id: actor, caps: capsOf(roleOf(ctx, space, actor)) });
 
+/** The decision input for writing a band into a space. */
+export function createInput(ctx: Ctx, actor: string, space: string, band: Band): PolicyInput {
+  return { action: 'memory.create', actor: { member_id: actor, role: roleOf(ctx, space, actor) }, band, device_id: keys(ctx).deviceId, undoWindowSeconds: undoWindowSeconds(ctx) };
+}
+
 /** The DEK as this actor may open it (RED: only through the actor's own seal). */
 export function dekFor(ctx: Ctx, rec: MemoryRecord, actor?: string): Uint8Array {
   const dek = unwrapDek(ctx, rec.space_id, rec.memory_id, rec.meta.dek as DekWrap, rec.band === 'RED' ? actor : undefined);
-  if (!dek) throw forbidden('NO_KEY', 'the memory key is not sealed to the acting member');
+  if (!dek) throw keyMissing('NO_KEY', 'the memory key is not sealed to the acting member');
   return dek;
 }
 
@@ -98,10 +103,7 @@ export function writeNewMemory(ctx: Ctx, actor: string, input: MemoryCreateReque
 
 export function createMemory(ctx: Ctx, actor: string, input: MemoryCreateRequest): { memory: Memory; decision: Decision } {
   spaceRow(ctx, input.space_id);
-  const decision = enforce(decide({
-    action: 'memory.create', actor: { member_id: actor, role: roleOf(ctx, input.space_id, actor) }, band: input.band,
-    device_id: keys(ctx).deviceId, undoWindowSeconds: undoWindowSeconds(ctx),
-  }));
+  const decision = enforce(authorize(createInput(ctx, actor, input.space_id, input.band)));
   const { rec, content } = ctx.uow.run(() => writeNewMemory(ctx, actor, input, decision));
   ctx.metrics.inc('memoryos_memories_written_total', { band: input.band });
   return { memory: toView(rec, content, 'full'), decision };
@@ -112,7 +114,7 @@ export function importMemories(ctx: Ctx, actor: string, space: string, items: Om
   spaceRow(ctx, space);
   const decisions = new Map<Band, Decision>();
   for (const band of new Set(items.map((i) => i.band))) {
-    decisions.set(band, enforce(decide({ action: 'memory.create', actor: { member_id: actor, role: roleOf(ctx, space, actor) }, band, device_id: keys(ctx).deviceId, undoWindowSeconds: undoWindowSeconds(ctx) })));
+    decisions.set(band, enforce(authorize(createInput(ctx, actor, space, band))));
   }
   const ids = ctx.uow.run(() => items.map((i) => writeNewMemory(ctx, actor, { ...i, space_id: space }, decisions.get(i.band)!).rec.memory_id));
   ctx.metrics.inc('memoryos_memories_written_total', { band: 'import' }, ids.length);
@@ -121,7 +123,7 @@ export function importMemories(ctx: Ctx, actor: string, space: string, items: Om
 
 export function getMemory(ctx: Ctx, actor: string, memoryId: string): { memory: Memory; decision: Decision } {
   const rec = loadRecord(ctx, memoryId);
-  const decision = decide(policyInput(ctx, actor, rec, 'memory.read'));
+  const decision = authorize(policyInput(ctx, actor, rec, 'memory.read'));
   if (decision.effect === 'DENY' && decision.reasons.some((r) => r.code === 'NOT_A_MEMBER')) throw new ApiError('NOT_FOUND', 'memory not found', { id: memoryId });
   enforce(decision);
   const content = openContent(rec, dekFor(ctx, rec, actor));
@@ -149,7 +151,7 @@ function spliceAtBase(ctx: Ctx, rec: MemoryRecord, dek: Uint8Array, baseVersion:
 
 export function updateMemory(ctx: Ctx, actor: string, memoryId: string, patch: MemoryPatch, baseVersion?: number): { memory: Memory; decision: Decision } {
   const rec = loadRecord(ctx, memoryId);
-  const decision = enforce(decide(policyInput(ctx, actor, rec, 'memory.update')));
+  const decision = enforce(authorize(policyInput(ctx, actor, rec, 'memory.update')));
   if (baseVersion !== undefined && baseVersion > rec.version) throw new ApiError('CONFLICT', `base_version ${baseVersion} is newer than this memory (version ${rec.version})`, { version: rec.version });
   const dek = dekFor(ctx, rec, actor);
   const now = ctx.clock.now();
@@ -167,7 +169,7 @@ export function updateMemory(ctx: Ctx, actor: string, memoryId: string, patch: M
   }
   const contentPatch: ContentPatch = {};
   for (const f of ['title', 'body', 'tags', 'people', 'places', 'occurred_at'] as const) if (patch[f] !== undefined) (contentPatch as Record<string, unknown>)[f] = patch[f];
-  const changed: string[] = [...Object.keys(contentPatch), ...(['type', 'expires_at', 'recipients'] as const).filter((f) => patch[f] !== undefined)];
+  const changed = [...(Object.keys(contentPatch) as (keyof ContentPatch)[]), ...(['type', 'expires_at', 'recipients'] as const).filter((f) => patch[f] !== undefined)];
 
   const result = ctx.uow.run(() => {
     const metaDoc = openMetaDoc(ctx, rec);
@@ -220,36 +222,26 @@ export interface ListResult { memories: Memory[]; next_cursor: string | null; to
 export function listMemories(ctx: Ctx, actor: string, q: MemoryListRequest): ListResult {
   const limit = q.limit ?? 50;
   const now = ctx.clock.now();
-  // without a space filter the unary + keeps SQLite on the newest-first index instead of sorting
-  const where: string[] = [`${q.space_id ? '' : '+'}space_id IN (SELECT space_id FROM space_members WHERE member_id = ?)`];
-  const params: unknown[] = [actor];
-  if (q.space_id) { where.push('space_id = ?'); params.push(q.space_id); }
-  if (q.type) { where.push('type = ?'); params.push(q.type); }
-  if (q.band) { where.push('band = ?'); params.push(q.band); }
-  if (q.trash) where.push('deleted_at IS NOT NULL');
-  else { where.push('deleted_at IS NULL AND (expires_at IS NULL OR expires_at > ?)'); params.push(now); }
-  let cursorClause = '';
-  const cursorParams: unknown[] = [];
+  // one role lookup per space and one settings read per page, not per row
+  const roles = new Map(membershipsOf(ctx, actor).map((m) => [m.space_id, m.role] as const));
+  const spaces = q.space_id ? (roles.has(q.space_id) ? [q.space_id] : []) : [...roles.keys()];
+  let cursor: { updated_at: number; memory_id: string } | undefined;
   if (q.cursor) {
     const [u, id] = Buffer.from(q.cursor, 'base64url').toString('utf8').split('|');
     if (!u || !id || Number.isNaN(Number(u))) throw invalid('cursor is malformed', { field: 'cursor' });
-    cursorClause = ' AND (updated_at < ? OR (updated_at = ? AND memory_id < ?))';
-    cursorParams.push(Number(u), Number(u), id);
+    cursor = { updated_at: Number(u), memory_id: id };
   }
+  const filter = { spaces, type: q.type, band: q.band, trash: q.trash === true, now };
   const contentFilter = q.tag !== undefined || q.person !== undefined || q.from !== undefined || q.to !== undefined;
   const from = q.from ? parseIso(q.from) : -Infinity;
   const to = q.to ? parseIso(q.to) : Infinity;
   const out: Memory[] = [];
   let more = false;
   let matched = 0;
-  const rows = iterateRows(ctx, where.join(' AND ') + cursorClause + ' ORDER BY updated_at DESC, memory_id DESC', ...params, ...cursorParams);
-  // one role lookup per space and one settings read per page, not per row
-  const roles = new Map<string, Role | null>();
-  const roleIn = (space: string) => { if (!roles.has(space)) roles.set(space, roleOf(ctx, space, actor)); return roles.get(space)!; };
   const windowS = undoWindowSeconds(ctx);
-  for (const row of rows) {
+  for (const row of memoriesTable.listFrom(ctx.db, { ...filter, cursor })) {
     const rec = recordFromRow(ctx, row);
-    const decision = decide(policyInput(ctx, actor, rec, 'memory.preview', { actor: { member_id: actor, role: roleIn(rec.space_id) }, undoWindowSeconds: windowS }));
+    const decision = authorize(policyInput(ctx, actor, rec, 'memory.preview', { actor: { member_id: actor, role: roles.get(rec.space_id) ?? null }, undoWindowSeconds: windowS }));
     if (decision.effect === 'DENY') continue;
     const dek = unwrapDek(ctx, rec.space_id, rec.memory_id, rec.meta.dek as DekWrap, rec.band === 'RED' ? actor : undefined);
     const content = dek ? openContent(rec, dek) : null;
@@ -265,7 +257,7 @@ export function listMemories(ctx: Ctx, actor: string, q: MemoryListRequest): Lis
     else { more = true; if (!contentFilter) break; }
   }
   // without content filters the total comes from metadata alone (it may count items policy hides)
-  const total = contentFilter ? matched : (sql(ctx.db, `SELECT COUNT(*) AS n FROM memories WHERE ${where.join(' AND ')}`).get(...params) as { n: number }).n;
+  const total = contentFilter ? matched : memoriesTable.countFor(ctx.db, filter);
   const last = out[out.length - 1];
   const next_cursor = more && last ? Buffer.from(`${Date.parse(last.updated_at)}|${last.memory_id}`).toString('base64url') : null;
   return { memories: out, next_cursor, total };

@@ -1,5 +1,5 @@
 import type { Band } from '../../contracts/types';
-import { keys, type Ctx } from '../app/context';
+import { keys, type Ctx } from '../context/ctx';
 import { aeadDecrypt, aeadEncrypt, b64, fromB64, seal, unseal } from '../crypto/sodium';
 import { memberBoxKeys, memberBoxPublicKey } from '../members/members';
 import { epochKey } from '../spaces/epoch-keys';

@@ -1,12 +1,13 @@
 import * as Y from 'yjs';
-import { keys, type Ctx } from '../app/context';
+import { keys, type Ctx } from '../context/ctx';
 import { aeadDecrypt, aeadEncrypt } from '../crypto/sodium';
 import { notFound } from '../shared/errors';
 import { epochKey, epochKeyId } from '../spaces/epoch-keys';
+import { spaceRow } from '../spaces/spaces';
 import { deviceClientId, docFromUpdates } from '../crdt/doc-update';
+import { memoriesTable, type MemoryRow } from '../store/tables/memories';
 import { type Content, type Meta, readContent } from './memory-doc';
 import { dekKeyId, unwrapDek, type DekWrap } from './memory-keys';
-import { sql } from '../store/statements';
 
 /** A read-model row with its metadata decrypted; content stays sealed until asked for. */
 export interface MemoryRecord {
@@ -17,11 +18,7 @@ export interface MemoryRecord {
   sealed: { key_id: string; nonce: Uint8Array; ciphertext: Uint8Array; state_nonce: Uint8Array; state_ct: Uint8Array };
 }
 
-interface Row {
-  memory_id: string; space_id: string; band: Meta['band']; type: Meta['type']; author: string; origin_device: string;
-  created_at: number; updated_at: number; deleted_at: number | null; expires_at: number | null; version: number;
-  meta_key_id: string; meta_nonce: Buffer; meta_ct: Buffer; key_id: string; nonce: Buffer; ciphertext: Buffer; state_nonce: Buffer; state_ct: Buffer;
-}
+type Row = MemoryRow;
 
 const metaAd = (r: { space_id: string; memory_id: string }, keyId: string) => `readmodel-meta|${r.space_id}|${r.memory_id}|${keyId}`;
 const contentAd = (r: { space_id: string; memory_id: string }, keyId: string) => `readmodel|${r.space_id}|${r.memory_id}|${keyId}`;
@@ -46,7 +43,7 @@ function unframeMeta(plain: Uint8Array): { meta: Meta; state: Uint8Array } {
 /** The key that seals a memory's metadata: the space epoch key, or for BLACK the device-only key. */
 export function metaKeyFor(ctx: Ctx, space: string, band: Meta['band']): { keyId: string; key: Uint8Array } {
   if (band === 'BLACK') return { keyId: `device:${keys(ctx).deviceId}`, key: keys(ctx).deviceLocalKey };
-  const epoch = (sql(ctx.db, 'SELECT epoch FROM spaces WHERE space_id = ?').get(space) as { epoch: number }).epoch;
+  const epoch = spaceRow(ctx, space).epoch;
   return { keyId: epochKeyId(space, epoch), key: epochKey(ctx, space, epoch) };
 }
 
@@ -68,7 +65,7 @@ export function recordFromRow(ctx: Ctx, r: Row): MemoryRecord {
 }
 
 export function findRecord(ctx: Ctx, memoryId: string): MemoryRecord | null {
-  const r = sql(ctx.db, 'SELECT * FROM memories WHERE memory_id = ?').get(memoryId) as Row | undefined;
+  const r = memoriesTable.find(ctx.db, memoryId);
   return r ? recordFromRow(ctx, r) : null;
 }
 
@@ -76,10 +73,6 @@ export function loadRecord(ctx: Ctx, memoryId: string): MemoryRecord {
   const rec = findRecord(ctx, memoryId);
   if (!rec) throw notFound('memory', memoryId);
   return rec;
-}
-
-export function* iterateRows(ctx: Ctx, where = '1 = 1', ...params: unknown[]): Generator<Row> {
-  yield* ctx.db.prepare(`SELECT * FROM memories WHERE ${where}`).iterate(...params) as IterableIterator<Row>;
 }
 
 /** The fields of a record that indexing needs. */
@@ -90,9 +83,7 @@ export type IndexSource = Pick<MemoryRecord, 'memory_id' | 'space_id' | 'band' |
  * the columns it needs (no Yjs state) because at 100k memories each microsecond is a tenth of a second.
  */
 export function* liveContents(ctx: Ctx): Generator<{ rec: IndexSource; content: Content }> {
-  const rows = ctx.db.prepare(`SELECT memory_id, space_id, band, type, author, updated_at, dek_wrap, meta_key_id, meta_nonce, meta_ct, key_id, nonce, ciphertext
-    FROM memories WHERE deleted_at IS NULL`).iterate() as IterableIterator<Pick<Row, 'memory_id' | 'space_id' | 'band' | 'type' | 'author' | 'updated_at' | 'meta_key_id' | 'meta_nonce' | 'meta_ct' | 'key_id' | 'nonce' | 'ciphertext'> & { dek_wrap: string | null }>;
-  for (const r of rows) {
+  for (const r of memoriesTable.liveForIndex(ctx.db)) {
     let wrap: DekWrap;
     let recipients: string[];
     if (r.dek_wrap) {
@@ -149,10 +140,17 @@ export function saveRecord(ctx: Ctx, memoryId: string, space: string, meta: Meta
     expires_at: meta.expires_at ?? null, version, meta, metaState,
     sealed: { key_id: keyId, nonce: c.nonce, ciphertext: c.ciphertext, state_nonce: s.nonce, state_ct: s.ciphertext },
   };
-  sql(ctx.db, `INSERT OR REPLACE INTO memories (memory_id, space_id, band, type, author, origin_device, created_at, updated_at, deleted_at, expires_at, version,
-      meta_key_id, meta_nonce, meta_ct, key_id, nonce, ciphertext, state_nonce, state_ct, dek_wrap) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-    .run(memoryId, space, rec.band, rec.type, rec.author, rec.origin_device, rec.created_at, rec.updated_at,
-      rec.deleted_at, rec.expires_at, version, metaKeyId, m.nonce, m.ciphertext, keyId, c.nonce, c.ciphertext, s.nonce, s.ciphertext,
-      JSON.stringify(meta.dek));
+  memoriesTable.put(ctx.db, {
+    memory_id: memoryId, space_id: space, band: rec.band, type: rec.type, author: rec.author, origin_device: rec.origin_device,
+    created_at: rec.created_at, updated_at: rec.updated_at, deleted_at: rec.deleted_at, expires_at: rec.expires_at, version,
+    meta_key_id: metaKeyId, meta_nonce: m.nonce, meta_ct: m.ciphertext, key_id: keyId, nonce: c.nonce, ciphertext: c.ciphertext,
+    state_nonce: s.nonce, state_ct: s.ciphertext, dek_wrap: JSON.stringify(meta.dek),
+  });
   return { rec, content };
 }
+
+/** Drops a memory's read model (erasure, shredding, or a key this device no longer holds). */
+export const dropRecord = (ctx: Ctx, memoryId: string): void => { memoriesTable.delete(ctx.db, memoryId); };
+
+/** How many memories this device holds (a device that holds any cannot be linked as new). */
+export const countMemories = (ctx: Ctx): number => memoriesTable.count(ctx.db);

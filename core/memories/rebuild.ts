@@ -1,12 +1,12 @@
 import * as Y from 'yjs';
-import { keys, type Ctx } from '../app/context';
+import { keys, type Ctx } from '../context/ctx';
 import { newDoc } from '../crdt/doc-update';
 import { epochKey } from '../spaces/epoch-keys';
 import { allEntries, decryptEntry, type LogEntry } from '../store/sync-log';
 import { readMeta } from './memory-doc';
 import { unwrapDek, type DekWrap } from './memory-keys';
 import { saveRecord } from './read-model';
-import { sql } from '../store/statements';
+import { memoriesTable } from '../store/tables/memories';
 
 function keyForMeta(ctx: Ctx, e: LogEntry): Uint8Array | null {
   if (e.key_id.startsWith('device:')) return e.key_id === `device:${keys(ctx).deviceId}` ? keys(ctx).deviceLocalKey : null;
@@ -40,7 +40,7 @@ export function rebuildReadModel(ctx: Ctx): number {
   }
   let n = 0;
   ctx.uow.run(() => {
-    sql(ctx.db, 'DELETE FROM memories').run();
+    memoriesTable.deleteAll(ctx.db);
     for (const [id, { space, doc: metaDoc }] of metaDocs) {
       const meta = readMeta(metaDoc);
       const dek = unwrapDek(ctx, space, id, meta.dek as DekWrap);

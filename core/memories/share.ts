@@ -1,23 +1,19 @@
 import type { Decision, PendingAction } from '../../contracts/types';
-import { keys, type Ctx } from '../app/context';
-import { emit } from '../events/envelope';
-import { decide, enforce, type PolicyInput } from '../policy/engine';
+import type { Ctx } from '../context/ctx';
+import { emit } from '../events/emit';
+import { authorize, enforce, type PolicyInput } from '../policy/authorize';
 import { ApiError, invalid } from '../shared/errors';
-import { undoWindowSeconds } from '../settings/settings';
-import { roleOf, spaceRow } from '../spaces/spaces';
+import { spaceRow } from '../spaces/spaces';
 import { stageAction } from '../undo/undo';
-import { dekFor, eventActor, loadRecord, policyInput, writeNewMemory } from './memories';
+import { createInput, dekFor, eventActor, loadRecord, policyInput, writeNewMemory } from './memories';
 import { openContent, type MemoryRecord } from './read-model';
 import { article } from '../shared/text';
 
-const targetInput = (ctx: Ctx, actor: string, rec: MemoryRecord, target: string): PolicyInput => ({
-  action: 'memory.create', actor: { member_id: actor, role: roleOf(ctx, target, actor) }, band: rec.band,
-  device_id: keys(ctx).deviceId, undoWindowSeconds: undoWindowSeconds(ctx),
-});
+const targetInput = (ctx: Ctx, actor: string, rec: MemoryRecord, target: string): PolicyInput => createInput(ctx, actor, target, rec.band);
 
 /** The actor must be allowed to write this band into the target space. */
 function targetDecision(ctx: Ctx, actor: string, rec: MemoryRecord, target: string): Decision {
-  return enforce(decide(targetInput(ctx, actor, rec, target)));
+  return enforce(authorize(targetInput(ctx, actor, rec, target)));
 }
 
 /** Copies a memory into another space (a new memory, new DEK, the target's epoch key), inside the current unit of work. */
@@ -44,10 +40,10 @@ export function shareMemory(ctx: Ctx, actor: string, memoryId: string, targetSpa
   if (targetSpace === rec.space_id) throw invalid('the target space is the memory\'s own space', { field: 'target_space_id' });
   const from = spaceRow(ctx, rec.space_id).kind;
   const to = spaceRow(ctx, targetSpace).kind;
-  const decision = decide(policyInput(ctx, actor, rec, 'memory.share', { share: { from, to, consent } }));
+  const decision = authorize(policyInput(ctx, actor, rec, 'memory.share', { share: { from, to, consent } }));
   if (dryRun) {
     // both decisions, as one: may it leave its space, and may the actor write it there
-    const target = decide(targetInput(ctx, actor, rec, targetSpace));
+    const target = authorize(targetInput(ctx, actor, rec, targetSpace));
     const denied = decision.effect === 'DENY' || target.effect === 'DENY';
     const reasons = denied ? [...(decision.effect === 'DENY' ? decision.reasons : []), ...(target.effect === 'DENY' ? target.reasons : [])] : decision.reasons;
     return { status: 'preview', pending: null, memory_id: null, decision: { ...decision, effect: denied ? 'DENY' : decision.effect, reasons } };

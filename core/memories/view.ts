@@ -1,6 +1,6 @@
 import type { Decision, Memory } from '../../contracts/types';
 import { iso } from '../shared/time';
-import { redactPii } from '../search/redact';
+import { previewRule, previewText } from '../policy/redaction';
 import type { Content } from './memory-doc';
 import type { MemoryRecord } from './read-model';
 
@@ -18,10 +18,12 @@ export function toView(rec: MemoryRecord, content: Content | null, decision: Dec
     recipients: rec.meta.recipients ?? [], version: rec.version,
   };
   const redacted = decision !== 'full' && decision.effect === 'ALLOW_REDACTED';
-  if (!content || (redacted && rec.band !== 'AMBER')) {
+  // a redacted preview follows the band's rule for readers who are not the author
+  const rule = redacted ? previewRule(rec.band, false) : 'full';
+  if (!content || rule === 'hidden') {
     return { ...base, title: '', body: '', tags: [], people: [], places: [], occurred_at: null, redacted: true };
   }
-  const r = redacted ? redactPii : (s: string) => s;
+  const r = (s: string) => previewText(rule, s);
   return {
     ...base, title: r(content.title), body: r(content.body), tags: content.tags, people: content.people, places: content.places,
     occurred_at: content.occurred_at, redacted,

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Band, Capability, Role, SpaceKind } from '../../contracts/types';
 import { contractsDir } from '../shared/paths';
 import { validatorFor } from '../schemas/validator';
-import type { Band, Capability, Role, SpaceKind } from '../../contracts/types';
 
 export interface BandRule {
   rank: number;
@@ -14,12 +14,21 @@ export interface BandRule {
   delete: 'trash' | 'staged_trash' | 'shred_confirm';
   read_for_others: 'full' | 'redact_pii' | 'hidden_until_opened' | 'not_shown';
 }
+
+/**
+ * What decides an action: `anyone` (credentials or nothing), `member` (any member whose keys
+ * this vault holds), `owner` (the vault owner), or a resource the caller names: a space's roles,
+ * a memory's band, a device's owner, a staged action.
+ */
+export type ActionScope = 'anyone' | 'member' | 'owner' | 'space' | 'memory' | 'device' | 'action';
+
 export interface PolicyDocument {
   policy_version: string;
   undo_window_default_seconds: number;
   space_hierarchy: SpaceKind[];
   bands: Record<Band, BandRule>;
   roles: Record<Role, { caps: Capability[]; bands: Band[]; description: string }>;
+  actions: Record<string, { scope: ActionScope; description: string }>;
 }
 
 let doc: PolicyDocument | undefined;
@@ -32,3 +41,6 @@ export function policyDocument(): PolicyDocument {
   if (!v(raw)) throw new Error('policy.json does not match its schema: ' + JSON.stringify(v.errors));
   return (doc = raw as PolicyDocument);
 }
+
+/** A band's place in the order GREEN < AMBER < RED < BLACK, as the document ranks it. */
+export const bandRank = (band: Band): number => policyDocument().bands[band].rank;

@@ -1,7 +1,7 @@
-import type { Ctx } from '../app/context';
+import type { Ctx } from '../context/ctx';
 import type { Content } from '../memories/memory-doc';
 import type { IndexSource, MemoryRecord } from '../memories/read-model';
-import type { IndexedMemory } from './search-index';
+import type { IndexedMemory } from '../store/search-index';
 
 /** Who may find a memory by its content: RED its author and recipients, BLACK its author, else every reader of the band. */
 export function readersOf(rec: IndexSource): string[] | null {

@@ -1,9 +1,10 @@
-import { keys, type Ctx } from '../app/context';
+import { keys, type Ctx } from '../context/ctx';
 import { aeadDecrypt, aeadEncrypt, b64, newKey, seal, unseal } from '../crypto/sodium';
-import { ApiError } from '../shared/errors';
+import { keyMissing } from '../policy/authorize';
 import { memberBoxKeys, memberBoxPublicKey } from '../members/members';
+import type { MemberKeyChange } from '../members/member-key';
 import { appendSigned } from '../store/sync-log';
-import { sql } from '../store/statements';
+import { epochChainTable, epochSealsTable } from '../store/tables/epoch-keys';
 
 export const epochKeyId = (space: string, epoch: number): string => `epoch:${space}:${epoch}`;
 
@@ -18,7 +19,7 @@ export interface KeyringBody {
   /** the previous epoch's key encrypted under this epoch's key */
   chain?: { epoch: number; nonce: string; ct: string };
   /** a member's new public keys after a rotation, certified by the old key, private keys sealed to the member's remaining devices */
-  member_key?: import('../members/member-key').MemberKeyChange;
+  member_key?: MemberKeyChange;
 }
 
 const chainAd = (space: string, epoch: number) => `chain|${space}|${epoch}`;
@@ -34,7 +35,7 @@ export function startEpoch(ctx: Ctx, space: string, epoch: number, memberIds: st
   if (epoch > 1) {
     const prev = epochKey(ctx, space, epoch - 1);
     const w = aeadEncrypt(prev, chainAd(space, epoch - 1), key);
-    sql(ctx.db, 'INSERT OR REPLACE INTO epoch_chain (space_id, epoch, nonce, ciphertext) VALUES (?, ?, ?, ?)').run(space, epoch - 1, w.nonce, w.ciphertext);
+    epochChainTable.put(ctx.db, space, epoch - 1, w.nonce, w.ciphertext);
     appendKeyring(ctx, space, { epoch, chain: { epoch: epoch - 1, nonce: b64(w.nonce), ct: b64(w.ciphertext) } });
   }
   for (const m of memberIds) sealEpochTo(ctx, space, epoch, key, m);
@@ -44,18 +45,17 @@ export function startEpoch(ctx: Ctx, space: string, epoch: number, memberIds: st
 /** Seals an epoch key to a member, locally and as a keyring entry every device of the space receives. */
 export function sealEpochTo(ctx: Ctx, space: string, epoch: number, key: Uint8Array, memberId: string): void {
   const sealed = seal(key, memberBoxPublicKey(ctx, memberId));
-  sql(ctx.db, 'INSERT OR REPLACE INTO epoch_seals (space_id, epoch, member_id, sealed) VALUES (?, ?, ?, ?)').run(space, epoch, memberId, sealed);
+  epochSealsTable.put(ctx.db, space, epoch, memberId, sealed);
   appendKeyring(ctx, space, { epoch, seals: { [memberId]: b64(sealed) } });
 }
 
 /** Stores what a received keyring entry carries (already verified). */
 export function applyKeyringBody(ctx: Ctx, space: string, body: KeyringBody): void {
   for (const [member, sealed] of Object.entries(body.seals ?? {})) {
-    sql(ctx.db, 'INSERT OR IGNORE INTO epoch_seals (space_id, epoch, member_id, sealed) VALUES (?, ?, ?, ?)').run(space, body.epoch, member, Buffer.from(sealed, 'base64'));
+    epochSealsTable.addIfAbsent(ctx.db, space, body.epoch, member, Buffer.from(sealed, 'base64'));
   }
   if (body.chain) {
-    sql(ctx.db, 'INSERT OR IGNORE INTO epoch_chain (space_id, epoch, nonce, ciphertext) VALUES (?, ?, ?, ?)')
-      .run(space, body.chain.epoch, Buffer.from(body.chain.nonce, 'base64'), Buffer.from(body.chain.ct, 'base64'));
+    epochChainTable.addIfAbsent(ctx.db, space, body.chain.epoch, Buffer.from(body.chain.nonce, 'base64'), Buffer.from(body.chain.ct, 'base64'));
   }
 }
 
@@ -69,8 +69,7 @@ export function epochKey(ctx: Ctx, space: string, epoch: number, depth = 0): Uin
   const k = keys(ctx);
   const cached = k.epochKeys.get(`${space}#${epoch}`);
   if (cached) return cached;
-  const seals = sql(ctx.db, 'SELECT member_id, sealed FROM epoch_seals WHERE space_id = ? AND epoch = ?').all(space, epoch) as { member_id: string; sealed: Buffer }[];
-  for (const s of seals) {
+  for (const s of epochSealsTable.of(ctx.db, space, epoch)) {
     for (const box of memberBoxKeys(ctx, s.member_id)) {
       const key = unseal(new Uint8Array(s.sealed), box);
       if (key) {
@@ -79,7 +78,7 @@ export function epochKey(ctx: Ctx, space: string, epoch: number, depth = 0): Uin
       }
     }
   }
-  const link = sql(ctx.db, 'SELECT nonce, ciphertext FROM epoch_chain WHERE space_id = ? AND epoch = ?').get(space, epoch) as { nonce: Buffer; ciphertext: Buffer } | undefined;
+  const link = epochChainTable.link(ctx.db, space, epoch);
   if (link && depth < 1000) {
     let next: Uint8Array | null = null;
     try { next = epochKey(ctx, space, epoch + 1, depth + 1); } catch { next = null; }
@@ -89,5 +88,9 @@ export function epochKey(ctx: Ctx, space: string, epoch: number, depth = 0): Uin
       return key;
     }
   }
-  throw new ApiError('FORBIDDEN', 'this device holds no key for that space epoch', { reasons: [{ code: 'NO_EPOCH_KEY', message: `no local member can open epoch ${epoch} of ${space}` }] });
+  throw keyMissing('NO_EPOCH_KEY', `no local member can open epoch ${epoch} of ${space}`);
 }
+
+/** Whether this device already holds a seal or a chain link a peer's keyring entry would add. */
+export const holdsSeal = (ctx: Ctx, space: string, epoch: number, member: string): boolean => !!epochSealsTable.has(ctx.db, space, epoch, member);
+export const holdsChainLink = (ctx: Ctx, space: string, epoch: number): boolean => !!epochChainTable.link(ctx.db, space, epoch);

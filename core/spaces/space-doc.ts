@@ -1,8 +1,8 @@
 import * as Y from 'yjs';
-import { keys, type Ctx } from '../app/context';
+import { keys, type Ctx } from '../context/ctx';
 import { change, deviceClientId, docFromUpdates } from '../crdt/doc-update';
 import { appendUpdate, decryptEntry, docEntries } from '../store/sync-log';
-import { thisDevice } from '../sync/device-cert';
+import { thisDevice } from '../members/device-cert';
 import { getMember } from '../members/members';
 import { epochKey, epochKeyId } from './epoch-keys';
 
@@ -31,10 +31,7 @@ export function writeSpaceDoc(ctx: Ctx, space: string, epoch: number, fn: (info:
   const update = change(doc, () => {
     const memberKeys = doc.getMap('member_keys');
     const devices = doc.getMap('devices');
-    if (!memberKeys.has(k.memberId) && k.members.has(k.memberId)) {
-      const m = getMember(ctx, k.memberId);
-      memberKeys.set(k.memberId, { ed25519: m.public_keys.ed25519, x25519: m.public_keys.x25519, name: m.name });
-    }
+    if (!memberKeys.has(k.memberId) && k.members.has(k.memberId)) memberKeys.set(k.memberId, memberKeyEntry(getMember(ctx, k.memberId)));
     if (!devices.has(k.deviceId)) devices.set(k.deviceId, thisDevice(ctx));
     fn(doc.getMap('space'), doc.getMap('members') as Y.Map<string>, doc);
   });

@@ -1,36 +1,38 @@
 import type { Role, Space, SpaceKind } from '../../contracts/types';
-import type { Ctx } from '../app/context';
+import type { Ctx } from '../context/ctx';
 import { ApiError, notFound } from '../shared/errors';
 import { iso } from '../shared/time';
-import { emit } from '../events/envelope';
-import { capsOf } from '../policy/engine';
+import { emit } from '../events/emit';
+import { capsOf } from '../policy/authorize';
 import { openText, sealText } from '../vault/local-meta';
 import { getMember } from '../members/members';
+import { memoriesTable } from '../store/tables/memories';
+import { spaceMembersTable, spacesTable, type SpaceRow } from '../store/tables/spaces';
 import { epochKey, sealEpochTo, startEpoch } from './epoch-keys';
 import { writeSpaceDoc } from './space-doc';
-import { sql } from '../store/statements';
 
-interface SpaceRow { space_id: string; kind: SpaceKind; epoch: number; name_nonce: Buffer; name_ct: Buffer; created_at: number }
+export type { SpaceRow };
 
 function slugify(name: string): string {
   const s = name.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40);
   return s || 'space';
 }
 
+export const spaceExists = (ctx: Ctx, spaceId: string): boolean => !!spacesTable.find(ctx.db, spaceId);
+
 export function createSpace(ctx: Ctx, actor: string, input: { kind: SpaceKind; name: string; slug?: string }): Space {
   let slug = input.slug ?? slugify(input.name);
   if (!input.slug) {
     // derive a free slug from the name; an explicit slug that is taken is a conflict
-    for (let i = 2; sql(ctx.db, 'SELECT 1 FROM spaces WHERE space_id = ?').get(`${input.kind}:${slug}`); i++) slug = `${slugify(input.name)}-${i}`;
+    for (let i = 2; spaceExists(ctx, `${input.kind}:${slug}`); i++) slug = `${slugify(input.name)}-${i}`;
   }
   const spaceId = `${input.kind}:${slug}`;
-  if (sql(ctx.db, 'SELECT 1 FROM spaces WHERE space_id = ?').get(spaceId)) throw new ApiError('CONFLICT', 'a space with that id exists', { space_id: spaceId });
+  if (spaceExists(ctx, spaceId)) throw new ApiError('CONFLICT', 'a space with that id exists', { space_id: spaceId });
   ctx.uow.run(() => {
     const now = ctx.clock.now();
     const n = sealText(ctx, 'space|' + spaceId, input.name);
-    sql(ctx.db, 'INSERT INTO spaces (space_id, kind, epoch, name_nonce, name_ct, created_by, created_at) VALUES (?, ?, 1, ?, ?, ?, ?)')
-      .run(spaceId, input.kind, n.nonce, n.ciphertext, actor, now);
-    sql(ctx.db, 'INSERT INTO space_members (space_id, member_id, role, added_at) VALUES (?, ?, ?, ?)').run(spaceId, actor, 'guardian', now);
+    spacesTable.insert(ctx.db, spaceId, input.kind, 1, n.nonce, n.ciphertext, actor, now);
+    spaceMembersTable.putRole(ctx.db, spaceId, actor, 'guardian', now);
     startEpoch(ctx, spaceId, 1, [actor]);
     writeSpaceDoc(ctx, spaceId, 1, (info, members) => {
       info.set('kind', input.kind);
@@ -47,19 +49,29 @@ export function createSpace(ctx: Ctx, actor: string, input: { kind: SpaceKind; n
 }
 
 export function spaceRow(ctx: Ctx, spaceId: string): SpaceRow {
-  const r = sql(ctx.db, 'SELECT * FROM spaces WHERE space_id = ?').get(spaceId) as SpaceRow | undefined;
+  const r = spacesTable.find(ctx.db, spaceId);
   if (!r) throw notFound('space', spaceId);
   return r;
 }
 
 export function roleOf(ctx: Ctx, spaceId: string, memberId: string): Role | null {
-  const r = sql(ctx.db, 'SELECT role FROM space_members WHERE space_id = ? AND member_id = ?').get(spaceId, memberId) as { role: Role } | undefined;
-  return r?.role ?? null;
+  return spaceMembersTable.roleOf(ctx.db, spaceId, memberId)?.role ?? null;
 }
 
 export function spaceMemberIds(ctx: Ctx, spaceId: string): string[] {
-  return (sql(ctx.db, 'SELECT member_id FROM space_members WHERE space_id = ?').all(spaceId) as { member_id: string }[]).map((r) => r.member_id);
+  return spaceMembersTable.list(ctx.db, spaceId).map((r) => r.member_id);
 }
+
+/** The spaces a member belongs to, with the role there, by space id. */
+export const membershipsOf = (ctx: Ctx, memberId: string): { space_id: string; role: Role }[] =>
+  spaceMembersTable.ofMember(ctx.db, memberId).map((r) => ({ space_id: r.space_id, role: r.role }));
+
+/** Spaces two members are both in. */
+export const sharedSpaceIds = (ctx: Ctx, a: string, b: string): string[] => spaceMembersTable.shared(ctx.db, a, b).map((r) => r.space_id);
+
+/** Whether `guardian` guards a space that `member` is in. */
+export const guardsAnySpaceOf = (ctx: Ctx, guardian: string, member: string): boolean =>
+  sharedSpaceIds(ctx, guardian, member).some((s) => roleOf(ctx, s, guardian) === 'guardian');
 
 export function getSpace(ctx: Ctx, spaceId: string, actor: string): Space {
   const r = spaceRow(ctx, spaceId);
@@ -69,18 +81,16 @@ export function getSpace(ctx: Ctx, spaceId: string, actor: string): Space {
 }
 
 function toSpace(ctx: Ctx, r: SpaceRow, myRole: Role | null): Space {
-  const members = (sql(ctx.db, 'SELECT member_id, role FROM space_members WHERE space_id = ? ORDER BY added_at').all(r.space_id) as { member_id: string; role: Role }[])
+  const members = spaceMembersTable.list(ctx.db, r.space_id)
     .map((m) => ({ member_id: m.member_id, name: getMember(ctx, m.member_id).name, role: m.role, caps: capsOf(m.role) }));
-  const count = (sql(ctx.db, 'SELECT COUNT(*) AS n FROM memories WHERE space_id = ? AND deleted_at IS NULL').get(r.space_id) as { n: number }).n;
   return {
     space_id: r.space_id, kind: r.kind, name: openText(ctx, 'space|' + r.space_id, { nonce: r.name_nonce, ciphertext: r.name_ct }),
-    epoch: r.epoch, created_at: iso(r.created_at), members, my_role: myRole, memory_count: count,
+    epoch: r.epoch, created_at: iso(r.created_at), members, my_role: myRole, memory_count: memoriesTable.countLive(ctx.db, r.space_id),
   };
 }
 
 export function listSpaces(ctx: Ctx, actor: string): Space[] {
-  const rows = sql(ctx.db, `SELECT s.*, m.role FROM spaces s JOIN space_members m ON m.space_id = s.space_id AND m.member_id = ? ORDER BY s.created_at`).all(actor) as (SpaceRow & { role: Role })[];
-  return rows.map((r) => toSpace(ctx, r, r.role));
+  return spacesTable.ofMember(ctx.db, actor).map((r) => toSpace(ctx, r, r.role));
 }
 
 /** Gives a member a role; a new member gets the current epoch key sealed to them. */
@@ -89,8 +99,7 @@ export function setMemberRole(ctx: Ctx, actor: string, spaceId: string, memberId
   getMember(ctx, memberId);
   ctx.uow.run(() => {
     const existing = roleOf(ctx, spaceId, memberId);
-    sql(ctx.db, 'INSERT INTO space_members (space_id, member_id, role, added_at) VALUES (?, ?, ?, ?) ON CONFLICT(space_id, member_id) DO UPDATE SET role = excluded.role')
-      .run(spaceId, memberId, role, ctx.clock.now());
+    spaceMembersTable.putRole(ctx.db, spaceId, memberId, role, ctx.clock.now());
     if (!existing) sealEpochTo(ctx, spaceId, r.epoch, epochKey(ctx, spaceId, r.epoch), memberId);
     writeSpaceDoc(ctx, spaceId, r.epoch, (_info, members) => members.set(memberId, role));
     const caps = capsOf(roleOf(ctx, spaceId, actor));

@@ -1,16 +1,16 @@
 import * as Y from 'yjs';
 import type { Band, Role } from '../../contracts/types';
-import type { Ctx } from '../app/context';
+import type { Ctx } from '../context/ctx';
 import { newDoc } from '../crdt/doc-update';
 import { verifyMemberKeyChange } from '../members/member-key';
+import { deviceRow } from '../members/devices';
 import { metaDocId, readMeta, type Meta } from '../memories/memory-doc';
-import { capsOf, decide, type PolicyInput } from '../policy/engine';
+import { authorize, capsOf, type PolicyInput } from '../policy/authorize';
 import { policyDocument } from '../policy/policy-document';
-import { epochKey, type KeyringBody } from '../spaces/epoch-keys';
+import { epochKey, holdsChainLink, holdsSeal, type KeyringBody } from '../spaces/epoch-keys';
 import { readSpaceDoc } from '../spaces/space-doc';
-import { roleOf } from '../spaces/spaces';
+import { roleOf, spaceRow } from '../spaces/spaces';
 import { decryptEntry, docEntries, type LogEntry } from '../store/sync-log';
-import { sql } from '../store/statements';
 
 /**
  * Role checks on receive: what the policy engine enforces on the author's device, enforced
@@ -42,15 +42,15 @@ function keyringDenial(ctx: Ctx, space: string, member: string, admin: boolean, 
   }
   if (admin) return null;
   if (!body.seals && !body.chain) return null;
-  const current = (sql(ctx.db, 'SELECT epoch FROM spaces WHERE space_id = ?').get(space) as { epoch: number }).epoch;
+  const current = spaceRow(ctx, space).epoch;
   if (body.epoch <= current) return 'role_admin';
   if (body.chain) {
     if (body.chain.epoch !== body.epoch - 1) return 'role_admin';
-    if (sql(ctx.db, 'SELECT 1 FROM epoch_chain WHERE space_id = ? AND epoch = ?').get(space, body.chain.epoch)) return 'role_admin';
+    if (holdsChainLink(ctx, space, body.chain.epoch)) return 'role_admin';
   }
   for (const m of Object.keys(body.seals ?? {})) {
     if (!roleOf(ctx, space, m)) return 'role_admin';
-    if (sql(ctx.db, 'SELECT 1 FROM epoch_seals WHERE space_id = ? AND epoch = ? AND member_id = ?').get(space, body.epoch, m)) return 'role_admin';
+    if (holdsSeal(ctx, space, body.epoch, m)) return 'role_admin';
   }
   return null;
 }
@@ -87,7 +87,7 @@ function spaceDocDenial(ctx: Ctx, space: string, member: string, admin: boolean,
   for (const id of changedKeys(before.member_keys, after.member_keys)) if (id !== member || !after.member_keys[id]) return 'role_admin';
   const ownerOf = (id: string): unknown => (after.devices[id] as { member_id?: string } | undefined)?.member_id
     ?? (before.devices[id] as { member_id?: string } | undefined)?.member_id
-    ?? (sql(ctx.db, 'SELECT member_id FROM devices WHERE device_id = ?').get(id) as { member_id: string } | undefined)?.member_id;
+    ?? deviceRow(ctx, id)?.member_id;
   for (const id of changedKeys(before.devices, after.devices)) {
     const b = before.devices[id] as { member_id?: string } | undefined;
     const a = after.devices[id] as { member_id?: string } | undefined;
@@ -115,7 +115,7 @@ const unverifiedWrite = (role: Role): Denial | null =>
   !capsOf(role).includes('WRITE') ? 'role_write' : ALL_SYNCED_BANDS.every((b) => policyDocument().roles[role].bands.includes(b)) ? null : 'unverifiable';
 
 function decision(input: Omit<PolicyInput, 'undoWindowSeconds'>): Denial | null {
-  const d = decide({ ...input, undoWindowSeconds: policyDocument().undo_window_default_seconds });
+  const d = authorize({ ...input, undoWindowSeconds: policyDocument().undo_window_default_seconds });
   if (d.effect !== 'DENY') return null;
   if (d.reasons.some((r) => r.code === 'MISSING_CAP_WRITE')) return 'role_write';
   if (d.reasons.some((r) => r.code === 'ROLE_BAND')) return 'role_band';

@@ -1,61 +1,232 @@
-import { keys, type Ctx } from '../app/context';
-import { fromB64, unseal } from '../crypto/sodium';
-import { emit } from '../events/envelope';
+import { randomBytes } from 'node:crypto';
+import type { Role } from '../../contracts/types';
+import { keys, type Ctx } from '../context/ctx';
+import { b64, fromB64, seal } from '../crypto/sodium';
+import { emit } from '../events/emit';
 import { ApiError } from '../shared/errors';
-import { writeSpaceDoc } from '../spaces/space-doc';
-import { sql } from '../store/statements';
-import { Keyring } from '../vault/keyring';
-import { insertLocalMember } from '../members/members';
-import { certifyDevice, deviceRow, toDeviceInfo } from './device-cert';
-import type { Frame } from './frames';
+import { iso } from '../shared/time';
+import { thisDevice, verifyDeviceCert } from '../members/device-cert';
+import { deviceRow, upsertRemoteDevice } from '../members/devices';
+import { confirmOwnDevice, trustDevice } from '../members/device-trust';
+import { memberPublic } from '../members/members';
+import { countMemories } from '../memories/read-model';
+import { addJoinedMember } from '../spaces/membership';
+import { applyRoster, buildRoster, type Roster } from '../spaces/roster';
+import { spaceExists } from '../spaces/spaces';
+import { adoptMemberIdentity, type SealedMemberKeys } from '../vault/adopt-identity';
+import type { FrameOf } from './frames';
+import { decodeInvite, encodeInvite, pairingCode, proofOk, secretProof, topicFor, type Invite } from './invite';
+import type { Swarm } from './ports';
+import type { RefusalReason } from './receive';
+import type { Intent, Session } from './session';
 
-/**
- * The offering side confirms a new device of its own member: trusted from now on, and
- * registered (certified by the member key) in the space document of every space of the member,
- * so every other member's devices accept what it writes.
- */
-export function confirmOwnDevice(ctx: Ctx, deviceId: string): void {
-  const k = keys(ctx);
-  const d = deviceRow(ctx, deviceId)!;
-  if (d.member_id !== k.memberId) throw new ApiError('FORBIDDEN', 'only a device of this vault\'s owner is confirmed here');
-  sql(ctx.db, "UPDATE devices SET status = 'trusted' WHERE device_id = ?").run(deviceId);
-  const cert = certifyDevice(ctx, toDeviceInfo({ ...d, status: 'trusted' }));
-  const spaces = sql(ctx.db, 'SELECT s.space_id, s.epoch FROM spaces s JOIN space_members m ON m.space_id = s.space_id AND m.member_id = ?').all(k.memberId) as { space_id: string; epoch: number }[];
-  for (const s of spaces) writeSpaceDoc(ctx, s.space_id, s.epoch, (_i, _m, doc) => doc.getMap('devices').set(deviceId, cert));
-  emit(ctx, { topic: 'PRESENCE_DEVICE_CHANGED', payload: { device_id: deviceId, state: 'added' }, actor: { member_id: k.memberId, caps: [] }, audit: true });
+/** A pairing in progress on the new device: who offered, the code, the keys once they arrive. */
+export interface Adoption { from: string; member_id: string; code: string; keys: SealedMemberKeys | null; confirmed: boolean }
+
+/** What pairing needs of its node. */
+export interface PairingHost {
+  readonly ctx: Ctx;
+  readonly sessions: ReadonlySet<Session>;
+  readonly swarm: Swarm | null;
+  addressHints(): string[];
+  connect(address: string, intent?: Intent): Promise<Session>;
+  countRefusal(s: Session | null, reason: RefusalReason): void;
 }
 
+const INVITE_TTL_MS = 15 * 60_000;
+const ANSWER_TIMEOUT_MS = 20_000;
+
 /**
- * The new device takes on its person's member identity: the member keys (sealed to this
- * device's X25519 key) replace the placeholder member that `init` created, whose empty
- * personal space goes with it. Spaces then arrive from the offering device.
+ * Linking a new device of the vault owner (pair) and admitting another person to a space (join),
+ * on both sides: one-time invites, the proof of their secret bound to the Noise handshake, the
+ * exchange of identities, and — once both people compared the codes — the member keys, sealed.
  */
-export function adoptMember(ctx: Ctx, m: Extract<Frame, { t: 'keys' }>['member']): void {
-  const k = keys(ctx);
-  const signPriv = unseal(fromB64(m.sign_sealed), k.deviceBox);
-  const boxPriv = unseal(fromB64(m.box_sealed), k.deviceBox);
-  if (!signPriv || !boxPriv) throw new ApiError('UNAUTHORIZED', 'the member keys were not sealed to this device');
-  const old = k.memberId;
-  ctx.uow.run(() => {
-    const mine = (sql(ctx.db, 'SELECT space_id FROM space_members WHERE member_id = ?').all(old) as { space_id: string }[]).map((r) => r.space_id);
-    for (const s of mine) {
-      for (const t of ['sync_log', 'local_log', 'epoch_seals', 'epoch_chain', 'space_members', 'memories'] as const) {
-        sql(ctx.db, `DELETE FROM ${t} WHERE space_id = ?`).run(s);
-      }
-      sql(ctx.db, 'DELETE FROM spaces WHERE space_id = ?').run(s);
+export class Pairing {
+  readonly invites = new Map<string, Invite & { used: boolean; created_by: string }>();
+  /** swarm connections expected for a pairing or join, by the remote device key */
+  readonly intents = new Map<string, Intent>();
+  adoption: Adoption | null = null;
+  private keysSent = new WeakSet<Session>();
+
+  constructor(private readonly node: PairingHost) {}
+
+  private get ctx(): Ctx { return this.node.ctx; }
+
+  // ---- invites ------------------------------------------------------------------------------
+
+  private newInvite(kind: Invite['kind'], actor: string, extra: { space_id?: string; role?: Role } = {}): Invite {
+    const k = keys(this.ctx);
+    const inv: Invite = {
+      v: 1, kind, id: randomBytes(12).toString('base64url'), secret: randomBytes(32).toString('base64url'),
+      device_id: k.deviceId, device_key: b64(k.deviceSign.publicKey), hints: this.node.addressHints(), exp: this.ctx.clock.now() + INVITE_TTL_MS, ...extra,
+    };
+    this.invites.set(inv.id, { ...inv, used: false, created_by: actor });
+    return inv;
+  }
+
+  /** Announces an invite's topic on the swarm (awaited: a joiner looking up before the announce would find nobody). */
+  private async announceInvite(inv: Invite): Promise<void> {
+    if (this.node.swarm) await this.node.swarm.joinTopic(topicFor('invite', inv.id, inv.secret), true);
+  }
+
+  /** Tries each address hint (direct) and the invite's swarm topic (Hyperswarm) until one answers. */
+  private async reach(inv: Invite, intent: Intent): Promise<void> {
+    if (this.node.swarm) {
+      this.intents.set(inv.device_key, intent);
+      await this.node.swarm.joinTopic(topicFor('invite', inv.id, inv.secret), false);
+      return;
     }
-    sql(ctx.db, 'DELETE FROM members WHERE member_id = ?').run(old);
-    sql(ctx.db, "DELETE FROM secrets WHERE key_id LIKE 'member:' || ? || ':%'").run(old);
-    if (sql(ctx.db, 'SELECT 1 FROM members WHERE member_id = ?').get(m.member_id)) sql(ctx.db, 'DELETE FROM members WHERE member_id = ?').run(m.member_id);
-    insertLocalMember(ctx, k.vmk, m.member_id, m.name, { publicKey: fromB64(m.ed25519), privateKey: signPriv }, { publicKey: fromB64(m.x25519), privateKey: boxPriv });
-    sql(ctx.db, 'UPDATE vault SET member_id = ? WHERE id = 1').run(m.member_id);
-    sql(ctx.db, 'UPDATE devices SET member_id = ? WHERE device_id = ?').run(m.member_id, k.deviceId);
-    emit(ctx, { topic: 'PRESENCE_DEVICE_CHANGED', payload: { device_id: k.deviceId, state: 'added' }, actor: { member_id: m.member_id, caps: [] }, audit: true });
-  });
-  ctx.seqCache.clear();
-  const next = new Keyring(k.vmk, k.deviceId, m.member_id, k.deviceSign, k.deviceBox, k.deviceLocalKey, k.metaKey);
-  next.members.set(m.member_id, { sign: { publicKey: fromB64(m.ed25519), privateKey: signPriv }, box: { publicKey: fromB64(m.x25519), privateKey: boxPriv } });
-  ctx.keyring = next;
-  for (const mk of k.members.values()) { mk.sign.privateKey.fill(0); mk.box.privateKey.fill(0); }
-  ctx.log.info('device linked to its member', { device_id: k.deviceId });
+    let lastErr: unknown = null;
+    for (const h of inv.hints.slice(0, 8)) {
+      try { await this.node.connect(h, intent); return; } catch (e) { lastErr = e; }
+    }
+    throw lastErr instanceof ApiError ? lastErr : new ApiError('BUSY', 'no address in the invite answered', { hints: inv.hints.length });
+  }
+
+  /** Runs an intent until its reply settles it, or it fails, or the other side does not answer in time. */
+  private await<T>(inv: Invite, make: (settle: (v: T) => void, intentRef: { fail(e: Error): void }) => Omit<Intent, 'fail'>, slow: string): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      let settled = false;
+      const intent: Intent = {
+        ...make((v) => { if (!settled) { settled = true; this.intents.delete(inv.device_key); resolve(v); } }, { fail: (e) => intent.fail(e) }),
+        fail: (e) => { if (!settled) { settled = true; this.intents.delete(inv.device_key); reject(e); } },
+      };
+      const t = setTimeout(() => intent.fail(new ApiError('BUSY', slow)), ANSWER_TIMEOUT_MS);
+      t.unref();
+      this.reach(inv, intent).catch((e) => intent.fail(e));
+    });
+  }
+
+  // ---- the offering / inviting side ------------------------------------------------------
+
+  async pairOffer(actor: string): Promise<{ invite: string; code: string; expires_at: string }> {
+    const inv = this.newInvite('pair', actor);
+    await this.announceInvite(inv);
+    return { invite: encodeInvite(inv), code: pairingCode(inv.secret, inv.device_key), expires_at: iso(inv.exp) };
+  }
+
+  async spaceInvite(actor: string, space: string, role: Role): Promise<{ invite: string; expires_at: string }> {
+    const inv = this.newInvite('space', actor, { space_id: space, role });
+    await this.announceInvite(inv);
+    return { invite: encodeInvite(inv), expires_at: iso(inv.exp) };
+  }
+
+  onSetupRequest(s: Session, f: FrameOf<'pair'> | FrameOf<'join'>): void {
+    const ctx = this.ctx;
+    const refuse = (code: string, message: string) => { this.node.countRefusal(s, 'malformed'); s.sendRaw({ t: 'error', code, message }); setTimeout(() => s.close(), 50); };
+    if (s.peerDevice) { refuse('CONFLICT', 'this connection is already bound to a device'); return; }
+    const inv = this.invites.get(f.invite_id);
+    if (!inv || inv.used || inv.exp <= ctx.clock.now() || inv.kind !== (f.t === 'pair' ? 'pair' : 'space')) { refuse('UNAUTHORIZED', 'unknown, used or expired invite'); return; }
+    if (!proofOk(inv.secret, s.handshakeHash, f.proof)) { refuse('UNAUTHORIZED', 'the invite secret was not proven'); return; }
+    const d = f.device;
+    if (d.ed25519 !== b64(s.remoteKey!)) { refuse('UNAUTHORIZED', 'the device key does not match the handshake'); return; }
+    if (deviceRow(ctx, d.device_id)) { refuse('CONFLICT', 'that device is already known'); return; }
+    inv.used = true;
+    if (f.t === 'pair') {
+      ctx.uow.run(() => {
+        upsertRemoteDevice(ctx, { ...d, member_id: keys(ctx).memberId }, 'pending');
+        emit(ctx, { topic: 'PRESENCE_DEVICE_CHANGED', payload: { device_id: d.device_id, state: 'added' }, actor: { member_id: keys(ctx).memberId, caps: [] }, audit: true });
+      });
+      s.sendRaw({ t: 'pair_ok', device: thisDevice(ctx), member_id: keys(ctx).memberId });
+      s.bind(d.device_id);
+      return;
+    }
+    const m = f.member;
+    if (d.member_id !== m.member_id || !verifyDeviceCert(d, fromB64(m.ed25519))) { refuse('UNAUTHORIZED', 'the device is not certified by the joining member'); return; }
+    try {
+      ctx.uow.run(() => addJoinedMember(ctx, inv.created_by, inv.space_id!, inv.role!, { ...m, name: m.name.slice(0, 200) }, d));
+    } catch (e) {
+      refuse((e as ApiError).code ?? 'INTERNAL', (e as Error).message.slice(0, 200)); return;
+    }
+    s.sendRaw({ t: 'join_ok', roster: buildRoster(ctx, inv.space_id!), role: inv.role! });
+    s.bind(d.device_id);
+  }
+
+  /** Sends the member keys to an own device once its pairing is confirmed here. */
+  maybeSendKeys(s: Session): void {
+    const ctx = this.ctx;
+    if (!s.peerDevice || this.keysSent.has(s) || !s.peerMember) return;
+    const d = deviceRow(ctx, s.peerDevice);
+    const k = keys(ctx);
+    if (!d || d.status !== 'trusted' || d.member_id !== k.memberId || s.peerMember === k.memberId) return;
+    const mk = k.members.get(k.memberId)!;
+    const box = new Uint8Array(d.x25519_pub);
+    this.keysSent.add(s);
+    s.sendRaw({ t: 'keys', member: { ...memberPublic(ctx, k.memberId), sign_sealed: b64(seal(mk.sign.privateKey, box)), box_sealed: b64(seal(mk.box.privateKey, box)) } });
+  }
+
+  // ---- the new device / joining side -----------------------------------------------------
+
+  async pairAccept(text: string): Promise<{ device_id: string; member_id: string; code: string; status: 'pending' }> {
+    const ctx = this.ctx;
+    const inv = decodeInvite(text, 'pair', ctx.clock.now());
+    const n = countMemories(ctx);
+    if (n > 0) throw new ApiError('CONFLICT', 'only a new device can join: this vault already holds memories', { memories: n });
+    if (inv.device_key === b64(keys(ctx).deviceSign.publicKey)) throw new ApiError('CONFLICT', 'that invite comes from this device');
+    const code = pairingCode(inv.secret, inv.device_key);
+    return this.await(inv, (settle, intent) => ({
+      kind: 'pair', expectKey: Buffer.from(inv.device_key, 'base64'),
+      firstFrame: (hh) => ({ t: 'pair', invite_id: inv.id, proof: secretProof(inv.secret, hh), device: thisDevice(ctx) }),
+      onReply: (s, f) => {
+        if (f.t !== 'pair_ok') return;
+        if (f.device.ed25519 !== inv.device_key || f.device.device_id !== inv.device_id) { intent.fail(new ApiError('UNAUTHORIZED', 'the offering device answered with another identity')); return; }
+        ctx.uow.run(() => upsertRemoteDevice(ctx, { ...f.device, member_id: f.member_id }, 'pending', inv.hints[0] ?? null));
+        this.adoption = { from: f.device.device_id, member_id: f.member_id, code, keys: null, confirmed: false };
+        s.bind(f.device.device_id);
+        settle({ device_id: f.device.device_id, member_id: f.member_id, code, status: 'pending' as const });
+      },
+    }), 'the offering device did not answer in time');
+  }
+
+  async join(text: string): Promise<{ space_id: string; role: Role; status: 'joined' }> {
+    const ctx = this.ctx;
+    const inv = decodeInvite(text, 'space', ctx.clock.now());
+    if (!inv.space_id || !inv.role) throw new ApiError('INVALID_INPUT', 'the invite names no space', { field: 'invite' });
+    if (spaceExists(ctx, inv.space_id)) throw new ApiError('CONFLICT', 'a space with that id already exists on this device', { space_id: inv.space_id });
+    const member = memberPublic(ctx, keys(ctx).memberId);
+    return this.await(inv, (settle, intent) => ({
+      kind: 'join', expectKey: Buffer.from(inv.device_key, 'base64'),
+      firstFrame: (hh) => ({ t: 'join', invite_id: inv.id, proof: secretProof(inv.secret, hh), member, device: thisDevice(ctx) }),
+      onReply: (s, f) => {
+        if (f.t !== 'join_ok') return;
+        if (f.roster.space_id !== inv.space_id) { intent.fail(new ApiError('UNAUTHORIZED', 'the inviter answered for another space')); return; }
+        ctx.uow.run(() => applyRoster(ctx, [f.roster as Roster], inv.device_id));
+        s.bind(inv.device_id);
+        settle({ space_id: inv.space_id!, role: f.role, status: 'joined' as const });
+      },
+    }), 'the inviting device did not answer in time');
+  }
+
+  onKeys(s: Session, f: FrameOf<'keys'>): void {
+    const a = this.adoption;
+    if (!a || !s.peerDevice || a.from !== s.peerDevice || f.member.member_id !== a.member_id) { this.node.countRefusal(s, 'malformed'); return; }
+    a.keys = f.member;
+    if (a.confirmed) this.finishAdoption();
+  }
+
+  /** device.confirm: the person compared the codes on both screens. */
+  confirm(deviceId: string): { device_id: string; status: 'trusted'; adopted: boolean } {
+    const ctx = this.ctx;
+    const d = deviceRow(ctx, deviceId);
+    if (!d || d.local === 1) throw new ApiError('NOT_FOUND', 'device not found', { id: deviceId });
+    if (d.status === 'revoked') throw new ApiError('CONFLICT', 'that device was revoked');
+    if (this.adoption && this.adoption.from === deviceId) {
+      ctx.uow.run(() => trustDevice(ctx, deviceId));
+      this.adoption.confirmed = true;
+      const adopted = this.adoption.keys ? this.finishAdoption() : false;
+      return { device_id: deviceId, status: 'trusted', adopted };
+    }
+    if (d.status !== 'trusted') ctx.uow.run(() => confirmOwnDevice(ctx, deviceId));
+    for (const s of this.node.sessions) if (s.peerDevice === deviceId) { this.maybeSendKeys(s); s.sendHello(); }
+    return { device_id: deviceId, status: 'trusted', adopted: false };
+  }
+
+  private finishAdoption(): boolean {
+    const a = this.adoption!;
+    adoptMemberIdentity(this.ctx, a.keys!);
+    this.adoption = null;
+    for (const s of this.node.sessions) { s.peerMember = null; s.sendHello(); }
+    return true;
+  }
 }
+

@@ -1,17 +1,16 @@
-import { keys, type Ctx } from '../app/context';
-import { emit } from '../events/envelope';
+import { keys, type Ctx } from '../context/ctx';
+import { emit } from '../events/emit';
 import { applyKeyringBody, KEYRING_DOC, KEYRING_KEY_ID, type KeyringBody } from '../spaces/epoch-keys';
 import { SPACE_DOC } from '../spaces/space-doc';
-import { entryAt, entryFromJson, entryToJson, insertReceived, spaceVector, verifyEntrySignature, type LogEntry } from '../store/sync-log';
-import { sql } from '../store/statements';
+import { materialiseSpace } from '../spaces/materialise';
+import { roleOf, spaceExists } from '../spaces/spaces';
+import { entryAt, entryFromJson, insertReceived, spaceVector, verifyEntrySignature, type LogEntry } from '../store/sync-log';
 import { applyMemberKeyChange } from '../members/member-key';
+import { deviceRow } from '../members/devices';
+import { materialiseMemory } from '../memories/materialise';
+import { applyTombstone, isTombstoned, mayErase, purgeErased, TOMBSTONE_DOC, TOMBSTONE_KEY_ID } from '../memories/erasure';
 import { entryDenial, type Denial } from './authorize';
-import { deviceRow } from './device-cert';
-import { materialiseMemory, materialiseSpace } from './materialise';
-import { applyTombstone, isTombstoned, mayErase, TOMBSTONE_DOC, TOMBSTONE_KEY_ID } from './tombstone';
-import { purgeDocEntries } from '../store/sync-log';
-
-export type EntryJson = ReturnType<typeof entryToJson>;
+import { isEntry } from './frames';
 
 /**
  * Why an entry was not applied. `duplicate` (an identical entry already held: a replay) and
@@ -58,21 +57,15 @@ export function receiveEntries(ctx: Ctx, space: string, raw: unknown[]): Receive
   const touched = new Set<string>();
   const authors = new Set<string>();
   const refuse = (reason: RefusalReason, e: Partial<LogEntry>) => refused.push({ reason, space_id: String(e.space_id ?? space).slice(0, 120), author_device: String(e.author_device ?? '?').slice(0, 40), seq: Number(e.seq) || 0, doc_id: String(e.doc_id ?? '?').slice(0, 60) });
-  const known = !!sql(ctx.db, 'SELECT 1 FROM spaces WHERE space_id = ?').get(space);
-  if (!known) {
+  if (!spaceExists(ctx, space)) {
     for (const j of raw) refuse('unknown_space', (j ?? {}) as Partial<LogEntry>);
     return { stored, refused, memories: 0, vector: {} };
   }
   const vector = spaceVector(ctx, space);
   ctx.uow.run(() => {
     for (const j of raw) {
-      let e: LogEntry;
-      try {
-        const x = j as EntryJson;
-        if (!x || typeof x !== 'object' || typeof x.space_id !== 'string' || typeof x.doc_id !== 'string' || typeof x.author_device !== 'string'
-          || !Number.isInteger(x.seq) || x.seq < 1 || typeof x.key_id !== 'string' || typeof x.nonce !== 'string' || typeof x.ciphertext !== 'string' || typeof x.signature !== 'string') throw new Error('shape');
-        e = entryFromJson(x);
-      } catch { refuse('malformed', (j ?? {}) as Partial<LogEntry>); continue; }
+      if (!isEntry(j)) { refuse('malformed', (j ?? {}) as Partial<LogEntry>); continue; }
+      const e = entryFromJson(j);
       if (e.space_id !== space) { refuse('malformed', e); continue; }
       const dev = deviceRow(ctx, e.author_device);
       if (!dev) { refuse('unknown_device', e); continue; }
@@ -87,7 +80,7 @@ export function receiveEntries(ctx: Ctx, space: string, raw: unknown[]): Receive
       }
       if (e.seq > max + 1) { refuse('gap', e); continue; }
       if (dev.status === 'revoked') { refuse('revoked_device', e); continue; }
-      if (!sql(ctx.db, 'SELECT 1 FROM space_members WHERE space_id = ? AND member_id = ?').get(space, dev.member_id)) { refuse('not_member', e); continue; }
+      if (!roleOf(ctx, space, dev.member_id)) { refuse('not_member', e); continue; }
       if (keyIdProblem(e)) { refuse('bad_key_id', e); continue; }
       let keyring: KeyringBody | null = null;
       if (e.doc_id === KEYRING_DOC && !(keyring = parseKeyring(e))) { refuse('malformed', e); continue; }
@@ -115,7 +108,7 @@ export function receiveEntries(ctx: Ctx, space: string, raw: unknown[]): Receive
     // a keyring entry may open epochs the space doc was already waiting for
     if (stored) materialiseSpace(ctx, space);
     for (const id of touched) {
-      if (isTombstoned(ctx, space, id)) { purgeDocEntries(ctx, space, [id, id + '.meta']); continue; }
+      if (isTombstoned(ctx, space, id)) { purgeErased(ctx, space, id); continue; }
       try { materialiseMemory(ctx, space, id); } catch (err) {
         ctx.log.warn('materialise failed', { space_id: space, memory_id: id, error: (err as Error).name });
       }

@@ -1,13 +1,14 @@
 import type NoiseSecretStream from '@hyperswarm/secret-stream';
+import type { Ctx } from '../context/ctx';
 import { ApiError } from '../shared/errors';
+import { deviceByKey } from '../members/devices';
+import type { Roster } from '../spaces/roster';
+import { applyRoster } from '../spaces/roster';
 import { entriesAfter, entryToJson, spaceVector } from '../store/sync-log';
-import { deviceByKey } from './device-cert';
-import { decodeFrame, encodeFrame, type FaultPlan, type Frame } from './frames';
-import type { SyncNode } from './node';
-import { receiveEntries } from './receive';
-import { applyRoster } from './roster';
+import { decodeFrame, type Frame, type FrameOf } from './frames';
+import { plainLink, type FrameLink, type LinkWrapper } from './link';
+import { receiveEntries, type Refusal, type RefusalReason } from './receive';
 import { equalVectors } from './vector';
-import { seededRandom } from '../shared/prng';
 
 /** What a session that starts a pairing or a join must do right after the handshake. */
 export interface Intent {
@@ -20,13 +21,29 @@ export interface Intent {
 
 export interface SessionOptions {
   intent?: Intent;
-  faults?: FaultPlan;
-  /** test hook: every frame as sent (after faults) and as received, in plaintext inside Noise */
-  tap?: (dir: 'out' | 'in', frame: Buffer) => void;
-  /** test hook: rewrite an outgoing frame (a hostile peer) */
-  tamper?: (f: Frame) => Frame;
   address?: string | null;
   transport: 'direct' | 'hyperswarm';
+}
+
+/** What a session needs from the node that holds it (the node implements it; sessions never reach further). */
+export interface SessionHost {
+  readonly ctx: Ctx;
+  readonly wrapLink?: LinkWrapper;
+  attach(s: Session): void;
+  detach(s: Session): void;
+  notify(): void;
+  sharedSpaces(peerDevice: string): string[];
+  isOwnTrusted(peerDevice: string): boolean;
+  roster(spaces: string[]): Roster[];
+  addressHints(): string[];
+  rememberAddress(device: string, addresses: string[]): void;
+  countRefusal(s: Session | null, reason: RefusalReason): void;
+  report(s: Session, refused: Refusal[]): void;
+  recordPeer(device: string, space: string, verified: boolean): void;
+  /** pairing and joining frames (the node's pairing part answers them) */
+  onSetupRequest(s: Session, f: FrameOf<'pair'> | FrameOf<'join'>): void;
+  onKeys(s: Session, f: FrameOf<'keys'>): void;
+  maybeSendKeys(s: Session): void;
 }
 
 interface SpaceState { peerVec: Record<string, number> | null; sent: Record<string, number>; cursor: number; verifiedAt: number | null }
@@ -44,28 +61,31 @@ export class Session {
   peerDevice: string | null = null;
   peerMember: string | null = null;
   readonly spaces = new Map<string, SpaceState>();
-  readonly openedAt = Date.now();
-  lastSeen = Date.now();
+  readonly openedAt: number;
+  lastSeen: number;
   closed = false;
+  private readonly plain: FrameLink;
+  private readonly link: FrameLink;
   private inflight = new Map<number, { space: string; at: number }>();
   private batchNo = 0;
   private flushing = false;
   private again = false;
-  private held: Buffer | null = null;
-  private heldTimer: NodeJS.Timeout | null = null;
-  private rand: () => number;
   private waitTimer: NodeJS.Timeout | null = null;
   private readyResolve!: (ok: boolean) => void;
   /** true once the peer said hello (it accepted this device), false if the session closed first */
   readonly ready = new Promise<boolean>((r) => { this.readyResolve = r; });
 
-  constructor(readonly node: SyncNode, readonly stream: NoiseSecretStream, readonly opts: SessionOptions) {
-    this.rand = seededRandom(opts.faults?.seed ?? node.opts.faults?.seed ?? 1);
+  constructor(readonly node: SessionHost, readonly stream: NoiseSecretStream, readonly opts: SessionOptions) {
+    this.openedAt = this.lastSeen = this.now();
+    this.plain = plainLink(stream);
+    this.link = node.wrapLink ? node.wrapLink(this.plain) : this.plain;
     stream.on('data', (buf: Buffer) => this.onData(buf));
     stream.on('error', (e: Error) => this.node.ctx.log.info('sync stream error', { error: e.name, peer: this.peerDevice ?? 'unknown' }));
     stream.on('close', () => this.onClose());
     stream.opened.then((ok) => (ok ? this.onOpen() : this.close()), () => this.close());
   }
+
+  private now(): number { return this.node.ctx.clock.now(); }
 
   get remoteKey(): Buffer | null { return this.stream.remotePublicKey; }
   get handshakeHash(): Buffer { return this.stream.handshakeHash!; }
@@ -103,12 +123,11 @@ export class Session {
     this.sendHello();
   }
 
-  private onData(buf: Buffer): void {
+  private onData(raw: Buffer): void {
     if (this.closed) return;
-    (this.opts.tap ?? this.node.opts.tap)?.('in', buf);
-    const f = decodeFrame(buf);
+    const f = decodeFrame(this.link.received(raw));
     if (!f) { this.node.countRefusal(this, 'malformed'); return; }
-    this.lastSeen = Date.now();
+    this.lastSeen = this.now();
     try {
       this.dispatch(f);
     } catch (e) {
@@ -121,7 +140,7 @@ export class Session {
     switch (f.t) {
       case 'pair': case 'join': this.node.onSetupRequest(this, f); return;
       case 'pair_ok': case 'join_ok': this.opts.intent?.onReply(this, f); return;
-      case 'error': this.opts.intent?.fail(new ApiError('FORBIDDEN', `the peer refused: ${String(f.message).slice(0, 200)}`, { code: String(f.code).slice(0, 40) })); return;
+      case 'error': this.opts.intent?.fail(new ApiError('FORBIDDEN', `the peer refused: ${f.message.slice(0, 200)}`, { code: f.code.slice(0, 40) })); return;
       case 'keys': this.node.onKeys(this, f); return;
       default: break;
     }
@@ -143,42 +162,44 @@ export class Session {
     this.send({ t: 'hello', v: 1, device_id: ctx.keyring.deviceId, member_id: ctx.keyring.memberId, spaces, ...(addresses.length ? { addresses } : {}), ...(own ? { roster: this.node.roster(shared) } : {}) });
   }
 
-  private onHello(f: Extract<Frame, { t: 'hello' }>): void {
+  private verified(space: string, st: SpaceState, at: number): void {
+    st.verifiedAt = at;
+    this.node.recordPeer(this.peerDevice!, space, true);
+  }
+
+  private onHello(f: FrameOf<'hello'>): void {
     const ctx = this.node.ctx;
-    if (f.device_id !== this.peerDevice || typeof f.spaces !== 'object' || !f.spaces) { this.node.countRefusal(this, 'malformed'); return; }
+    if (f.device_id !== this.peerDevice) { this.node.countRefusal(this, 'malformed'); return; }
     this.readyResolve(true);
     let reply = false;
-    if (Array.isArray(f.addresses)) this.node.rememberAddress(this.peerDevice!, f.addresses);
-    if (this.peerMember !== f.member_id) { reply = this.peerMember !== null; this.peerMember = String(f.member_id); }
-    if (Array.isArray(f.roster) && this.node.isOwnTrusted(this.peerDevice) && f.member_id === ctx.keyring?.memberId) {
-      if (ctx.uow.run(() => applyRoster(ctx, f.roster!, this.peerDevice!))) reply = true;
+    if (f.addresses) this.node.rememberAddress(this.peerDevice, f.addresses);
+    if (this.peerMember !== f.member_id) { reply = this.peerMember !== null; this.peerMember = f.member_id; }
+    if (f.roster && this.node.isOwnTrusted(this.peerDevice) && f.member_id === ctx.keyring?.memberId) {
+      if (ctx.uow.run(() => applyRoster(ctx, f.roster as Roster[], this.peerDevice!))) reply = true;
     }
     this.node.maybeSendKeys(this);
-    const now = Date.now();
+    const now = this.now();
     for (const [b, x] of this.inflight) if (now - x.at > INFLIGHT_STALE_MS) this.inflight.delete(b);
-    const shared = new Set(this.node.sharedSpaces(this.peerDevice!));
+    const shared = new Set(this.node.sharedSpaces(this.peerDevice));
     for (const s of [...this.spaces.keys()]) if (!shared.has(s)) this.spaces.delete(s);
     for (const s of shared) {
       const pv = f.spaces[s];
-      if (!pv || typeof pv !== 'object') continue;
+      if (!pv) continue;
       let st = this.spaces.get(s);
       if (!st) { this.spaces.set(s, (st = { peerVec: null, sent: {}, cursor: 0, verifiedAt: null })); reply = true; }
       st.peerVec = { ...pv };
       const local = spaceVector(ctx, s);
       // rewind only when the peer lacks something: an idle hello must not re-read the whole log
       if (!equalVectors(pv, local) && ![...this.inflight.values()].some((x) => x.space === s)) { st.sent = { ...pv }; st.cursor = 0; }
-      if (equalVectors(pv, local)) {
-        st.verifiedAt = now;
-        this.node.recordPeer(this.peerDevice!, s, st, true);
-      } else this.node.recordPeer(this.peerDevice!, s, st, false);
+      if (equalVectors(pv, local)) this.verified(s, st, now);
+      else this.node.recordPeer(this.peerDevice, s, false);
     }
     if (reply) this.sendHello();
     void this.flush();
   }
 
-  private onEntries(f: Extract<Frame, { t: 'entries' }>): void {
+  private onEntries(f: FrameOf<'entries'>): void {
     const ctx = this.node.ctx;
-    if (typeof f.space !== 'string' || !Array.isArray(f.entries)) { this.node.countRefusal(this, 'malformed'); return; }
     const st = this.spaces.get(f.space);
     const res = receiveEntries(ctx, f.space, f.entries);
     this.node.report(this, res.refused);
@@ -193,18 +214,18 @@ export class Session {
         }
       }
       // holding everything the peer announced is "verified up to date" now, not at its next hello
-      if (st.peerVec && equalVectors(st.peerVec, res.vector)) { st.verifiedAt = Date.now(); this.node.recordPeer(this.peerDevice!, f.space, st, true); }
+      if (st.peerVec && equalVectors(st.peerVec, res.vector)) this.verified(f.space, st, this.now());
     }
-    this.send({ t: 'ack', space: f.space, batch: Number(f.batch) || 0, vector: res.vector, refused: res.refused.length });
+    this.send({ t: 'ack', space: f.space, batch: f.batch, vector: res.vector, refused: res.refused.length });
     if (res.stored) this.node.notify();
   }
 
-  private onAck(f: Extract<Frame, { t: 'ack' }>): void {
-    this.inflight.delete(Number(f.batch));
+  private onAck(f: FrameOf<'ack'>): void {
+    this.inflight.delete(f.batch);
     const st = this.spaces.get(f.space);
-    if (st && f.vector && typeof f.vector === 'object') {
+    if (st) {
       st.peerVec = { ...f.vector };
-      if (equalVectors(st.peerVec, spaceVector(this.node.ctx, f.space))) { st.verifiedAt = Date.now(); this.node.recordPeer(this.peerDevice!, f.space, st, true); }
+      if (equalVectors(st.peerVec, spaceVector(this.node.ctx, f.space))) this.verified(f.space, st, this.now());
     }
   }
 
@@ -237,7 +258,7 @@ export class Session {
             }
             if (!out.length) continue;
             const batch = ++this.batchNo;
-            this.inflight.set(batch, { space, at: Date.now() });
+            this.inflight.set(batch, { space, at: this.now() });
             const ok = this.send({ t: 'entries', space, batch, entries: out });
             if (!ok) await this.drained();
           }
@@ -258,42 +279,13 @@ export class Session {
     });
   }
 
-  /** Frames that set up pairing and joining bypass fault injection: they are one request, one answer. */
+  /** Frames that set up pairing and joining go straight to the stream: they are one request, one answer. */
   sendRaw(f: Frame): boolean {
-    if (this.closed) return false;
-    const buf = encodeFrame(f);
-    (this.opts.tap ?? this.node.opts.tap)?.('out', buf);
-    return this.stream.write(buf);
+    return !this.closed && this.plain.send(f);
   }
 
-  send(f0: Frame): boolean {
-    if (this.closed) return false;
-    const tamper = this.opts.tamper ?? this.node.opts.tamper;
-    const f = tamper ? tamper(f0) : f0;
-    const buf = encodeFrame(f);
-    const fp = this.opts.faults ?? this.node.opts.faults;
-    if (!fp) { (this.opts.tap ?? this.node.opts.tap)?.('out', buf); return this.stream.write(buf); }
-    const injected = this.node.faultsInjected;
-    if (this.rand() < fp.drop) { injected.drop++; return true; }
-    const copies = this.rand() < fp.duplicate ? 2 : 1;
-    if (copies === 2) injected.duplicate++;
-    let ok = true;
-    if (!this.held && this.rand() < fp.reorder) {
-      injected.reorder++;
-      this.held = buf;
-      this.heldTimer = setTimeout(() => this.releaseHeld(), 30);
-      return true;
-    }
-    for (let i = 0; i < copies; i++) { (this.opts.tap ?? this.node.opts.tap)?.('out', buf); ok = this.stream.write(buf) && ok; }
-    this.releaseHeld();
-    return ok;
-  }
-
-  private releaseHeld(): void {
-    if (this.heldTimer) { clearTimeout(this.heldTimer); this.heldTimer = null; }
-    const h = this.held;
-    this.held = null;
-    if (h && !this.closed) { (this.opts.tap ?? this.node.opts.tap)?.('out', h); this.stream.write(h); }
+  send(f: Frame): boolean {
+    return !this.closed && this.link.send(f);
   }
 
   close(): void {
@@ -301,14 +293,14 @@ export class Session {
     if (this.closed) return;
     this.closed = true;
     if (this.waitTimer) clearTimeout(this.waitTimer);
-    if (this.heldTimer) clearTimeout(this.heldTimer);
+    this.link.close();
     this.stream.destroy();
     this.node.detach(this);
   }
 
   private onClose(): void {
     this.readyResolve(false);
-    if (!this.closed) { this.closed = true; this.node.detach(this); }
+    if (!this.closed) { this.closed = true; this.link.close(); this.node.detach(this); }
     this.opts.intent?.fail(new ApiError('BUSY', 'the connection closed before the peer answered'));
   }
 
@@ -324,4 +316,3 @@ export class Session {
     return { behind, ahead, verified: behind === 0 && ahead === 0 && st.verifiedAt !== null, verified_at: st.verifiedAt };
   }
 }
-

@@ -1,21 +1,21 @@
 import { createServer, connect as tcpConnect, type Server, type Socket } from 'node:net';
 import NoiseSecretStream from '@hyperswarm/secret-stream';
 import { ApiError } from '../shared/errors';
-import type { SyncNode } from '../sync/node';
+import type { Listener, TransportHost } from '../sync/ports';
 import type { Intent, Session } from '../sync/session';
 
 /** The direct transport: Noise (secret-stream, XX, device keys) over TCP, on loopback or the LAN. */
-export class DirectListener {
+export class DirectListener implements Listener {
   private server: Server | null = null;
   port = 0;
   private sockets = new Set<Socket>();
 
-  constructor(private readonly node: SyncNode, readonly host: string) {}
+  constructor(private readonly node: TransportHost, readonly host: string) {}
 
   async listen(port = 0): Promise<number> {
     const server = createServer((sock) => {
       this.track(sock);
-      if (!this.node.ctx.keyring) { sock.destroy(); return; } // locked: no device key, no sessions
+      if (!this.node.unlocked()) { sock.destroy(); return; } // locked: no device key, no sessions
       const stream = new NoiseSecretStream(false, sock, { keyPair: this.node.keyPair() });
       this.node.accept(stream, { transport: 'direct', address: `${sock.remoteAddress}:${sock.remotePort}` });
     });

@@ -1,22 +1,18 @@
 import Hyperswarm from 'hyperswarm';
 import type NoiseSecretStream from '@hyperswarm/secret-stream';
-import { epochKey } from '../spaces/epoch-keys';
-import { sql } from '../store/statements';
-import type { SyncNode } from '../sync/node';
-import { topicFor } from '../sync/invite';
+import type { Swarm, TransportHost } from '../sync/ports';
 
 /**
  * Hyperswarm: DHT discovery and hole punching; its connections are already Noise secret
  * streams keyed by this device's Ed25519 key, so the session protocol runs on them unchanged.
  * A space's topic is a hash of its id and its first epoch key: outsiders cannot find it.
  */
-export class SwarmTransport {
+export class SwarmTransport implements Swarm {
   readonly swarm: Hyperswarm;
   private joined = new Set<string>();
-  private joinedSpaces = new Set<string>();
   private timer: NodeJS.Timeout;
 
-  constructor(private readonly node: SyncNode, opts: { dht?: unknown; bootstrap?: unknown } = {}) {
+  constructor(private readonly node: TransportHost, opts: { dht?: unknown; bootstrap?: unknown } = {}) {
     this.swarm = new Hyperswarm({ keyPair: node.keyPair(), ...(opts.dht ? { dht: opts.dht } : {}), ...(opts.bootstrap ? { bootstrap: opts.bootstrap } : {}) });
     this.swarm.on('connection', (conn: NoiseSecretStream) => {
       const key = conn.remotePublicKey?.toString('base64') ?? '';
@@ -24,7 +20,7 @@ export class SwarmTransport {
       node.accept(conn, { transport: 'hyperswarm', intent });
     });
     // spaces appear (created here, learnt from a peer, joined): look for their peers too
-    this.timer = setInterval(() => { if (node.ctx.keyring) this.joinSpaces().catch(() => {}); }, 1000);
+    this.timer = setInterval(() => { if (node.unlocked()) this.joinSpaces().catch(() => {}); }, 1000);
     this.timer.unref();
   }
 
@@ -38,15 +34,10 @@ export class SwarmTransport {
 
   /** Announces and looks up every space this device belongs to. */
   async joinSpaces(): Promise<number> {
-    const ctx = this.node.ctx;
-    const spaces = (sql(ctx.db, 'SELECT s.space_id FROM spaces s JOIN space_members m ON m.space_id = s.space_id AND m.member_id = ?').all(ctx.keyring!.memberId) as { space_id: string }[]).map((r) => r.space_id);
     let n = 0;
-    for (const s of spaces) {
-      if (this.joinedSpaces.has(s)) continue;
-      let key: Uint8Array;
-      try { key = epochKey(ctx, s, 1); } catch { continue; }
-      this.joinedSpaces.add(s);
-      await this.joinTopic(topicFor('space', s, key), true);
+    for (const { topic } of this.node.spaceTopics()) {
+      if (this.joined.has(topic.toString('hex'))) continue;
+      await this.joinTopic(topic, true);
       n++;
     }
     return n;

@@ -1,5 +1,4 @@
-import type { Ctx } from '../app/context';
-import { keys } from '../app/context';
+import { keys, type Ctx } from '../context/ctx';
 import { aeadDecrypt, aeadEncrypt, type Sealed } from '../crypto/sodium';
 
 // Names of spaces and people are content too: encrypted under a vault-held key, bound to their row.

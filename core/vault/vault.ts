@@ -1,28 +1,25 @@
 import { aeadDecrypt, aeadEncrypt, boxKeyPair, initCrypto, kdf, newKdfParams, newKey, passphraseKey, random, signKeyPair, wipe } from '../crypto/sodium';
-import type { Ctx } from '../app/context';
+import type { Ctx } from '../context/ctx';
 import { ApiError } from '../shared/errors';
 import { iso } from '../shared/time';
 import { ulid } from '../shared/ulid';
-import { Keyring } from './keyring';
+import { Keyring } from '../crypto/keyring';
 import { formatRecoveryKey, parseRecoveryKey } from './recovery-key';
 import { getSecret, putSecret } from './secrets';
 import { insertLocalMember, loadLocalMemberKeys } from '../members/members';
 import { createSpace } from '../spaces/spaces';
-import { emit } from '../events/envelope';
-import { capsOf } from '../policy/engine';
+import { emit } from '../events/emit';
+import { capsOf } from '../policy/authorize';
 import { openText } from './local-meta';
-import { sql } from '../store/statements';
-
-interface VaultRow {
-  kdf_salt: Buffer; kdf_ops: number; kdf_mem: number; pass_nonce: Buffer; pass_ct: Buffer;
-  rec_nonce: Buffer; rec_ct: Buffer; device_id: string; member_id: string; created_at: number;
-}
+import { vaultTable, type VaultRow } from '../store/tables/vault';
+import { devicesTable } from '../store/tables/devices';
+import { membersTable } from '../store/tables/members';
 
 const PASS_AD = 'vault|passphrase';
 const REC_AD = 'vault|recovery';
 
 function vaultRow(ctx: Ctx): VaultRow | undefined {
-  return sql(ctx.db, 'SELECT * FROM vault WHERE id = 1').get() as VaultRow | undefined;
+  return vaultTable.get(ctx.db);
 }
 
 export function vaultStatus(ctx: Ctx) {
@@ -30,8 +27,8 @@ export function vaultStatus(ctx: Ctx) {
   const k = ctx.keyring;
   let name: string | null = null;
   if (row && k) {
-    const m = sql(ctx.db, 'SELECT name_nonce, name_ct FROM members WHERE member_id = ?').get(row.member_id) as { name_nonce: Buffer; name_ct: Buffer };
-    name = openText(ctx, 'member|' + row.member_id, { nonce: m.name_nonce, ciphertext: m.name_ct });
+    const m = membersTable.find(ctx.db, row.member_id);
+    name = m ? openText(ctx, 'member|' + row.member_id, { nonce: m.name_nonce, ciphertext: m.name_ct }) : null;
   }
   return {
     exists: !!row,
@@ -76,14 +73,12 @@ export async function createVault(ctx: Ctx, passphrase: string, name: string) {
   try {
     ctx.uow.run(() => {
       const now = ctx.clock.now();
-      sql(ctx.db, `INSERT INTO vault (id, kdf_salt, kdf_ops, kdf_mem, pass_nonce, pass_ct, rec_nonce, rec_ct, device_id, member_id, created_at)
-        VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(params.salt, params.opslimit, params.memlimit, byPass.nonce, byPass.ciphertext, byRec.nonce, byRec.ciphertext, deviceId, memberId, now);
+      vaultTable.insert(ctx.db, params.salt, params.opslimit, params.memlimit, byPass.nonce, byPass.ciphertext, byRec.nonce, byRec.ciphertext, deviceId, memberId, now);
       putSecret(ctx.db, vmk, `device:${deviceId}:sign`, deviceSign.privateKey);
       putSecret(ctx.db, vmk, `device:${deviceId}:box`, deviceBox.privateKey);
       putSecret(ctx.db, vmk, `device:${deviceId}:local`, deviceLocalKey);
       putSecret(ctx.db, vmk, 'vault:meta', metaKey);
-      sql(ctx.db, 'INSERT INTO devices (device_id, member_id, platform, ed25519_pub, x25519_pub, local, created_at) VALUES (?, ?, ?, ?, ?, 1, ?)')
-        .run(deviceId, memberId, ctx.platform, deviceSign.publicKey, deviceBox.publicKey, now);
+      devicesTable.insert(ctx.db, deviceId, memberId, ctx.platform, deviceSign.publicKey, deviceBox.publicKey, 1, now, 'trusted', null);
       insertLocalMember(ctx, vmk, memberId, name, memberSign, memberBox);
       emit(ctx, { topic: 'VAULT_STATE_CHANGED', payload: { state: 'created' }, actor: { member_id: memberId, caps: [] }, audit: true });
       emit(ctx, { topic: 'PRESENCE_DEVICE_CHANGED', payload: { device_id: deviceId, state: 'added' }, actor: { member_id: memberId, caps: [] } });
@@ -127,7 +122,8 @@ export async function unlockVault(ctx: Ctx, cred: { passphrase?: string; recover
     ctx.metrics.inc('memoryos_unlock_failures_total');
     throw new ApiError('BAD_CREDENTIALS', cred.passphrase !== undefined ? 'wrong passphrase' : 'wrong recovery key');
   }
-  const d = sql(ctx.db, 'SELECT ed25519_pub, x25519_pub FROM devices WHERE device_id = ?').get(row.device_id) as { ed25519_pub: Buffer; x25519_pub: Buffer };
+  const d = devicesTable.find(ctx.db, row.device_id);
+  if (!d) throw new Error('this device is missing from its own vault');
   const keyring = new Keyring(
     vmk, row.device_id, row.member_id,
     { publicKey: new Uint8Array(d.ed25519_pub), privateKey: getSecret(ctx.db, vmk, `device:${row.device_id}:sign`) },
@@ -148,7 +144,7 @@ export function lockVault(ctx: Ctx): { ok: true } {
   const k = ctx.keyring;
   if (!k) return { ok: true };
   ctx.uow.run(() => emit(ctx, { topic: 'VAULT_STATE_CHANGED', payload: { state: 'locked' }, actor: { member_id: k.memberId, caps: [] } }));
-  if (ctx.sync) ctx.sync.pause(); // sessions need the device key: they end with the lock
+  // sync sessions need the device key: they end on this event (delivered before the keys go)
   ctx.keyring = null;
   k.wipe();
   ctx.search?.close(); // the index holds plaintext in memory: it goes with the keys
@@ -167,8 +163,7 @@ export function changePassphrase(ctx: Ctx, oldPassphrase: string, newPassphrase:
   const wrapped = aeadEncrypt(vmk, PASS_AD, key);
   wipe(key); wipe(vmk);
   ctx.uow.run(() => {
-    sql(ctx.db, 'UPDATE vault SET kdf_salt = ?, kdf_ops = ?, kdf_mem = ?, pass_nonce = ?, pass_ct = ? WHERE id = 1')
-      .run(params.salt, params.opslimit, params.memlimit, wrapped.nonce, wrapped.ciphertext);
+    vaultTable.setPassphraseWrap(ctx.db, params.salt, params.opslimit, params.memlimit, wrapped.nonce, wrapped.ciphertext);
     emit(ctx, { topic: 'VAULT_STATE_CHANGED', payload: { state: 'passphrase_changed' }, actor: { member_id: row.member_id, caps: capsOf(null) }, audit: true });
   });
   return { ok: true };

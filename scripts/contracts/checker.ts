@@ -102,6 +102,11 @@ export async function runCheck(dir: string, options: CheckOptions = {}): Promise
       if (json.method !== stem) problems.push(`${file.rel}: "method" must be "${stem}" (the file name), found ${JSON.stringify(json.method)}`);
       if (typeof json.summary !== 'string') problems.push(`${file.rel}: "summary" must be a string`);
       if (typeof json.requiresUnlock !== 'boolean') problems.push(`${file.rel}: "requiresUnlock" must be a boolean`);
+      // the one authorization seam: every method names the policy action the router decides first
+      const policy = loaded.files.find((f) => f.rel === WELL_KNOWN.policy)?.json;
+      const actions = isObject(policy) && isObject(policy.actions) ? policy.actions : {};
+      if (typeof json.policyAction !== 'string') problems.push(`${file.rel}: "policyAction" must name an action of policy/policy.json`);
+      else if (!(json.policyAction in actions)) problems.push(`${file.rel}: "policyAction" ${JSON.stringify(json.policyAction)} is not an action of policy/policy.json`);
       for (const role of ['request', 'response'] as const) {
         const s = json[role];
         if (!isObject(s) && typeof s !== 'boolean') problems.push(`${file.rel}: "${role}" must be an inline JSON schema`);

@@ -1,11 +1,12 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type * as AppModule from '../../core/app/app';
+import type * as InternalsModule from '../../core/app/internals';
 import type * as SodiumModule from '../../core/crypto/sodium';
 import type * as HashModule from '../../core/crypto/hash';
 import type * as DocUpdateModule from '../../core/crdt/doc-update';
 import type * as MemoryDocModule from '../../core/memories/memory-doc';
-import type * as SearchIndexModule from '../../core/search/search-index';
+import type * as SearchIndexModule from '../../core/store/search-index';
 import type * as ValidatorModule from '../../core/schemas/validator';
 import type * as CatalogModule from '../../core/api/catalog';
 import type * as JsonModule from '../../core/shared/json';
@@ -26,11 +27,12 @@ function load<T>(rel: string): T {
 
 export const core = {
   app: () => load<typeof AppModule>('core/app/app.js'),
+  internals: () => load<typeof InternalsModule>('core/app/internals.js'),
   sodium: () => load<typeof SodiumModule>('core/crypto/sodium.js'),
   hash: () => load<typeof HashModule>('core/crypto/hash.js'),
   docUpdate: () => load<typeof DocUpdateModule>('core/crdt/doc-update.js'),
   memoryDoc: () => load<typeof MemoryDocModule>('core/memories/memory-doc.js'),
-  searchIndex: () => load<typeof SearchIndexModule>('core/search/search-index.js'),
+  searchIndex: () => load<typeof SearchIndexModule>('core/store/search-index.js'),
   validator: () => load<typeof ValidatorModule>('core/schemas/validator.js'),
   catalog: () => load<typeof CatalogModule>('core/api/catalog.js'),
   json: () => load<typeof JsonModule>('core/shared/json.js'),

@@ -10,7 +10,7 @@ const PROFILE_OFFSET = 10_000_000;
 export function profileImports(app: App, space: string, size: BenchSize): Promise<ProfileSummary> {
   const batches = [0, 1].map((b) => Array.from({ length: size.batch }, (_, k) => memoryAt(PROFILE_OFFSET + b * size.batch + k, size.n)));
   return cpuProfile(async () => {
-    for (const items of batches) await app.router.call('memory.import', { space_id: space, memories: items });
+    for (const items of batches) await app.call('memory.import', { space_id: space, memories: items });
   });
 }
 
@@ -18,14 +18,14 @@ export function profileImports(app: App, space: string, size: BenchSize): Promis
 export function profileCreates(app: App, space: string, size: BenchSize): Promise<ProfileSummary> {
   const items = Array.from({ length: 300 }, (_, j) => memoryAt(2 * PROFILE_OFFSET + j, size.n));
   return cpuProfile(async () => {
-    for (const m of items) await app.router.call('memory.create', { space_id: space, ...m });
+    for (const m of items) await app.call('memory.create', { space_id: space, ...m });
   });
 }
 
 /** Where unlock → searchable goes (Argon2id, read model decryption, FTS build): lock, then unlock under the profiler. */
 export async function profileUnlock(app: App, passphrase: string): Promise<ProfileSummary> {
-  await app.router.call('vault.lock', {});
+  await app.call('vault.lock', {});
   return cpuProfile(async () => {
-    await app.router.call('vault.unlock', { passphrase });
+    await app.call('vault.unlock', { passphrase });
   });
 }

@@ -36,12 +36,13 @@ export async function measurePieces(app: App, dataDir: string): Promise<{ pieces
 
   const m = memoryAt(424_242, 1000);
   const key = s.newKey();
-  const signKey = app.ctx.keyring!.deviceSign.privateKey;
+  const ictx = core.internals().internals(app).ctx;
+  const signKey = ictx.keyring!.deviceSign.privateKey;
   // real samples from the vault just measured: an AMBER envelope (the heavier, audited kind), a create request and response
-  const envelope = JSON.parse((app.ctx.db.prepare("SELECT envelope FROM events WHERE topic = 'HIPPO_ENCODE' AND envelope LIKE '%\"band\":\"AMBER\"%' ORDER BY rowid DESC LIMIT 1").pluck().get() as string));
-  const space = (app.ctx.db.prepare('SELECT space_id FROM spaces LIMIT 1').pluck().get() as string);
+  const envelope = JSON.parse((ictx.db.prepare("SELECT envelope FROM events WHERE topic = 'HIPPO_ENCODE' AND envelope LIKE '%\"band\":\"AMBER\"%' ORDER BY rowid DESC LIMIT 1").pluck().get() as string));
+  const space = (ictx.db.prepare('SELECT space_id FROM spaces LIMIT 1').pluck().get() as string);
   const request = { space_id: space, ...m };
-  const response = await app.router.call('memory.create', request);
+  const response = await app.call('memory.create', request);
   const importReq = { space_id: space, memories: Array.from({ length: 1000 }, (_, i) => memoryAt(500_000 + i, 1000)) };
 
   const contentDoc = () => { const d = newDoc(1); change(d, () => writeContent(d, { ...m }, Date.now())); return d; };
@@ -65,7 +66,7 @@ export async function measurePieces(app: App, dataDir: string): Promise<{ pieces
   const pkGet = usPerOp((i) => select.get(1 + (i % 1000)), 5000);
 
   // the live index of the vault just measured (n memories), one upsert per autocommit as indexMemory's onCommit does
-  const idx = app.ctx.search!;
+  const idx = ictx.search!;
   const doc = (i: number) => { const x = memoryAt(600_000 + i, 1000); return { memory_id: 'PIECE' + String(i).padStart(21, '0'), space_id: space, band: x.band, type: x.type, updated_at: i, author: 'a', readers: null, title: x.title, body: x.body, tags: x.tags, people: x.people, places: x.places }; };
   const fresh = Array.from({ length: 500 }, (_, i) => doc(i)); // generated outside the timed loop
   const fts = usPerOp((i) => idx.upsert(fresh[i]!), 300);

@@ -31,7 +31,7 @@ function seal(sodium: Sodium, key: Uint8Array, id: string, m: BenchMemory): [str
 /** "Unlock to searchable" without MemoryOS: read every row, decrypt it, put the plaintext into an in-memory FTS5. */
 export function rebuildFts(sodium: Sodium, db: Database.Database, key: Uint8Array): Database.Database {
   const fts = new Database(':memory:');
-  // same columns and tokenizer as core/search/search-index.ts, nothing else
+  // same columns and tokenizer as core/store/search-index.ts, nothing else
   fts.exec("CREATE VIRTUAL TABLE fts USING fts5(title, body, tags, people, places, tokenize = 'unicode61 remove_diacritics 2')");
   const ins = fts.prepare('INSERT INTO fts (rowid, title, body, tags, people, places) VALUES (?, ?, ?, ?, ?, ?)');
   let rowid = 0;

@@ -1,5 +1,7 @@
-import { openApp, type App } from '../../core/app/app';
+import { openApp, type App, type AppOptions } from '../../core/app/app';
+import { bindInternals, internals, type AppInternals } from '../../core/app/internals';
 import type { Clock } from '../../core/shared/time';
+import type { SyncNode } from '../../core/sync/node';
 import { tempDir } from './tmp';
 
 export const PASS = 'correct horse battery staple';
@@ -11,15 +13,26 @@ export class TestClock implements Clock {
   advance(ms: number): void { this.t += ms; }
 }
 
+/** An app as tests hold it: the App surface plus what tests may look inside (internals). */
+export type TestAppHandle = App & Pick<AppInternals, 'ctx' | 'router' | 'tick'> & { readonly sync: SyncNode | null };
+
+function handle(app: App): TestAppHandle {
+  const i = internals(app);
+  const h = Object.assign(Object.create(null), app, { ctx: i.ctx, router: i.router, tick: i.tick });
+  Object.defineProperty(h, 'sync', { get: () => i.sync() });
+  bindInternals(h, i);
+  return h as TestAppHandle;
+}
+
 /** The real core on a real SQLite file in a temp dir, called through the real router. */
-export async function openTestApp(opts: { clock?: TestClock; create?: boolean } = {}): Promise<{ app: App; dir: string; c: (m: string, p?: unknown, as?: string) => Promise<any>; close(): Promise<void> }> {
+export async function openTestApp(opts: { clock?: TestClock; create?: boolean; sync?: AppOptions['sync'] } = {}): Promise<{ app: TestAppHandle; dir: string; c: (m: string, p?: unknown, as?: string) => Promise<any>; close(): Promise<void> }> {
   const { dir, cleanup } = tempDir();
-  const app = await openApp({ dataDir: dir, clock: opts.clock });
-  const c = (m: string, p: unknown = {}, as?: string) => app.router.call(m, p, { actor: as });
+  const app = handle(await openApp({ dataDir: dir, clock: opts.clock, sync: opts.sync ?? null }));
+  const c = (m: string, p: unknown = {}, as?: string) => app.call(m, p, { actor: as });
   if (opts.create !== false) await c('vault.create', { passphrase: PASS, name: 'Ana' });
   return { app, dir, c, close: async () => { await app.close(); cleanup(); } };
 }
 
-export async function reopen(dir: string, clock?: TestClock): Promise<App> {
-  return openApp({ dataDir: dir, clock });
+export async function reopen(dir: string, clock?: TestClock): Promise<TestAppHandle> {
+  return handle(await openApp({ dataDir: dir, clock }));
 }

@@ -1,8 +1,14 @@
+import type { SyncOptions } from '../../core/app/options';
+import { internals } from '../../core/app/internals';
 import { spaceVector } from '../../core/store/sync-log';
-import { startSync, type StartSyncOptions } from '../../core/sync/start';
+import { LinkControl, type FaultPlan } from './faulty-link';
+import type { Frame } from '../../core/sync/frames';
 import { openTestApp } from './app';
 
-export type TestApp = Awaited<ReturnType<typeof openTestApp>>;
+export type TestApp = Awaited<ReturnType<typeof openTestApp>> & { link: LinkControl };
+
+/** A device's sync options as tests give them: the app's own, plus the test-only link hooks. */
+export type DeviceOptions = Omit<SyncOptions, 'wrapLink'> & { faults?: FaultPlan; tamper?: (f: Frame) => Frame; tap?: (dir: 'in' | 'out', frame: Buffer) => void };
 
 export async function waitFor<T>(what: string, fn: () => T | Promise<T>, timeoutMs = 20_000, everyMs = 50): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -18,11 +24,12 @@ export async function waitFor<T>(what: string, fn: () => T | Promise<T>, timeout
 }
 
 /** A device: a fresh vault in a temp dir with sync started on loopback. */
-export async function device(name: string, opts: StartSyncOptions = {}): Promise<TestApp> {
-  const t = await openTestApp();
-  if (name !== 'Ana') await t.app.ctx.db.prepare('SELECT 1').get();
-  await startSync(t.app.ctx, { helloMs: 300, ...opts });
-  return t;
+export async function device(_name: string, opts: DeviceOptions = {}): Promise<TestApp> {
+  const { faults, tamper, tap, ...sync } = opts;
+  const link = new LinkControl({ faults, tamper, tap });
+  const t = await openTestApp({ sync: { direct: { host: '127.0.0.1' }, helloMs: 300, ...sync, wrapLink: link.wrap } });
+  await internals(t.app).startSync();
+  return Object.assign(t, { link });
 }
 
 export const vectorOf = (t: TestApp, space: string) => spaceVector(t.app.ctx, space);
@@ -42,7 +49,7 @@ export async function pair(owner: TestApp, fresh: TestApp): Promise<void> {
   if (acc.code !== offer.code) throw new Error('codes differ');
   const newId = fresh.app.ctx.keyring!.deviceId;
   await fresh.c('device.confirm', { device_id: acc.device_id });
-  await waitFor('the offer to see the new device', () => owner.app.ctx.sync!.sessions.size > 0 && [...owner.app.ctx.sync!.sessions].some((s) => s.peerDevice === newId));
+  await waitFor('the offer to see the new device', () => owner.app.sync!.sessions.size > 0 && [...owner.app.sync!.sessions].some((s) => s.peerDevice === newId));
   await owner.c('device.confirm', { device_id: newId });
   await waitFor('adoption', () => fresh.app.ctx.keyring!.memberId === owner.app.ctx.keyring!.memberId);
 }

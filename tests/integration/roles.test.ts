@@ -27,7 +27,7 @@ describe('roles', () => {
     const r = callError(dir, method, params, { as });
     expect(r.code).toBe(2);
     expect(r.error.code).toBe('FORBIDDEN');
-    expect(r.error.details.policy_version).toBe('1.0.0');
+    expect(r.error.details.policy_version).toBe('1.1.0');
     return r.error.details.reasons.map((x: any) => x.code) as string[];
   };
 

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { docEntries } from '../../core/store/sync-log';
-import { compactDoc, eraseMemory } from '../../core/sync/tombstone';
+import { compactDoc } from '../../core/memories/compaction';
+import { eraseMemory } from '../../core/memories/erasure';
 import { device, pair, stateOf, vectorOf, waitFor, type TestApp } from '../helpers/sync';
 
 const same = (ts: TestApp[], space: string) => ts.every((t) => JSON.stringify(Object.entries(vectorOf(t, space)).sort()) === JSON.stringify(Object.entries(vectorOf(ts[0], space)).sort()));
@@ -37,7 +38,7 @@ describe('compaction and erasure across peers', () => {
     await waitFor('a3 converged', () => same([a, a3], 'personal:me') && !!a3.app.ctx.db.prepare('SELECT 1 FROM memories WHERE memory_id = ?').get(m.memory_id));
     expect((await a3.c('memory.get', { memory_id: m.memory_id })).memory.body).toBe('flour, sugar, eggs, butter, milk');
     // a2 held the old entries and an offline edit: it reconnects, and all three converge
-    await a2.c('sync.connect', { address: `127.0.0.1:${a.app.ctx.sync!.direct!.port}` });
+    await a2.c('sync.connect', { address: `127.0.0.1:${a.app.sync!.direct!.port}` });
     await waitFor('three-way convergence', () => same([a, a2, a3], 'personal:me'));
     await waitFor('a3 to see a2\'s edit', async () => (await a3.c('memory.get', { memory_id: m.memory_id })).memory.body.includes('salt'));
     const s = await Promise.all([a, a2, a3].map((t) => stateOf(t, 'personal:me')));

@@ -22,10 +22,10 @@ describe('three devices under a fault-injecting relay', () => {
     await pair(a, a3);
     await waitFor('initial convergence', () => same([a, a2, a3], 'personal:me'));
     for (const t of [a, a2, a3]) await t.c('sync.disconnect', {});
-    const ra = new Relay({ host: '127.0.0.1', port: a.app.ctx.sync!.direct!.port }); const ra2 = new Relay({ host: '127.0.0.1', port: a2.app.ctx.sync!.direct!.port });
+    const ra = new Relay({ host: '127.0.0.1', port: a.app.sync!.direct!.port }); const ra2 = new Relay({ host: '127.0.0.1', port: a2.app.sync!.direct!.port });
     relays.push(ra, ra2);
     const toA = await ra.start(); const toA2 = await ra2.start();
-    for (const [i, t] of [a, a2, a3].entries()) t.app.ctx.sync!.opts.faults = { drop: 0.2, duplicate: 0.2, reorder: 0.25, seed: 7 + i };
+    for (const [i, t] of [a, a2, a3].entries()) t.link.faults = { drop: 0.2, duplicate: 0.2, reorder: 0.25, seed: 7 + i };
     const connectAll = async () => { await a2.c('sync.connect', { address: toA }); await a3.c('sync.connect', { address: toA }); await a3.c('sync.connect', { address: toA2 }); };
     await connectAll();
 
@@ -50,10 +50,10 @@ describe('three devices under a fault-injecting relay', () => {
     expect(states[2]).toEqual(states[0]);
     for (const id of acked) expect(states[0][id]).toBeDefined();
     for (const tok of tokens) expect(states[0][shared.memory.memory_id].body).toContain(tok);
-    const refused = a.app.ctx.sync!.refused;
+    const refused = a.app.sync!.refused;
     expect(Object.keys(refused).filter((r) => !['duplicate', 'gap'].includes(r))).toEqual([]);
-    const injected = [a, a2, a3].map((t) => t.app.ctx.sync!.faultsInjected);
-    console.log('fault run: refused', JSON.stringify([a, a2, a3].map((t) => t.app.ctx.sync!.refused)), 'faults injected', JSON.stringify(injected));
+    const injected = [a, a2, a3].map((t) => t.link.injected);
+    console.log('fault run: refused', JSON.stringify([a, a2, a3].map((t) => t.app.sync!.refused)), 'faults injected', JSON.stringify(injected));
     for (const f of injected) expect(f.drop + f.duplicate + f.reorder).toBeGreaterThan(0);
   });
 });
@@ -70,19 +70,19 @@ describe('hostile input is refused and reported, never applied', () => {
     await b.c('space.join', { invite: inv.invite });
     await pair(a, a2);
     await waitFor('a2 converged', () => same([a, a2], 'personal:me') && same([a, a2], 'shared:family'));
-    const node2 = a2.app.ctx.sync!;
+    const node2 = a2.link;
 
     // 1. a flipped byte in an entry's ciphertext
-    node2.opts.tamper = (f: Frame) => {
+    node2.tamper = (f: Frame) => {
       if (f.t !== 'entries') return f;
       const e = { ...f.entries[0] };
       const ct = Buffer.from(e.ciphertext, 'base64'); ct[3] ^= 0x01; e.ciphertext = ct.toString('base64');
       return { ...f, entries: [e, ...f.entries.slice(1)] };
     };
     await a2.c('memory.create', { space_id: 'personal:me', type: 'semantic', band: 'GREEN', title: 'tampered on the wire', body: 'x' });
-    await waitFor('bad signature reported', () => (a.app.ctx.sync!.refused.bad_signature ?? 0) >= 1);
+    await waitFor('bad signature reported', () => (a.app.sync!.refused.bad_signature ?? 0) >= 1);
     expect(same([a, a2], 'personal:me')).toBe(false);
-    node2.opts.tamper = undefined;
+    node2.tamper = undefined;
     await waitFor('convergence once the link is honest', () => same([a, a2], 'personal:me'));
 
     // 2. a replayed entry (already held) and a different entry at an existing seq
@@ -99,16 +99,16 @@ describe('hostile input is refused and reported, never applied', () => {
     const stranger = { ...header, author_device: '01M8STRANGERDEVICE00000000' };
     const byStranger = entryToJson({ ...stranger, signature: sign(entrySigningBytes(stranger), bk.deviceSign.privateKey) });
     let injected = false;
-    node2.opts.tamper = (f: Frame) => {
+    node2.tamper = (f: Frame) => {
       if (f.t !== 'hello' || injected) return f;
       injected = true;
       return { t: 'entries', space: 'personal:me', batch: 999_999, entries: [entryToJson(old), forgedAtSeq, byNonMember, byStranger] };
     };
     await waitFor('all four refusals', () => {
-      const r = a.app.ctx.sync!.refused;
+      const r = a.app.sync!.refused;
       return (r.duplicate ?? 0) >= 1 && (r.conflict ?? 0) >= 1 && (r.not_member ?? 0) >= 1 && (r.unknown_device ?? 0) >= 1;
     });
-    node2.opts.tamper = undefined;
+    node2.tamper = undefined;
     expect([...allEntries(a.app.ctx, 'sync_log')].some((e) => e.author_device === bk.deviceId && e.space_id === 'personal:me')).toBe(false);
     const st = await a.c('sync.status', {});
     expect(st.refused.bad_signature).toBeGreaterThanOrEqual(1);

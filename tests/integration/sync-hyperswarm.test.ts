@@ -37,13 +37,13 @@ describe('the same scenarios over Hyperswarm on the loopback testnet', () => {
       const offer = await a.c('device.pairOffer', {});
       const acc = await fresh.c('device.pairAccept', { invite: offer.invite });
       expect(acc.code).toBe(offer.code);
-      expect(a.app.ctx.sync!.sessions.size).toBeGreaterThan(0);
+      expect(a.app.sync!.sessions.size).toBeGreaterThan(0);
       await fresh.c('device.confirm', { device_id: acc.device_id });
       await a.c('device.confirm', { device_id: fresh.app.ctx.keyring!.deviceId });
       await waitFor('adoption', () => fresh.app.ctx.keyring!.memberId === a.app.ctx.keyring!.memberId, 30_000);
     }
     await waitFor('three-way convergence', () => same([a, a2, a3], 'personal:me') && Object.keys(vectorOf(a3, 'personal:me')).length > 0, 40_000, 100);
-    expect([...a2.app.ctx.sync!.sessions][0].opts.transport).toBe('hyperswarm');
+    expect([...a2.app.sync!.sessions][0].opts.transport).toBe('hyperswarm');
     // concurrent edits while each device writes locally; the swarm carries them to everyone
     await Promise.all([
       a2.c('memory.update', { memory_id: m.memory.memory_id, patch: { body: 'milk, eggs' } }),
@@ -92,27 +92,27 @@ describe('Hyperswarm: faults and hostile input', () => {
     await a2.c('device.confirm', { device_id: acc.device_id });
     await a.c('device.confirm', { device_id: a2.app.ctx.keyring!.deviceId });
     await waitFor('adoption and convergence', () => a2.app.ctx.keyring!.memberId === a.app.ctx.keyring!.memberId && same([a, a2], 'personal:me') && Object.keys(vectorOf(a2, 'personal:me')).length > 0, 30_000);
-    for (const [i, t] of [a, a2].entries()) t.app.ctx.sync!.opts.faults = { drop: 0.2, duplicate: 0.2, reorder: 0.2, seed: 11 + i };
+    for (const [i, t] of [a, a2].entries()) t.link.faults = { drop: 0.2, duplicate: 0.2, reorder: 0.2, seed: 11 + i };
     const ids: string[] = [];
     for (let i = 0; i < 8; i++) {
       const t = i % 2 ? a2 : a;
       ids.push((await t.c('memory.create', { space_id: 'personal:me', type: 'episodic', band: 'GREEN', title: `w${i}`, body: `b${i}` })).memory.memory_id);
-      if (i === 4) for (const s of [...a.app.ctx.sync!.sessions]) s.stream.destroy(); // the connection drops; the swarm reconnects
+      if (i === 4) for (const s of [...a.app.sync!.sessions]) s.stream.destroy(); // the connection drops; the swarm reconnects
     }
     await waitFor('convergence under faults', () => same([a, a2], 'personal:me'), 45_000, 100);
     const sa = await stateOf(a, 'personal:me');
     for (const id of ids) expect(sa[id]).toBeDefined();
     expect(await stateOf(a2, 'personal:me')).toEqual(sa);
-    for (const t of [a, a2]) t.app.ctx.sync!.opts.faults = undefined;
-    a2.app.ctx.sync!.opts.tamper = (f) => {
+    for (const t of [a, a2]) t.link.faults = undefined;
+    a2.link.tamper = (f) => {
       if (f.t !== 'entries') return f;
       const e = { ...f.entries[0] };
       const sig = Buffer.from(e.signature, 'base64'); sig[0] ^= 0x80; e.signature = sig.toString('base64');
       return { ...f, entries: [e, ...f.entries.slice(1)] };
     };
     await a2.c('memory.create', { space_id: 'personal:me', type: 'semantic', band: 'GREEN', title: 'flipped', body: 'x' });
-    await waitFor('bad signature refused over the swarm', () => (a.app.ctx.sync!.refused.bad_signature ?? 0) >= 1, 20_000);
-    a2.app.ctx.sync!.opts.tamper = undefined;
+    await waitFor('bad signature refused over the swarm', () => (a.app.sync!.refused.bad_signature ?? 0) >= 1, 20_000);
+    a2.link.tamper = undefined;
     await waitFor('healed', () => same([a, a2], 'personal:me'), 30_000);
   });
 });

@@ -43,9 +43,9 @@ describe('sync between in-process devices (direct transport)', () => {
     const r = await a.c('device.revoke', { device_id: b.app.ctx.keyring!.deviceId });
     expect(r.rotated).toContain('personal:me');
     expect((await a.c('space.get', { space_id: 'personal:me' })).space.epoch).toBe(before + 1);
-    await waitFor('sessions closed', () => a.app.ctx.sync!.sessions.size === 0);
+    await waitFor('sessions closed', () => a.app.sync!.sessions.size === 0);
     const next = await a.c('memory.create', { space_id: 'personal:me', type: 'semantic', band: 'GREEN', title: 'after revoke', body: 'x' });
-    await expect(b.c('sync.connect', { address: `127.0.0.1:${a.app.ctx.sync!.direct!.port}` })).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
+    await expect(b.c('sync.connect', { address: `127.0.0.1:${a.app.sync!.direct!.port}` })).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
     await new Promise((r2) => setTimeout(r2, 400));
     expect(docEntries(b.app.ctx, 'sync_log', 'personal:me', next.memory.memory_id)).toEqual([]);
     const st = await a.c('sync.status', {});

@@ -44,8 +44,8 @@ describe('device.revoke rotates the member key: the revoked device\'s keys open 
       const row = b.app.ctx.db.prepare('SELECT x25519_pub FROM members WHERE member_id = ?').get(member) as { x25519_pub: Buffer };
       return b64(row.x25519_pub) === newPub && (await b.c('space.get', { space_id: 'shared:ben' })).space.epoch === 2;
     });
-    expect(Object.keys(b.app.ctx.sync!.refused).filter((x) => x.startsWith('role_') || x === 'unverifiable')).toEqual([]);
-    expect(Object.keys(a2.app.ctx.sync!.refused).filter((x) => x.startsWith('role_') || x === 'unverifiable')).toEqual([]);
+    expect(Object.keys(b.app.sync!.refused).filter((x) => x.startsWith('role_') || x === 'unverifiable')).toEqual([]);
+    expect(Object.keys(a2.app.sync!.refused).filter((x) => x.startsWith('role_') || x === 'unverifiable')).toEqual([]);
 
     const green = await a.c('memory.create', { space_id: 'personal:me', type: 'semantic', band: 'GREEN', title: 'after', body: 'new code 4711' });
     const red = await a.c('memory.create', { space_id: 'personal:me', type: 'semantic', band: 'RED', title: 'after red', body: 'new red' });

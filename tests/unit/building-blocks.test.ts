@@ -3,8 +3,8 @@ import { Registry } from '../../core/registry/registry';
 import { EventBus } from '../../core/events/bus';
 import { canonicalJson } from '../../core/shared/json';
 import { formatRecoveryKey, parseRecoveryKey } from '../../core/vault/recovery-key';
-import { redactPii } from '../../core/search/redact';
-import { toFtsQuery } from '../../core/search/search-index';
+import { redactPii } from '../../core/policy/redaction';
+import { toFtsQuery } from '../../core/store/search-index';
 import { ulid } from '../../core/shared/ulid';
 import { resolveInside } from '../../core/host/static-files';
 

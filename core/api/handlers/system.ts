@@ -1,7 +1,7 @@
-import type { Handlers } from '../handler';
 import type { Registry } from '../../registry/registry';
+import type { HandlersOf } from '../handler';
 
-export function systemHandlers(registry: Registry, methods: () => { method: string; summary: string; requiresUnlock: boolean }[]): Pick<Handlers, 'system.health' | 'system.components' | 'system.metrics' | 'system.methods'> {
+export function systemHandlers(registry: Registry, methods: () => { method: string; summary: string; requiresUnlock: boolean }[]): HandlersOf<'system'> {
   return {
     'system.health': () => registry.health(2000),
     'system.components': () => ({ components: registry.components() }),

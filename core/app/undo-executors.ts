@@ -1,13 +1,13 @@
 import type { Band } from '../../contracts/types';
 import { ApiError } from '../shared/errors';
-import { loadRecord } from '../memories/memories';
+import { loadRecord } from '../memories/read-model';
 import { trash } from '../memories/lifecycle';
 import { copyInto } from '../memories/share';
 import { applyBand } from '../memories/band';
-import { registerExecutor } from './undo';
-import { removeMemberNow } from '../sync/membership';
+import { removeMemberNow } from '../spaces/membership';
+import { registerExecutor } from '../undo/undo';
 
-/** What each kind of staged action does when its window ends. */
+/** What each kind of staged action does when its window ends (undo/ knows only that something does). */
 export function registerUndoExecutors(): void {
   registerExecutor('share', (ctx, a) => {
     const rec = loadRecord(ctx, a.memory_id!);

@@ -1,4 +1,4 @@
-import { BoxKeyPair, SignKeyPair, wipe } from '../crypto/sodium';
+import { BoxKeyPair, SignKeyPair, wipe } from './sodium';
 
 export interface MemberKeys { sign: SignKeyPair; box: BoxKeyPair }
 

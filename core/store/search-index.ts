@@ -1,5 +1,4 @@
 import Database, { type Statement } from 'better-sqlite3';
-import { makeSnippet, queryTerms } from './snippet';
 
 export interface IndexedMemory {
   memory_id: string; space_id: string; band: string; type: string; updated_at: number; author: string;
@@ -16,7 +15,8 @@ export interface SearchQuery {
   space_id?: string; type?: string; band?: string; limit: number;
 }
 
-export interface RawHit { memory_id: string; space_id: string; band: string; type: string; updated_at: number; author: string; title: string; snippet: string; score: number }
+/** A ranked hit with its stored text, from which the caller makes the snippet (only for the page it returns). */
+export interface RawHit { memory_id: string; space_id: string; band: string; type: string; updated_at: number; author: string; score: number; text: { title: string; body: string; tags: string; people: string; places: string } }
 
 // bm25 column weights: title, body, tags, people, places
 const WEIGHTS = '5.0, 1.0, 3.0, 3.0, 2.0';
@@ -130,10 +130,10 @@ export class SearchIndex {
     if (!top.length) return [];
     const texts = new Map((this.prepared(`SELECT rowid AS id, title, body, tags, people, places FROM fts WHERE rowid IN (${top.map(() => '?').join(',')})`)
       .all(...top.map((t) => t.id)) as { id: number; title: string; body: string; tags: string; people: string; places: string }[]).map((t) => [t.id, t]));
-    const terms = queryTerms(q.query);
+    const none = { title: '', body: '', tags: '', people: '', places: '' };
     return top.map(({ id, ...hit }) => {
       const t = texts.get(id);
-      return { ...hit, title: t?.title ?? '', snippet: t ? makeSnippet([t.body, t.title, t.tags, t.people, t.places], terms) : '' };
+      return { ...hit, text: t ? { title: t.title, body: t.body, tags: t.tags, people: t.people, places: t.places } : none };
     });
   }
 

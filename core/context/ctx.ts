@@ -1,16 +1,26 @@
 import type { Db } from '../store/database';
 import type { UnitOfWork } from '../store/unit-of-work';
+import type { SearchIndex } from '../store/search-index';
 import type { EventBus } from '../events/bus';
-import type { Keyring } from '../vault/keyring';
+import type { Keyring } from '../crypto/keyring';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
 import type { Clock } from '../shared/time';
-import type { SearchIndex } from '../search/search-index';
 import { ApiError } from '../shared/errors';
 
-export const APP_VERSION = '0.1.0';
+/**
+ * What the domain may ask of the layers above it, filled by the composition root (app/openApp).
+ * The domain never imports sync/ or the doors: it calls these, and they are no-ops until filled.
+ */
+export interface CoreHooks {
+  /** after a unit of work that appended to the sync log commits: push to connected peers */
+  logAppended?: () => void;
+}
 
-/** Everything a service needs for one open data directory. Services are functions of it. */
+/**
+ * One open data directory: what every domain operation runs in. Services are functions of it;
+ * nothing outside core/ sees it (an App offers call, subscribe, status and close).
+ */
 export interface Ctx {
   readonly dataDir: string;
   readonly db: Db;
@@ -20,23 +30,19 @@ export interface Ctx {
   readonly metrics: Metrics;
   readonly clock: Clock;
   readonly platform: string;
+  /** every key of the unlocked vault; null while locked */
   keyring: Keyring | null;
   /** the in-memory full-text index; exists only while unlocked */
   search: SearchIndex | null;
-  /** per (space, device) next seq, cached to keep appends O(1) */
+  /** per (log, space, device) next seq, cached to keep appends O(1) */
   readonly seqCache: Map<string, number>;
   /** the time of the last API call, for auto-lock */
   lastActivity: number;
-  /** called after a unit of work that appended to the sync log commits (live push to peers) */
-  onSyncAppend?: () => void;
-  /** the peer-to-peer sync node of this process, once started */
-  sync?: import('../sync/node').SyncNode | null;
+  readonly hooks: CoreHooks;
 }
 
-export function keys(ctx: Ctx): Keyring {
+/** The unlocked vault's keys, or LOCKED. */
+export function keys(ctx: Pick<Ctx, 'keyring'>): Keyring {
   if (!ctx.keyring) throw new ApiError('LOCKED', 'the vault is locked: unlock it first');
   return ctx.keyring;
 }
-
-/** The acting member of a call: the vault owner unless a local profile is named. */
-export interface Actor { member_id: string }

@@ -1,11 +1,12 @@
-import type { Handlers } from '../handler';
 import { createMemory, getMemory, importMemories, listMemories, updateMemory } from '../../memories/memories';
 import { deleteMemory, restoreMemory } from '../../memories/lifecycle';
 import { shareMemory } from '../../memories/share';
 import { setBand } from '../../memories/band';
 import { searchMemories } from '../../search/search';
+import type { HandlersOf } from '../handler';
 
-export const memoryHandlers: Pick<Handlers, 'memory.create' | 'memory.import' | 'memory.get' | 'memory.update' | 'memory.list' | 'memory.search' | 'memory.delete' | 'memory.restore' | 'memory.share' | 'memory.setBand'> = {
+// every memory decision needs the memory's own facts: the domain asks the policy for each one
+export const memoryHandlers: HandlersOf<'memory'> = {
   'memory.create': ({ ctx, actor }, p) => createMemory(ctx, actor, p),
   'memory.import': ({ ctx, actor }, p) => importMemories(ctx, actor, p.space_id, p.memories),
   'memory.get': ({ ctx, actor }, p) => getMemory(ctx, actor, p.memory_id),

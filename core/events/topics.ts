@@ -1,0 +1,32 @@
+import type { TopicName } from '../../contracts/types';
+
+/**
+ * The topic names as typed constants. Their wire form (NAME@major.minor in envelope.topic) is
+ * frozen by the contracts; docs/EVENTS.md says what each one means.
+ */
+export const Topic = {
+  HIPPO_ENCODE: 'HIPPO_ENCODE',
+  MEMORY_UPDATED: 'MEMORY_UPDATED',
+  RECALL_REQUEST: 'RECALL_REQUEST',
+  RECALL_RESULT: 'RECALL_RESULT',
+  MEMORY_PROJECTED: 'MEMORY_PROJECTED',
+  SAFETY_BAND_CHANGED: 'SAFETY_BAND_CHANGED',
+  UNDO_WINDOW_OPENED: 'UNDO_WINDOW_OPENED',
+  UNDO_APPLIED: 'UNDO_APPLIED',
+  ACTION_COMMITTED: 'ACTION_COMMITTED',
+  TOMBSTONE_APPLIED: 'TOMBSTONE_APPLIED',
+  TOMBSTONE_PROPAGATE: 'TOMBSTONE_PROPAGATE',
+  DSAR_EXPORT: 'DSAR_EXPORT',
+  USER_SPACE_ACCESS_GRANTED: 'USER_SPACE_ACCESS_GRANTED',
+  USER_ROLE_ASSIGNED: 'USER_ROLE_ASSIGNED',
+  PRESENCE_DEVICE_CHANGED: 'PRESENCE_DEVICE_CHANGED',
+  KEY_ROTATED: 'KEY_ROTATED',
+  JOB_STATUS_CHANGED: 'JOB_STATUS_CHANGED',
+  SPACE_CREATED: 'SPACE_CREATED',
+  SETTINGS_CHANGED: 'SETTINGS_CHANGED',
+  VAULT_STATE_CHANGED: 'VAULT_STATE_CHANGED',
+  SYNC_APPLIED: 'SYNC_APPLIED',
+} as const satisfies { [T in TopicName]: T };
+
+/** A subscription: one topic's name, or every topic. */
+export type TopicFilter = TopicName | '*';

@@ -1,0 +1,99 @@
+import type * as Y from 'yjs';
+import { keys, type Ctx } from '../context/ctx';
+import { emit } from '../events/emit';
+import { authorize, enforce } from '../policy/authorize';
+import { ApiError, notFound } from '../shared/errors';
+import { devicesTable } from '../store/tables/devices';
+import { appendKeyring } from '../spaces/epoch-keys';
+import { rotateEpoch } from '../spaces/membership';
+import { writeSpaceDoc } from '../spaces/space-doc';
+import { guardsAnySpaceOf, membershipsOf, sharedSpaceIds, spaceRow } from '../spaces/spaces';
+import { memberKeyEntry } from '../spaces/space-doc';
+import { undoWindowSeconds } from '../settings/settings';
+import { certifyDevice, thisDevice } from './device-cert';
+import { deviceRow, otherTrustedDevicesOf, toDeviceInfo } from './devices';
+import { rotateLocalMemberKey } from './member-key';
+import { getMember } from './members';
+
+/**
+ * The offering side confirms a new device of its own member: trusted from now on, and
+ * registered (certified by the member key) in the space document of every space of the member,
+ * so every other member's devices accept what it writes.
+ */
+export function confirmOwnDevice(ctx: Ctx, deviceId: string): void {
+  const k = keys(ctx);
+  const d = deviceRow(ctx, deviceId);
+  if (!d) throw notFound('device', deviceId);
+  if (d.member_id !== k.memberId) throw new ApiError('CONFLICT', 'only a device of this vault\'s owner is confirmed here', { id: deviceId });
+  devicesTable.setStatus(ctx.db, 'trusted', deviceId);
+  const cert = certifyDevice(ctx, toDeviceInfo({ ...d, status: 'trusted' }));
+  for (const { space_id } of membershipsOf(ctx, k.memberId)) {
+    writeSpaceDoc(ctx, space_id, spaceRow(ctx, space_id).epoch, (_i, _m, doc) => doc.getMap('devices').set(deviceId, cert));
+  }
+  emit(ctx, { topic: 'PRESENCE_DEVICE_CHANGED', payload: { device_id: deviceId, state: 'added' }, actor: { member_id: k.memberId, caps: [] }, audit: true });
+}
+
+/** This vault trusts a peer device from now on (the new device's side of a pairing). */
+export const trustDevice = (ctx: Ctx, deviceId: string): void => { devicesTable.setStatus(ctx.db, 'trusted', deviceId); };
+
+/**
+ * device.revoke: the device is refused from now on, every space it could read says so, and
+ * those spaces move to a new epoch. When the revoked device is one of this vault owner's own,
+ * it holds the member's private keys, so refusal alone would not keep it out: the member key is
+ * rotated first (delivered sealed to the remaining devices), and the new epochs are sealed to
+ * the new key. A guardian revoking another person's device cannot rotate that person's key (it
+ * never holds it): the new epochs then rest on that person's other devices rotating it.
+ * The sync layer ends the device's sessions when the PRESENCE_DEVICE_CHANGED event is delivered.
+ */
+export function revokeDevice(ctx: Ctx, actor: string, deviceId: string): { device_id: string; rotated: string[] } {
+  const d = deviceRow(ctx, deviceId);
+  if (!d) throw notFound('device', deviceId);
+  if (d.local === 1) throw new ApiError('CONFLICT', 'this device cannot revoke itself');
+  const k = keys(ctx);
+  enforce(authorize({
+    action: 'device.revoke', actor: { member_id: actor, role: null }, device_id: k.deviceId, undoWindowSeconds: undoWindowSeconds(ctx),
+    target_device: { own: d.member_id === k.memberId, actor_guards_its_member: guardsAnySpaceOf(ctx, actor, d.member_id) },
+  }));
+  const rotated: string[] = [];
+  ctx.uow.run(() => {
+    devicesTable.setStatus(ctx.db, 'revoked', deviceId);
+    const spaces = sharedSpaceIds(ctx, actor, d.member_id);
+    const ownKeys = d.member_id === k.memberId && k.members.has(k.memberId);
+    if (ownKeys) publishMemberKeyRotation(ctx, k.memberId, spaces);
+    for (const s of spaces) {
+      rotateEpoch(ctx, actor, s, (_m, doc) => {
+        // marked only where it was registered: a space that never listed it never trusted it, and
+        // its receivers could not tell whose device an unknown id is
+        if (doc.getMap('devices').has(deviceId) || doc.getMap('revoked').has(deviceId)) {
+          doc.getMap('devices').delete(deviceId);
+          doc.getMap('revoked').set(deviceId, true);
+        }
+        if (ownKeys) recertifyOwnDevices(ctx, doc);
+      });
+      rotated.push(s);
+    }
+    emit(ctx, { topic: 'PRESENCE_DEVICE_CHANGED', payload: { device_id: deviceId, state: 'revoked' }, actor: { member_id: actor, caps: [] }, audit: true });
+  });
+  return { device_id: deviceId, rotated };
+}
+
+/**
+ * A new member key pair, delivered to the member's remaining trusted devices through a signed
+ * keyring entry in each space (before that space's new epoch, so receivers know the new X25519
+ * key the epoch is sealed to by the time they need it).
+ */
+function publishMemberKeyRotation(ctx: Ctx, memberId: string, spaces: string[]): void {
+  const remaining = otherTrustedDevicesOf(ctx, memberId);
+  const change = rotateLocalMemberKey(ctx, memberId, remaining.map((r) => ({ device_id: r.device_id, x25519_pub: new Uint8Array(r.x25519_pub) })));
+  for (const s of spaces) appendKeyring(ctx, s, { epoch: spaceRow(ctx, s).epoch, member_key: change });
+  emit(ctx, { topic: 'KEY_ROTATED', payload: { key_id: `member:${memberId}`, epoch: 0 }, actor: { member_id: memberId, caps: [] }, audit: true });
+}
+
+/** The space document after a member key rotation: the new public keys, and this member's devices certified by the new key. */
+function recertifyOwnDevices(ctx: Ctx, doc: Y.Doc): void {
+  const k = keys(ctx);
+  doc.getMap('member_keys').set(k.memberId, memberKeyEntry(getMember(ctx, k.memberId)));
+  doc.getMap('devices').set(k.deviceId, thisDevice(ctx));
+  for (const d of otherTrustedDevicesOf(ctx, k.memberId)) doc.getMap('devices').set(d.device_id, certifyDevice(ctx, toDeviceInfo(d)));
+}
+

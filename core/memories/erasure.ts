@@ -1,0 +1,65 @@
+import { keys, type Ctx } from '../context/ctx';
+import { emit } from '../events/emit';
+import { authorize, capsOf, enforce } from '../policy/authorize';
+import { policyDocument } from '../policy/policy-document';
+import { ApiError } from '../shared/errors';
+import { unindexMemory } from '../search/indexer';
+import { roleOf } from '../spaces/spaces';
+import { appendSigned, purgeDocEntries } from '../store/sync-log';
+import { memoriesTable } from '../store/tables/memories';
+import { tombstonesTable } from '../store/tables/tombstones';
+import { metaDocId } from './memory-doc';
+import { dropRecord, findRecord } from './read-model';
+
+/** The signed document of a space's erasures, one entry per erased memory. */
+export const TOMBSTONE_DOC = 'tombstones';
+export const TOMBSTONE_KEY_ID = 'tombstone:v1';
+
+export const isTombstoned = (ctx: Ctx, space: string, memoryId: string): boolean => !!tombstonesTable.has(ctx.db, space, memoryId);
+
+/**
+ * The erasure decision for a member (a local actor, or the member whose device sent a
+ * tombstone). The author is known here only where this device holds the memory's read model.
+ */
+function eraseDecision(ctx: Ctx, space: string, memoryId: string, member: string) {
+  const author = memoriesTable.author(ctx.db, memoryId);
+  return authorize({
+    action: 'memory.erase', actor: { member_id: member, role: roleOf(ctx, space, member) }, device_id: keys(ctx).deviceId,
+    memory: author ? { author, recipients: [], origin_device: '' } : undefined, undoWindowSeconds: policyDocument().undo_window_default_seconds,
+  });
+}
+
+export const mayErase = (ctx: Ctx, space: string, memoryId: string, member: string): boolean => eraseDecision(ctx, space, memoryId, member).effect !== 'DENY';
+
+/**
+ * What TOMBSTONE_PROPAGATE does on every device (inside a unit of work): drop the DEK, purge
+ * the ciphertext of both documents (headers stay: seq stays gap-free), drop the read model and
+ * the index entry, and remember the tombstone so late-arriving entries are purged on arrival.
+ */
+export function applyTombstone(ctx: Ctx, space: string, memoryId: string, actor: string): void {
+  tombstonesTable.add(ctx.db, space, memoryId, ctx.clock.now());
+  const docIds = [memoryId, metaDocId(memoryId)];
+  purgeDocEntries(ctx, space, docIds);
+  dropRecord(ctx, memoryId);
+  const k = keys(ctx);
+  const dek = k.deks.get(memoryId);
+  if (dek) { dek.fill(0); k.deks.delete(memoryId); }
+  unindexMemory(ctx, memoryId);
+  emit(ctx, { topic: 'TOMBSTONE_PROPAGATE', payload: { memory_id: memoryId, doc_ids: docIds }, actor: { member_id: actor, caps: capsOf(roleOf(ctx, space, actor)) }, space_id: space, audit: true });
+}
+
+/** An entry of an erased memory that arrives after its tombstone: its ciphertext is purged on arrival. */
+export const purgeErased = (ctx: Ctx, space: string, memoryId: string): void => { purgeDocEntries(ctx, space, [memoryId, metaDocId(memoryId)]); };
+
+/** The origin of an erasure (privacy.erase builds on it): a signed tombstone entry, applied here too. */
+export function eraseMemory(ctx: Ctx, actor: string, memoryId: string): { memory_id: string; space_id: string } {
+  const rec = findRecord(ctx, memoryId);
+  if (!rec) throw new ApiError('NOT_FOUND', 'memory not found', { id: memoryId });
+  if (rec.band === 'BLACK') throw new ApiError('CONFLICT', 'a BLACK memory never left this device: shred it instead');
+  enforce(eraseDecision(ctx, rec.space_id, memoryId, actor));
+  ctx.uow.run(() => {
+    appendSigned(ctx, rec.space_id, TOMBSTONE_DOC, TOMBSTONE_KEY_ID, Buffer.from(JSON.stringify({ memory_id: memoryId }), 'utf8'));
+    applyTombstone(ctx, rec.space_id, memoryId, actor);
+  });
+  return { memory_id: memoryId, space_id: rec.space_id };
+}

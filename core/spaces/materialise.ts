@@ -1,0 +1,59 @@
+import type { Role, SpaceKind } from '../../contracts/types';
+import { keys, type Ctx } from '../context/ctx';
+import { isKnownMember, memberPublicKeys, upsertRemoteMember } from '../members/members';
+import { setRemoteDeviceStatus, upsertRemoteDevice } from '../members/devices';
+import { verifyDeviceCert, type DeviceInfo } from '../members/device-cert';
+import { spaceMembersTable, spacesTable } from '../store/tables/spaces';
+import { sealText } from '../vault/local-meta';
+import { hasEpochKey } from './epoch-keys';
+import { readSpaceDoc } from './space-doc';
+
+/** Creates the local row of a space learnt from a peer (its name sealed locally). */
+export function ensureSpaceRow(ctx: Ctx, space: string, kind: SpaceKind, epoch: number, name: string, createdBy: string): boolean {
+  if (spacesTable.find(ctx.db, space)) return false;
+  const n = sealText(ctx, 'space|' + space, name);
+  spacesTable.insert(ctx.db, space, kind, epoch, n.nonce, n.ciphertext, createdBy, ctx.clock.now());
+  return true;
+}
+
+/**
+ * Derives the local rows of a space from its space document: members with roles and keys,
+ * certified devices (a device whose certificate does not verify is not recorded), name, epoch.
+ */
+export function materialiseSpace(ctx: Ctx, space: string): void {
+  const doc = readSpaceDoc(ctx, space);
+  const info = doc.getMap('space');
+  if (!info.has('kind')) return;
+  const memberKeys = doc.getMap('member_keys').toJSON() as Record<string, { ed25519: string; x25519: string; name: string }>;
+  for (const [member_id, mk] of Object.entries(memberKeys)) upsertRemoteMember(ctx, { member_id, ...mk });
+  const me = keys(ctx).deviceId;
+  for (const d of Object.values(doc.getMap('devices').toJSON() as Record<string, DeviceInfo>)) {
+    if (d.device_id === me) continue;
+    const mk = memberPublicKeys(ctx, d.member_id);
+    if (!mk || !verifyDeviceCert(d, mk.ed25519)) {
+      ctx.metrics.inc('memoryos_sync_rejected_total', { reason: 'bad_device_cert' });
+      ctx.log.warn('device certificate refused', { space_id: space, device_id: d.device_id });
+      continue;
+    }
+    upsertRemoteDevice(ctx, d, 'trusted');
+  }
+  for (const id of Object.keys(doc.getMap('revoked').toJSON())) {
+    if (id !== me) setRemoteDeviceStatus(ctx, id, 'revoked');
+  }
+  const epoch = Number(info.get('epoch') ?? 1);
+  const name = String(info.get('name') ?? '');
+  const created = ensureSpaceRow(ctx, space, info.get('kind') as SpaceKind, hasEpochKey(ctx, space, epoch) ? epoch : 1, name, keys(ctx).memberId);
+  if (!created) {
+    const n = sealText(ctx, 'space|' + space, name);
+    spacesTable.setName(ctx.db, n.nonce, n.ciphertext, space);
+    if (hasEpochKey(ctx, space, epoch)) spacesTable.raiseEpoch(ctx.db, epoch, space);
+  }
+  const members = doc.getMap('members').toJSON() as Record<string, Role>;
+  if (Object.keys(members).length) {
+    const now = ctx.clock.now();
+    for (const [m, role] of Object.entries(members)) {
+      if (isKnownMember(ctx, m)) spaceMembersTable.putRole(ctx.db, space, m, role, now);
+    }
+    for (const g of spaceMembersTable.list(ctx.db, space)) if (!(g.member_id in members)) spaceMembersTable.remove(ctx.db, space, g.member_id);
+  }
+}
