@@ -22,6 +22,11 @@ function pkg(names) {
 }
 
 const ELECTRON_PACKAGE = pkg('electron');
+
+// the rooms of core/ (SPEC §1; docs/ARCHITECTURE.md draws them)
+const SHARED = 'shared|crypto|observability|schemas|registry|crdt';
+const DOMAIN = 'vault|members|spaces|memories|search|undo|settings|privacy';
+const UPPER = 'sync|transports|api|app|host|cli|worker';
 /** React and anything that needs a DOM */
 const UI_PACKAGES = pkg(
   [
@@ -70,6 +75,91 @@ module.exports = {
       severity: 'error',
       from: { path: '^core/' },
       to: { path: UI_PACKAGES },
+    },
+    // ---- inside core/: the rooms and which way their arrows run (docs/ARCHITECTURE.md) -----------
+    {
+      name: 'core-no-circular',
+      comment: 'No import cycles inside core/, type-only imports included: a cycle means two rooms that cannot be understood (or moved) apart. Break it with an interface (a port) on the lower side.',
+      severity: 'error',
+      from: { path: '^core/' },
+      to: { path: '^core/', circular: true },
+    },
+    {
+      name: 'core-shared-pieces-stateless',
+      comment: 'Shared pieces (shared, crypto, observability, schemas, registry, crdt) hold no state and know no layer above them: contracts/ and each other only.',
+      severity: 'error',
+      from: { path: `^core/(${SHARED})/` },
+      to: { path: '^core/', pathNot: `^core/(${SHARED})/` },
+    },
+    {
+      name: 'core-store-below-everything',
+      comment: 'store/ (database, migrations, unit of work, one repository per table) knows only the shared pieces: what it needs from above it names as an interface of its own (store/sync-log.ts LogContext).',
+      severity: 'error',
+      from: { path: '^core/store/' },
+      to: { path: '^core/', pathNot: `^core/(store|${SHARED})/` },
+    },
+    {
+      name: 'core-policy-pure',
+      comment: 'policy/ (the one authorize seam, bands, roles, redaction) decides from the facts it is given: shared pieces and store only.',
+      severity: 'error',
+      from: { path: '^core/policy/' },
+      to: { path: '^core/', pathNot: `^core/(policy|store|${SHARED})/` },
+    },
+    {
+      name: 'core-events-below-domain',
+      comment: 'events/ (envelope, emit, bus, audit chain) sits under the domain: shared pieces, store and policy only.',
+      severity: 'error',
+      from: { path: '^core/events/' },
+      to: { path: '^core/', pathNot: `^core/(events|policy|store|${SHARED})/` },
+    },
+    {
+      name: 'core-context-below-domain',
+      comment: 'context/ (the open vault every domain operation runs in) knows the layers below the domain, nothing of it.',
+      severity: 'error',
+      from: { path: '^core/context/' },
+      to: { path: '^core/', pathNot: `^core/(context|events|policy|store|${SHARED})/` },
+    },
+    {
+      name: 'core-domain-not-to-upper-layers',
+      comment: 'The domain (vault, members, spaces, memories, search, undo, settings, privacy) never imports sync/, transports/, api/, app/ or a door: what it needs from them comes through a port (context/ctx.ts CoreHooks) that app/ fills.',
+      severity: 'error',
+      from: { path: `^core/(${DOMAIN})/` },
+      to: { path: `^core/(${UPPER})/` },
+    },
+    {
+      name: 'core-sync-is-protocol',
+      comment: 'sync/ is the protocol (frames, sessions, node, pairing, receive and its checks): it uses the domain but never the API, the composition root, the doors or a concrete transport.',
+      severity: 'error',
+      from: { path: '^core/sync/' },
+      to: { path: '^core/(transports|api|app|host|cli|worker)/' },
+    },
+    {
+      name: 'core-transports-through-ports',
+      comment: 'transports/ carry Noise streams for the sync node and see it only through sync/ports.ts (and the Session they hand streams to).',
+      severity: 'error',
+      from: { path: '^core/transports/' },
+      to: { path: '^core/', pathNot: `^core/(transports|sync/ports\\.ts|sync/session\\.ts|${SHARED})` },
+    },
+    {
+      name: 'core-api-not-to-composition',
+      comment: 'api/ (catalog, router, handlers named for their namespaces) reaches sync only through its SyncPort, and knows nothing of the composition root or the doors.',
+      severity: 'error',
+      from: { path: '^core/api/' },
+      to: { path: '^core/(sync|transports|app|host|cli|worker)/' },
+    },
+    {
+      name: 'core-doors-through-app',
+      comment: 'The doors (host, cli, worker) assemble the app through app/ (openApp, appOptionsFrom) and call it: they never reach into the domain, the store, the policy or sync themselves.',
+      severity: 'error',
+      from: { path: '^core/(host|cli|worker)/' },
+      to: { path: `^core/(store|policy|events/(?!topics\\.ts)|context|sync|transports|${DOMAIN})`, pathNot: '^core/api/catalog\\.ts$' },
+    },
+    {
+      name: 'core-internals-for-tests-only',
+      comment: 'app/internals.ts (the ctx, router and sync node of an open app) is for tests and the benchmark; no production module may import it except app/app.ts, which fills it.',
+      severity: 'error',
+      from: { path: '^(core|electron)/', pathNot: '^core/app/app\\.ts$' },
+      to: { path: '^core/app/internals\\.ts$' },
     },
     // ---- renderer/ ---------------------------------------------------------------------------
     {

@@ -4,7 +4,7 @@ import { ApiError } from '../shared/errors';
 import { describeErrors } from '../schemas/validator';
 import { withTrace } from '../observability/trace';
 import { authorize, enforce, scopeOf, type PolicyAction } from '../policy/authorize';
-import { apiCatalog } from './catalog';
+import { apiCatalog, type MethodDescriptor } from './catalog';
 import type { Handlers } from './handler';
 import type { SyncPort } from './sync-port';
 
@@ -19,8 +19,7 @@ export interface CallOptions {
 const MAX_PARAMS_BYTES = 4 * 1024 * 1024;
 
 /** Every method has a handler and a policy action the policy document knows; anything else refuses to boot. */
-function checkCatalog(handlers: Partial<Handlers>): void {
-  const catalog = apiCatalog();
+function checkCatalog(catalog: Map<string, MethodDescriptor>, handlers: Partial<Handlers>): void {
   const missing = [...catalog.keys()].filter((m) => !(m in handlers));
   if (missing.length) throw new Error('API methods without a handler: ' + missing.join(', '));
   const extra = Object.keys(handlers).filter((m) => !catalog.has(m));
@@ -36,8 +35,8 @@ function checkCatalog(handlers: Partial<Handlers>): void {
  * band, a space's roles) are the policy's too: the domain asks it with those facts.
  */
 export class Router {
-  constructor(private readonly ctx: Ctx, private readonly handlers: Handlers, private readonly sync: () => SyncPort | null) {
-    checkCatalog(handlers);
+  constructor(private readonly ctx: Ctx, private readonly handlers: Handlers, private readonly sync: () => SyncPort | null, catalog = apiCatalog()) {
+    checkCatalog(catalog, handlers);
   }
 
   async call(method: string, params: unknown, opts: CallOptions = {}): Promise<unknown> {

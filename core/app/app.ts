@@ -2,7 +2,7 @@ import { accessSync, constants } from 'node:fs';
 import type { Envelope } from '../../contracts/types';
 import { initCrypto } from '../crypto/sodium';
 import type { Ctx } from '../context/ctx';
-import { openDatabase } from '../store/database';
+import { openDatabase, storeHealth } from '../store/database';
 import { UnitOfWork } from '../store/unit-of-work';
 import { EventBus } from '../events/bus';
 import { topicCatalog } from '../events/topic-catalog';
@@ -107,10 +107,7 @@ export async function openApp(opts: AppOptions): Promise<App> {
   registry.register({ id: 'crypto', layer: 0, dependencies: [], start: initCrypto, health: () => ({ status: 'ok', detail: 'libsodium sumo' }) });
   registry.register({
     id: 'store', layer: 0, dependencies: [], stop: () => { db.close(); },
-    health: () => {
-      const r = db.pragma('quick_check', { simple: true });
-      return r === 'ok' ? { status: 'ok', detail: `schema v${db.pragma('user_version', { simple: true })}` } : { status: 'down', detail: String(r) };
-    },
+    health: () => storeHealth(db),
   });
   registry.register({
     id: 'filesystem', layer: 0, dependencies: [],

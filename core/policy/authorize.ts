@@ -206,3 +206,8 @@ export function enforce(decision: Decision): Decision {
 export function keyMissing(code: string, message: string): ApiError {
   return new ApiError('FORBIDDEN', message, { reasons: [{ code, message }], policy_version: policyDocument().policy_version, obligations: [] });
 }
+
+/** The other device refused a pairing or a join (its own decision, reported in the same FORBIDDEN shape). */
+export function refusedByPeer(code: string, message: string): ApiError {
+  return keyMissing(code, `the peer refused: ${message}`);
+}

@@ -19,6 +19,12 @@ export function openDatabase(dataDir: string): Db {
   return db;
 }
 
+/** The store's health: SQLite's quick check and the schema version. */
+export function storeHealth(db: Db): { status: 'ok' | 'down'; detail: string } {
+  const r = db.pragma('quick_check', { simple: true });
+  return r === 'ok' ? { status: 'ok', detail: `schema v${db.pragma('user_version', { simple: true })}` } : { status: 'down', detail: String(r) };
+}
+
 export function migrationFiles(): { version: number; name: string; sql: string }[] {
   const dir = join(repoRoot(), 'core', 'store', 'migrations');
   return readdirSync(dir)

@@ -1,6 +1,7 @@
 import type NoiseSecretStream from '@hyperswarm/secret-stream';
 import type { Ctx } from '../context/ctx';
 import { ApiError } from '../shared/errors';
+import { refusedByPeer } from '../policy/authorize';
 import { deviceByKey } from '../members/devices';
 import type { Roster } from '../spaces/roster';
 import { applyRoster } from '../spaces/roster';
@@ -140,7 +141,7 @@ export class Session {
     switch (f.t) {
       case 'pair': case 'join': this.node.onSetupRequest(this, f); return;
       case 'pair_ok': case 'join_ok': this.opts.intent?.onReply(this, f); return;
-      case 'error': this.opts.intent?.fail(new ApiError('FORBIDDEN', `the peer refused: ${f.message.slice(0, 200)}`, { code: f.code.slice(0, 40) })); return;
+      case 'error': this.opts.intent?.fail(refusedByPeer(f.code.slice(0, 40), f.message.slice(0, 200))); return;
       case 'keys': this.node.onKeys(this, f); return;
       default: break;
     }

@@ -129,4 +129,48 @@ describe('lint:layers (.dependency-cruiser.cjs)', () => {
       ].sort(),
     );
   });
+
+  it('holds the rooms inside core/: no cycles (type-only ones too), the domain never reaches up, doors go through app/', () => {
+    const inner = path.join(root, 'inner');
+    setup(inner);
+    const w = (rel: string, text: string) => {
+      const file = path.join(inner, rel);
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, text);
+    };
+    // a type-only cycle between two domain files
+    w('core/memories/a.ts', "import type { B } from './b';\nexport type A = { b?: B };\n");
+    w('core/memories/b.ts', "import type { A } from './a';\nexport type B = { a?: A };\n");
+    // the domain reaching up into sync and the composition root
+    w('core/sync/node.ts', 'export const node = 1;\n');
+    w('core/app/app.ts', "import { internals } from './internals';\nexport const app = internals;\n");
+    w('core/app/internals.ts', 'export const internals = 1;\n');
+    w('core/spaces/up.ts', "import { node } from '../sync/node';\nimport { app } from '../app/app';\nexport const up = [node, app];\n");
+    // lower layers reaching into the domain
+    w('core/store/s.ts', "import { up } from '../spaces/up';\nexport const s = up;\n");
+    w('core/shared/x.ts', "import { s } from '../store/s';\nexport const x = s;\n");
+    w('core/policy/p.ts', "import { up } from '../spaces/up';\nexport const p = up;\n");
+    // a door reaching past app/, and into the internals
+    w('core/host/server.ts', "import { s } from '../store/s';\nimport { internals } from '../app/internals';\nimport { app } from '../app/app';\nexport const h = [s, internals, app];\n");
+    // a transport importing the domain; the API importing sync
+    w('core/transports/direct.ts', "import { up } from '../spaces/up';\nexport const d = up;\n");
+    w('core/api/router.ts', "import { node } from '../sync/node';\nexport const r = node;\n");
+    const r = cruise(inner);
+    expect(r.status).not.toBe(0);
+    const violations = [...r.out.matchAll(/error (\S+): (\S+) →\s+(\S+)/g)].map((m) => `${m[1]}: ${m[2]} -> ${m[3]}`).sort();
+    expect(violations).toEqual(
+      [
+        'core-api-not-to-composition: core/api/router.ts -> core/sync/node.ts',
+        'core-doors-through-app: core/host/server.ts -> core/store/s.ts',
+        'core-domain-not-to-upper-layers: core/spaces/up.ts -> core/app/app.ts',
+        'core-domain-not-to-upper-layers: core/spaces/up.ts -> core/sync/node.ts',
+        'core-internals-for-tests-only: core/host/server.ts -> core/app/internals.ts',
+        'core-no-circular: core/memories/a.ts -> core/memories/b.ts',
+        'core-policy-pure: core/policy/p.ts -> core/spaces/up.ts',
+        'core-shared-pieces-stateless: core/shared/x.ts -> core/store/s.ts',
+        'core-store-below-everything: core/store/s.ts -> core/spaces/up.ts',
+        'core-transports-through-ports: core/transports/direct.ts -> core/spaces/up.ts',
+      ].sort(),
+    );
+  });
 });
