@@ -4,3 +4,5 @@ export { appOptionsFrom } from './app/options';
 export { ApiError } from './shared/errors';
 export { startHost, type Host } from './host/server';
 export { APP_VERSION } from './shared/version';
+export { CoreWorkerClient } from './worker/client';
+export type { FromWorker, ToWorker, MessageChannelLike } from './worker/protocol';

@@ -1,13 +1,15 @@
 /**
- * Electron main: boots the core in-process, serves the built renderer over app://, and bridges
- * IPC to the core's router. The decisions (trusted URL, protocol paths, window options, sender
- * check, permissions) live in ./security as pure, unit-tested functions; this file is glue.
+ * Electron main: windows, the IPC bridge and safeStorage — nothing of the core runs here. The
+ * core runs in a utilityProcess (the core worker, as Actual runs loot-core), assembled exactly as
+ * `memoryos serve` assembles it, sync included; main talks to it through CoreWorkerClient. The
+ * decisions (trusted URL, protocol paths, window options, sender check, permissions) live in
+ * ./security as pure, unit-tested functions; this file is glue.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { app, BrowserWindow, ipcMain, protocol, session, type IpcMainEvent, type IpcMainInvokeEvent, type WebContents } from 'electron';
-import { ApiError, openApp, type App } from '../core/index';
+import { app, BrowserWindow, ipcMain, protocol, session, utilityProcess, type IpcMainEvent, type IpcMainInvokeEvent, type WebContents } from 'electron';
+import { ApiError, CoreWorkerClient } from '../core/index';
 import { IPC_CALL, IPC_EVENT, IPC_SUBSCRIBE } from './ipc-channels';
 import { APP_ENTRY, APP_SCHEME } from './security/app-origin';
 import { APP_CSP, APP_RESPONSE_HEADERS } from './security/csp';
@@ -21,12 +23,13 @@ import { UnlockMemory } from './unlock-memory';
 const ROOT = resolve(__dirname, '..', '..');
 const RENDERER_DIST = join(ROOT, 'renderer', 'dist');
 const DATA_DIR = resolve(process.env.MEMORYOS_DATA_DIR || join(homedir(), '.memoryos'));
+const CORE_WORKER = join(ROOT, 'dist', 'core', 'worker', 'main.js');
 
 // must happen before ready: app:// behaves like https (secure context, CSP 'self', fetch)
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 app.enableSandbox();
 
-let core: App | null = null;
+let core: CoreWorkerClient | null = null;
 const windows = new Set<WebContents>();
 
 function senderOk(e: IpcMainEvent | IpcMainInvokeEvent): boolean {
@@ -61,7 +64,7 @@ function bridgeIpc(unlockMemory: UnlockMemory): void {
     if (!senderOk(e)) return new ApiError('UNAUTHORIZED', 'IPC from an untrusted frame').toJSON();
     if (!isCallRequest(method, params)) return new ApiError('INVALID_INPUT', 'expected call(method, params)').toJSON();
     try {
-      const result = await core!.call(method, params, { door: 'ipc' });
+      const result = await core!.call(method, params);
       rememberAfter(unlockMemory, method, params);
       return { result };
     } catch (err) {
@@ -71,7 +74,7 @@ function bridgeIpc(unlockMemory: UnlockMemory): void {
   ipcMain.on(IPC_SUBSCRIBE, (e, topic: unknown) => {
     if (!senderOk(e) || !isTopic(topic)) return;
     const wc = e.sender;
-    const unsubscribe = core!.subscribe(topic as never, (envelope) => { if (!wc.isDestroyed()) wc.send(IPC_EVENT, envelope); });
+    const unsubscribe = core!.subscribe(topic, (envelope) => { if (!wc.isDestroyed()) wc.send(IPC_EVENT, envelope); });
     wc.once('destroyed', unsubscribe);
   });
 }
@@ -110,11 +113,12 @@ app.on('web-contents-created', (_e, contents) => {
 
 async function boot(): Promise<void> {
   await app.whenReady();
-  core = await openApp({ dataDir: DATA_DIR, scheduler: { intervalMs: 1000 }, platform: process.platform });
+  core = startCoreWorker();
+  await core.ready;
   const unlockMemory = new UnlockMemory(app.getPath('userData'));
   const remembered = unlockMemory.recall();
   if (remembered) {
-    await core.call('vault.unlock', { passphrase: remembered }, { door: 'ipc' }).catch(() => unlockMemory.forget());
+    await core.call('vault.unlock', { passphrase: remembered }).catch(() => unlockMemory.forget());
   }
   hardenSession();
   serveApp();
@@ -123,8 +127,33 @@ async function boot(): Promise<void> {
   app.on('activate', () => { if (BrowserWindow.getAllWindows().length === 0) createWindow(); });
 }
 
+/**
+ * The core in a utilityProcess of its own: Argon2id, the index build and sync never block a
+ * window. It reads the same environment `memoryos serve` reads (MEMORYOS_SYNC_*, the data dir);
+ * MEMORYOS_SQLITE_BINDING names better-sqlite3 built for Electron's ABI (npm start builds it).
+ */
+function startCoreWorker(): CoreWorkerClient {
+  const child = utilityProcess.fork(CORE_WORKER, [], {
+    serviceName: 'MemoryOS core', stdio: 'inherit',
+    env: { ...process.env, MEMORYOS_DATA_DIR: DATA_DIR },
+  });
+  const client = new CoreWorkerClient({ post: (m) => child.postMessage(m), onMessage: (fn) => child.on('message', fn) });
+  child.on('exit', (code) => {
+    client.gone();
+    if (!quitting) { process.stderr.write(`MemoryOS core stopped (exit ${code})\n`); app.exit(1); }
+  });
+  return client;
+}
+
+let quitting = false;
 app.on('window-all-closed', () => { app.quit(); });
-app.on('will-quit', () => { void core?.close(); });
+app.on('before-quit', (e) => {
+  if (quitting || !core) return;
+  // the worker wipes the keys and closes the database before the app goes
+  e.preventDefault();
+  quitting = true;
+  void core.close().finally(() => app.quit());
+});
 
 boot().catch((e: Error) => {
   process.stderr.write(`MemoryOS failed to start: ${e.message}\n`);

@@ -56,7 +56,7 @@ export interface AppStatus { data_dir: string; unlocked: boolean; sync: { runnin
  */
 export async function openApp(opts: AppOptions): Promise<App> {
   await initCrypto();
-  const db = openDatabase(opts.dataDir);
+  const db = openDatabase(opts.dataDir, { nativeBinding: opts.sqliteBinding });
   const log = createLogger(opts.dataDir);
   const metrics = new Metrics();
   const seqCache = new Map<string, number>();

@@ -24,6 +24,8 @@ export interface AppOptions {
   scheduler?: { intervalMs: number } | null;
   /** start sync whenever the vault is unlocked (or created); null: never in this process */
   sync?: SyncOptions | null;
+  /** better-sqlite3's native module built for this runtime, when it is not Node's (Electron's core worker) */
+  sqliteBinding?: string;
 }
 
 export type AppRole = 'host' | 'one-shot';
@@ -34,12 +36,13 @@ export type AppRole = 'host' | 'one-shot';
  * runs neither (it commits due undo actions at unlock, like every open).
  */
 export function appOptionsFrom(env: NodeJS.ProcessEnv, dataDir: string, role: AppRole, platform = process.platform): AppOptions {
-  if (role === 'one-shot') return { dataDir, platform, scheduler: null, sync: null };
+  const sqliteBinding = env.MEMORYOS_SQLITE_BINDING || undefined;
+  if (role === 'one-shot') return { dataDir, platform, scheduler: null, sync: null, sqliteBinding };
   const bootstrap = env.MEMORYOS_SYNC_BOOTSTRAP
     ? env.MEMORYOS_SYNC_BOOTSTRAP.split(',').map((a) => { const [host, port] = a.trim().split(':'); return { host, port: Number(port) }; })
     : null;
   return {
-    dataDir, platform,
+    dataDir, platform, sqliteBinding,
     scheduler: { intervalMs: Number(env.MEMORYOS_TICK_MS) || 1000 },
     sync: env.MEMORYOS_SYNC === '0' ? null : {
       autoConnectMs: env.MEMORYOS_SYNC_AUTOCONNECT === '0' ? 0 : 3000,

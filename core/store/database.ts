@@ -5,10 +5,13 @@ import { repoRoot } from '../shared/paths';
 
 export type Db = Database.Database;
 
-/** Opens the vault database in WAL mode and applies numbered migrations (core/store/migrations/NNN_name.sql). */
-export function openDatabase(dataDir: string): Db {
+/**
+ * Opens the vault database in WAL mode and applies numbered migrations (core/store/migrations/NNN_name.sql).
+ * `nativeBinding`: better-sqlite3 built for another runtime's ABI (Electron's), when it is not Node's.
+ */
+export function openDatabase(dataDir: string, opts: { nativeBinding?: string } = {}): Db {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const db = new Database(join(dataDir, 'memoryos.db'));
+  const db = new Database(join(dataDir, 'memoryos.db'), opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {});
   db.pragma('journal_mode = WAL');
   // FULL: an acknowledged write survives kill -9 and power loss.
   db.pragma('synchronous = FULL');
