@@ -26,10 +26,11 @@ export interface AutosaveState {
 export interface AutosaveOptions<D> {
   delayMs: number;
   /**
-   * Saves this draft. May resolve to the draft as it stands after the save (the saved fields
-   * merged with edits made meanwhile): that becomes the latest draft. Rejects to report an error.
+   * Saves this draft; rejects to report an error. May resolve to an update of the draft, applied
+   * to the latest one when the save ends (which holds what was typed meanwhile): e.g. fields the
+   * host merged from elsewhere come in, fields typed during the save stay as typed.
    */
-  save(draft: D): Promise<D | void>;
+  save(draft: D): Promise<((latest: D) => D) | void>;
   /** true when the draft holds nothing the last save does not */
   isSaved(draft: D): boolean;
   onState?(state: AutosaveState): void;
@@ -73,9 +74,8 @@ export function createAutosave<D>(opts: AutosaveOptions<D>): Autosave<D> {
     setState('saving');
     const p = (async () => {
       try {
-        const next = await opts.save(sent.draft);
-        // edits made during the save are newer than what it answered: they stay the latest
-        if (next !== undefined && latest === sent) latest = { draft: next };
+        const rebase = await opts.save(sent.draft);
+        if (rebase) latest = { draft: rebase(latest!.draft) };
         failures = 0;
         if (dirty()) { setState('pending'); if (!timer) schedule(opts.delayMs); }
         else setState('saved');

@@ -198,31 +198,46 @@ describe('autosave (the editor’s, without React)', () => {
     expect(h.sent).toHaveLength(4);
   });
 
-  it('takes the draft a save resolves to (merged on the host), unless typing went on meanwhile', async () => {
-    let saved = '';
-    const w: ReturnType<typeof deferred<string>>[] = [];
-    const saver = createAutosave<string>({
+  it('applies the update a save resolves to (fields merged on the host) to the latest draft', async () => {
+    type Note = { title: string; body: string };
+    let saved: Note = { title: '', body: '' };
+    const hostAnswers: ReturnType<typeof deferred<Note>>[] = [];
+    const sent: Note[] = [];
+    const same = (a: Note, b: Note) => a.title === b.title && a.body === b.body;
+    const saver = createAutosave<Note>({
       delayMs: DELAY,
-      isSaved: (d) => d === saved,
-      save: async (d) => { const x = deferred<string>(); w.push(x); saved = await x.promise; return saved; },
+      isSaved: (d) => same(d, saved),
+      async save(d) {
+        const before = saved;
+        sent.push(d);
+        const x = deferred<Note>();
+        hostAnswers.push(x);
+        saved = await x.promise;
+        // the editor's rule (lib/patch.ts mergeDraft): a field typed since `before` stays as typed
+        return (cur) => ({
+          title: cur.title !== before.title ? cur.title : saved.title,
+          body: cur.body !== before.body ? cur.body : saved.body,
+        });
+      },
     });
-    saver.edit('mine');
+    saver.edit({ title: 'Lake', body: '' });
     const flushed = saver.flush();
     await vi.advanceTimersByTimeAsync(0);
-    w.shift()!.resolve('mine + theirs'); // the host merged another device's edit into it
+    hostAnswers.shift()!.resolve({ title: 'Lake', body: 'from the other device' });
     await expect(flushed).resolves.toBe(true);
     expect(saver.state.status).toBe('saved'); // the merged draft is what is saved: nothing pending
-    // typing during a save wins over the answer: it stays pending and is saved next
-    saver.edit('mine + theirs!');
-    await vi.advanceTimersByTimeAsync(DELAY);
-    saver.edit('mine + theirs!!');
-    w.shift()!.resolve('mine + theirs!');
+
+    saver.edit({ title: 'Lake trip', body: 'from the other device' });
+    await vi.advanceTimersByTimeAsync(DELAY); // saving "Lake trip"
+    saver.edit({ title: 'Lake trip!', body: 'from the other device' }); // typed during the save
+    hostAnswers.shift()!.resolve({ title: 'Lake trip', body: 'edited there too' });
     await vi.advanceTimersByTimeAsync(0);
-    expect(saver.state.status).toBe('pending');
+    expect(saver.state.status).toBe('pending'); // "Lake trip!" is not saved yet
     await vi.advanceTimersByTimeAsync(DELAY);
-    w.shift()!.resolve('mine + theirs!!');
+    hostAnswers.shift()!.resolve({ title: 'Lake trip!', body: 'edited there too' });
     await vi.advanceTimersByTimeAsync(0);
-    expect(saved).toBe('mine + theirs!!');
+    // the last save sent the merged body, not the stale one typed on before the answer came
+    expect(sent[2]).toEqual({ title: 'Lake trip!', body: 'edited there too' });
     expect(saver.state.status).toBe('saved');
   });
 
