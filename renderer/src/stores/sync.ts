@@ -1,5 +1,7 @@
 import { create } from 'zustand';
-import type { Device, DevicePairAcceptResponse, DevicePairOfferResponse, SyncStatusResponse } from '../../../contracts/types';
+import type {
+  Device, DevicePairAcceptResponse, DevicePairOfferResponse, SyncConnectResponse, SyncDisconnectResponse, SyncStatusResponse,
+} from '../../../contracts/types';
 import { describeError } from '../api/errors';
 import { storedFingerprint } from '../lib/sync-view';
 import { api } from './client';
@@ -31,6 +33,10 @@ interface SyncState {
   accept(invite: string): Promise<void>;
   confirm(deviceId: string): Promise<boolean>;
   revoke(deviceId: string): Promise<string[]>;
+  /** sync.connect: dial a device at host:port by hand */
+  connect(address: string): Promise<SyncConnectResponse>;
+  /** sync.disconnect: pause sync (closes every connection) */
+  disconnect(): Promise<SyncDisconnectResponse>;
   reset(): void;
 }
 
@@ -102,6 +108,16 @@ export const useSync = create<SyncState>((set, get) => ({
     const r = await api().call('device.revoke', { device_id: deviceId });
     await Promise.all([get().load(), useSpaces.getState().load().catch(() => {})]);
     return r.rotated;
+  },
+  async connect(address) {
+    const r = await api().call('sync.connect', { address });
+    await get().load();
+    return r;
+  },
+  async disconnect() {
+    const r = await api().call('sync.disconnect', {});
+    await get().load();
+    return r;
   },
   reset() {
     if (timer) { clearInterval(timer); timer = null; }
