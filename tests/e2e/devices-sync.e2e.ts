@@ -75,7 +75,7 @@ test('two devices link through the UI and a memory written on one appears on the
     await expect(pageB.getByTestId('accept-code')).toHaveText(code);
     await expectNoSeriousViolations(pageB, 'devices & sync comparing codes (dark)');
 
-    // ---- A sees the new device (polled), both confirm after comparing ----
+    // ---- A sees the new device (PRESENCE_DEVICE_CHANGED), both confirm after comparing ----
     const pending = pageA.getByTestId('pending-device');
     await expect(pending).toContainText(bDevice.slice(-6));
     await pending.getByRole('button', { name: 'Codes match: confirm' }).click();
@@ -88,7 +88,7 @@ test('two devices link through the UI and a memory written on one appears on the
     // ---- a memory written on A reaches B ----
     await pageA.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Memories' }).click();
     await newMemory(pageA, { title: 'Lake trip with the kids', band: 'GREEN', body: 'Written on the first device.' });
-    // B's open Devices & sync screen notices the new entries (sync.status) and re-reads its lists
+    // B's open Devices & sync screen hears SYNC_APPLIED and re-reads its lists
     await expect(pageB.getByTestId('spaces')).toContainText('1 memories', { timeout: 20_000 });
     await expect(peerSpace(pageB, aDevice, 'personal:me').getByTestId('sync-state')).toHaveText('verified up to date', { timeout: 20_000 });
     await expect(pageB.getByTestId(`peer-${aDevice}`).getByTestId('peer-connection')).toContainText('connected');

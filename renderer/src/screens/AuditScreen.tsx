@@ -1,35 +1,24 @@
-import { useEffect, useState } from 'react';
-import type { AuditEntry, AuditVerifyResponse } from '../../../contracts/types';
-import { describeError } from '../api/errors';
+import { useEffect } from 'react';
 import { formatWhen } from '../lib/format';
-import { api } from '../stores/client';
+import { useAudit } from '../stores/audit';
 import { useSpaces } from '../stores/spaces';
 
-const PAGE = 200;
-
 export function AuditScreen() {
-  const [entries, setEntries] = useState<AuditEntry[]>([]);
-  const [more, setMore] = useState(false);
-  const [verify, setVerify] = useState<AuditVerifyResponse | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const entries = useAudit((s) => s.entries);
+  const more = useAudit((s) => s.more);
+  const verify = useAudit((s) => s.verify);
+  const busy = useAudit((s) => s.verifying);
+  const error = useAudit((s) => s.error);
   const members = useSpaces((s) => s.members);
   const who = (id: string) => members.find((m) => m.member_id === id)?.name ?? id.slice(-6);
 
-  const load = async (after?: number) => {
-    try {
-      const r = await api().call('audit.list', { limit: PAGE, ...(after !== undefined ? { after_seq: after } : {}) });
-      setEntries((e) => (after === undefined ? r.entries : [...e, ...r.entries]));
-      setMore(r.entries.length === PAGE);
-    } catch (e) { setError(describeError(e)); }
-  };
-  useEffect(() => { void load(); }, []);
-
-  const runVerify = async () => {
-    setBusy(true);
-    setVerify(null);
-    try { setVerify(await api().call('audit.verify', {})); } catch (e) { setError(describeError(e)); } finally { setBusy(false); }
-  };
+  // read on opening; leaving the screen forgets it, as before (the next visit reads it again)
+  useEffect(() => {
+    void useAudit.getState().load();
+    return () => useAudit.getState().reset();
+  }, []);
+  const load = (after?: number) => useAudit.getState().load(after);
+  const runVerify = () => useAudit.getState().runVerify();
 
   return (
     <section className="screen" aria-labelledby="audit-title">

@@ -2,7 +2,6 @@ import { useState, type FormEvent } from 'react';
 import { Field } from '../components/Field';
 import { describeError } from '../api/errors';
 import { passphraseStrength } from '../lib/passphrase-strength';
-import { api } from '../stores/client';
 import { useSession } from '../stores/session';
 
 const METER_COLOURS = ['#b42318', '#c2410c', '#a16207', '#15803d', '#166534'];
@@ -23,10 +22,8 @@ export function CreateVault() {
     setBusy(true);
     setError(null);
     try {
-      const r = await api().call('vault.create', { passphrase: pass, name: name.trim() });
       // the recovery key screen comes first; the vault is unlocked behind it
-      useSession.getState().setRecoveryKey(r.recovery_key);
-      await useSession.getState().refresh();
+      await useSession.getState().createVault(name.trim(), pass);
     } catch (err) {
       setError(describeError(err));
       setBusy(false);

@@ -9,7 +9,8 @@ import { SpaceMembers } from './devices/SpaceMembers';
 export function DevicesScreen() {
   const status = useSync((s) => s.status);
   const error = useSync((s) => s.error);
-  // polls while open: sync progress has no event of its own (see stores/sync.ts)
+  // while open, sync.status is polled: per-peer progress (to receive / to send, verified up to
+  // date) has no event of its own; devices, memories and spaces follow events (see stores/sync.ts)
   useEffect(() => useSync.getState().watch(), []);
   return (
     <section className="screen devices" aria-labelledby="devices-screen-title">

@@ -1,8 +1,6 @@
-import { useEffect, useState } from 'react';
-import type { SystemHealthResponse } from '../../../contracts/types';
-import { describeError } from '../api/errors';
-import { histogramQuantile, parsePrometheus, sum, type Sample } from '../lib/metrics';
-import { api } from '../stores/client';
+import { useEffect } from 'react';
+import { histogramQuantile, sum } from '../lib/metrics';
+import { useDiagnostics } from '../stores/diagnostics';
 
 function Metric({ name, value, testId }: { name: string; value: string; testId?: string }) {
   return <div className="metric" data-testid={testId}><div className="value">{value}</div><div className="name">{name}</div></div>;
@@ -11,23 +9,17 @@ function Metric({ name, value, testId }: { name: string; value: string; testId?:
 const ms = (s: number | null) => (s === null ? '—' : s === Infinity ? '> 5 s' : s < 1 ? `≤ ${Math.round(s * 1000 * 10) / 10} ms` : `≤ ${s} s`);
 
 export function DiagnosticsScreen() {
-  const [health, setHealth] = useState<SystemHealthResponse | null>(null);
-  const [samples, setSamples] = useState<Sample[]>([]);
-  const [raw, setRaw] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  const load = async () => {
-    setBusy(true);
-    try {
-      const [h, m] = await Promise.all([api().call('system.health', {}), api().call('system.metrics', {})]);
-      setHealth(h);
-      setRaw(m.text);
-      setSamples(parsePrometheus(m.text));
-      setError(null);
-    } catch (e) { setError(describeError(e)); } finally { setBusy(false); }
-  };
-  useEffect(() => { void load(); }, []);
+  const health = useDiagnostics((s) => s.health);
+  const samples = useDiagnostics((s) => s.samples);
+  const raw = useDiagnostics((s) => s.raw);
+  const error = useDiagnostics((s) => s.error);
+  const busy = useDiagnostics((s) => s.busy);
+  const load = () => useDiagnostics.getState().load();
+  // read on opening and on Refresh; leaving the screen forgets it, as before
+  useEffect(() => {
+    void useDiagnostics.getState().load();
+    return () => useDiagnostics.getState().reset();
+  }, []);
 
   const calls = sum(samples, 'memoryos_api_calls_total');
   const failed = sum(samples, 'memoryos_api_calls_total', (l) => l.code !== 'OK');

@@ -1,6 +1,5 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useMemories } from '../stores/memories';
-import { useSpaces } from '../stores/spaces';
 import { MemoryEditor } from './MemoryEditor';
 import { MemoryList } from './MemoryList';
 import { NewMemoryDialog } from './NewMemoryDialog';
@@ -8,13 +7,8 @@ import { NewMemoryDialog } from './NewMemoryDialog';
 export function MemoriesScreen() {
   const selectedId = useMemories((s) => s.selectedId);
   const [creating, setCreating] = useState(false);
-  // Memories that arrived by sync while another screen was open come with no event: read the top
-  // of the list again on coming back (at unlock the Shell's first load is still running: skipped).
-  useEffect(() => {
-    if (useMemories.getState().loading || !useSpaces.getState().spaces.length) return;
-    void useMemories.getState().refreshTop();
-    void useSpaces.getState().load().catch(() => {});
-  }, []);
+  // No re-read on coming back from another screen: memories that arrived by sync meanwhile were
+  // announced by SYNC_APPLIED, and live-events.ts has already read the list and the spaces again.
   return (
     <div className="memories">
       <MemoryList onNew={() => setCreating(true)} />

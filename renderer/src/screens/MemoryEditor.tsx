@@ -5,20 +5,18 @@ import { ApiCallError, describeError } from '../api/errors';
 import { BandBadge } from '../components/BandBadge';
 import { BandSelector } from '../components/BandSelector';
 import { Dialog } from '../components/Dialog';
+import { useAutosave } from '../hooks/useAutosave';
 import { dateInputToIso, formatWhen, isoToDateInput, parseList } from '../lib/format';
 import { MEMORY_TYPES } from '../lib/memory-types';
 import { diffPatch, draftOf, mergeDraft, type Draft } from '../lib/patch';
-import { api } from '../stores/client';
 import { useMemories } from '../stores/memories';
 import { useSettings } from '../stores/settings';
 import { spaceById, useSpaces } from '../stores/spaces';
 import { useSession } from '../stores/session';
 import { useUi } from '../stores/ui';
-import { useUndo } from '../stores/undo';
 import { ShareDialog } from './ShareDialog';
 
 const AUTOSAVE_DELAY_MS = 700;
-type SaveState = 'saved' | 'pending' | 'saving' | 'error';
 
 /** A list field edited as comma-separated text; parsed on every change, shown as typed. */
 function ListField({ label, value, onChange, readOnly }: { label: string; value: string[]; onChange(v: string[]): void; readOnly: boolean }) {
@@ -36,60 +34,48 @@ function ListField({ label, value, onChange, readOnly }: { label: string; value:
 export function MemoryEditor({ memoryId }: { memoryId: string }) {
   const [memory, setMemory] = useState<Memory | null>(null);
   const [draft, setDraft] = useState<Draft | null>(null);
-  const [save, setSave] = useState<SaveState>('saved');
   const [error, setError] = useState<string | null>(null);
   const [sharing, setSharing] = useState(false);
   const [reauthFor, setReauthFor] = useState<Band | null>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
+  /** the memory as last saved or read: the draft is diffed against it */
   const base = useRef<Memory | null>(null);
-  const saving = useRef(false);
-  const latest = useRef<Draft | null>(null);
-  const [kick, setKick] = useState(0);
   const spaces = useSpaces((s) => s.spaces);
   const undoWindow = useSettings((s) => s.settings.undo_window_seconds);
   const me = useSession((s) => s.status?.member_id);
 
   useEffect(() => {
     let live = true;
-    setMemory(null); setDraft(null); setError(null); setSave('saved');
-    api().call('memory.get', { memory_id: memoryId })
-      .then((r) => { if (live) { base.current = r.memory; setMemory(r.memory); setDraft(draftOf(r.memory)); } })
+    setMemory(null); setDraft(null); setError(null);
+    useMemories.getState().open(memoryId)
+      .then((m) => { if (live) { base.current = m; setMemory(m); setDraft(draftOf(m)); } })
       .catch((e) => { if (live) setError(describeError(e)); });
     return () => { live = false; };
   }, [memoryId]);
 
-  // autosave: a pause in typing sends only the changed fields, on the version they were made on
-  useEffect(() => {
-    latest.current = draft;
-    if (!draft || !base.current) return;
-    const patch = diffPatch(draftOf(base.current), draft);
-    if (Object.keys(patch).length === 0) return;
-    setSave('pending');
-    const t = setTimeout(async () => {
-      if (saving.current) return; // the running save re-checks when it ends
-      saving.current = true;
-      setSave('saving');
-      try {
-        const sent = diffPatch(draftOf(base.current!), latest.current!);
-        const before = draftOf(base.current!);
-        const r = await api().call('memory.update', { memory_id: memoryId, base_version: base.current!.version, patch: sent });
-        base.current = r.memory;
-        // fields changed elsewhere (merged by the core) show up unless typed over locally meanwhile
-        setDraft((d) => (d ? mergeDraft(before, d, draftOf(r.memory)) : d));
-        setMemory(r.memory);
-        setSave('saved');
-        setError(null);
-      } catch (e) {
-        setSave('error');
-        setError(describeError(e));
-      } finally {
-        saving.current = false;
-        // typing went on while this save ran: look again
-        if (base.current && latest.current && Object.keys(diffPatch(draftOf(base.current), latest.current)).length) setKick((k) => k + 1);
-      }
-    }, AUTOSAVE_DELAY_MS);
-    return () => clearTimeout(t);
-  }, [draft, memoryId, kick]);
+  // autosave (hooks/useAutosave.ts): a pause in typing sends only the changed fields, on the
+  // version they were made on; one save at a time; what is typed during a save is saved after it
+  const saver = useAutosave<Draft>(draft, {
+    delayMs: AUTOSAVE_DELAY_MS,
+    isSaved: (d) => !base.current || Object.keys(diffPatch(draftOf(base.current), d)).length === 0,
+    async save(d) {
+      const before = draftOf(base.current!);
+      const saved = await useMemories.getState().update(memoryId, base.current!.version, diffPatch(before, d));
+      base.current = saved;
+      // fields changed elsewhere (merged by the core) show up unless typed over locally meanwhile
+      const rebase = (cur: Draft) => mergeDraft(before, cur, draftOf(saved));
+      setDraft((cur) => (cur ? rebase(cur) : cur));
+      setMemory(saved);
+      setError(null);
+      return rebase;
+    },
+  });
+  // leaving this memory (another memory, another screen, Lock) saves what was typed within the
+  // delay at once instead of dropping it
+  const { flush } = saver;
+  useEffect(() => () => {
+    void flush().then((ok) => { if (!ok) useUi.getState().notify('Your last edit of a memory could not be saved.'); });
+  }, [memoryId, flush]);
 
   if (error && !memory) return <section className="editor-pane"><p className="error" role="alert">{error}</p></section>;
   if (!memory || !draft) return <section className="editor-pane" aria-busy="true"><p className="muted">Opening…</p></section>;
@@ -102,13 +88,10 @@ export function MemoryEditor({ memoryId }: { memoryId: string }) {
   const changeBand = async (band: Band, passphrase?: string) => {
     setError(null);
     try {
-      const r = await api().call('memory.setBand', { memory_id: memory.memory_id, band, ...(passphrase ? { reauth: { passphrase } } : {}) });
+      const r = await useMemories.getState().setBand(memory.memory_id, band, passphrase);
       base.current = r.memory;
       setMemory(r.memory);
-      if (r.status === 'staged') {
-        useUi.getState().notify(`Band change to ${band} waits in the undo queue.`);
-        void useUndo.getState().load();
-      }
+      if (r.status === 'staged') useUi.getState().notify(`Band change to ${band} waits in the undo queue.`);
     } catch (e) {
       if (e instanceof ApiCallError && e.reasons.some((x) => x.code === 'REAUTH_REQUIRED') && !passphrase) { setReauthFor(band); return; }
       setError(describeError(e));
@@ -118,18 +101,19 @@ export function MemoryEditor({ memoryId }: { memoryId: string }) {
   const remove = async () => {
     setConfirmDelete(false);
     try {
-      const r = await api().call('memory.delete', { memory_id: memory.memory_id, ...(memory.band === 'BLACK' ? { confirm: true } : {}) });
-      if (r.status === 'staged') { useUi.getState().notify('Deletion waits in the undo queue.'); void useUndo.getState().load(); }
-      else { useUi.getState().notify(r.status === 'shredded' ? 'Memory destroyed.' : 'Moved to the trash.'); useMemories.getState().select(null); }
+      await flush(); // an edit typed just before goes with it (to the trash, where it can come back from)
+      const status = await useMemories.getState().remove(memory);
+      useUi.getState().notify(status === 'staged' ? 'Deletion waits in the undo queue.' : status === 'shredded' ? 'Memory destroyed.' : 'Moved to the trash.');
     } catch (e) { setError(describeError(e)); }
   };
   const restore = async () => {
-    try { const r = await api().call('memory.restore', { memory_id: memory.memory_id }); base.current = r.memory; setMemory(r.memory); setDraft(draftOf(r.memory)); }
+    try { const m = await useMemories.getState().restore(memory.memory_id); base.current = m; setMemory(m); setDraft(draftOf(m)); }
     catch (e) { setError(describeError(e)); }
   };
 
   const others = (space?.members ?? []).filter((m) => m.member_id !== memory.author);
-  const saveText = { saved: 'All changes saved', pending: 'Unsaved changes…', saving: 'Saving…', error: 'Not saved' }[save];
+  const saveText = { saved: 'All changes saved', pending: 'Unsaved changes…', saving: 'Saving…', error: 'Not saved' }[saver.status];
+  const shownError = error ?? (saver.error ? describeError(saver.error) : null);
 
   return (
     <section className="editor-pane" aria-label="Memory editor" data-testid="editor">
@@ -181,10 +165,10 @@ export function MemoryEditor({ memoryId }: { memoryId: string }) {
           onChange={(b) => void changeBand(b)}
         />
       )}
-      {error && <p className="error" role="alert" data-testid="editor-error">{error}</p>}
+      {shownError && <p className="error" role="alert" data-testid="editor-error">{shownError}</p>}
       {!memory.deleted_at && (
         <div className="row">
-          <button className="btn" type="button" onClick={() => setSharing(true)} disabled={memory.redacted}>Share…</button>
+          <button className="btn" type="button" onClick={() => { void flush(); setSharing(true); }} disabled={memory.redacted}>Share…</button>
           <button className="btn danger" type="button" onClick={() => setConfirmDelete(true)}>Delete</button>
         </div>
       )}

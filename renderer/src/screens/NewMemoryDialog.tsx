@@ -6,7 +6,6 @@ import { BandSelector } from '../components/BandSelector';
 import { Dialog } from '../components/Dialog';
 import { dateInputToIso, parseList } from '../lib/format';
 import { MEMORY_TYPES } from '../lib/memory-types';
-import { api } from '../stores/client';
 import { useMemories } from '../stores/memories';
 import { useSettings } from '../stores/settings';
 import { useSpaces } from '../stores/spaces';
@@ -35,12 +34,11 @@ export function NewMemoryDialog({ onClose }: { onClose(): void }) {
     setError(null);
     try {
       const occurred = dateInputToIso(when);
-      const r = await api().call('memory.create', {
+      await useMemories.getState().create({
         space_id: spaceId, type, band, title: title.trim(), body,
         tags: parseList(tags), people: parseList(people), places: parseList(places),
         ...(occurred ? { occurred_at: occurred } : {}),
       });
-      useMemories.getState().select(r.memory.memory_id);
       onClose();
     } catch (err) {
       const reasons = err instanceof ApiCallError ? err.reasons : [];

@@ -3,7 +3,7 @@ import { Field } from '../components/Field';
 import { describeError } from '../api/errors';
 import { formatDuration } from '../lib/format';
 import { passphraseStrength } from '../lib/passphrase-strength';
-import { api } from '../stores/client';
+import { useSession } from '../stores/session';
 import { useSettings } from '../stores/settings';
 
 export function SettingsScreen() {
@@ -29,7 +29,7 @@ export function SettingsScreen() {
   const changePass = async (e: FormEvent) => {
     e.preventDefault();
     try {
-      await api().call('vault.changePassphrase', { old_passphrase: oldP, new_passphrase: newP });
+      await useSession.getState().changePassphrase(oldP, newP);
       setOldP(''); setNewP('');
       setPassMsg('Passphrase changed.');
     } catch (err) { setPassMsg(describeError(err)); }

@@ -7,7 +7,7 @@ import { Dialog } from '../components/Dialog';
 import { formatDuration } from '../lib/format';
 import { kindLabel } from '../lib/kinds';
 import { toSharePreview, type SharePreview } from '../lib/share-preview';
-import { api } from '../stores/client';
+import { useMemories } from '../stores/memories';
 import { useSettings } from '../stores/settings';
 import { spaceById, useSpaces } from '../stores/spaces';
 import { useUndo } from '../stores/undo';
@@ -39,7 +39,7 @@ export function ShareDialog({ memory, onClose }: { memory: Memory; onClose(): vo
     if (!target) return;
     let live = true;
     setPreview(null);
-    api().call('memory.share', { memory_id: memory.memory_id, target_space_id: target, dry_run: true, ...(consent ? { consent: true } : {}) })
+    useMemories.getState().share(memory.memory_id, target, { consent, dryRun: true })
       .then((r) => { if (live) setPreview(toSharePreview(r.decision, memory.band)); })
       .catch((e) => { if (live) setDenied({ message: describeError(e), reasons: e instanceof ApiCallError ? e.reasons : [] }); });
     return () => { live = false; };
@@ -49,9 +49,7 @@ export function ShareDialog({ memory, onClose }: { memory: Memory; onClose(): vo
     setBusy(true);
     setDenied(null);
     try {
-      const r = await api().call('memory.share', { memory_id: memory.memory_id, target_space_id: target, ...(consent ? { consent: true } : {}) });
-      setResult(r);
-      if (r.status === 'staged') void useUndo.getState().load();
+      setResult(await useMemories.getState().share(memory.memory_id, target, { consent }));
     } catch (e) {
       setDenied({ message: describeError(e), reasons: e instanceof ApiCallError ? e.reasons : [] });
     } finally {

@@ -1,7 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { Field } from '../components/Field';
 import { ApiCallError, describeError } from '../api/errors';
-import { api } from '../stores/client';
 import { useSession } from '../stores/session';
 
 type Mode = 'passphrase' | 'recovery';
@@ -19,9 +18,8 @@ export function Unlock() {
     setBusy(true);
     setError(null);
     try {
-      await api().call('vault.unlock', mode === 'passphrase' ? { passphrase: secret } : { recovery_key: secret.trim() });
+      await useSession.getState().unlock(mode === 'passphrase' ? { passphrase: secret } : { recovery_key: secret.trim() });
       setSecret('');
-      await useSession.getState().refresh();
     } catch (err) {
       setError(err instanceof ApiCallError && err.code === 'BAD_CREDENTIALS'
         ? (mode === 'passphrase' ? 'That passphrase does not open this vault.' : 'That recovery key does not open this vault.')

@@ -22,7 +22,10 @@ function debounced(fn: () => void, ms: number): () => void {
 
 /**
  * Live events into the stores: the host pushes every domain event after its commit, and each
- * store re-reads what the event says changed. Nothing here polls.
+ * store re-reads what the event says changed. Nothing here polls. The one poll left in the
+ * renderer is sync.status while the Devices & sync screen is open, for the per-peer progress no
+ * event announces (see stores/sync.ts); memories, spaces and devices that sync brings in arrive
+ * with SYNC_APPLIED and PRESENCE_DEVICE_CHANGED below.
  */
 export function wireLiveEvents(client: ApiClient): () => void {
   const unlocked = () => useSession.getState().phase === 'unlocked';
@@ -33,8 +36,9 @@ export function wireLiveEvents(client: ApiClient): () => void {
     if (m.query.trim()) void m.search();
   }, 150);
   const refreshSpaces = debounced(() => { if (unlocked()) void useSpaces.getState().load().catch(() => {}); }, 300);
-  // a device came online, went offline, was added or revoked; when this device itself was linked
-  // to its person, it also has another name and other spaces now
+  // a device came online, went offline, was added or revoked (or a space doc brought devices in,
+  // SYNC_APPLIED); when this device itself was linked to its person, it also has another name and
+  // other spaces now
   const refreshDevices = debounced(() => {
     if (!unlocked()) return;
     void useSession.getState().refresh();

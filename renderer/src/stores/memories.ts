@@ -1,7 +1,11 @@
 import { create } from 'zustand';
-import type { Band, Memory, MemoryListRequest, MemoryType, SearchHit } from '../../../contracts/types';
+import type {
+  Band, Memory, MemoryCreateRequest, MemoryDeleteResponse, MemoryListRequest, MemoryPatch, MemorySetBandResponse,
+  MemoryShareResponse, MemoryType, SearchHit,
+} from '../../../contracts/types';
 import { describeError } from '../api/errors';
 import { api } from './client';
+import { useUndo } from './undo';
 
 export interface Filters {
   type?: MemoryType;
@@ -44,6 +48,21 @@ interface MemoriesState {
   ensureLoaded(index: number): Promise<void>;
   search(): Promise<void>;
   reset(): void;
+  // ---- one memory (the editor, the new-memory and share dialogs). The list follows by events
+  // (HIPPO_ENCODE, MEMORY_UPDATED, …, see live-events.ts); what waits in the undo window is read
+  // into the undo queue here, at once.
+  /** memory.get: what the editor opens */
+  open(memoryId: string): Promise<Memory>;
+  /** memory.create, and the new memory becomes the selected one */
+  create(params: MemoryCreateRequest): Promise<Memory>;
+  /** memory.update: only the changed fields, on the version they were made on */
+  update(memoryId: string, baseVersion: number, patch: MemoryPatch): Promise<Memory>;
+  setBand(memoryId: string, band: Band, passphrase?: string): Promise<MemorySetBandResponse>;
+  /** memory.delete (a Black memory is confirmed: it is shredded); trashed or shredded also deselects it */
+  remove(memory: Pick<Memory, 'memory_id' | 'band'>): Promise<MemoryDeleteResponse['status']>;
+  restore(memoryId: string): Promise<Memory>;
+  /** memory.share; with dryRun the core's decision only, nothing changes */
+  share(memoryId: string, targetSpaceId: string, opts?: { consent?: boolean; dryRun?: boolean }): Promise<MemoryShareResponse>;
 }
 
 function listParams(s: Pick<MemoriesState, 'spaceId' | 'filters'>): MemoryListRequest {
@@ -141,5 +160,37 @@ export const useMemories = create<MemoriesState>((set, get) => ({
   },
   reset() {
     set({ ...initial, generation: get().generation + 1 });
+  },
+  async open(memoryId) {
+    return (await api().call('memory.get', { memory_id: memoryId })).memory;
+  },
+  async create(params) {
+    const { memory } = await api().call('memory.create', params);
+    get().select(memory.memory_id);
+    return memory;
+  },
+  async update(memoryId, baseVersion, patch) {
+    return (await api().call('memory.update', { memory_id: memoryId, base_version: baseVersion, patch })).memory;
+  },
+  async setBand(memoryId, band, passphrase) {
+    const r = await api().call('memory.setBand', { memory_id: memoryId, band, ...(passphrase ? { reauth: { passphrase } } : {}) });
+    if (r.status === 'staged') void useUndo.getState().load().catch(() => {});
+    return r;
+  },
+  async remove(memory) {
+    const r = await api().call('memory.delete', { memory_id: memory.memory_id, ...(memory.band === 'BLACK' ? { confirm: true } : {}) });
+    if (r.status === 'staged') void useUndo.getState().load().catch(() => {});
+    else if (get().selectedId === memory.memory_id) get().select(null);
+    return r.status;
+  },
+  async restore(memoryId) {
+    return (await api().call('memory.restore', { memory_id: memoryId })).memory;
+  },
+  async share(memoryId, targetSpaceId, opts = {}) {
+    const r = await api().call('memory.share', {
+      memory_id: memoryId, target_space_id: targetSpaceId, ...(opts.dryRun ? { dry_run: true } : {}), ...(opts.consent ? { consent: true } : {}),
+    });
+    if (r.status === 'staged') void useUndo.getState().load().catch(() => {});
+    return r;
   },
 }));

@@ -1,6 +1,7 @@
 import { create } from 'zustand';
-import type { Member, Role, Space, SpaceKind } from '../../../contracts/types';
+import type { Member, PendingAction, Role, Space, SpaceInviteResponse, SpaceJoinResponse, SpaceKind } from '../../../contracts/types';
 import { api } from './client';
+import { useUndo } from './undo';
 
 interface SpacesState {
   spaces: Space[];
@@ -12,6 +13,12 @@ interface SpacesState {
   create(kind: SpaceKind, name: string): Promise<Space>;
   addMember(spaceId: string, memberId: string, role: Role): Promise<void>;
   createMember(name: string): Promise<Member>;
+  /** space.removeMember: staged behind the undo window (read into the undo queue at once) */
+  removeMember(spaceId: string, memberId: string): Promise<PendingAction>;
+  /** space.invite: an invite for another person, with a role */
+  invite(spaceId: string, role: Role): Promise<SpaceInviteResponse>;
+  /** space.join with another person's invite; the space's memories then arrive by sync */
+  join(invite: string): Promise<SpaceJoinResponse>;
   reset(): void;
 }
 
@@ -39,6 +46,19 @@ export const useSpaces = create<SpacesState>((set, get) => ({
     const { member } = await api().call('member.create', { name });
     await get().load();
     return member;
+  },
+  async removeMember(spaceId, memberId) {
+    const { pending } = await api().call('space.removeMember', { space_id: spaceId, member_id: memberId });
+    await useUndo.getState().load();
+    return pending;
+  },
+  invite(spaceId, role) {
+    return api().call('space.invite', { space_id: spaceId, role });
+  },
+  async join(invite) {
+    const r = await api().call('space.join', { invite });
+    await get().load();
+    return r;
   },
   reset() {
     set({ spaces: [], members: [], selected: null });

@@ -1,4 +1,4 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useState, type FormEvent } from 'react';
 import { describeError } from '../../api/errors';
 import { CopyField } from '../../components/CopyField';
 import { QrCode } from '../../components/QrCode';
@@ -14,10 +14,22 @@ function Code({ code, testId }: { code: string; testId: string }) {
   return <p className="pair-code" data-testid={testId} aria-label={`Code ${code.split('').join(' ')}`}>{code}</p>;
 }
 
+/** Renders once more when `iso` passes (a timer, not a poll: nothing is read). */
+function useRerenderAt(iso: string | undefined): void {
+  const [, setTick] = useState(0);
+  useEffect(() => {
+    const ms = iso ? Date.parse(iso) - Date.now() : NaN;
+    if (!(ms > 0)) return;
+    const t = setTimeout(() => setTick((n) => n + 1), Math.min(ms + 50, 2 ** 31 - 1));
+    return () => clearTimeout(t);
+  }, [iso]);
+}
+
 /** This device is set up: it offers an invite and confirms the new device once the codes match. */
 function Offer({ pending }: { pending: PeerStatus[] }) {
   const shown = useSync((s) => s.offer);
-  // the screen re-renders on every poll, so an invite past its expiry goes away by itself
+  // an invite past its expiry goes away by itself
+  useRerenderAt(shown?.expires_at);
   const offer = shown && Date.parse(shown.expires_at) > Date.now() ? shown : null;
   const expired = !!shown && !offer;
   const [busy, setBusy] = useState(false);

@@ -2,7 +2,6 @@ import { useState, type FormEvent } from 'react';
 import { describeError } from '../../api/errors';
 import { formatWhen } from '../../lib/format';
 import { deviceLabel, sinceText, spaceSyncText } from '../../lib/sync-view';
-import { api } from '../../stores/client';
 import { useSession } from '../../stores/session';
 import { spaceById, useSpaces } from '../../stores/spaces';
 import { useSync } from '../../stores/sync';
@@ -18,7 +17,7 @@ function ConnectForm() {
   };
   const connect = (e: FormEvent) => {
     e.preventDefault();
-    if (address.trim()) void run(async () => { const r = await api().call('sync.connect', { address: address.trim() }); await useSync.getState().load(); return `Connected to …${r.device_id.slice(-6)}`; });
+    if (address.trim()) void run(async () => { const r = await useSync.getState().connect(address.trim()); return `Connected to …${r.device_id.slice(-6)}`; });
   };
   return (
     <form className="row" onSubmit={connect} style={{ flexWrap: 'wrap', marginTop: 10 }}>
@@ -27,7 +26,7 @@ function ConnectForm() {
         <input type="text" value={address} onChange={(e) => setAddress(e.target.value)} placeholder="host:port of a linked device" aria-label="Address of a device (host:port)" maxLength={80} style={{ width: '100%' }} />
       </label>
       <button className="btn" type="submit" disabled={busy || !/^\S+:\d{1,5}$/.test(address.trim())}>Connect to device</button>
-      <button className="btn" type="button" disabled={busy} onClick={() => void run(async () => { const r = await api().call('sync.disconnect', {}); await useSync.getState().load(); return `Paused: ${r.closed} connection${r.closed === 1 ? '' : 's'} closed`; })}>Pause sync</button>
+      <button className="btn" type="button" disabled={busy} onClick={() => void run(async () => { const r = await useSync.getState().disconnect(); return `Paused: ${r.closed} connection${r.closed === 1 ? '' : 's'} closed`; })}>Pause sync</button>
       {message && <p className={message.ok ? 'ok' : 'error'} role={message.ok ? 'status' : 'alert'} style={{ flexBasis: '100%' }}>{message.text}</p>}
     </form>
   );
@@ -40,6 +39,7 @@ export function PeerSync() {
   const spaces = useSpaces((s) => s.spaces);
   const people = useSpaces((s) => s.members);
   const me = useSession((s) => s.status?.member_id ?? null);
+  const door = useSession((s) => s.door);
   const peers = (status?.peers ?? []).filter((p) => p.status !== 'revoked');
   const owner = (memberId: string) => (memberId === me ? 'You' : people.find((m) => m.member_id === memberId)?.name ?? 'Another person');
   const refused = Object.entries(status?.refused ?? {}).filter(([, n]) => n > 0);
@@ -48,7 +48,7 @@ export function PeerSync() {
       <h2 id="peers-title">Sync with other devices</h2>
       {status && !status.running && (
         <p className="status-degraded" data-testid="sync-off">
-          {api().door === 'ipc'
+          {door === 'ipc'
             ? <>Sync does not run inside the desktop window yet: to link devices, serve this data directory with <code>memoryos serve</code>.</>
             : <>Sync is not running. It starts inside <code>memoryos serve</code> when the vault is unlocked; a vault created in this window starts it after you lock and unlock once.</>}
         </p>

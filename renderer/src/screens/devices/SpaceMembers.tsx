@@ -6,12 +6,10 @@ import { Dialog } from '../../components/Dialog';
 import { Field } from '../../components/Field';
 import { formatDuration, formatWhen } from '../../lib/format';
 import { kindLabel, ROLES } from '../../lib/kinds';
-import { api } from '../../stores/client';
 import { useSession } from '../../stores/session';
 import { useSpaces } from '../../stores/spaces';
 import { useSync } from '../../stores/sync';
 import { useUi } from '../../stores/ui';
-import { useUndo } from '../../stores/undo';
 
 /** The confirm step of removing a person: staged behind the undo window, then new keys. */
 function RemoveDialog({ space, member, onClose }: { space: Space; member: SpaceMember; onClose(): void }) {
@@ -20,8 +18,7 @@ function RemoveDialog({ space, member, onClose }: { space: Space; member: SpaceM
   const remove = async () => {
     setBusy(true); setError(null);
     try {
-      const { pending } = await api().call('space.removeMember', { space_id: space.space_id, member_id: member.member_id });
-      await useUndo.getState().load();
+      const pending = await useSpaces.getState().removeMember(space.space_id, member.member_id);
       useUi.getState().notify(`Removing ${member.name} from ${space.name} in ${formatDuration(pending.seconds_left)}: undo it in the undo queue`);
       onClose();
     } catch (e) { setError(describeError(e)); setBusy(false); }
@@ -47,7 +44,7 @@ function InviteForm({ space }: { space: Space }) {
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setBusy(true); setError(null);
-    try { setInvite(await api().call('space.invite', { space_id: space.space_id, role })); } catch (err) { setError(describeError(err)); } finally { setBusy(false); }
+    try { setInvite(await useSpaces.getState().invite(space.space_id, role)); } catch (err) { setError(describeError(err)); } finally { setBusy(false); }
   };
   return (
     <form onSubmit={(e) => void submit(e)} className="invite-form">
@@ -80,9 +77,9 @@ function JoinForm() {
     e.preventDefault();
     setBusy(true); setError(null);
     try {
-      const r = await api().call('space.join', { invite: invite.trim() });
+      const r = await useSpaces.getState().join(invite.trim());
       setInvite('');
-      await Promise.all([useSpaces.getState().load(), useSync.getState().load()]);
+      await useSync.getState().load(); // the inviting device as a peer, before any event about it
       useUi.getState().notify(`Joined ${r.space_id} as ${r.role}; its memories arrive now`);
     } catch (err) { setError(describeError(err)); } finally { setBusy(false); }
   };
