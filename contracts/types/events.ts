@@ -7,6 +7,7 @@ export type {
   ActionCommittedPayload,
   DsarExportPayload,
   HippoEncodePayload,
+  IntegrityViolationPayload,
   JobStatusChangedPayload,
   KeyRotatedPayload,
   MemoryProjectedPayload,

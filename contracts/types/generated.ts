@@ -170,6 +170,7 @@ export interface ContractTypes {
   ActionCommittedPayload: ActionCommittedPayload;
   DsarExportPayload: DsarExportPayload;
   HippoEncodePayload: HippoEncodePayload;
+  IntegrityViolationPayload: IntegrityViolationPayload;
   JobStatusChangedPayload: JobStatusChangedPayload;
   KeyRotatedPayload: KeyRotatedPayload;
   MemoryProjectedPayload: MemoryProjectedPayload;
@@ -359,6 +360,9 @@ export interface ComponentHealth {
  */
 export interface ApiError {
   error: {
+    /**
+     * TAMPERED: a stored record disagrees with its authenticated source (refused, audited). CORRUPT: a stored record failed authentication (that record only is unavailable). RATE_LIMITED: too many failed attempts; details.retry_at says when to try again.
+     */
     code:
       | "INVALID_INPUT"
       | "UNKNOWN_METHOD"
@@ -371,7 +375,10 @@ export interface ApiError {
       | "CONFLICT"
       | "UNAUTHORIZED"
       | "BUSY"
-      | "INTERNAL";
+      | "INTERNAL"
+      | "TAMPERED"
+      | "CORRUPT"
+      | "RATE_LIMITED";
     message: string;
     details: unknown;
   };
@@ -572,6 +579,10 @@ export interface MemoryListResponse {
   memories: Memory[];
   next_cursor: string | null;
   total: number;
+  /**
+   * How many records in scope failed authentication or were altered on disk and were left out (each named in system.health and audited).
+   */
+  skipped?: number;
 }
 export interface MemoryRestoreRequest {
   memory_id: Ulid;
@@ -588,6 +599,10 @@ export interface MemorySearchRequest {
 }
 export interface MemorySearchResponse {
   hits: SearchHit[];
+  /**
+   * How many records of the searched spaces are left out of the index because they failed authentication or were altered on disk.
+   */
+  skipped?: number;
 }
 export interface MemorySetBandRequest {
   memory_id: Ulid;
@@ -620,6 +635,9 @@ export interface MemoryShareResponse {
 }
 export interface MemoryUpdateRequest {
   memory_id: Ulid;
+  /**
+   * The version the edit was made on (1 is the first version); concurrent edits on the same version merge.
+   */
   base_version?: number;
   patch: MemoryPatch;
 }
@@ -810,6 +828,13 @@ export interface VaultStatusResponse {
   member_id: MemberId | null;
   member_name: string | null;
   created_at: Timestamp | null;
+  /**
+   * Unlock backoff: failed attempts in a row (persisted across restarts) and, while a delay runs, when the next attempt is tried.
+   */
+  unlock?: {
+    failed_attempts: number;
+    retry_at: string | null;
+  };
 }
 export interface VaultUnlockResponse {
   unlocked: true;
@@ -840,6 +865,15 @@ export interface HippoEncodePayload {
   type: MemoryType;
   band: Band;
   version: number;
+}
+/**
+ * A stored record failed authentication (corrupt) or one of its plaintext index columns disagreed with the AEAD-sealed metadata (tampered). The record is refused, never resolved in favour of the column.
+ */
+export interface IntegrityViolationPayload {
+  record: "memory";
+  id: Ulid;
+  kind: "tampered" | "corrupt";
+  fields: string[];
 }
 /**
  * A background job moved on. Payloads carry ids and metadata only, never memory content.
@@ -1314,6 +1348,7 @@ export interface TopicPayloads {
   "ACTION_COMMITTED": ActionCommittedPayload;
   "DSAR_EXPORT": DsarExportPayload;
   "HIPPO_ENCODE": HippoEncodePayload;
+  "INTEGRITY_VIOLATION": IntegrityViolationPayload;
   "JOB_STATUS_CHANGED": JobStatusChangedPayload;
   "KEY_ROTATED": KeyRotatedPayload;
   "MEMORY_PROJECTED": MemoryProjectedPayload;

@@ -7,6 +7,9 @@ import { authorize, enforce, scopeOf, type PolicyAction } from '../policy/author
 import { apiCatalog, type MethodDescriptor } from './catalog';
 import type { Handlers } from './handler';
 import type { SyncPort } from './sync-port';
+import { reportProblems } from '../memories/integrity';
+import { busyError, isBusy } from '../store/busy';
+import { MAX_JSON_DEPTH, tooDeep, valueDepth } from '../shared/json-limits';
 
 export interface CallOptions {
   /** act as this local member (a profile on a shared family device); default: the vault owner */
@@ -46,7 +49,8 @@ export class Router {
     try {
       return await withTrace(traceId, () => this.dispatch(method, params, opts, traceId));
     } catch (e) {
-      const err = e instanceof ApiError ? e : this.internal(e, method, traceId);
+      if (e instanceof ApiError) this.audit();
+      const err = e instanceof ApiError ? e : isBusy(e) ? busyError() : this.internal(e, method, traceId);
       code = err.code;
       throw err;
     } finally {
@@ -64,6 +68,8 @@ export class Router {
     if (!d) throw new ApiError('UNKNOWN_METHOD', `no method named ${String(method).slice(0, 80)}`, { known: [...apiCatalog().keys()] });
     const p = params === undefined || params === null ? {} : params;
     if (typeof p !== 'object' || Array.isArray(p)) throw new ApiError('INVALID_INPUT', 'params must be a JSON object', { problems: [{ path: '/', message: 'must be object' }] });
+    // before anything that recurses (stringify, the validator) sees it
+    if (valueDepth(p) > MAX_JSON_DEPTH) throw tooDeep();
     if (JSON.stringify(p).length > MAX_PARAMS_BYTES) throw new ApiError('INVALID_INPUT', 'params are too large', { max_bytes: MAX_PARAMS_BYTES });
     if (!d.validateRequest(p)) throw new ApiError('INVALID_INPUT', `invalid params for ${method}`, { problems: describeErrors(d.validateRequest.errors) });
     if (d.requiresUnlock && !this.ctx.keyring) throw new ApiError('LOCKED', 'the vault is locked: unlock it first');
@@ -80,11 +86,17 @@ export class Router {
       device_id: k?.deviceId ?? '', undoWindowSeconds: 0,
     }));
     const result = await this.handlers[method as keyof Handlers]!({ ctx: this.ctx, actor, trace_id: traceId, sync: this.sync() }, p as never);
+    this.audit();
     if (!d.validateResponse(result)) {
       this.ctx.log.error('response breaks its contract', { method, problems: JSON.stringify(describeErrors(d.validateResponse.errors)).slice(0, 500) });
       throw new ApiError('INTERNAL', `the response of ${method} broke its contract`, { trace_id: traceId });
     }
     return result;
+  }
+
+  /** Records refused during the call are audited once it is done (never while a query still iterates). */
+  private audit(): void {
+    try { reportProblems(this.ctx); } catch (e) { this.ctx.log.warn('could not audit refused records', { error: (e as Error).name }); }
   }
 
   private internal(e: unknown, method: string, traceId: string): ApiError {

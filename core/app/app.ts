@@ -2,6 +2,7 @@ import { accessSync, constants } from 'node:fs';
 import type { Envelope } from '../../contracts/types';
 import { initCrypto } from '../crypto/sodium';
 import type { Ctx } from '../context/ctx';
+import { ProblemLog } from '../context/problems';
 import { openDatabase, storeHealth } from '../store/database';
 import { UnitOfWork } from '../store/unit-of-work';
 import { EventBus } from '../events/bus';
@@ -67,7 +68,7 @@ export async function openApp(opts: AppOptions): Promise<App> {
   });
   const ctx: Ctx = {
     dataDir: opts.dataDir, db, uow: new UnitOfWork(db, () => seqCache.clear()), bus, log, metrics, clock,
-    platform: opts.platform ?? process.platform, keyring: null, search: null, seqCache, lastActivity: clock.now(), hooks: {},
+    platform: opts.platform ?? process.platform, keyring: null, search: null, seqCache, lastActivity: clock.now(), hooks: {}, problems: new ProblemLog(),
   };
   registerUndoExecutors();
   const sync = opts.sync ? new SyncRunner(ctx, opts.sync) : null;
@@ -126,6 +127,15 @@ export async function openApp(opts: AppOptions): Promise<App> {
   registry.register({
     id: 'search', layer: 1, dependencies: ['memories'],
     health: () => (ctx.keyring && !ctx.search ? { status: 'degraded', detail: 'index not built' } : { status: 'ok', detail: ctx.search ? `${ctx.search.size} indexed` : 'locked' }),
+  });
+  registry.register({
+    id: 'integrity', layer: 1, dependencies: ['memories'],
+    health: () => {
+      const all = ctx.problems.all();
+      if (!all.length) return { status: 'ok', detail: 'every record read so far authenticated' };
+      const names = all.slice(0, 10).map((p) => `${p.record} ${p.id} ${p.kind}${p.fields.length ? ` (${p.fields.join(', ')})` : ''}`).join('; ');
+      return { status: 'degraded', detail: `${all.length} record(s) refused: ${names}${all.length > 10 ? '; …' : ''}` };
+    },
   });
   registry.register({ id: 'undo', layer: 1, dependencies: ['memories', 'events'], health: () => ({ status: 'ok' }) });
   registry.register({

@@ -5,7 +5,8 @@ import { repoRoot } from '../shared/paths';
 import { ApiError } from '../shared/errors';
 import { parseArgs, type CliArgs } from './args';
 import { readPassphrase } from './passphrase';
-import { callHost } from './host-client';
+import { callHost } from '../host/client';
+import { parseParams } from '../shared/json-limits';
 
 const USAGE = `memoryos — local-first encrypted memory spaces
 
@@ -22,20 +23,12 @@ const print = (v: unknown) => process.stdout.write(JSON.stringify(v, null, 2) + 
 // Methods that must run on a locked vault: the CLI does not unlock first for them.
 const NO_AUTO_UNLOCK = new Set(['vault.create', 'vault.unlock', 'vault.status', 'vault.lock', 'system.methods']);
 
-async function call(args: CliArgs): Promise<void> {
-  const [method, json] = args.rest.slice(1);
-  if (!method) throw new ApiError('INVALID_INPUT', 'usage: memoryos call <method> [\'<json>\']');
-  let params: unknown = {};
-  if (json !== undefined) {
-    // '-' reads params from stdin and '@file' from a file: large bodies do not fit in argv
-    const text = json === '-' ? readFileSync(0, 'utf8') : json.startsWith('@') ? readFileSync(json.slice(1), 'utf8') : json;
-    try { params = JSON.parse(text); } catch { throw new ApiError('INVALID_INPUT', 'params are not valid JSON'); }
-  }
+/** What one call does: through the live host when there is one, else in this process. */
+async function callOnce(args: CliArgs, method: string, params: unknown): Promise<unknown> {
   const lock = readLiveLock(args.dataDir);
   if (lock) {
     try {
-      print(await callHost(lock, method, params, args.as));
-      return;
+      return await callHost(lock, method, params, args.as);
     } catch (e) {
       // nothing listens on the lock's port: the host died (its pid lingers or was reused); run here
       if (!(e instanceof ApiError && (e.details as { refused?: boolean })?.refused)) throw e;
@@ -52,9 +45,36 @@ async function call(args: CliArgs): Promise<void> {
     if (d && exists && !NO_AUTO_UNLOCK.has(method) && (d.requiresUnlock || process.env.MEMORYOS_PASSPHRASE)) {
       await app.call('vault.unlock', { passphrase: await readPassphrase() }, { door: 'cli' });
     }
-    print(await app.call(method, params, { actor: args.as, door: 'cli' }));
+    return await app.call(method, params, { actor: args.as, door: 'cli' });
   } finally {
     await app.close();
+  }
+}
+
+const BUSY_RETRIES = 12;
+
+/**
+ * `memoryos call`. A database another process is writing answers BUSY: the call changed
+ * nothing (each method commits in one transaction), so it is tried again after a growing,
+ * jittered pause; only when the database stays busy does the CLI say BUSY.
+ */
+async function call(args: CliArgs): Promise<void> {
+  const [method, json] = args.rest.slice(1);
+  if (!method) throw new ApiError('INVALID_INPUT', 'usage: memoryos call <method> [\'<json>\']');
+  let params: unknown = {};
+  if (json !== undefined) {
+    // '-' reads params from stdin and '@file' from a file: large bodies do not fit in argv
+    const text = json === '-' ? readFileSync(0, 'utf8') : json.startsWith('@') ? readFileSync(json.slice(1), 'utf8') : json;
+    params = parseParams(text);
+  }
+  for (let attempt = 0; ; attempt++) {
+    try {
+      print(await callOnce(args, method, params));
+      return;
+    } catch (e) {
+      if (!(e instanceof ApiError && e.code === 'BUSY' && (e.details as { retry?: boolean })?.retry) || attempt >= BUSY_RETRIES) throw e;
+      await new Promise((r) => setTimeout(r, Math.min(2000, 40 * 2 ** attempt) * (0.5 + Math.random())));
+    }
   }
 }
 
@@ -85,7 +105,8 @@ async function serve(args: CliArgs): Promise<void> {
   }
   const rendererDist = join(repoRoot(), 'renderer', 'dist');
   const syncPort = app.status().sync.port;
-  const host = await startHost(app, { port: args.port, staticDir: existsSync(rendererDist) ? rendererDist : null, syncPort });
+  const requestTimeoutMs = Number(process.env.MEMORYOS_HOST_REQUEST_TIMEOUT_MS) || undefined;
+  const host = await startHost(app, { port: args.port, staticDir: existsSync(rendererDist) ? rendererDist : null, syncPort, requestTimeoutMs });
   process.stdout.write(JSON.stringify({ listening: host.url, port: host.port, sync_port: syncPort, pid: process.pid, data_dir: args.dataDir, unlocked: app.status().unlocked }) + '\n');
   const shutdown = async () => {
     await host.close();

@@ -7,6 +7,7 @@ import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
 import type { Clock } from '../shared/time';
 import { ApiError } from '../shared/errors';
+import type { ProblemLog } from './problems';
 
 /**
  * What the domain may ask of the layers above it, filled by the composition root (app/openApp).
@@ -38,6 +39,8 @@ export interface Ctx {
   readonly seqCache: Map<string, number>;
   /** the time of the last API call, for auto-lock */
   lastActivity: number;
+  /** records that failed authentication or disagree with their sealed source, seen by this process */
+  readonly problems: ProblemLog;
   readonly hooks: CoreHooks;
 }
 

@@ -26,6 +26,7 @@ export const Topic = {
   SETTINGS_CHANGED: 'SETTINGS_CHANGED',
   VAULT_STATE_CHANGED: 'VAULT_STATE_CHANGED',
   SYNC_APPLIED: 'SYNC_APPLIED',
+  INTEGRITY_VIOLATION: 'INTEGRITY_VIOLATION',
 } as const satisfies { [T in TopicName]: T };
 
 /** A subscription: one topic's name, or every topic. */

@@ -6,12 +6,21 @@ import type { App } from '../app/app';
 import type { TopicFilter } from '../events/topics';
 import { createLogger } from '../observability/logger';
 import { ApiError } from '../shared/errors';
+import { parseParams } from '../shared/json-limits';
 import { acquireLock, releaseLock } from './lock-file';
 import { HTTP_STATUS } from './http-errors';
 import { SECURITY_HEADERS, bearer, hostHeaderOk, originOk, tokenMatches } from './security';
 import { serveStatic } from './static-files';
 
-export interface HostOptions { port?: number; staticDir?: string | null; syncPort?: number | null }
+export interface HostOptions {
+  port?: number; staticDir?: string | null; syncPort?: number | null;
+  /** a request must arrive whole within this (a body sent a byte at a time is cut off); default 30 s */
+  requestTimeoutMs?: number;
+}
+
+/** How long the headers may take, and how long a connection may sit idle between bytes. */
+const HEADERS_TIMEOUT_MS = 10_000;
+const IDLE_TIMEOUT_MS = 15_000;
 export interface Host { port: number; token: string; url: string; close(): Promise<void> }
 
 const MAX_BODY = 8 * 1024 * 1024;
@@ -43,8 +52,7 @@ function readBody(req: IncomingMessage): Promise<string> {
 
 /** One call frame, as both the HTTP body and a WebSocket message carry it. */
 function parseCall(text: string): { method: string; params: unknown; as?: string } {
-  let body: unknown;
-  try { body = JSON.parse(text); } catch { throw new ApiError('INVALID_INPUT', 'body is not JSON'); }
+  const body = parseParams(text, 'the body');
   const b = body as { method?: unknown; params?: unknown; as?: unknown };
   if (!b || typeof b !== 'object' || typeof b.method !== 'string') throw new ApiError('INVALID_INPUT', 'expected {"method": string, "params": object}');
   if (b.as !== undefined && typeof b.as !== 'string') throw new ApiError('INVALID_INPUT', '"as" must be a member id');
@@ -68,7 +76,8 @@ export async function startHost(app: App, opts: HostOptions = {}): Promise<Host>
     return true;
   };
 
-  const server = createServer(async (req, res) => {
+  // the request timeouts below are enforced on this interval (Node checks every 30 s by default)
+  const server = createServer({ connectionsCheckingInterval: 1000 }, async (req, res) => {
     try {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       if (url.pathname === '/api/call') {
@@ -109,7 +118,7 @@ export async function startHost(app: App, opts: HostOptions = {}): Promise<Host>
     ws.on('message', async (data) => {
       let id: unknown = null;
       try {
-        const msg = JSON.parse(String(data)) as { id?: unknown; subscribe?: unknown; method?: unknown };
+        const msg = (parseParams(String(data), 'the message') ?? {}) as { id?: unknown; subscribe?: unknown; method?: unknown };
         id = msg.id ?? null;
         if (typeof msg.subscribe === 'string') {
           const topic = msg.subscribe;
@@ -128,6 +137,11 @@ export async function startHost(app: App, opts: HostOptions = {}): Promise<Host>
     ws.on('close', () => unsubs.forEach((u) => u()));
   };
 
+  // slow clients hold a connection for as long as Node lets them (300 s by default): not here
+  server.headersTimeout = Math.min(HEADERS_TIMEOUT_MS, opts.requestTimeoutMs ?? HEADERS_TIMEOUT_MS);
+  server.requestTimeout = opts.requestTimeoutMs ?? 30_000;
+  server.keepAliveTimeout = 5_000;
+  server.setTimeout(IDLE_TIMEOUT_MS, (socket) => socket.destroy());
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());

@@ -52,7 +52,7 @@ export function revokeDevice(ctx: Ctx, actor: string, deviceId: string): { devic
   const k = keys(ctx);
   enforce(authorize({
     action: 'device.revoke', actor: { member_id: actor, role: null }, device_id: k.deviceId, undoWindowSeconds: undoWindowSeconds(ctx),
-    target_device: { own: d.member_id === k.memberId, actor_guards_its_member: guardsAnySpaceOf(ctx, actor, d.member_id) },
+    target_device: { own: d.member_id === actor, actor_guards_its_member: guardsAnySpaceOf(ctx, actor, d.member_id) },
   }));
   const rotated: string[] = [];
   ctx.uow.run(() => {

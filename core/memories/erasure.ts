@@ -8,6 +8,7 @@ import { roleOf } from '../spaces/spaces';
 import { appendSigned, purgeDocEntries } from '../store/sync-log';
 import { memoriesTable } from '../store/tables/memories';
 import { tombstonesTable } from '../store/tables/tombstones';
+import { checkpointTruncate } from '../store/database';
 import { metaDocId } from './memory-doc';
 import { dropRecord, findRecord } from './read-model';
 
@@ -45,6 +46,8 @@ export function applyTombstone(ctx: Ctx, space: string, memoryId: string, actor:
   const dek = k.deks.get(memoryId);
   if (dek) { dek.fill(0); k.deks.delete(memoryId); }
   unindexMemory(ctx, memoryId);
+  // once committed, nothing of it may linger in the WAL either
+  ctx.uow.onCommit(() => { checkpointTruncate(ctx.db); });
   emit(ctx, { topic: 'TOMBSTONE_PROPAGATE', payload: { memory_id: memoryId, doc_ids: docIds }, actor: { member_id: actor, caps: capsOf(roleOf(ctx, space, actor)) }, space_id: space, audit: true });
 }
 

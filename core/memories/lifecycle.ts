@@ -12,6 +12,7 @@ import { dropRecord, type MemoryRecord } from './read-model';
 import { article } from '../shared/text';
 import { dropLocalDocs } from '../store/sync-log';
 import { memoriesTable } from '../store/tables/memories';
+import { checkpointTruncate } from '../store/database';
 
 /** Moves a memory to the trash (restorable) inside the current unit of work. */
 export function trash(ctx: Ctx, actor: string, rec: MemoryRecord, mode: 'trash' | 'expire' = 'trash'): void {
@@ -41,6 +42,7 @@ export function deleteMemory(ctx: Ctx, actor: string, memoryId: string, confirm:
   const decision = enforce(authorize(policyInput(ctx, actor, rec, 'memory.delete', { confirm })));
   if (rec.band === 'BLACK') {
     ctx.uow.run(() => shred(ctx, actor, rec));
+    checkpointTruncate(ctx.db); // the shredded key and ciphertext must not linger in the WAL
     return { status: 'shredded', pending: null, decision };
   }
   if (rec.band === 'GREEN') {

@@ -14,7 +14,8 @@ import { appendUpdate, decryptEntry, docEntries, type LogName } from '../store/s
 import { memoriesTable } from '../store/tables/memories';
 import { type Content, type ContentPatch, type Meta, metaDocId, readMeta, writeContent, writeMeta } from './memory-doc';
 import { dekKeyId, unwrapDek, wrapDek, type DekWrap } from './memory-keys';
-import { findRecord, loadRecord, metaKeyFor, openContent, openContentDoc, openMetaDoc, recordFromRow, saveRecord, type MemoryRecord } from './read-model';
+import { findRecord, loadRecord, metaKeyFor, openContentDoc, openContentOrFail, openMetaDoc, recordFromRow, saveRecord, type MemoryRecord } from './read-model';
+import { isRecordProblem } from './integrity';
 import { toView } from './view';
 import { indexMemory, unindexMemory } from '../search/indexer';
 
@@ -126,8 +127,7 @@ export function getMemory(ctx: Ctx, actor: string, memoryId: string): { memory: 
   const decision = authorize(policyInput(ctx, actor, rec, 'memory.read'));
   if (decision.effect === 'DENY' && decision.reasons.some((r) => r.code === 'NOT_A_MEMBER')) throw new ApiError('NOT_FOUND', 'memory not found', { id: memoryId });
   enforce(decision);
-  const content = openContent(rec, dekFor(ctx, rec, actor));
-  if (!content) throw new ApiError('INTERNAL', 'memory content failed authentication', { id: memoryId });
+  const content = openContentOrFail(ctx, rec, dekFor(ctx, rec, actor));
   if (rec.band !== 'GREEN') {
     // opening AMBER, RED and BLACK memories is audited
     ctx.uow.run(() => emit(ctx, {
@@ -216,9 +216,13 @@ export function rewriteMeta(ctx: Ctx, rec: MemoryRecord, patch: Partial<Meta>, o
   return next;
 }
 
-export interface ListResult { memories: Memory[]; next_cursor: string | null; total: number }
+export interface ListResult { memories: Memory[]; next_cursor: string | null; total: number; skipped: number }
 
-/** Lists what the actor may see, newest first; content filters (tag, person, date) run on decrypted previews. */
+/**
+ * Lists what the actor may see, newest first. Content filters (tag, person, date) match the
+ * preview the actor is shown — redactions included — so a filter never confirms a value the
+ * reader may not see. A record that fails authentication is skipped and counted, nothing more.
+ */
 export function listMemories(ctx: Ctx, actor: string, q: MemoryListRequest): ListResult {
   const limit = q.limit ?? 50;
   const now = ctx.clock.now();
@@ -238,34 +242,42 @@ export function listMemories(ctx: Ctx, actor: string, q: MemoryListRequest): Lis
   const out: Memory[] = [];
   let more = false;
   let matched = 0;
+  let skipped = 0;
   const windowS = undoWindowSeconds(ctx);
   for (const row of memoriesTable.listFrom(ctx.db, { ...filter, cursor })) {
-    const rec = recordFromRow(ctx, row);
-    const decision = authorize(policyInput(ctx, actor, rec, 'memory.preview', { actor: { member_id: actor, role: roles.get(rec.space_id) ?? null }, undoWindowSeconds: windowS }));
-    if (decision.effect === 'DENY') continue;
-    const dek = unwrapDek(ctx, rec.space_id, rec.memory_id, rec.meta.dek as DekWrap, rec.band === 'RED' ? actor : undefined);
-    const content = dek ? openContent(rec, dek) : null;
+    let view: Memory;
+    try {
+      const rec = recordFromRow(ctx, row);
+      const decision = authorize(policyInput(ctx, actor, rec, 'memory.preview', { actor: { member_id: actor, role: roles.get(rec.space_id) ?? null }, undoWindowSeconds: windowS }));
+      if (decision.effect === 'DENY') continue;
+      // RED opens only through the actor's own seal, whatever any column says
+      const dek = unwrapDek(ctx, rec.space_id, rec.memory_id, rec.meta.dek as DekWrap, rec.band === 'RED' ? actor : undefined);
+      view = toView(rec, dek ? openContentOrFail(ctx, rec, dek) : null, decision);
+    } catch (e) {
+      if (!isRecordProblem(e)) throw e;
+      skipped++;
+      continue;
+    }
     if (contentFilter) {
-      if (!content || (decision.effect === 'ALLOW_REDACTED' && rec.band === 'RED')) continue; // hidden content cannot match
-      if (q.tag !== undefined && !content.tags.includes(q.tag)) continue;
-      if (q.person !== undefined && !content.people.includes(q.person)) continue;
-      const when = content.occurred_at ? parseIso(content.occurred_at) : rec.created_at;
+      if (q.tag !== undefined && !view.tags.includes(q.tag)) continue;
+      if (q.person !== undefined && !view.people.includes(q.person)) continue;
+      const when = Date.parse(view.occurred_at ?? view.created_at);
       if (when < from || when > to) continue;
     }
     matched++;
-    if (out.length < limit) out.push(toView(rec, content, decision));
+    if (out.length < limit) out.push(view);
     else { more = true; if (!contentFilter) break; }
   }
   // without content filters the total comes from metadata alone (it may count items policy hides)
   const total = contentFilter ? matched : memoriesTable.countFor(ctx.db, filter);
   const last = out[out.length - 1];
   const next_cursor = more && last ? Buffer.from(`${Date.parse(last.updated_at)}|${last.memory_id}`).toString('base64url') : null;
-  return { memories: out, next_cursor, total };
+  return { memories: out, next_cursor, total, skipped };
 }
 
 export { findRecord, loadRecord };
 
 /** The opened view of a record for an actor who may read it. */
 export function toViewFull(ctx: Ctx, rec: MemoryRecord, actor: string): Memory {
-  return toView(rec, openContent(rec, dekFor(ctx, rec, actor)), 'full');
+  return toView(rec, openContentOrFail(ctx, rec, dekFor(ctx, rec, actor)), 'full');
 }

@@ -1,7 +1,7 @@
 import * as Y from 'yjs';
 import { keys, type Ctx } from '../context/ctx';
 import { aeadDecrypt, aeadEncrypt } from '../crypto/sodium';
-import { notFound } from '../shared/errors';
+import { ApiError, notFound } from '../shared/errors';
 import { epochKey, epochKeyId } from '../spaces/epoch-keys';
 import { spaceRow } from '../spaces/spaces';
 import { deviceClientId, docFromUpdates } from '../crdt/doc-update';
@@ -52,13 +52,53 @@ function metaKeyById(ctx: Ctx, space: string, keyId: string): Uint8Array {
   return epochKey(ctx, space, Number(keyId.split(':').pop()));
 }
 
+/** The sealed metadata of a row, or null when it does not authenticate (wrong key, moved row, flipped byte). */
+function openMeta(ctx: Ctx, r: Pick<Row, 'memory_id' | 'space_id' | 'meta_key_id' | 'meta_nonce' | 'meta_ct'>): { meta: Meta; state: Uint8Array } | null {
+  let key: Uint8Array;
+  try { key = metaKeyById(ctx, r.space_id, r.meta_key_id); } catch (e) {
+    if (e instanceof ApiError && e.code === 'LOCKED') throw e;
+    return null; // no key for the epoch the row names: it cannot be authenticated here
+  }
+  const plain = aeadDecrypt({ nonce: r.meta_nonce, ciphertext: r.meta_ct }, metaAd(r, r.meta_key_id), key);
+  if (!plain) return null;
+  try { return unframeMeta(plain); } catch { return null; }
+}
+
+/** The plaintext index columns that must say what the sealed metadata says. */
+function disagreeing(r: Pick<Row, 'band' | 'type' | 'author' | 'origin_device' | 'created_at' | 'deleted_at' | 'expires_at'>, meta: Meta): string[] {
+  const bad: string[] = [];
+  if (r.band !== meta.band) bad.push('band');
+  if (r.type !== meta.type) bad.push('type');
+  if (r.author !== meta.author) bad.push('author');
+  if (r.origin_device !== meta.origin_device) bad.push('origin_device');
+  if (r.created_at !== meta.created_at) bad.push('created_at');
+  if ((r.deleted_at ?? null) !== (meta.deleted_at ?? null)) bad.push('deleted_at');
+  if ((r.expires_at ?? null) !== (meta.expires_at ?? null)) bad.push('expires_at');
+  return bad;
+}
+
+/**
+ * A read-model row with its metadata authenticated: every fact a decision uses (band, author,
+ * recipients, origin device, trash and expiry) comes from the AEAD-opened sealed metadata; the
+ * plaintext columns are indexes only. A row that does not authenticate is CORRUPT; one whose
+ * columns disagree with its sealed metadata is TAMPERED — both noted (audited once), neither
+ * ever resolved in favour of the column.
+ */
 export function recordFromRow(ctx: Ctx, r: Row): MemoryRecord {
-  const plain = aeadDecrypt({ nonce: r.meta_nonce, ciphertext: r.meta_ct }, metaAd(r, r.meta_key_id), metaKeyById(ctx, r.space_id, r.meta_key_id));
-  if (!plain) throw new Error(`read model of ${r.memory_id} failed authentication`);
-  const { meta, state } = unframeMeta(plain);
+  const opened = openMeta(ctx, r);
+  if (!opened) {
+    ctx.problems.note({ record: 'memory', id: r.memory_id, space_id: r.space_id, kind: 'corrupt', fields: [] });
+    throw new ApiError('CORRUPT', `memory ${r.memory_id} failed authentication: it is unavailable, nothing else is affected`, { id: r.memory_id });
+  }
+  const { meta, state } = opened;
+  const fields = disagreeing(r, meta);
+  if (fields.length) {
+    ctx.problems.note({ record: 'memory', id: r.memory_id, space_id: r.space_id, kind: 'tampered', fields });
+    throw new ApiError('TAMPERED', `memory ${r.memory_id} was altered on disk: ${fields.join(', ')} disagree with its sealed metadata`, { id: r.memory_id, fields });
+  }
   return {
-    memory_id: r.memory_id, space_id: r.space_id, band: r.band, type: r.type, author: r.author, origin_device: r.origin_device,
-    created_at: r.created_at, updated_at: r.updated_at, deleted_at: r.deleted_at, expires_at: r.expires_at, version: r.version,
+    memory_id: r.memory_id, space_id: r.space_id, band: meta.band, type: meta.type, author: meta.author, origin_device: meta.origin_device,
+    created_at: meta.created_at, updated_at: r.updated_at, deleted_at: meta.deleted_at ?? null, expires_at: meta.expires_at ?? null, version: r.version,
     meta, metaState: state,
     sealed: { key_id: r.key_id, nonce: r.nonce, ciphertext: r.ciphertext, state_nonce: r.state_nonce, state_ct: r.state_ct },
   };
@@ -79,33 +119,36 @@ export function loadRecord(ctx: Ctx, memoryId: string): MemoryRecord {
 export type IndexSource = Pick<MemoryRecord, 'memory_id' | 'space_id' | 'band' | 'type' | 'updated_at' | 'author'> & { recipients: string[] };
 
 /**
- * Every live memory this device can open, with its content: what unlock indexes. Reads only
- * the columns it needs (no Yjs state) because at 100k memories each microsecond is a tenth of a second.
+ * Every live memory this device can open, with its content: what unlock indexes. Who may find a
+ * memory (its band, author, recipients) comes from its authenticated metadata, never from a
+ * column; a row that fails authentication or disagrees is noted and left out of the index.
  */
 export function* liveContents(ctx: Ctx): Generator<{ rec: IndexSource; content: Content }> {
   for (const r of memoriesTable.liveForIndex(ctx.db)) {
-    let wrap: DekWrap;
-    let recipients: string[];
-    if (r.dek_wrap) {
-      wrap = JSON.parse(r.dek_wrap) as DekWrap;
-      // a RED key is sealed to exactly its author and recipients
-      recipients = wrap.mode === 'sealed' ? Object.keys(wrap.seals).filter((m) => m !== r.author) : [];
-    } else {
-      const plain = aeadDecrypt({ nonce: r.meta_nonce, ciphertext: r.meta_ct }, metaAd(r, r.meta_key_id), metaKeyById(ctx, r.space_id, r.meta_key_id));
-      if (!plain) continue;
-      const { meta } = unframeMeta(plain);
-      wrap = meta.dek as DekWrap;
-      recipients = meta.recipients ?? [];
-    }
-    const dek = unwrapDek(ctx, r.space_id, r.memory_id, wrap);
+    const opened = openMeta(ctx, r);
+    if (!opened) { ctx.problems.note({ record: 'memory', id: r.memory_id, space_id: r.space_id, kind: 'corrupt', fields: [] }); continue; }
+    const { meta } = opened;
+    const fields = disagreeing(r, meta);
+    if (fields.length) { ctx.problems.note({ record: 'memory', id: r.memory_id, space_id: r.space_id, kind: 'tampered', fields }); continue; }
+    const dek = unwrapDek(ctx, r.space_id, r.memory_id, meta.dek as DekWrap);
     if (!dek) continue; // RED sealed to no one here: listed from metadata only, nothing to index
     const c = aeadDecrypt({ nonce: r.nonce, ciphertext: r.ciphertext }, contentAd(r, r.key_id), dek);
-    if (!c) continue;
+    if (!c) { ctx.problems.note({ record: 'memory', id: r.memory_id, space_id: r.space_id, kind: 'corrupt', fields: [] }); continue; }
     yield {
-      rec: { memory_id: r.memory_id, space_id: r.space_id, band: r.band, type: r.type, updated_at: r.updated_at, author: r.author, recipients },
+      rec: { memory_id: r.memory_id, space_id: r.space_id, band: meta.band, type: meta.type, updated_at: r.updated_at, author: meta.author, recipients: meta.recipients ?? [] },
       content: JSON.parse(Buffer.from(c).toString('utf8')) as Content,
     };
   }
+}
+
+/** A record's content, or CORRUPT naming it (its key opened but its ciphertext does not authenticate). */
+export function openContentOrFail(ctx: Ctx, rec: MemoryRecord, dek: Uint8Array): Content {
+  const c = openContent(rec, dek);
+  if (!c) {
+    ctx.problems.note({ record: 'memory', id: rec.memory_id, space_id: rec.space_id, kind: 'corrupt', fields: [] });
+    throw new ApiError('CORRUPT', `memory ${rec.memory_id} failed authentication: it is unavailable, nothing else is affected`, { id: rec.memory_id });
+  }
+  return c;
 }
 
 export function openContent(rec: MemoryRecord, dek: Uint8Array): Content | null {
@@ -116,7 +159,10 @@ export function openContent(rec: MemoryRecord, dek: Uint8Array): Content | null 
 /** The content document as this device last saw it, ready for an edit by this device's client id. */
 export function openContentDoc(ctx: Ctx, rec: MemoryRecord, dek: Uint8Array): Y.Doc {
   const state = aeadDecrypt({ nonce: rec.sealed.state_nonce, ciphertext: rec.sealed.state_ct }, stateAd(rec, rec.sealed.key_id), dek);
-  if (!state) throw new Error(`content state of ${rec.memory_id} failed authentication`);
+  if (!state) {
+    ctx.problems.note({ record: 'memory', id: rec.memory_id, space_id: rec.space_id, kind: 'corrupt', fields: [] });
+    throw new ApiError('CORRUPT', `memory ${rec.memory_id} failed authentication: it is unavailable, nothing else is affected`, { id: rec.memory_id });
+  }
   return docFromUpdates([state], deviceClientId(keys(ctx).deviceId));
 }
 
@@ -144,8 +190,10 @@ export function saveRecord(ctx: Ctx, memoryId: string, space: string, meta: Meta
     memory_id: memoryId, space_id: space, band: rec.band, type: rec.type, author: rec.author, origin_device: rec.origin_device,
     created_at: rec.created_at, updated_at: rec.updated_at, deleted_at: rec.deleted_at, expires_at: rec.expires_at, version,
     meta_key_id: metaKeyId, meta_nonce: m.nonce, meta_ct: m.ciphertext, key_id: keyId, nonce: c.nonce, ciphertext: c.ciphertext,
-    state_nonce: s.nonce, state_ct: s.ciphertext, dek_wrap: JSON.stringify(meta.dek),
+    // the key wrap lives in the sealed metadata only: a plaintext copy would be one more column to trust
+    state_nonce: s.nonce, state_ct: s.ciphertext, dek_wrap: null,
   });
+  ctx.problems.clear(memoryId);
   return { rec, content };
 }
 

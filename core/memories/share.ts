@@ -6,7 +6,7 @@ import { ApiError, invalid } from '../shared/errors';
 import { spaceRow } from '../spaces/spaces';
 import { stageAction } from '../undo/undo';
 import { createInput, dekFor, eventActor, loadRecord, policyInput, writeNewMemory } from './memories';
-import { openContent, type MemoryRecord } from './read-model';
+import { openContentOrFail, type MemoryRecord } from './read-model';
 import { article } from '../shared/text';
 
 const targetInput = (ctx: Ctx, actor: string, rec: MemoryRecord, target: string): PolicyInput => createInput(ctx, actor, target, rec.band);
@@ -19,8 +19,7 @@ function targetDecision(ctx: Ctx, actor: string, rec: MemoryRecord, target: stri
 /** Copies a memory into another space (a new memory, new DEK, the target's epoch key), inside the current unit of work. */
 export function copyInto(ctx: Ctx, actor: string, rec: MemoryRecord, target: string): string {
   const decision = targetDecision(ctx, actor, rec, target);
-  const content = openContent(rec, dekFor(ctx, rec, actor));
-  if (!content) throw new ApiError('INTERNAL', 'memory content failed authentication');
+  const content = openContentOrFail(ctx, rec, dekFor(ctx, rec, actor));
   const { rec: copy } = writeNewMemory(ctx, actor, {
     space_id: target, type: rec.type, band: rec.band, title: content.title, body: content.body, tags: content.tags,
     people: content.people, places: content.places, ...(content.occurred_at ? { occurred_at: content.occurred_at } : {}),

@@ -23,9 +23,10 @@ export function toView(rec: MemoryRecord, content: Content | null, decision: Dec
   if (!content || rule === 'hidden') {
     return { ...base, title: '', body: '', tags: [], people: [], places: [], occurred_at: null, redacted: true };
   }
+  // applied last, to every piece of text the reader sees: title, body and each tag, person and place
   const r = (s: string) => previewText(rule, s);
   return {
-    ...base, title: r(content.title), body: r(content.body), tags: content.tags, people: content.people, places: content.places,
+    ...base, title: r(content.title), body: r(content.body), tags: content.tags.map(r), people: content.people.map(r), places: content.places.map(r),
     occurred_at: content.occurred_at, redacted,
   };
 }

@@ -10,7 +10,7 @@ export type PolicyAction =
   | 'device.pair.offer' | 'device.pair.accept' | 'device.confirm' | 'device.revoke' | 'sync.control'
   | 'space.create' | 'space.list' | 'space.read' | 'space.admin' | 'space.join'
   | 'memory.create' | 'memory.read' | 'memory.preview' | 'memory.search' | 'memory.update' | 'memory.delete' | 'memory.share' | 'memory.setBand' | 'memory.erase'
-  | 'undo.read' | 'undo.apply' | 'events.read' | 'audit.read';
+  | 'undo.read' | 'undo.apply' | 'events.read' | 'audit.read' | 'audit.verify';
 
 /** The acting member as the decision sees it. `local` and `owner` default to a local non-owner. */
 export interface PolicyActor { member_id: string; role: Role | null; local?: boolean; owner?: boolean }
@@ -35,7 +35,7 @@ export interface PolicyInput {
   reauth?: boolean;
   /** memory.delete of BLACK needs explicit confirmation */
   confirm?: boolean;
-  /** device.revoke: whether the device is the acting owner's own, or its member is in a space the actor guards */
+  /** device.revoke: whether the device is the acting member's own, or its member is in a space the actor guards */
   target_device?: { own: boolean; actor_guards_its_member: boolean };
   /** undo.apply: who staged the action (actor.role is the role in the action's space) */
   staged_by?: string;
@@ -80,7 +80,8 @@ export function authorize(input: PolicyInput): Decision {
   // ---- who acts: decided before any resource is read ----------------------------------------
   // acting as someone needs their keys here, whatever the action; `local` is unknown while locked
   if (input.actor.local === false) deny.push({ code: 'NOT_LOCAL_MEMBER', message: 'act only as a member whose keys this vault holds' });
-  else if (scope !== 'anyone') {
+  // while locked no member acts: only methods that need no keys run there, and their credentials decide
+  else if (scope !== 'anyone' && input.actor.local !== undefined) {
     if (scope === 'owner' && !input.actor.owner) deny.push({ code: 'NOT_OWNER', message: `only the vault owner may do this: ${p.actions[input.action].description.replace(/\.$/, '').toLowerCase()}` });
   }
   if (deny.length || input.stage === 'call' || scope === 'anyone' || scope === 'member' || scope === 'owner') return done();

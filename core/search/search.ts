@@ -8,7 +8,7 @@ import { SearchIndex, type IndexedMemory } from '../store/search-index';
 import { liveContents } from '../memories/read-model';
 import { membershipsOf } from '../spaces/spaces';
 import { toIndexed } from './indexer';
-import { makeSnippet, queryTerms } from './snippet';
+import { makeSnippet, matchesAll, queryTerms } from './snippet';
 
 /** Builds the in-memory index from the encrypted read model (at unlock). */
 export function buildSearchIndex(ctx: Ctx): number {
@@ -23,7 +23,7 @@ export function buildSearchIndex(ctx: Ctx): number {
 }
 
 /** bm25-ranked search over what the actor may read, with band-aware snippets. */
-export function searchMemories(ctx: Ctx, actor: string, q: MemorySearchRequest): { hits: SearchHit[] } {
+export function searchMemories(ctx: Ctx, actor: string, q: MemorySearchRequest): { hits: SearchHit[]; skipped: number } {
   keys(ctx);
   const idx = ctx.search;
   if (!idx) throw new ApiError('LOCKED', 'the search index is not built: unlock the vault');
@@ -31,19 +31,25 @@ export function searchMemories(ctx: Ctx, actor: string, q: MemorySearchRequest):
   const scopes = membershipsOf(ctx, actor)
     .filter((s) => p.roles[s.role].caps.includes('RECALL'))
     .map((s) => ({ space_id: s.space_id, bands: p.roles[s.role].bands as string[] }));
-  const raw = idx.search({ query: q.query, scopes, member_id: actor, space_id: q.space_id, type: q.type, band: q.band, limit: q.limit ?? 20 });
+  const limit = q.limit ?? 20;
+  // a redacted reader's hits must match what they are shown: ask for more, keep those that still match
+  const raw = idx.search({ query: q.query, scopes, member_id: actor, space_id: q.space_id, type: q.type, band: q.band, limit: limit * 2 });
   const terms = queryTerms(q.query);
-  return {
-    hits: raw.map((h) => {
-      const band = h.band as Band;
-      const rule = previewRule(band, h.author === actor); // RED content stays hidden until opened
-      const t = h.text;
-      return {
-        memory_id: h.memory_id, space_id: h.space_id, type: h.type as SearchHit['type'], band,
-        title: previewText(rule, t.title),
-        snippet: previewText(rule, makeSnippet([t.body, t.title, t.tags, t.people, t.places], terms)),
-        score: h.score, redacted: rule !== 'full', updated_at: iso(h.updated_at),
-      };
-    }),
-  };
+  const hits: SearchHit[] = [];
+  for (const h of raw) {
+    if (hits.length >= limit) break;
+    const band = h.band as Band;
+    const rule = previewRule(band, h.author === actor); // RED content stays hidden until opened
+    // the rule applies to the stored text first, the highlighting after: brackets never split what redaction must see
+    const t = h.text;
+    const fields = [t.body, t.title, t.tags, t.people, t.places].map((x) => previewText(rule, x));
+    if (rule === 'redact_pii' && !matchesAll(fields, terms)) continue; // it matched only what the reader may not see
+    hits.push({
+      memory_id: h.memory_id, space_id: h.space_id, type: h.type as SearchHit['type'], band,
+      title: fields[1]!, snippet: rule === 'hidden' ? '' : makeSnippet(fields, terms),
+      score: h.score, redacted: rule !== 'full', updated_at: iso(h.updated_at),
+    });
+  }
+  const inScope = new Set(scopes.map((s) => s.space_id));
+  return { hits, skipped: ctx.problems.inSpaces(inScope) };
 }

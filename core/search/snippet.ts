@@ -32,3 +32,10 @@ export function makeSnippet(fields: string[], terms: string[], size = 12): strin
   }
   return '';
 }
+
+/** Whether every query term matches (as a word prefix) somewhere in the fields: what FTS5 matched, checked on the text as shown. */
+export function matchesAll(fields: string[], terms: string[]): boolean {
+  const words = new Set<string>();
+  for (const f of fields) for (const m of f.matchAll(WORD)) words.add(fold(m[0]));
+  return terms.every((t) => [...words].some((w) => w.startsWith(t)));
+}

@@ -1,8 +1,12 @@
 import type { Db } from './database';
+import { busyError, isBusy } from './busy';
 
 /**
  * One transaction per API call. Work registered with onCommit (event delivery) runs only after
  * the transaction commits, so subscribers never see state that could still roll back.
+ * Transactions begin IMMEDIATE: a deferred one that reads before it writes cannot upgrade its
+ * lock while another process writes, and SQLite then fails it at once instead of waiting.
+ * A database another process keeps busy past the busy timeout answers a structured BUSY.
  */
 export class UnitOfWork {
   private depth = 0;
@@ -17,11 +21,11 @@ export class UnitOfWork {
     this.depth++;
     let result: T;
     try {
-      result = this.db.transaction(fn)();
+      result = this.db.transaction(fn).immediate();
     } catch (e) {
       this.afterCommit = [];
       this.onRollback();
-      throw e;
+      throw isBusy(e) ? busyError() : e;
     } finally {
       this.depth--;
     }

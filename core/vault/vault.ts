@@ -11,6 +11,8 @@ import { createSpace } from '../spaces/spaces';
 import { emit } from '../events/emit';
 import { capsOf } from '../policy/authorize';
 import { openText } from './local-meta';
+import { checkPassphraseStrength } from './passphrase-policy';
+import { checkUnlockAllowed, recordFailedUnlock, recordGoodUnlock, unlockGuardStatus } from './unlock-guard';
 import { vaultTable, type VaultRow } from '../store/tables/vault';
 import { devicesTable } from '../store/tables/devices';
 import { membersTable } from '../store/tables/members';
@@ -37,6 +39,7 @@ export function vaultStatus(ctx: Ctx) {
     member_id: row?.member_id ?? null,
     member_name: name,
     created_at: row ? iso(row.created_at) : null,
+    unlock: unlockGuardStatus(ctx, row),
   };
 }
 
@@ -48,6 +51,7 @@ export function vaultStatus(ctx: Ctx) {
 export async function createVault(ctx: Ctx, passphrase: string, name: string) {
   await initCrypto();
   if (vaultRow(ctx)) throw new ApiError('VAULT_EXISTS', 'a vault already exists in this data directory');
+  checkPassphraseStrength(passphrase);
   const vmk = newKey();
   const params = newKdfParams();
   const passKey = passphraseKey(passphrase, params);
@@ -111,6 +115,7 @@ export async function unlockVault(ctx: Ctx, cred: { passphrase?: string; recover
   await initCrypto();
   const row = requireVault(ctx);
   if (ctx.keyring) return { unlocked: true as const, member_id: row.member_id, device_id: row.device_id };
+  checkUnlockAllowed(ctx, row);
   let vmk: Uint8Array | null = null;
   if (cred.passphrase !== undefined) vmk = vmkFromPassphrase(row, cred.passphrase);
   else if (cred.recovery_key !== undefined) {
@@ -119,9 +124,10 @@ export async function unlockVault(ctx: Ctx, cred: { passphrase?: string; recover
     wipe(recKey);
   }
   if (!vmk) {
-    ctx.metrics.inc('memoryos_unlock_failures_total');
+    recordFailedUnlock(ctx, row);
     throw new ApiError('BAD_CREDENTIALS', cred.passphrase !== undefined ? 'wrong passphrase' : 'wrong recovery key');
   }
+  recordGoodUnlock(ctx, row);
   const d = devicesTable.find(ctx.db, row.device_id);
   if (!d) throw new Error('this device is missing from its own vault');
   const keyring = new Keyring(
@@ -156,8 +162,10 @@ export function lockVault(ctx: Ctx): { ok: true } {
 /** Re-wraps the VMK under a new passphrase; no data is re-encrypted. */
 export function changePassphrase(ctx: Ctx, oldPassphrase: string, newPassphrase: string): { ok: true } {
   const row = requireVault(ctx);
+  checkPassphraseStrength(newPassphrase, 'new_passphrase');
+  checkUnlockAllowed(ctx, row);
   const vmk = vmkFromPassphrase(row, oldPassphrase);
-  if (!vmk) throw new ApiError('BAD_CREDENTIALS', 'wrong passphrase');
+  if (!vmk) { recordFailedUnlock(ctx, row); throw new ApiError('BAD_CREDENTIALS', 'wrong passphrase'); }
   const params = newKdfParams();
   const key = passphraseKey(newPassphrase, params);
   const wrapped = aeadEncrypt(vmk, PASS_AD, key);
@@ -171,8 +179,11 @@ export function changePassphrase(ctx: Ctx, oldPassphrase: string, newPassphrase:
 
 /** Re-authentication for sensitive actions: checks the passphrase without changing state. */
 export function checkPassphrase(ctx: Ctx, passphrase: string): boolean {
-  const vmk = vmkFromPassphrase(requireVault(ctx), passphrase);
-  if (!vmk) return false;
+  const row = requireVault(ctx);
+  checkUnlockAllowed(ctx, row); // re-authentication is a passphrase guess like any other
+  const vmk = vmkFromPassphrase(row, passphrase);
+  if (!vmk) { recordFailedUnlock(ctx, row); return false; }
+  recordGoodUnlock(ctx, row);
   wipe(vmk);
   return true;
 }

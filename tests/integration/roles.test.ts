@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, callError, cli } from '../helpers/cli';
 import { tempDir } from '../helpers/tmp';
+import policy from '../../contracts/policy/policy.json';
 
 // Acceptance: a child cannot read RED memories or share out; a guest sees GREEN only — each a FORBIDDEN with reasons.
 describe('roles', () => {
@@ -27,7 +28,7 @@ describe('roles', () => {
     const r = callError(dir, method, params, { as });
     expect(r.code).toBe(2);
     expect(r.error.code).toBe('FORBIDDEN');
-    expect(r.error.details.policy_version).toBe('1.1.0');
+    expect(r.error.details.policy_version).toBe(policy.policy_version);
     return r.error.details.reasons.map((x: any) => x.code) as string[];
   };
 

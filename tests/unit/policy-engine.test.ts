@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { authorize as decide, type PolicyInput } from '../../core/policy/authorize';
+import policy from '../../contracts/policy/policy.json';
 
 const AUTHOR = 'A'.repeat(26);
 const OTHER = 'B'.repeat(26);
@@ -12,7 +13,7 @@ const codes = (i: Partial<PolicyInput>) => decide(base(i)).reasons.map((r) => r.
 
 describe('policy engine (spec §4)', () => {
   it('returns effect, obligations, reasons and policy_version', () => {
-    expect(decide(base({ band: 'AMBER' }))).toEqual({ effect: 'ALLOW', obligations: ['UNDO_WINDOW:PT15M', 'AUDIT_ACCESS'], reasons: [], policy_version: '1.1.0' });
+    expect(decide(base({ band: 'AMBER' }))).toEqual({ effect: 'ALLOW', obligations: ['UNDO_WINDOW:PT15M', 'AUDIT_ACCESS'], reasons: [], policy_version: policy.policy_version });
     expect(decide(base({ band: 'BLACK' })).obligations).toEqual(['REDACT_CONTENT', 'BLOCK_PROJECTION', 'LOCAL_ONLY', 'AUDIT_ACCESS']);
     expect(decide(base({ band: 'RED' })).obligations).toEqual(['REDACT_CONTENT', 'AUDIT_ACCESS']);
     expect(decide(base({ band: 'AMBER', undoWindowSeconds: 90 })).obligations[0]).toBe('UNDO_WINDOW:PT90S');

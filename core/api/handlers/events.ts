@@ -1,10 +1,7 @@
-import type { Envelope } from '../../../contracts/types';
-import { eventsTable } from '../../store/tables/events';
+import { visibleEvents } from '../../audit/visible-log';
 import type { HandlersOf } from '../handler';
 
 export const eventsHandlers: HandlersOf<'events'> = {
-  'events.list': ({ ctx }, p) => ({
-    events: eventsTable.list(ctx.db, { topic: p.topic?.split('@')[0], space_id: p.space_id, after: p.after, limit: p.limit ?? 1000 })
-      .map((json) => JSON.parse(json) as Envelope),
-  }),
+  // only what the acting member may see (policy/event-visibility.ts)
+  'events.list': ({ ctx, actor }, p) => ({ events: visibleEvents(ctx, actor, { topic: p.topic?.split('@')[0], space_id: p.space_id, after: p.after, limit: p.limit ?? 1000 }) }),
 };

@@ -12,7 +12,7 @@ export interface MemoryRow {
 export type MemoryRowInput = { [K in keyof MemoryRow]: MemoryRow[K] extends Buffer ? Uint8Array : MemoryRow[K] };
 
 /** What unlock reads to index a memory: no Yjs state (at 100k memories each microsecond is a tenth of a second). */
-export type IndexRow = Pick<MemoryRow, 'memory_id' | 'space_id' | 'band' | 'type' | 'author' | 'updated_at' | 'dek_wrap' | 'meta_key_id' | 'meta_nonce' | 'meta_ct' | 'key_id' | 'nonce' | 'ciphertext'>;
+export type IndexRow = Pick<MemoryRow, 'memory_id' | 'space_id' | 'band' | 'type' | 'author' | 'origin_device' | 'created_at' | 'updated_at' | 'deleted_at' | 'expires_at' | 'meta_key_id' | 'meta_nonce' | 'meta_ct' | 'key_id' | 'nonce' | 'ciphertext'>;
 
 /** A page of memory.list: the metadata filters SQL can apply, newest first. */
 export interface ListFilter {
@@ -48,7 +48,8 @@ export const memoriesTable = {
   countLive: (db: Db, space: string): number => countLive.get(db, space)?.n ?? 0,
   /** working memories past their expiry that are not in the trash yet */
   expired: query<[number], { memory_id: string }>('SELECT memory_id FROM memories WHERE deleted_at IS NULL AND expires_at IS NOT NULL AND expires_at <= ?').all,
-  liveForIndex: query<[], IndexRow>('SELECT memory_id, space_id, band, type, author, updated_at, dek_wrap, meta_key_id, meta_nonce, meta_ct, key_id, nonce, ciphertext FROM memories WHERE deleted_at IS NULL').iterate,
+  liveForIndex: query<[], IndexRow>(`SELECT memory_id, space_id, band, type, author, origin_device, created_at, updated_at, deleted_at, expires_at,
+    meta_key_id, meta_nonce, meta_ct, key_id, nonce, ciphertext FROM memories WHERE deleted_at IS NULL`).iterate,
   /** newest first from the cursor on; the caller stops after a page */
   listFrom: (db: Db, f: ListFilter): IterableIterator<MemoryRow> => {
     const single = f.spaces.length === 1;

@@ -4,6 +4,8 @@ import { query } from '../query';
 export interface VaultRow {
   kdf_salt: Buffer; kdf_ops: number; kdf_mem: number; pass_nonce: Buffer; pass_ct: Buffer;
   rec_nonce: Buffer; rec_ct: Buffer; device_id: string; member_id: string; created_at: number;
+  /** failed unlock attempts in a row, and when the next one may be tried (unlock backoff) */
+  failed_unlocks: number; unlock_not_before: number | null;
 }
 
 export const vaultTable = {
@@ -14,6 +16,7 @@ export const vaultTable = {
   /** a new passphrase wrap of the same vault master key */
   setPassphraseWrap: query<[Uint8Array, number, number, Uint8Array, Uint8Array]>(
     'UPDATE vault SET kdf_salt = ?, kdf_ops = ?, kdf_mem = ?, pass_nonce = ?, pass_ct = ? WHERE id = 1').run,
+  setUnlockGuard: query<[number, number | null]>('UPDATE vault SET failed_unlocks = ?, unlock_not_before = ? WHERE id = 1').run,
   /** the device adopted its person's member identity (device linking) */
   setMember: query<[string]>('UPDATE vault SET member_id = ? WHERE id = 1').run,
 };

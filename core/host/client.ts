@@ -1,6 +1,6 @@
 import { request } from 'node:http';
 import { ApiError, type ErrorCode } from '../shared/errors';
-import type { HostLock } from '../host/lock-file';
+import type { HostLock } from './lock-file';
 
 /** A CLI call on a data directory whose host is running goes through that host. */
 export function callHost(lock: HostLock, method: string, params: unknown, as?: string): Promise<unknown> {
@@ -25,4 +25,24 @@ export function callHost(lock: HostLock, method: string, params: unknown, as?: s
     req.on('error', (e) => reject(new ApiError('BUSY', `the host on port ${lock.port} did not answer: ${e.message}`, { refused: (e as NodeJS.ErrnoException).code === 'ECONNREFUSED' })));
     req.end(body);
   });
+}
+
+/**
+ * Events from a running host over its WebSocket (the same door the renderer uses). Resolves once
+ * the subscription is acknowledged; the returned close ends it.
+ */
+export async function subscribeHost(lock: HostLock, topic: string, fn: (envelope: unknown) => void): Promise<() => void> {
+  const { WebSocket } = await import('ws');
+  const ws = new WebSocket(`ws://127.0.0.1:${lock.port}/api/ws`, [`memoryos.bearer.${lock.token}`]);
+  await new Promise<void>((resolve, reject) => {
+    ws.once('error', (e) => reject(new ApiError('BUSY', `the host on port ${lock.port} did not answer: ${e.message}`)));
+    ws.once('open', () => { ws.send(JSON.stringify({ id: 1, subscribe: topic })); });
+    ws.on('message', (data) => {
+      let msg: { id?: unknown; result?: unknown; event?: unknown };
+      try { msg = JSON.parse(String(data)); } catch { return; }
+      if (msg.event) fn(msg.event);
+      else if (msg.id === 1) resolve();
+    });
+  });
+  return () => ws.close();
 }
