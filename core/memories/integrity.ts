@@ -20,7 +20,8 @@ export function reportProblems(ctx: Ctx): void {
       ctx.metrics.inc('memoryos_records_refused_total', { kind: p.kind });
       emit(ctx, {
         topic: 'INTEGRITY_VIOLATION', payload: { record: p.record, id: p.id, kind: p.kind, fields: p.fields },
-        actor: { member_id: ctx.keyring!.memberId, caps: [] }, space_id: p.space_id, audit: true,
+        // the vault's own event (no space): its owner's to see, whatever the record's band was
+        actor: { member_id: ctx.keyring!.memberId, caps: [] }, space_id: null, audit: true,
       });
     }
   });

@@ -38,8 +38,9 @@ export function shred(ctx: Ctx, actor: string, rec: MemoryRecord): void {
 
 export function deleteMemory(ctx: Ctx, actor: string, memoryId: string, confirm: boolean): { status: 'trashed' | 'staged' | 'shredded'; pending: PendingAction | null; decision: Decision } {
   const rec = loadRecord(ctx, memoryId);
-  if (rec.deleted_at) throw new ApiError('CONFLICT', 'the memory is already in the trash', { id: memoryId });
+  // the decision comes first: what state a memory is in is not told to someone who may not delete it
   const decision = enforce(authorize(policyInput(ctx, actor, rec, 'memory.delete', { confirm })));
+  if (rec.deleted_at) throw new ApiError('CONFLICT', 'the memory is already in the trash', { id: memoryId });
   if (rec.band === 'BLACK') {
     ctx.uow.run(() => shred(ctx, actor, rec));
     checkpointTruncate(ctx.db); // the shredded key and ciphertext must not linger in the WAL
@@ -55,8 +56,8 @@ export function deleteMemory(ctx: Ctx, actor: string, memoryId: string, confirm:
 
 export function restoreMemory(ctx: Ctx, actor: string, memoryId: string) {
   const rec = loadRecord(ctx, memoryId);
-  if (!rec.deleted_at) throw new ApiError('CONFLICT', 'the memory is not in the trash', { id: memoryId });
   enforce(authorize(policyInput(ctx, actor, rec, 'memory.update')));
+  if (!rec.deleted_at) throw new ApiError('CONFLICT', 'the memory is not in the trash', { id: memoryId });
   const next = ctx.uow.run(() => {
     const n = rewriteMeta(ctx, rec, { deleted_at: null, expires_at: rec.expires_at && rec.expires_at <= ctx.clock.now() ? null : rec.expires_at });
     emit(ctx, {

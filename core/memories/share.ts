@@ -35,11 +35,11 @@ export function copyInto(ctx: Ctx, actor: string, rec: MemoryRecord, target: str
 export function shareMemory(ctx: Ctx, actor: string, memoryId: string, targetSpace: string, consent: boolean, dryRun = false):
   { status: 'shared' | 'staged' | 'preview'; pending: PendingAction | null; memory_id: string | null; decision: Decision } {
   const rec = loadRecord(ctx, memoryId);
-  if (rec.deleted_at) throw new ApiError('CONFLICT', 'the memory is in the trash', { id: memoryId });
   if (targetSpace === rec.space_id) throw invalid('the target space is the memory\'s own space', { field: 'target_space_id' });
   const from = spaceRow(ctx, rec.space_id).kind;
   const to = spaceRow(ctx, targetSpace).kind;
   const decision = authorize(policyInput(ctx, actor, rec, 'memory.share', { share: { from, to, consent } }));
+  if (rec.deleted_at && decision.effect !== 'DENY') throw new ApiError('CONFLICT', 'the memory is in the trash', { id: memoryId });
   if (dryRun) {
     // both decisions, as one: may it leave its space, and may the actor write it there
     const target = authorize(targetInput(ctx, actor, rec, targetSpace));
