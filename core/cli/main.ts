@@ -106,7 +106,7 @@ async function serve(args: CliArgs): Promise<void> {
   const rendererDist = join(repoRoot(), 'renderer', 'dist');
   const syncPort = app.status().sync.port;
   const requestTimeoutMs = Number(process.env.MEMORYOS_HOST_REQUEST_TIMEOUT_MS) || undefined;
-  const host = await startHost(app, { port: args.port, staticDir: existsSync(rendererDist) ? rendererDist : null, syncPort, requestTimeoutMs });
+  const host = await startHost(app, { port: args.port, staticDir: rendererDist, syncPort, requestTimeoutMs });
   process.stdout.write(JSON.stringify({ listening: host.url, port: host.port, sync_port: syncPort, pid: process.pid, data_dir: args.dataDir, unlocked: app.status().unlocked }) + '\n');
   const shutdown = async () => {
     await host.close();
