@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readLiveLock } from '../host/lock-file';
 import { repoRoot } from '../shared/paths';
