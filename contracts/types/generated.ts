@@ -44,7 +44,8 @@ export type SyncFrame =
   | SyncFrameKeys
   | SyncFrameJoin
   | SyncFrameJoinOk
-  | SyncFrameError;
+  | SyncFrameError
+  | SyncFrameConfirm;
 
 /**
  * Every generated contract type, by name.
@@ -96,6 +97,10 @@ export interface ContractTypes {
   DeviceRevokeResponse: DeviceRevokeResponse;
   EventsListRequest: EventsListRequest;
   EventsListResponse: EventsListResponse;
+  InviteListRequest: InviteListRequest;
+  InviteListResponse: InviteListResponse;
+  InviteRevokeRequest: InviteRevokeRequest;
+  InviteRevokeResponse: InviteRevokeResponse;
   MemberCreateRequest: MemberCreateRequest;
   MemberCreateResponse: MemberCreateResponse;
   MemberListRequest: MemberListRequest;
@@ -211,6 +216,7 @@ export interface ContractTypes {
   SyncFrameJoin: SyncFrameJoin;
   SyncFrameJoinOk: SyncFrameJoinOk;
   SyncFrameError: SyncFrameError;
+  SyncFrameConfirm: SyncFrameConfirm;
 }
 export interface Reason {
   code: string;
@@ -405,7 +411,7 @@ export interface DeviceConfirmRequest {
 }
 export interface DeviceConfirmResponse {
   device_id: DeviceId;
-  status: "trusted";
+  status: "trusted" | "waiting";
   adopted: boolean;
 }
 export interface DeviceListRequest {}
@@ -424,8 +430,12 @@ export interface DevicePairAcceptResponse {
 export interface DevicePairOfferRequest {}
 export interface DevicePairOfferResponse {
   invite: string;
-  code: string;
+  /**
+   * Always null: the code comes from the pairing connection's handshake (sync.status offers[].code), so a man in the middle shows each side a different one.
+   */
+  code: null;
   expires_at: Timestamp;
+  invite_id: string;
 }
 export interface DeviceRevokeRequest {
   device_id: DeviceId;
@@ -483,6 +493,27 @@ export interface Envelope {
     [k: string]: unknown;
   };
   trace_id?: string;
+}
+export interface InviteListRequest {}
+export interface InviteListResponse {
+  invites: {
+    invite_id: string;
+    kind: "pair" | "space";
+    space_id: SpaceId | null;
+    role: Role | null;
+    created_by: MemberId;
+    created_at: Timestamp;
+    expires_at: Timestamp;
+    status: "open" | "used" | "expired" | "revoked";
+    used_by: DeviceId | null;
+  }[];
+}
+export interface InviteRevokeRequest {
+  invite_id: string;
+}
+export interface InviteRevokeResponse {
+  invite_id: string;
+  status: "revoked";
 }
 export interface MemberCreateRequest {
   name: Label;
@@ -684,6 +715,7 @@ export interface SpaceInviteRequest {
 export interface SpaceInviteResponse {
   invite: string;
   expires_at: Timestamp;
+  invite_id: string;
 }
 export interface SpaceJoinRequest {
   invite: string;
@@ -755,6 +787,15 @@ export interface SyncStatusResponse {
       verified_up_to_date: boolean;
       verified_at: Timestamp | null;
     }[];
+  }[];
+  /**
+   * The offering side of pairings in progress: each new device that connected with an invite, the code of that connection, and who confirmed.
+   */
+  offers?: {
+    device_id: DeviceId;
+    code: string;
+    confirmed_here: boolean;
+    confirmed_there: boolean;
   }[];
 }
 export interface SystemComponentsRequest {}
@@ -1277,6 +1318,13 @@ export interface SyncFrameError {
   message: string;
 }
 /**
+ * The new device's person confirmed the pairing code: the code it shows, derived from this connection's Noise handshake. The offering device trusts it only when its own person confirmed too and the codes are equal.
+ */
+export interface SyncFrameConfirm {
+  t: "confirm";
+  code: string;
+}
+/**
  * One sync-log entry on the wire: header, base64 ciphertext and Ed25519 signature; a purged entry carries the hash its signature covers.
  */
 export interface SyncFrameEntry {
@@ -1303,6 +1351,8 @@ export interface ApiMethods {
   "device.pairOffer": {request: DevicePairOfferRequest; response: DevicePairOfferResponse};
   "device.revoke": {request: DeviceRevokeRequest; response: DeviceRevokeResponse};
   "events.list": {request: EventsListRequest; response: EventsListResponse};
+  "invite.list": {request: InviteListRequest; response: InviteListResponse};
+  "invite.revoke": {request: InviteRevokeRequest; response: InviteRevokeResponse};
   "member.create": {request: MemberCreateRequest; response: MemberCreateResponse};
   "member.list": {request: MemberListRequest; response: MemberListResponse};
   "memory.create": {request: MemoryCreateRequest; response: MemoryCreateResponse};

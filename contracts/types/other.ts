@@ -17,4 +17,5 @@ export type {
   SyncFrameJoin,
   SyncFrameJoinOk,
   SyncFrameError,
+  SyncFrameConfirm,
 } from "./generated";

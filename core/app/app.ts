@@ -24,6 +24,7 @@ import { eventsHandlers } from '../api/handlers/events';
 import { auditHandlers } from '../api/handlers/audit';
 import { syncHandlers } from '../api/handlers/sync';
 import { systemHandlers } from '../api/handlers/system';
+import { inviteHandlers } from '../api/handlers/invite';
 import { policyDocument } from '../policy/policy-document';
 import { buildSearchIndex } from '../search/search';
 import { commitDue } from '../undo/undo';
@@ -144,7 +145,7 @@ export async function openApp(opts: AppOptions): Promise<App> {
       apiCatalog();
       router = new Router(ctx, {
         ...vaultHandlers(afterUnlock), ...memberHandlers, ...deviceHandlers, ...spaceHandlers, ...memoryHandlers, ...undoHandlers,
-        ...settingsHandlers, ...eventsHandlers, ...auditHandlers, ...syncHandlers,
+        ...settingsHandlers, ...eventsHandlers, ...auditHandlers, ...syncHandlers, ...inviteHandlers,
         ...systemHandlers(registry, () => router.methods()),
       }, () => sync?.port() ?? null);
     },

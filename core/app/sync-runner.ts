@@ -45,6 +45,7 @@ export class SyncRunner {
       throw e;
     }
     ctx.hooks.logAppended = () => node.notify();
+    await node.pairing.announceOpenInvites().catch(() => {});
     this.node = node;
     ctx.log.info('sync started', { port: node.direct?.port ?? null, hyperswarm: !!node.swarm });
     return node;

@@ -34,11 +34,15 @@ export function proofOk(secret: string, handshakeHash: Buffer, proof: unknown): 
   return got.length === want.length && timingSafeEqual(got, want);
 }
 
-/** The short code both screens show: from the secret and the offering device's key. */
-export function pairingCode(secret: string, deviceKey: string): string {
-  const h = createHash('sha256').update('memoryos-pair-code|').update(secret).update('|').update(deviceKey).digest();
-  const n = h.readUInt32BE(0) % 1_000_000;
-  const s = String(n).padStart(6, '0');
+/**
+ * The short authentication string both screens show: six digits from the Noise handshake hash
+ * of the pairing connection. Noise XX mixes both devices' static keys into that hash, so the two
+ * ends of one connection compute the same code, and a relay that terminates two connections —
+ * even one holding the invite — shows each side a different one.
+ */
+export function pairingCode(handshakeHash: Buffer): string {
+  const h = createHash('sha256').update('memoryos-pair-sas|v1|').update(handshakeHash).digest();
+  const s = String(h.readUInt32BE(0) % 1_000_000).padStart(6, '0');
   return `${s.slice(0, 3)} ${s.slice(3)}`;
 }
 

@@ -128,6 +128,7 @@ export class SyncNode implements SessionHost, TransportHost {
 
   onSetupRequest(s: Session, f: FrameOf<'pair'> | FrameOf<'join'>): void { this.pairing.onSetupRequest(s, f); }
   onKeys(s: Session, f: FrameOf<'keys'>): void { this.pairing.onKeys(s, f); }
+  onConfirm(s: Session, f: FrameOf<'confirm'>): void { this.pairing.onConfirm(s, f); }
   maybeSendKeys(s: Session): void { this.pairing.maybeSendKeys(s); }
 
   /** Ends every session with a device (it was revoked). */

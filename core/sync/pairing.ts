@@ -16,12 +16,20 @@ import { spaceExists } from '../spaces/spaces';
 import { adoptMemberIdentity, type SealedMemberKeys } from '../vault/adopt-identity';
 import type { FrameOf } from './frames';
 import { decodeInvite, encodeInvite, pairingCode, proofOk, secretProof, topicFor, type Invite } from './invite';
+import { openInvite, openInvites, recordInvite, takeInvite } from '../vault/invites';
 import type { Swarm } from './ports';
 import type { RefusalReason } from './receive';
 import type { Intent, Session } from './session';
 
-/** A pairing in progress on the new device: who offered, the code, the keys once they arrive. */
+/** A pairing in progress on the new device: who offered, the code of this connection, the keys once they arrive. */
 export interface Adoption { from: string; member_id: string; code: string; keys: SealedMemberKeys | null; confirmed: boolean }
+
+/**
+ * A pairing in progress on the offering device: the code of its connection, and the two
+ * confirmations it waits for — its own person's (device.confirm) and the new device's (a
+ * `confirm` frame carrying the code that device shows). Only both, with equal codes, trust it.
+ */
+export interface Offer { device_id: string; code: string; confirmedHere: boolean; peerCode: string | null; session: Session }
 
 /** What pairing needs of its node. */
 export interface PairingHost {
@@ -42,10 +50,10 @@ const ANSWER_TIMEOUT_MS = 20_000;
  * exchange of identities, and — once both people compared the codes — the member keys, sealed.
  */
 export class Pairing {
-  readonly invites = new Map<string, Invite & { used: boolean; created_by: string }>();
   /** swarm connections expected for a pairing or join, by the remote device key */
   readonly intents = new Map<string, Intent>();
   adoption: Adoption | null = null;
+  readonly offers = new Map<string, Offer>();
   private keysSent = new WeakSet<Session>();
 
   constructor(private readonly node: PairingHost) {}
@@ -54,14 +62,21 @@ export class Pairing {
 
   // ---- invites ------------------------------------------------------------------------------
 
+  /** A new invite, recorded (it survives a restart) before it is handed out. */
   private newInvite(kind: Invite['kind'], actor: string, extra: { space_id?: string; role?: Role } = {}): Invite {
     const k = keys(this.ctx);
     const inv: Invite = {
       v: 1, kind, id: randomBytes(12).toString('base64url'), secret: randomBytes(32).toString('base64url'),
       device_id: k.deviceId, device_key: b64(k.deviceSign.publicKey), hints: this.node.addressHints(), exp: this.ctx.clock.now() + INVITE_TTL_MS, ...extra,
     };
-    this.invites.set(inv.id, { ...inv, used: false, created_by: actor });
+    recordInvite(this.ctx, { id: inv.id, kind, secret: inv.secret, space_id: extra.space_id ?? null, role: extra.role ?? null, hints: inv.hints, created_by: actor, expires_at: inv.exp });
     return inv;
+  }
+
+  /** After a restart: the open invites' swarm topics are announced again. */
+  async announceOpenInvites(): Promise<void> {
+    if (!this.node.swarm) return;
+    for (const inv of openInvites(this.ctx)) await this.node.swarm.joinTopic(topicFor('invite', inv.id, inv.secret), true);
   }
 
   /** Announces an invite's topic on the swarm (awaited: a joiner looking up before the announce would find nobody). */
@@ -99,34 +114,39 @@ export class Pairing {
 
   // ---- the offering / inviting side ------------------------------------------------------
 
-  async pairOffer(actor: string): Promise<{ invite: string; code: string; expires_at: string }> {
+  /** The invite to hand to the new device; the code to compare appears once it connects (sync.status offers). */
+  async pairOffer(actor: string): Promise<{ invite: string; invite_id: string; code: null; expires_at: string }> {
     const inv = this.newInvite('pair', actor);
     await this.announceInvite(inv);
-    return { invite: encodeInvite(inv), code: pairingCode(inv.secret, inv.device_key), expires_at: iso(inv.exp) };
+    return { invite: encodeInvite(inv), invite_id: inv.id, code: null, expires_at: iso(inv.exp) };
   }
 
-  async spaceInvite(actor: string, space: string, role: Role): Promise<{ invite: string; expires_at: string }> {
+  async spaceInvite(actor: string, space: string, role: Role): Promise<{ invite: string; invite_id: string; expires_at: string }> {
     const inv = this.newInvite('space', actor, { space_id: space, role });
     await this.announceInvite(inv);
-    return { invite: encodeInvite(inv), expires_at: iso(inv.exp) };
+    return { invite: encodeInvite(inv), invite_id: inv.id, expires_at: iso(inv.exp) };
   }
 
   onSetupRequest(s: Session, f: FrameOf<'pair'> | FrameOf<'join'>): void {
     const ctx = this.ctx;
     const refuse = (code: string, message: string) => { this.node.countRefusal(s, 'malformed'); s.sendRaw({ t: 'error', code, message }); setTimeout(() => s.close(), 50); };
     if (s.peerDevice) { refuse('CONFLICT', 'this connection is already bound to a device'); return; }
-    const inv = this.invites.get(f.invite_id);
-    if (!inv || inv.used || inv.exp <= ctx.clock.now() || inv.kind !== (f.t === 'pair' ? 'pair' : 'space')) { refuse('UNAUTHORIZED', 'unknown, used or expired invite'); return; }
+    const inv = openInvite(ctx, f.invite_id, f.t === 'pair' ? 'pair' : 'space');
+    if (!inv) { refuse('UNAUTHORIZED', 'unknown, used, expired or revoked invite'); return; }
     if (!proofOk(inv.secret, s.handshakeHash, f.proof)) { refuse('UNAUTHORIZED', 'the invite secret was not proven'); return; }
     const d = f.device;
     if (d.ed25519 !== b64(s.remoteKey!)) { refuse('UNAUTHORIZED', 'the device key does not match the handshake'); return; }
     if (deviceRow(ctx, d.device_id)) { refuse('CONFLICT', 'that device is already known'); return; }
-    inv.used = true;
     if (f.t === 'pair') {
-      ctx.uow.run(() => {
+      const taken = ctx.uow.run(() => {
+        if (!takeInvite(ctx, inv.id, d.device_id)) return false;
         upsertRemoteDevice(ctx, { ...d, member_id: keys(ctx).memberId }, 'pending');
         emit(ctx, { topic: 'PRESENCE_DEVICE_CHANGED', payload: { device_id: d.device_id, state: 'added' }, actor: { member_id: keys(ctx).memberId, caps: [] }, audit: true });
+        return true;
       });
+      if (!taken) { refuse('UNAUTHORIZED', 'unknown, used, expired or revoked invite'); return; }
+      // the code of this very connection: a relay in between would show each side its own
+      this.offers.set(d.device_id, { device_id: d.device_id, code: pairingCode(s.handshakeHash), confirmedHere: false, peerCode: null, session: s });
       s.sendRaw({ t: 'pair_ok', device: thisDevice(ctx), member_id: keys(ctx).memberId });
       s.bind(d.device_id);
       return;
@@ -134,7 +154,10 @@ export class Pairing {
     const m = f.member;
     if (d.member_id !== m.member_id || !verifyDeviceCert(d, fromB64(m.ed25519))) { refuse('UNAUTHORIZED', 'the device is not certified by the joining member'); return; }
     try {
-      ctx.uow.run(() => addJoinedMember(ctx, inv.created_by, inv.space_id!, inv.role!, { ...m, name: m.name.slice(0, 200) }, d));
+      ctx.uow.run(() => {
+        if (!takeInvite(ctx, inv.id, d.device_id)) throw new ApiError('UNAUTHORIZED', 'unknown, used, expired or revoked invite');
+        addJoinedMember(ctx, inv.created_by, inv.space_id!, inv.role!, { ...m, name: m.name.slice(0, 200) }, d);
+      });
     } catch (e) {
       refuse((e as ApiError).code ?? 'INTERNAL', (e as Error).message.slice(0, 200)); return;
     }
@@ -163,7 +186,6 @@ export class Pairing {
     const n = countMemories(ctx);
     if (n > 0) throw new ApiError('CONFLICT', 'only a new device can join: this vault already holds memories', { memories: n });
     if (inv.device_key === b64(keys(ctx).deviceSign.publicKey)) throw new ApiError('CONFLICT', 'that invite comes from this device');
-    const code = pairingCode(inv.secret, inv.device_key);
     return this.await(inv, (settle, intent) => ({
       kind: 'pair', expectKey: Buffer.from(inv.device_key, 'base64'),
       firstFrame: (hh) => ({ t: 'pair', invite_id: inv.id, proof: secretProof(inv.secret, hh), device: thisDevice(ctx) }),
@@ -171,6 +193,7 @@ export class Pairing {
         if (f.t !== 'pair_ok') return;
         if (f.device.ed25519 !== inv.device_key || f.device.device_id !== inv.device_id) { intent.fail(new ApiError('UNAUTHORIZED', 'the offering device answered with another identity')); return; }
         ctx.uow.run(() => upsertRemoteDevice(ctx, { ...f.device, member_id: f.member_id }, 'pending', inv.hints[0] ?? null));
+        const code = pairingCode(s.handshakeHash);
         this.adoption = { from: f.device.device_id, member_id: f.member_id, code, keys: null, confirmed: false };
         s.bind(f.device.device_id);
         settle({ device_id: f.device.device_id, member_id: f.member_id, code, status: 'pending' as const });
@@ -199,30 +222,68 @@ export class Pairing {
 
   onKeys(s: Session, f: FrameOf<'keys'>): void {
     const a = this.adoption;
-    if (!a || !s.peerDevice || a.from !== s.peerDevice || f.member.member_id !== a.member_id) { this.node.countRefusal(s, 'malformed'); return; }
+    // keys only after this device's person confirmed: they are the offering side's answer to it
+    if (!a || !a.confirmed || !s.peerDevice || a.from !== s.peerDevice || f.member.member_id !== a.member_id) { this.node.countRefusal(s, 'malformed'); return; }
     a.keys = f.member;
-    if (a.confirmed) this.finishAdoption();
+    this.finishAdoption();
   }
 
-  /** device.confirm: the person compared the codes on both screens. */
-  confirm(deviceId: string): { device_id: string; status: 'trusted'; adopted: boolean } {
+  /**
+   * device.confirm: the person compared the codes on both screens. Nothing is trusted on one
+   * side's word: the new device says "confirmed, my code is …" to the offering device, which
+   * trusts it — and only then sends the member keys — when its own person confirmed too and the
+   * codes are equal; the new device trusts the offering one when those keys arrive.
+   */
+  confirm(deviceId: string): { device_id: string; status: 'trusted' | 'waiting'; adopted: boolean } {
     const ctx = this.ctx;
     const d = deviceRow(ctx, deviceId);
     if (!d || d.local === 1) throw new ApiError('NOT_FOUND', 'device not found', { id: deviceId });
     if (d.status === 'revoked') throw new ApiError('CONFLICT', 'that device was revoked');
-    if (this.adoption && this.adoption.from === deviceId) {
-      ctx.uow.run(() => trustDevice(ctx, deviceId));
-      this.adoption.confirmed = true;
-      const adopted = this.adoption.keys ? this.finishAdoption() : false;
-      return { device_id: deviceId, status: 'trusted', adopted };
+    const a = this.adoption;
+    if (a && a.from === deviceId) {
+      a.confirmed = true;
+      const s = [...this.node.sessions].find((x) => x.peerDevice === deviceId && !x.closed);
+      if (!s) throw new ApiError('CONFLICT', 'the pairing connection was lost: pair again', { id: deviceId });
+      s.sendRaw({ t: 'confirm', code: a.code });
+      const adopted = a.keys ? this.finishAdoption() : false;
+      return { device_id: deviceId, status: adopted ? 'trusted' : 'waiting', adopted };
     }
-    if (d.status !== 'trusted') ctx.uow.run(() => confirmOwnDevice(ctx, deviceId));
-    for (const s of this.node.sessions) if (s.peerDevice === deviceId) { this.maybeSendKeys(s); s.sendHello(); }
-    return { device_id: deviceId, status: 'trusted', adopted: false };
+    if (d.status === 'trusted') return { device_id: deviceId, status: 'trusted', adopted: false };
+    const offer = this.offers.get(deviceId);
+    if (!offer) throw new ApiError('CONFLICT', 'no pairing with that device is in progress here (it was interrupted): pair again', { id: deviceId });
+    offer.confirmedHere = true;
+    return { device_id: deviceId, status: this.completeOffer(offer) ? 'trusted' : 'waiting', adopted: false };
+  }
+
+  /** The new device's person confirmed: the code it shows, over this connection. */
+  onConfirm(s: Session, f: FrameOf<'confirm'>): void {
+    const offer = s.peerDevice ? this.offers.get(s.peerDevice) : undefined;
+    if (!offer || offer.session !== s) { this.node.countRefusal(s, 'malformed'); return; }
+    offer.peerCode = f.code;
+    this.completeOffer(offer);
+  }
+
+  /** Trusts the new device once both people confirmed equal codes; unequal codes end the pairing. */
+  private completeOffer(offer: Offer): boolean {
+    if (offer.peerCode === null) return false;
+    if (offer.peerCode !== offer.code) {
+      this.offers.delete(offer.device_id);
+      this.node.countRefusal(offer.session, 'pair_code_mismatch');
+      offer.session.sendRaw({ t: 'error', code: 'CODE_MISMATCH', message: 'the two screens showed different codes: someone may be in between; pair again' });
+      setTimeout(() => offer.session.close(), 50);
+      return false;
+    }
+    if (!offer.confirmedHere) return false;
+    this.offers.delete(offer.device_id);
+    this.ctx.uow.run(() => confirmOwnDevice(this.ctx, offer.device_id));
+    for (const s of this.node.sessions) if (s.peerDevice === offer.device_id) { this.maybeSendKeys(s); s.sendHello(); }
+    return true;
   }
 
   private finishAdoption(): boolean {
     const a = this.adoption!;
+    // the keys arrived only because the offering device's person confirmed the same code
+    this.ctx.uow.run(() => trustDevice(this.ctx, a.from));
     adoptMemberIdentity(this.ctx, a.keys!);
     this.adoption = null;
     for (const s of this.node.sessions) { s.peerMember = null; s.sendHello(); }

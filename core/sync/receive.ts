@@ -19,6 +19,8 @@ import { isEntry } from './frames';
  */
 export type RefusalReason = 'malformed' | 'unknown_space' | 'unknown_device' | 'revoked_device' | 'bad_signature'
   | 'not_member' | 'bad_key_id' | 'conflict' | 'duplicate' | 'gap' | 'forbidden'
+  /** a pairing whose two screens showed different codes (someone may sit in between) */
+  | 'pair_code_mismatch'
   /** role checks (authorize.ts): what the author's role does not allow, or what cannot be verified where the policy needs it */
   | Denial;
 

@@ -44,6 +44,7 @@ export interface SessionHost {
   /** pairing and joining frames (the node's pairing part answers them) */
   onSetupRequest(s: Session, f: FrameOf<'pair'> | FrameOf<'join'>): void;
   onKeys(s: Session, f: FrameOf<'keys'>): void;
+  onConfirm(s: Session, f: FrameOf<'confirm'>): void;
   maybeSendKeys(s: Session): void;
 }
 
@@ -143,6 +144,7 @@ export class Session {
       case 'pair_ok': case 'join_ok': this.opts.intent?.onReply(this, f); return;
       case 'error': this.opts.intent?.fail(refusedByPeer(f.code.slice(0, 40), f.message.slice(0, 200))); return;
       case 'keys': this.node.onKeys(this, f); return;
+      case 'confirm': this.node.onConfirm(this, f); return;
       default: break;
     }
     if (!this.peerDevice) return;

@@ -2,7 +2,7 @@ import { keys, type Ctx } from '../context/ctx';
 import { iso } from '../shared/time';
 import { remoteDevices } from '../members/devices';
 import { syncPeersTable } from '../store/tables/sync-peers';
-import type { Adoption } from './pairing';
+import type { Adoption, Offer } from './pairing';
 import type { Listener, Swarm } from './ports';
 import type { Session } from './session';
 
@@ -13,7 +13,7 @@ export interface StatusSource {
   readonly refused: Record<string, number>;
   readonly direct: Listener | null;
   readonly swarm: Swarm | null;
-  readonly pairing: { readonly adoption: Adoption | null };
+  readonly pairing: { readonly adoption: Adoption | null; readonly offers: ReadonlyMap<string, Offer> };
   addressHints(): string[];
   sharedSpaces(peerDevice: string): string[];
 }
@@ -28,6 +28,8 @@ export function syncStatus(node: StatusSource) {
     hyperswarm: !!node.swarm,
     refused: { ...node.refused },
     pairing: adoption ? { from_device: adoption.from, code: adoption.code, keys_received: !!adoption.keys, confirmed: adoption.confirmed } : null,
+    // the offering side: each new device connected for pairing, the code of its connection, who confirmed
+    offers: [...node.pairing.offers.values()].map((o) => ({ device_id: o.device_id, code: o.code, confirmed_here: o.confirmedHere, confirmed_there: o.peerCode !== null })),
     peers: [] as unknown[],
   };
   for (const r of remoteDevices(ctx)) {

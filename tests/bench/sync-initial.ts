@@ -71,7 +71,9 @@ async function syncOnce(n: number, batch: number, docs: number, runs: { ms: numb
   const offer = await a.call('device.pairOffer', {});
   const t0 = performance.now();
   const acc = await b.call('device.pairAccept', { invite: offer.invite });
-  if (acc.code !== offer.code) throw new Error('pairing codes differ');
+  const offered = await until('A to show the code of B\'s connection', async () => ((await a.call('sync.status', {})).offers ?? []).find((o: { device_id: string }) => o.device_id === bDevice)?.code ?? false, 30_000, 5);
+  if (acc.code !== offered) throw new Error('pairing codes differ');
+  void offer.invite_id;
   await b.call('device.confirm', { device_id: aDevice });
   // A confirms once it sees B's session (a user reads the code on both screens, then confirms)
   await until('A to accept device.confirm for B', async () => {

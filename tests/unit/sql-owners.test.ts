@@ -29,6 +29,7 @@ export const OWNERS: Record<string, string> = {
   audit_chain: 'core/store/tables/audit-chain.ts',
   settings: 'core/store/tables/settings.ts',
   sync_peers: 'core/store/tables/sync-peers.ts',
+  invites: 'core/store/tables/invites.ts',
   // the in-memory full-text index: its own database, its own tables
   docs: 'core/store/search-index.ts',
   fts: 'core/store/search-index.ts',
