@@ -1330,6 +1330,9 @@ export interface SyncFrameConfirm {
 export interface SyncFrameEntry {
   space_id: string;
   doc_id: string;
+  /**
+   * checked against the devices this device knows: an unknown one is refused as unknown_device
+   */
   author_device: string;
   seq: number;
   key_id: string;

@@ -7,8 +7,10 @@ export class Keyring {
   readonly members = new Map<string, MemberKeys>();
   /** member_id → box keys retired by a member-key rotation: still open what was sealed before it (history) */
   readonly retired = new Map<string, BoxKeyPair[]>();
-  /** `${space_id}#${epoch}` → epoch key */
+  /** `${space_id}#${epoch}` → the epoch key every device writes under */
   readonly epochKeys = new Map<string, Uint8Array>();
+  /** `${space_id}#${epoch}` → every key of that epoch this device holds (concurrent starts), canonical first */
+  readonly epochCandidates = new Map<string, Uint8Array[]>();
   /** memory_id → DEK */
   readonly deks = new Map<string, Uint8Array>();
 
@@ -34,6 +36,8 @@ export class Keyring {
     for (const list of this.retired.values()) for (const b of list) wipe(b.privateKey);
     this.retired.clear();
     for (const k of this.epochKeys.values()) wipe(k);
+    for (const list of this.epochCandidates.values()) for (const k of list) wipe(k);
+    this.epochCandidates.clear();
     for (const k of this.deks.values()) wipe(k);
     this.members.clear();
     this.epochKeys.clear();

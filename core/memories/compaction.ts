@@ -3,7 +3,7 @@ import { keys, type Ctx } from '../context/ctx';
 import { newDoc } from '../crdt/doc-update';
 import { keyMissing } from '../policy/authorize';
 import { ApiError } from '../shared/errors';
-import { epochKey, epochKeyId } from '../spaces/epoch-keys';
+import { decryptEpochEntry, epochKey, epochKeyId } from '../spaces/epoch-keys';
 import { spaceRow } from '../spaces/spaces';
 import { appendUpdate, decryptEntry, docEntries, lastEntryId, purgeDocEntries, type LogEntry } from '../store/sync-log';
 import { isTombstoned } from './erasure';
@@ -24,15 +24,11 @@ export function compactDoc(ctx: Ctx, space: string, docId: string): { purged: nu
   if (entries.length < 2) return { purged: 0, snapshot_seq: 0 };
   const epoch = spaceRow(ctx, space).epoch;
   const dek = isMeta ? null : keys(ctx).deks.get(memoryId) ?? null;
-  const keyFor = (e: LogEntry): Uint8Array | null => {
-    if (!isMeta) return dek;
-    try { return epochKey(ctx, space, Number(e.key_id.split(':').pop())); } catch { return null; }
-  };
+  const open = (e: LogEntry): Uint8Array | null => (isMeta ? decryptEpochEntry(ctx, e) : decryptEntry(e, dek!));
   if (!isMeta && !dek) throw keyMissing('NO_KEY', 'this device holds no key for that document');
   const doc = newDoc();
   for (const e of entries) {
-    const k = keyFor(e);
-    const plain = k && decryptEntry(e, k);
+    const plain = open(e);
     if (!plain) throw new ApiError('CONFLICT', 'an entry of that document cannot be opened here: not compacted', { seq: e.seq });
     Y.applyUpdate(doc, plain);
   }

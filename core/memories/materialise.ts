@@ -2,16 +2,11 @@ import * as Y from 'yjs';
 import type { Ctx } from '../context/ctx';
 import { newDoc } from '../crdt/doc-update';
 import { indexMemory, unindexMemory } from '../search/indexer';
-import { epochKey } from '../spaces/epoch-keys';
+import { decryptEpochEntry } from '../spaces/epoch-keys';
 import { decryptEntry, docEntries } from '../store/sync-log';
 import { metaDocId, readMeta } from './memory-doc';
 import { unwrapDek, type DekWrap } from './memory-keys';
 import { dropRecord, saveRecord } from './read-model';
-
-function metaKey(ctx: Ctx, space: string, keyId: string): Uint8Array | null {
-  if (!keyId.startsWith('epoch:')) return null;
-  try { return epochKey(ctx, space, Number(keyId.split(':').pop())); } catch { return null; }
-}
 
 /**
  * Re-derives one memory's read model from its log entries (incremental: only memories a batch
@@ -22,8 +17,7 @@ export function materialiseMemory(ctx: Ctx, space: string, memoryId: string): 's
   const metaDoc = newDoc();
   let any = false;
   for (const e of docEntries(ctx, 'sync_log', space, metaDocId(memoryId))) {
-    const key = metaKey(ctx, space, e.key_id);
-    const plain = key && decryptEntry(e, key);
+    const plain = decryptEpochEntry(ctx, e);
     if (plain) { Y.applyUpdate(metaDoc, plain); any = true; }
   }
   if (!any) return 'empty';

@@ -2,7 +2,7 @@ import type { Band } from '../../contracts/types';
 import { keys, type Ctx } from '../context/ctx';
 import { aeadDecrypt, aeadEncrypt, b64, fromB64, seal, unseal } from '../crypto/sodium';
 import { memberBoxKeys, memberBoxPublicKey } from '../members/members';
-import { epochKey } from '../spaces/epoch-keys';
+import { epochKey, openUnderEpoch } from '../spaces/epoch-keys';
 
 /** How a memory's DEK is wrapped, as the spec's key table says per band. Stored in the memory's meta doc. */
 export type DekWrap =
@@ -39,7 +39,8 @@ export function unwrapDek(ctx: Ctx, space: string, memory: string, wrap: DekWrap
   }
   let dek: Uint8Array | null = null;
   if (wrap.mode === 'epoch') {
-    dek = aeadDecrypt({ nonce: fromB64(wrap.nonce), ciphertext: fromB64(wrap.ct) }, dekAd(space, memory), epochKey(ctx, space, wrap.epoch));
+    const sealed = { nonce: fromB64(wrap.nonce), ciphertext: fromB64(wrap.ct) };
+    dek = openUnderEpoch(ctx, space, wrap.epoch, (key) => aeadDecrypt(sealed, dekAd(space, memory), key));
   } else if (wrap.mode === 'device') {
     if (wrap.device_id !== k.deviceId) return null;
     dek = aeadDecrypt({ nonce: fromB64(wrap.nonce), ciphertext: fromB64(wrap.ct) }, dekAd(space, memory), k.deviceLocalKey);

@@ -2,7 +2,7 @@ import * as Y from 'yjs';
 import { keys, type Ctx } from '../context/ctx';
 import { aeadDecrypt, aeadEncrypt } from '../crypto/sodium';
 import { ApiError, notFound } from '../shared/errors';
-import { epochKey, epochKeyId } from '../spaces/epoch-keys';
+import { epochKey, epochKeyId, epochKeys } from '../spaces/epoch-keys';
 import { spaceRow } from '../spaces/spaces';
 import { deviceClientId, docFromUpdates } from '../crdt/doc-update';
 import { memoriesTable, type MemoryRow } from '../store/tables/memories';
@@ -47,19 +47,20 @@ export function metaKeyFor(ctx: Ctx, space: string, band: Meta['band']): { keyId
   return { keyId: epochKeyId(space, epoch), key: epochKey(ctx, space, epoch) };
 }
 
-function metaKeyById(ctx: Ctx, space: string, keyId: string): Uint8Array {
-  if (keyId.startsWith('device:')) return keys(ctx).deviceLocalKey;
-  return epochKey(ctx, space, Number(keyId.split(':').pop()));
+/** Every key a row's sealed metadata may be under: the device key, or each key of the epoch it names. */
+function metaKeysById(ctx: Ctx, space: string, keyId: string): Uint8Array[] {
+  if (keyId.startsWith('device:')) return [keys(ctx).deviceLocalKey];
+  return epochKeys(ctx, space, Number(keyId.split(':').pop()));
 }
 
 /** The sealed metadata of a row, or null when it does not authenticate (wrong key, moved row, flipped byte). */
 function openMeta(ctx: Ctx, r: Pick<Row, 'memory_id' | 'space_id' | 'meta_key_id' | 'meta_nonce' | 'meta_ct'>): { meta: Meta; state: Uint8Array } | null {
-  let key: Uint8Array;
-  try { key = metaKeyById(ctx, r.space_id, r.meta_key_id); } catch (e) {
-    if (e instanceof ApiError && e.code === 'LOCKED') throw e;
-    return null; // no key for the epoch the row names: it cannot be authenticated here
+  // no key for the epoch the row names: it cannot be authenticated here
+  let plain: Uint8Array | null = null;
+  for (const key of metaKeysById(ctx, r.space_id, r.meta_key_id)) {
+    plain = aeadDecrypt({ nonce: r.meta_nonce, ciphertext: r.meta_ct }, metaAd(r, r.meta_key_id), key);
+    if (plain) break;
   }
-  const plain = aeadDecrypt({ nonce: r.meta_nonce, ciphertext: r.meta_ct }, metaAd(r, r.meta_key_id), key);
   if (!plain) return null;
   try { return unframeMeta(plain); } catch { return null; }
 }

@@ -1,16 +1,16 @@
 import * as Y from 'yjs';
 import { keys, type Ctx } from '../context/ctx';
 import { newDoc } from '../crdt/doc-update';
-import { epochKey } from '../spaces/epoch-keys';
+import { decryptEpochEntry } from '../spaces/epoch-keys';
 import { allEntries, decryptEntry, type LogEntry } from '../store/sync-log';
 import { readMeta } from './memory-doc';
 import { unwrapDek, type DekWrap } from './memory-keys';
 import { saveRecord } from './read-model';
 import { memoriesTable } from '../store/tables/memories';
 
-function keyForMeta(ctx: Ctx, e: LogEntry): Uint8Array | null {
-  if (e.key_id.startsWith('device:')) return e.key_id === `device:${keys(ctx).deviceId}` ? keys(ctx).deviceLocalKey : null;
-  return epochKey(ctx, e.space_id, Number(e.key_id.split(':').pop()));
+function openMetaEntry(ctx: Ctx, e: LogEntry): Uint8Array | null {
+  if (e.key_id.startsWith('device:')) return e.key_id === `device:${keys(ctx).deviceId}` ? decryptEntry(e, keys(ctx).deviceLocalKey) : null;
+  return decryptEpochEntry(ctx, e);
 }
 
 /**
@@ -25,8 +25,7 @@ export function rebuildReadModel(ctx: Ctx): number {
       if (e.doc_id === 'space') continue;
       if (e.doc_id.endsWith('.meta')) {
         const id = e.doc_id.slice(0, -5);
-        const key = keyForMeta(ctx, e);
-        const plain = key && decryptEntry(e, key);
+        const plain = openMetaEntry(ctx, e);
         if (!plain) continue;
         let m = metaDocs.get(id);
         if (!m) metaDocs.set(id, (m = { space: e.space_id, doc: newDoc() }));

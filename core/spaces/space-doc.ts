@@ -1,10 +1,10 @@
 import * as Y from 'yjs';
 import { keys, type Ctx } from '../context/ctx';
 import { change, deviceClientId, docFromUpdates } from '../crdt/doc-update';
-import { appendUpdate, decryptEntry, docEntries } from '../store/sync-log';
+import { appendUpdate, docEntries } from '../store/sync-log';
 import { thisDevice } from '../members/device-cert';
 import { getMember } from '../members/members';
-import { epochKey, epochKeyId } from './epoch-keys';
+import { decryptEpochEntry, epochKey, epochKeyId } from './epoch-keys';
 
 export const SPACE_DOC = 'space';
 
@@ -12,9 +12,7 @@ export const SPACE_DOC = 'space';
 export function readSpaceDoc(ctx: Ctx, space: string): Y.Doc {
   const updates: Uint8Array[] = [];
   for (const e of docEntries(ctx, 'sync_log', space, SPACE_DOC)) {
-    let key: Uint8Array | null = null;
-    try { key = epochKey(ctx, space, Number(e.key_id.split(':').pop())); } catch { key = null; }
-    const plain = key && decryptEntry(e, key);
+    const plain = decryptEpochEntry(ctx, e);
     if (plain) updates.push(plain);
   }
   return docFromUpdates(updates, deviceClientId(keys(ctx).deviceId));

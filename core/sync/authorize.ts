@@ -7,10 +7,10 @@ import { deviceRow } from '../members/devices';
 import { metaDocId, readMeta, type Meta } from '../memories/memory-doc';
 import { authorize, capsOf, type PolicyInput } from '../policy/authorize';
 import { policyDocument } from '../policy/policy-document';
-import { epochKey, holdsChainLink, holdsSeal, type KeyringBody } from '../spaces/epoch-keys';
+import { decryptEpochEntry, holdsChainLink, holdsSeal, type KeyringBody } from '../spaces/epoch-keys';
 import { readSpaceDoc } from '../spaces/space-doc';
 import { roleOf, spaceRow } from '../spaces/spaces';
-import { decryptEntry, docEntries, type LogEntry } from '../store/sync-log';
+import { docEntries, type LogEntry } from '../store/sync-log';
 
 /**
  * Role checks on receive: what the policy engine enforces on the author's device, enforced
@@ -23,9 +23,8 @@ export type Denial = 'role_admin' | 'role_write' | 'role_band' | 'role_meta' | '
 
 const ALL_SYNCED_BANDS: Band[] = ['GREEN', 'AMBER', 'RED'];
 
-function openWithEpoch(ctx: Ctx, space: string, e: LogEntry): Uint8Array | null {
-  if (!e.key_id.startsWith('epoch:')) return null;
-  try { return decryptEntry(e, epochKey(ctx, space, Number(e.key_id.split(':').pop()))); } catch { return null; }
+function openWithEpoch(ctx: Ctx, _space: string, e: LogEntry): Uint8Array | null {
+  return decryptEpochEntry(ctx, e);
 }
 
 // ---- keyring entries --------------------------------------------------------------------------

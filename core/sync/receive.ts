@@ -101,7 +101,7 @@ export function receiveEntries(ctx: Ctx, space: string, raw: unknown[]): Receive
       if (keyring) {
         // a member key change first: the seals of the epoch that follows are made to the new key
         if (keyring.member_key) applyMemberKeyChange(ctx, keyring.member_key);
-        applyKeyringBody(ctx, space, keyring);
+        applyKeyringBody(ctx, space, keyring, e.author_device);
       }
       else if (tomb) { applyTombstone(ctx, space, tomb, dev.member_id); touched.delete(tomb); }
       else if (e.doc_id === SPACE_DOC) materialiseSpace(ctx, space);

@@ -24,6 +24,7 @@ import { tempDir } from '../helpers/tmp';
 const EXPECTATIONS: Record<number, MigrationExpectation> = {
   // 004_list_order.sql: DROP INDEX memories_space, then re-creates it with memory_id appended
   4: { dropsIndexes: ['memories_space'] },
+  9: { rewritesTables: ['epoch_seals', 'epoch_chain'] },
 };
 
 const DIR = migrationsDir();
