@@ -13,7 +13,13 @@ import { undoWindowSeconds } from '../settings/settings';
 import { certifyDevice, thisDevice } from './device-cert';
 import { deviceRow, otherTrustedDevicesOf, toDeviceInfo } from './devices';
 import { rotateLocalMemberKey } from './member-key';
-import { getMember } from './members';
+import { getMember, memberBoxPublicKey } from './members';
+import { b64, seal } from '../crypto/sodium';
+import { memoriesTable } from '../store/tables/memories';
+import { recordFromRow } from '../memories/read-model';
+import { rewriteMeta } from '../memories/memories';
+import { unwrapDek, type DekWrap } from '../memories/memory-keys';
+import { isRecordProblem } from '../memories/integrity';
 
 /**
  * The offering side confirms a new device of its own member: trusted from now on, and
@@ -86,6 +92,7 @@ function publishMemberKeyRotation(ctx: Ctx, memberId: string, spaces: string[]):
   const remaining = otherTrustedDevicesOf(ctx, memberId);
   const change = rotateLocalMemberKey(ctx, memberId, remaining.map((r) => ({ device_id: r.device_id, x25519_pub: new Uint8Array(r.x25519_pub) })));
   for (const s of spaces) appendKeyring(ctx, s, { epoch: spaceRow(ctx, s).epoch, member_key: change });
+  for (const s of spaces) resealRedTo(ctx, memberId, s);
   emit(ctx, { topic: 'KEY_ROTATED', payload: { key_id: `member:${memberId}`, epoch: 0 }, actor: { member_id: memberId, caps: [] }, audit: true });
 }
 
@@ -97,3 +104,22 @@ function recertifyOwnDevices(ctx: Ctx, doc: Y.Doc): void {
   for (const d of otherTrustedDevicesOf(ctx, k.memberId)) doc.getMap('devices').set(d.device_id, certifyDevice(ctx, toDeviceInfo(d)));
 }
 
+
+/**
+ * After a member-key rotation, every RED memory of a space sealed to the old key gets a seal to
+ * the new one (a metadata change every device receives): a device linked later — which receives
+ * only the new key — still opens the RED history its person is entitled to. The revoked device
+ * learns nothing from it: the new seal opens only with the new key it never had.
+ */
+function resealRedTo(ctx: Ctx, memberId: string, space: string): void {
+  const newPub = memberBoxPublicKey(ctx, memberId);
+  for (const row of memoriesTable.redOfSpace(ctx.db, space)) {
+    let rec;
+    try { rec = recordFromRow(ctx, row); } catch (e) { if (isRecordProblem(e)) continue; throw e; }
+    const wrap = rec.meta.dek as DekWrap;
+    if (rec.band !== 'RED' || wrap.mode !== 'sealed' || !wrap.seals[memberId]) continue;
+    const dek = unwrapDek(ctx, space, rec.memory_id, wrap, memberId); // the old seal opens with the retired key
+    if (!dek) continue;
+    rewriteMeta(ctx, rec, { dek: { mode: 'sealed', seals: { ...wrap.seals, [memberId]: b64(seal(dek, newPub)) } } }, { dek });
+  }
+}

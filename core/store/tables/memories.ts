@@ -43,6 +43,8 @@ export const memoriesTable = {
   delete: query<[string]>('DELETE FROM memories WHERE memory_id = ?').run,
   deleteAll: query<[]>('DELETE FROM memories').run,
   deleteSpace: query<[string]>('DELETE FROM memories WHERE space_id = ?').run,
+  /** a space's RED rows (their keys are sealed to people): what a member-key rotation re-seals */
+  redOfSpace: query<[string], MemoryRow>(`SELECT ${COLS} FROM memories WHERE space_id = ? AND band = 'RED'`).all,
   author: (db: Db, id: string): string | null => authorOf.get(db, id)?.author ?? null,
   count: (db: Db): number => countAll.get(db)?.n ?? 0,
   countLive: (db: Db, space: string): number => countLive.get(db, space)?.n ?? 0,
