@@ -11,7 +11,7 @@ import { guardsAnySpaceOf, membershipsOf, sharedSpaceIds, spaceRow } from '../sp
 import { memberKeyEntry } from '../spaces/space-doc';
 import { undoWindowSeconds } from '../settings/settings';
 import { certifyDevice, thisDevice } from './device-cert';
-import { deviceRow, otherTrustedDevicesOf, toDeviceInfo } from './devices';
+import { deviceRow, markDeviceRevoked, memberKeyExposed, otherTrustedDevicesOf, toDeviceInfo } from './devices';
 import { rotateLocalMemberKey } from './member-key';
 import { getMember, memberBoxPublicKey } from './members';
 import { b64, seal } from '../crypto/sodium';
@@ -62,7 +62,7 @@ export function revokeDevice(ctx: Ctx, actor: string, deviceId: string): { devic
   }));
   const rotated: string[] = [];
   ctx.uow.run(() => {
-    devicesTable.setStatus(ctx.db, 'revoked', deviceId);
+    markDeviceRevoked(ctx, deviceId);
     const spaces = sharedSpaceIds(ctx, actor, d.member_id);
     const ownKeys = d.member_id === k.memberId && k.members.has(k.memberId);
     if (ownKeys) publishMemberKeyRotation(ctx, k.memberId, spaces);
@@ -117,9 +117,23 @@ function resealRedTo(ctx: Ctx, memberId: string, space: string): void {
     let rec;
     try { rec = recordFromRow(ctx, row); } catch (e) { if (isRecordProblem(e)) continue; throw e; }
     const wrap = rec.meta.dek as DekWrap;
-    if (rec.band !== 'RED' || wrap.mode !== 'sealed' || !wrap.seals[memberId]) continue;
-    const dek = unwrapDek(ctx, space, rec.memory_id, wrap, memberId); // the old seal opens with the retired key
+    const mine = wrap.mode === 'sealed' && (wrap.seals[memberId] || wrap.device_seals?.[keys(ctx).deviceId]);
+    if (rec.band !== 'RED' || wrap.mode !== 'sealed' || !mine) continue;
+    const dek = unwrapDek(ctx, space, rec.memory_id, wrap, memberId); // the old seal opens with the retired key (or this device's)
     if (!dek) continue;
     rewriteMeta(ctx, rec, { dek: { mode: 'sealed', seals: { ...wrap.seals, [memberId]: b64(seal(dek, newPub)) } } }, { dek });
   }
+}
+
+/**
+ * Someone else (a guardian) revoked one of this person's devices: it still holds the member key.
+ * A remaining device of that person rotates it at once (as after revoking one of its own), so
+ * what is sealed to the person from now on reaches only their trusted devices again.
+ */
+export function rotateExposedOwnKey(ctx: Ctx): boolean {
+  const k = keys(ctx);
+  if (!k.members.has(k.memberId) || !memberKeyExposed(ctx, k.memberId)) return false;
+  ctx.uow.run(() => publishMemberKeyRotation(ctx, k.memberId, membershipsOf(ctx, k.memberId).map((m) => m.space_id)));
+  ctx.log.info('member key rotated after a revocation by someone else', { member_id: k.memberId });
+  return true;
 }

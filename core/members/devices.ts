@@ -4,6 +4,7 @@ import { b64, fromB64 } from '../crypto/sodium';
 import { iso } from '../shared/time';
 import { devicesTable, type DeviceRow, type DeviceStatus } from '../store/tables/devices';
 import type { DeviceInfo } from './device-cert';
+import { memberPublicKeys } from './members';
 
 export type { DeviceRow, DeviceStatus };
 
@@ -38,8 +39,28 @@ export function upsertRemoteDevice(ctx: Ctx, d: DeviceInfo, status: 'trusted' | 
   devicesTable.insert(ctx.db, d.device_id, d.member_id, d.platform.slice(0, 40), fromB64(d.ed25519), fromB64(d.x25519), 0, ctx.clock.now(), status, address ?? null);
 }
 
-/** A peer device's trust as this device records it (a revocation announced in a space document included). */
+/** A peer device's trust as this device records it. */
 export const setRemoteDeviceStatus = (ctx: Ctx, deviceId: string, status: DeviceStatus): void => { devicesTable.setRemoteStatus(ctx.db, status, deviceId); };
+
+/** A peer device is revoked (here, or as a space document announces): the member key it held is remembered. */
+export function markDeviceRevoked(ctx: Ctx, deviceId: string): void {
+  const d = devicesTable.find(ctx.db, deviceId);
+  if (!d || d.local === 1) return;
+  devicesTable.setRevoked(ctx.db, memberPublicKeys(ctx, d.member_id)?.ed25519 ?? null, deviceId);
+}
+
+/**
+ * Whether a member's current key is still held by one of their revoked devices (a guardian
+ * revoked it; the person has not rotated yet): until then, seal to that person's devices.
+ */
+export function memberKeyExposed(ctx: Ctx, memberId: string): boolean {
+  const pub = memberPublicKeys(ctx, memberId);
+  return !!pub && !!devicesTable.exposesKey(ctx.db, memberId, Buffer.from(pub.ed25519));
+}
+
+/** Where to seal for a member whose key is exposed: each of their trusted devices' X25519 keys. */
+export const sealTargetsOf = (ctx: Ctx, memberId: string): { device_id: string; x25519: Uint8Array }[] =>
+  devicesTable.trustedOfMembers(ctx.db, [memberId]).map((d) => ({ device_id: d.device_id, x25519: new Uint8Array(d.x25519_pub) }));
 
 /** Where a trusted peer last said it listens (a restarted host dials it there). */
 export const rememberDeviceAddress = (ctx: Ctx, deviceId: string, address: string): void => { devicesTable.setRemoteAddress(ctx.db, address, deviceId); };

@@ -2,12 +2,14 @@ import type { Band } from '../../contracts/types';
 import { keys, type Ctx } from '../context/ctx';
 import { aeadDecrypt, aeadEncrypt, b64, fromB64, seal, unseal } from '../crypto/sodium';
 import { memberBoxKeys, memberBoxPublicKey } from '../members/members';
+import { memberKeyExposed, sealTargetsOf } from '../members/devices';
 import { epochKey, openUnderEpoch } from '../spaces/epoch-keys';
 
 /** How a memory's DEK is wrapped, as the spec's key table says per band. Stored in the memory's meta doc. */
 export type DekWrap =
   | { mode: 'epoch'; epoch: number; nonce: string; ct: string }
-  | { mode: 'sealed'; seals: Record<string, string> }
+  /** RED: sealed to each reader's member key; `device_seals` to the devices of a reader whose key a revoked device still holds */
+  | { mode: 'sealed'; seals: Record<string, string>; device_seals?: Record<string, string> }
   | { mode: 'device'; device_id: string; nonce: string; ct: string };
 
 const dekAd = (space: string, memory: string): string => `dek|${space}|${memory}`;
@@ -16,8 +18,12 @@ export const dekKeyId = (memoryId: string): string => `dek:${memoryId}`;
 export function wrapDek(ctx: Ctx, dek: Uint8Array, space: string, memory: string, band: Band, epoch: number, readers: string[]): DekWrap {
   if (band === 'RED') {
     const seals: Record<string, string> = {};
-    for (const m of readers) seals[m] = b64(seal(dek, memberBoxPublicKey(ctx, m)));
-    return { mode: 'sealed', seals };
+    const device_seals: Record<string, string> = {};
+    for (const m of readers) {
+      if (memberKeyExposed(ctx, m)) for (const d of sealTargetsOf(ctx, m)) device_seals[d.device_id] = b64(seal(dek, d.x25519));
+      else seals[m] = b64(seal(dek, memberBoxPublicKey(ctx, m)));
+    }
+    return Object.keys(device_seals).length ? { mode: 'sealed', seals, device_seals } : { mode: 'sealed', seals };
   }
   if (band === 'BLACK') {
     const w = aeadEncrypt(dek, dekAd(space, memory), keys(ctx).deviceLocalKey);
@@ -52,6 +58,9 @@ export function unwrapDek(ctx: Ctx, space: string, memory: string, wrap: DekWrap
       for (const box of memberBoxKeys(ctx, m)) { dek = unseal(fromB64(sealed), box); if (dek) break; }
       if (dek) break;
     }
+    // sealed to this device, for its person: opens for that person only
+    const toDevice = wrap.device_seals?.[k.deviceId];
+    if (!dek && toDevice && (!asMember || asMember === k.memberId)) dek = unseal(fromB64(toDevice), k.deviceBox);
   }
   if (dek && !asMember) k.deks.set(memory, dek);
   return dek;

@@ -1,7 +1,8 @@
 import type { Role, SpaceKind } from '../../contracts/types';
 import { keys, type Ctx } from '../context/ctx';
 import { isKnownMember, memberPublicKeys, upsertRemoteMember } from '../members/members';
-import { setRemoteDeviceStatus, upsertRemoteDevice } from '../members/devices';
+import { markDeviceRevoked, memberKeyExposed, upsertRemoteDevice } from '../members/devices';
+import { rotateExposedOwnKey } from '../members/device-trust';
 import { verifyDeviceCert, type DeviceInfo } from '../members/device-cert';
 import { spaceMembersTable, spacesTable } from '../store/tables/spaces';
 import { sealText } from '../vault/local-meta';
@@ -38,8 +39,10 @@ export function materialiseSpace(ctx: Ctx, space: string): void {
     upsertRemoteDevice(ctx, d, 'trusted');
   }
   for (const id of Object.keys(doc.getMap('revoked').toJSON())) {
-    if (id !== me) setRemoteDeviceStatus(ctx, id, 'revoked');
+    if (id !== me) markDeviceRevoked(ctx, id);
   }
+  // one of this person's devices revoked by someone else: rotate the member key it still holds, once committed
+  if (memberKeyExposed(ctx, keys(ctx).memberId)) ctx.uow.onCommit(() => { try { rotateExposedOwnKey(ctx); } catch (e) { ctx.log.warn('member key rotation failed', { error: (e as Error).name }); } });
   const epoch = Number(info.get('epoch') ?? 1);
   const name = String(info.get('name') ?? '');
   const created = ensureSpaceRow(ctx, space, info.get('kind') as SpaceKind, hasEpochKey(ctx, space, epoch) ? epoch : 1, name, keys(ctx).memberId);

@@ -6,7 +6,7 @@ import { authorize, capsOf, enforce } from '../policy/authorize';
 import { ApiError } from '../shared/errors';
 import { keys } from '../context/ctx';
 import { upsertRemoteMember } from '../members/members';
-import { devicesOfMember, upsertRemoteDevice } from '../members/devices';
+import { devicesOfMember, memberKeyExposed, sealTargetsOf, upsertRemoteDevice } from '../members/devices';
 import type { DeviceInfo } from '../members/device-cert';
 import { spaceMembersTable, spacesTable } from '../store/tables/spaces';
 import { epochKey, epochKeyId, sealEpochTo, startEpoch } from './epoch-keys';
@@ -48,7 +48,10 @@ export function addJoinedMember(ctx: Ctx, inviter: string, space: string, role: 
 export function rotateEpoch(ctx: Ctx, actor: string, space: string, change: (members: Y.Map<string>, doc: Y.Doc) => void = () => {}): number {
   const r = spaceRow(ctx, space);
   const next = r.epoch + 1;
-  startEpoch(ctx, space, next, spaceMemberIds(ctx, space));
+  // a member whose key a revoked device still holds gets the new key on their remaining devices only
+  const members = spaceMemberIds(ctx, space);
+  const exposed = members.filter((m) => memberKeyExposed(ctx, m));
+  startEpoch(ctx, space, next, members.filter((m) => !exposed.includes(m)), exposed.flatMap((m) => sealTargetsOf(ctx, m)));
   spacesTable.setEpoch(ctx.db, next, space);
   writeSpaceDoc(ctx, space, next, (info, members, doc) => { info.set('epoch', next); change(members, doc); });
   emit(ctx, { topic: 'KEY_ROTATED', payload: { key_id: epochKeyId(space, next), epoch: next }, actor: { member_id: actor, caps: capsOf(roleOf(ctx, space, actor)) }, space_id: space, audit: true });

@@ -7,6 +7,8 @@ export type DeviceStatus = 'pending' | 'trusted' | 'revoked';
 export interface DeviceRow {
   device_id: string; member_id: string; platform: string; ed25519_pub: Buffer; x25519_pub: Buffer;
   local: number; created_at: number; status: DeviceStatus; address: string | null;
+  /** the member's Ed25519 public key when the device was revoked: exposed until the member rotates */
+  revoked_member_key: Buffer | null;
 }
 
 export const devicesTable = {
@@ -30,4 +32,8 @@ export const devicesTable = {
   setRemoteStatus: query<[DeviceStatus, string]>('UPDATE devices SET status = ? WHERE device_id = ? AND local = 0').run,
   setRemoteAddress: query<[string, string]>('UPDATE devices SET address = ? WHERE device_id = ? AND local = 0').run,
   setMember: query<[string, string]>('UPDATE devices SET member_id = ? WHERE device_id = ?').run,
+  /** revoked, remembering the member key it held then (the first revocation seen keeps its key) */
+  setRevoked: query<[Uint8Array | null, string]>("UPDATE devices SET status = 'revoked', revoked_member_key = COALESCE(revoked_member_key, ?) WHERE device_id = ? AND local = 0").run,
+  /** whether a revoked device still holds the member key the member has now */
+  exposesKey: query<[string, Uint8Array], { one: 1 }>("SELECT 1 AS one FROM devices WHERE member_id = ? AND status = 'revoked' AND revoked_member_key = ? LIMIT 1").get,
 };
