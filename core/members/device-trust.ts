@@ -13,7 +13,7 @@ import { undoWindowSeconds } from '../settings/settings';
 import { certifyDevice, thisDevice } from './device-cert';
 import { deviceRow, markDeviceRevoked, memberKeyExposed, otherTrustedDevicesOf, toDeviceInfo } from './devices';
 import { rotateLocalMemberKey } from './member-key';
-import { getMember, memberBoxPublicKey } from './members';
+import { getMember, memberBoxPublicKey, memberPublicKeys } from './members';
 import { b64, seal } from '../crypto/sodium';
 import { memoriesTable } from '../store/tables/memories';
 import { recordFromRow } from '../memories/read-model';
@@ -61,8 +61,10 @@ export function revokeDevice(ctx: Ctx, actor: string, deviceId: string): { devic
     target_device: { own: d.member_id === actor, actor_guards_its_member: guardsAnySpaceOf(ctx, actor, d.member_id) },
   }));
   const rotated: string[] = [];
+  // the member key the revoked device holds: it stays exposed until that member rotates it
+  const exposedKey = memberPublicKeys(ctx, d.member_id)?.ed25519 ?? null;
   ctx.uow.run(() => {
-    markDeviceRevoked(ctx, deviceId);
+    markDeviceRevoked(ctx, deviceId, exposedKey);
     const spaces = sharedSpaceIds(ctx, actor, d.member_id);
     const ownKeys = d.member_id === k.memberId && k.members.has(k.memberId);
     if (ownKeys) publishMemberKeyRotation(ctx, k.memberId, spaces);
@@ -72,7 +74,7 @@ export function revokeDevice(ctx: Ctx, actor: string, deviceId: string): { devic
         // its receivers could not tell whose device an unknown id is
         if (doc.getMap('devices').has(deviceId) || doc.getMap('revoked').has(deviceId)) {
           doc.getMap('devices').delete(deviceId);
-          doc.getMap('revoked').set(deviceId, true);
+          doc.getMap('revoked').set(deviceId, exposedKey ? b64(exposedKey) : true);
         }
         if (ownKeys) recertifyOwnDevices(ctx, doc);
       });

@@ -42,11 +42,14 @@ export function upsertRemoteDevice(ctx: Ctx, d: DeviceInfo, status: 'trusted' | 
 /** A peer device's trust as this device records it. */
 export const setRemoteDeviceStatus = (ctx: Ctx, deviceId: string, status: DeviceStatus): void => { devicesTable.setRemoteStatus(ctx.db, status, deviceId); };
 
-/** A peer device is revoked (here, or as a space document announces): the member key it held is remembered. */
-export function markDeviceRevoked(ctx: Ctx, deviceId: string): void {
+/**
+ * A peer device is revoked (here, or as a space document announces), with the member key it held
+ * then — the revoker says which (a space document from before carries none: nothing is assumed).
+ */
+export function markDeviceRevoked(ctx: Ctx, deviceId: string, memberKeyAtRevocation: Uint8Array | null): void {
   const d = devicesTable.find(ctx.db, deviceId);
   if (!d || d.local === 1) return;
-  devicesTable.setRevoked(ctx.db, memberPublicKeys(ctx, d.member_id)?.ed25519 ?? null, deviceId);
+  devicesTable.setRevoked(ctx.db, memberKeyAtRevocation, deviceId);
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Role, SpaceKind } from '../../contracts/types';
 import { keys, type Ctx } from '../context/ctx';
+import { fromB64 } from '../crypto/sodium';
 import { isKnownMember, memberPublicKeys, upsertRemoteMember } from '../members/members';
 import { markDeviceRevoked, memberKeyExposed, upsertRemoteDevice } from '../members/devices';
 import { rotateExposedOwnKey } from '../members/device-trust';
@@ -38,8 +39,8 @@ export function materialiseSpace(ctx: Ctx, space: string): void {
     }
     upsertRemoteDevice(ctx, d, 'trusted');
   }
-  for (const id of Object.keys(doc.getMap('revoked').toJSON())) {
-    if (id !== me) markDeviceRevoked(ctx, id);
+  for (const [id, heldKey] of Object.entries(doc.getMap('revoked').toJSON() as Record<string, unknown>)) {
+    if (id !== me) markDeviceRevoked(ctx, id, typeof heldKey === 'string' ? fromB64(heldKey) : null);
   }
   // one of this person's devices revoked by someone else: rotate the member key it still holds, once committed
   if (memberKeyExposed(ctx, keys(ctx).memberId)) ctx.uow.onCommit(() => { try { rotateExposedOwnKey(ctx); } catch (e) { ctx.log.warn('member key rotation failed', { error: (e as Error).name }); } });

@@ -57,30 +57,31 @@ test('two devices link through the UI and a memory written on one appears on the
     const aDevice = (await a.call<{ device_id: string }>('vault.status')).device_id;
     const bDevice = (await b.call<{ device_id: string }>('vault.status')).device_id;
 
-    // ---- A offers: the invite as text and as a QR code, and the code to compare ----
+    // ---- A offers: the invite as text and as a QR code ----
     await openDevices(pageA);
     await pageA.getByRole('button', { name: 'Link a new device' }).click();
     const invite = await pageA.getByTestId('offer-invite').inputValue();
     expect(invite).toMatch(/^mos1\.[A-Za-z0-9_-]+$/);
-    const code = (await pageA.getByTestId('offer-code').textContent())!.trim();
-    expect(code).toMatch(/^\d{3} \d{3}$/);
     await expect(pageA.getByRole('img', { name: 'The invite as a QR code' })).toBeVisible();
     await expectNoSeriousViolations(pageA, 'devices & sync with an invite (light)');
 
-    // ---- B accepts the invite and shows the same code ----
+    // ---- B accepts the invite; both screens show the code of that connection's handshake ----
     await openDevices(pageB);
     const accept = pageB.getByTestId('pair-accept');
     await accept.getByLabel('Invite from your other device').fill(invite);
     await accept.getByRole('button', { name: 'Connect' }).click();
-    await expect(pageB.getByTestId('accept-code')).toHaveText(code);
-    await expectNoSeriousViolations(pageB, 'devices & sync comparing codes (dark)');
-
-    // ---- A sees the new device (PRESENCE_DEVICE_CHANGED), both confirm after comparing ----
+    const code = (await pageB.getByTestId('accept-code').textContent())!.trim();
+    expect(code).toMatch(/^\d{3} \d{3}$/);
     const pending = pageA.getByTestId('pending-device');
     await expect(pending).toContainText(bDevice.slice(-6));
+    await expect(pageA.getByTestId('offer-code')).toHaveText(code);
+    await expectNoSeriousViolations(pageB, 'devices & sync comparing codes (dark)');
+
+    // ---- both confirm after comparing: nothing is trusted until both have ----
+    await accept.getByRole('button', { name: 'Codes match: confirm' }).click();
+    await expect(pageB.getByTestId('pair-waiting')).toContainText('Confirmed here');
     await pending.getByRole('button', { name: 'Codes match: confirm' }).click();
     await expect(pageA.getByTestId('notice')).toContainText('Device linked');
-    await accept.getByRole('button', { name: 'Codes match: confirm' }).click();
     // B took on its person: A's device is one of "your devices" there now, trusted
     await expect(pageB.getByTestId(`device-${aDevice}`)).toContainText('trusted');
     await expect(pageA.getByTestId(`device-${bDevice}`)).toContainText('trusted');

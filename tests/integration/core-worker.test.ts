@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Envelope } from '../../contracts/types';
 import { CoreWorkerClient } from '../../core/worker/client';
-import { PASSPHRASE, ROOT } from '../helpers/cli';
+import { PASSPHRASE, ROOT, call, cli, serve } from '../helpers/cli';
 import { tempDir } from '../helpers/tmp';
 import { waitFor } from '../helpers/sync';
 
@@ -96,4 +96,43 @@ describe('the core worker (the process Electron runs the core in), over its mess
     expect(doors[0]).toMatch(/openApp\(appOptionsFrom\(process\.env, args\.dataDir, 'host'\)\)/); // serve
     expect(doors[1]).toMatch(/appOptionsFrom\(process\.env, dataDir, 'host'\)/); // the worker
   });
+
+  it('takes the single-writer lock (a CLI call goes through it, a second host is refused), or becomes the client of the host that holds it', async () => {
+    const own = tempDir('memoryos-worker-lock-');
+    try {
+      const { child, core } = startWorker(own.dir);
+      await core.ready;
+      await core.call('vault.create', { passphrase: PASSPHRASE, name: 'Ana' });
+      const lock = JSON.parse(readFileSync(join(own.dir, 'host.lock'), 'utf8'));
+      expect(lock.pid).toBe(child.pid);
+      // a terminal's CLI call goes through the worker's host: it sees what the worker wrote
+      const m = (await core.call('memory.create', { space_id: 'personal:me', type: 'semantic', band: 'GREEN', title: 'from the app', body: 'x' })) as { memory: { memory_id: string } };
+      expect(call(own.dir, 'memory.get', { memory_id: m.memory.memory_id }).memory.title).toBe('from the app');
+      // a second host on the same data directory is refused
+      const second = cli(own.dir, ['serve', '--port', '0'], { MEMORYOS_SYNC: '0' });
+      expect(second.code).toBe(2);
+      expect(second.json.error.code).toBe('BUSY');
+      await core.close();
+    } finally { own.cleanup(); }
+
+    // a host already holds the directory: the worker becomes its client instead of opening the database
+    const other = tempDir('memoryos-worker-client-');
+    try {
+      expect(cli(other.dir, ['init', '--name', 'Ana']).code).toBe(0);
+      const host = await serve(other.dir, { MEMORYOS_SYNC: '0' });
+      try {
+        const { core } = startWorker(other.dir);
+        const status = await core.ready;
+        expect(status.unlocked).toBe(true);
+        const seen: string[] = [];
+        core.subscribe('HIPPO_ENCODE', (e) => seen.push(e.topic));
+        await new Promise((r) => setTimeout(r, 200));
+        const made = (await core.call('memory.create', { space_id: 'personal:me', type: 'semantic', band: 'GREEN', title: 'through the host', body: 'y' })) as { memory: { memory_id: string } };
+        expect(call(other.dir, 'memory.get', { memory_id: made.memory.memory_id }).memory.title).toBe('through the host');
+        await waitFor('the event through the host', () => seen.length > 0);
+        expect(JSON.parse(readFileSync(join(other.dir, 'host.lock'), 'utf8')).pid).toBe(host.proc.pid);
+        await core.close();
+      } finally { await host.stop(); }
+    } finally { other.cleanup(); }
+  }, 90_000);
 });

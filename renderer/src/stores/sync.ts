@@ -40,7 +40,8 @@ interface SyncState {
   makeOffer(): Promise<void>;
   clearOffer(): void;
   accept(invite: string): Promise<void>;
-  confirm(deviceId: string): Promise<boolean>;
+  /** 'trusted' once both sides confirmed, 'waiting' while the other side has not */
+  confirm(deviceId: string): Promise<'trusted' | 'waiting'>;
   revoke(deviceId: string): Promise<string[]>;
   /** sync.connect: dial a device at host:port by hand */
   connect(address: string): Promise<SyncConnectResponse>;
@@ -123,9 +124,9 @@ export const useSync = create<SyncState>((set, get) => {
       const r = await api().call('device.confirm', { device_id: deviceId });
       // a new device that adopted its person's identity has another name and other spaces now
       if (r.adopted) await Promise.all([useSession.getState().refresh(), useSpaces.getState().load().catch(() => {})]);
-      if (get().offer && !r.adopted) set({ offer: null }); // the invite is single-use: it linked this device
+      if (get().offer && r.status === 'trusted' && !r.adopted) set({ offer: null }); // the invite is single-use: it linked this device
       await get().load();
-      return r.adopted;
+      return r.status;
     },
     async revoke(deviceId) {
       const r = await api().call('device.revoke', { device_id: deviceId });

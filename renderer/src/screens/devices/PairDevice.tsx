@@ -28,6 +28,9 @@ function useRerenderAt(iso: string | undefined): void {
 /** This device is set up: it offers an invite and confirms the new device once the codes match. */
 function Offer({ pending }: { pending: PeerStatus[] }) {
   const shown = useSync((s) => s.offer);
+  // each connection's code comes from its own handshake: known once the new device has connected
+  const offered = useSync((s) => s.status?.offers);
+  const offers = offered ?? [];
   // an invite past its expiry goes away by itself
   useRerenderAt(shown?.expires_at);
   const offer = shown && Date.parse(shown.expires_at) > Date.now() ? shown : null;
@@ -52,9 +55,7 @@ function Offer({ pending }: { pending: PeerStatus[] }) {
           <div className="row" style={{ alignItems: 'flex-start', flexWrap: 'wrap' }}>
             <div className="grow" style={{ minWidth: 220 }}>
               <CopyField label="Invite for the new device" value={offer.invite} testId="offer-invite" />
-              <p className="muted">Valid until {formatWhen(offer.expires_at)}.</p>
-              <p style={{ marginBottom: 0 }}>Code to compare:</p>
-              <Code code={offer.code} testId="offer-code" />
+              <p className="muted">Valid until {formatWhen(offer.expires_at)}. The code to compare appears here when the new device connects.</p>
             </div>
             <QrCode text={offer.invite} label="The invite as a QR code" size={168} />
           </div>
@@ -62,14 +63,32 @@ function Offer({ pending }: { pending: PeerStatus[] }) {
           <button className="btn small" type="button" onClick={() => useSync.getState().clearOffer()}>Hide the invite</button>
         </>
       )}
-      {pending.map((p) => (
-        <div className="pair-step" key={p.device_id} data-testid="pending-device">
-          <p><strong>{deviceLabel(p)}</strong> used an invite{offer ? <> and should show <strong>{offer.code}</strong></> : null}. Confirm only if both screens show the same code.</p>
-          <button className="btn primary" type="button" disabled={busy} onClick={() => void run(async () => { await useSync.getState().confirm(p.device_id); useUi.getState().notify('Device linked: it receives your spaces now'); })}>
-            Codes match: confirm
-          </button>
-        </div>
-      ))}
+      {pending.map((p) => {
+        const o = offers.find((x) => x.device_id === p.device_id);
+        return (
+          <div className="pair-step" key={p.device_id} data-testid="pending-device">
+            {o ? (
+              <>
+                <p style={{ marginBottom: 0 }}><strong>{deviceLabel(p)}</strong> connected with the invite. This device shows:</p>
+                <Code code={o.code} testId="offer-code" />
+                <p className="muted">Confirm only if the new device shows the same code. Nothing is trusted until both of you confirm.</p>
+                {o.confirmed_here
+                  ? <p role="status">Confirmed here. Now confirm on the new device.</p>
+                  : (
+                    <button className="btn primary" type="button" disabled={busy} onClick={() => void run(async () => {
+                      const linked = await useSync.getState().confirm(p.device_id);
+                      useUi.getState().notify(linked === 'trusted' ? 'Device linked: it receives your spaces now' : 'Confirmed here: now confirm on the new device');
+                    })}>
+                      Codes match: confirm
+                    </button>
+                  )}
+              </>
+            ) : (
+              <p><strong>{deviceLabel(p)}</strong> used an invite, but the pairing connection was lost: offer a new invite to link it.</p>
+            )}
+          </div>
+        );
+      })}
       {error && <p className="error" role="alert">{error}</p>}
     </div>
   );
@@ -116,7 +135,7 @@ function Accept() {
         </div>
       )}
       {pairing?.confirmed && (
-        <p role="status" data-testid="pair-waiting">Confirmed here (code {pairing.code}). {pairing.keys_received ? 'Receiving your keys…' : 'Now confirm on your other device too.'}</p>
+        <p role="status" data-testid="pair-waiting">Confirmed here (code {pairing.code}). {pairing.keys_received ? 'Receiving your keys…' : 'Now confirm on your other device too: nothing is trusted until both of you confirm.'}</p>
       )}
       {error && <p className="error" role="alert">{error}</p>}
     </div>
