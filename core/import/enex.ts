@@ -21,7 +21,7 @@ import { Spool, type SpooledFile, type SpoolWriter } from './spool';
  *   `<note-attributes>`: `<subject-date>` → occurred_at, `<place-name>` (else latitude/longitude)
  *   → places, `<source-url>` → a "Source:" line at the end of the body.
  * - `<content>` (ENML) → Markdown (enml.ts).
- * - Each `<resource>`'s base64 `<data>` is decoded as it streams into a temp file (spool.ts),
+ * - Each `<resource>`'s base64 `<data>` is decoded as it streams (past sax: see `feed`) into a temp file (spool.ts),
  *   hashed (SHA-256 for the attachment, MD5 for `<en-media hash>`) on the way; its `<mime>` and
  *   `<resource-attributes><file-name>` give type and name. A note's temp files are deleted when
  *   the consumer asks for the next event (see item.ts), and the folder when the reading ends.
@@ -83,7 +83,9 @@ export async function* readEnex(path: string, options: ReadOptions = {}): AsyncG
     for (const r of n.resources) { r.writer?.abandon(); if (r.file) spool.discard(r.file.path); }
     queue.push({ failure: { path: `${file}#${n.index}`, reason: n.title.trim() ? `"${n.title.trim()}": ${reason}` : reason } });
   };
-  const where = (): string => `line ${parser.line + 1}`;
+  let skippedLines = 0; // lines of base64 that went past sax (see feed)
+  let dataOpened = false;
+  const where = (): string => `line ${parser.line + skippedLines + 1}`;
   const rel = (): string => (note ? stack.slice(note.depth + 1).join('/') : '');
 
   parser.onerror = (e: Error) => {
@@ -114,13 +116,16 @@ export async function* readEnex(path: string, options: ReadOptions = {}): AsyncG
     else if (r === 'resource/data' && resource) {
       resource.decoder = new Base64Decoder();
       resource.writer = spool.writer();
+      dataOpened = true;
     } else if (CAPTURED.has(r) || /^note-attributes\/[^/]+$/.test(r)) capture = { key: r, text: '' };
+  };
+  const decode = (t: string): void => {
+    if (!resource?.writer || !resource.decoder || resource.error) return;
+    try { resource.writer.write(resource.decoder.write(t)); } catch (e) { resource.error = reasonOf(e); }
   };
   const onText = (t: string): void => {
     if (capture) { capture.text += t; return; }
-    if (resource?.writer && resource.decoder && !resource.error && note && rel() === 'resource/data') {
-      try { resource.writer.write(resource.decoder.write(t)); } catch (e) { resource.error = reasonOf(e); }
-    }
+    if (note && rel() === 'resource/data') decode(t);
   };
   parser.ontext = onText;
   parser.oncdata = onText;
@@ -219,10 +224,52 @@ export async function* readEnex(path: string, options: ReadOptions = {}): AsyncG
     };
   };
 
+  /**
+   * Feeds sax, except the text of a resource's `<data>`: once sax has opened a `<data>` in a
+   * resource, the base64 up to the next `<` goes straight to the decoder. Base64 has no `<`, so
+   * that `<` begins `</data>`, which sax then sees as usual. Going around sax for the bulk of the
+   * file keeps it from building (and the GC from chasing) strings of every resource's text; sax
+   * still judges the XML around it. A `<data` split across two chunks waits for the next one.
+   */
+  let raw = false;
+  let carry = '';
+  const feed = (chunk: string): void => {
+    const s = carry + chunk;
+    carry = '';
+    let i = 0;
+    while (i < s.length) {
+      if (raw) {
+        const lt = s.indexOf('<', i);
+        const text = lt < 0 ? s.slice(i) : s.slice(i, lt);
+        decode(text);
+        for (let k = text.indexOf('\n'); k >= 0; k = text.indexOf('\n', k + 1)) skippedLines++;
+        if (lt < 0) return;
+        raw = false;
+        i = lt;
+        continue;
+      }
+      const k = s.indexOf('<data', i);
+      if (k < 0) {
+        let keep = 0; // a tail that may be the start of "<data"
+        for (let n = Math.min(4, s.length - i); n > 0; n--) if ('<data'.startsWith(s.slice(s.length - n))) { keep = n; break; }
+        parser.write(s.slice(i, s.length - keep));
+        carry = s.slice(s.length - keep);
+        return;
+      }
+      const gt = s.indexOf('>', k);
+      if (gt < 0 && s.length - k < 4096) { parser.write(s.slice(i, k)); carry = s.slice(k); return; }
+      const end = gt < 0 ? s.length : gt + 1;
+      dataOpened = false;
+      parser.write(s.slice(i, end));
+      i = end;
+      if (dataOpened) raw = true;
+    }
+  };
+
   const stream = createReadStream(path, { encoding: 'utf8', highWaterMark: 64 * 1024 });
   try {
     for await (const chunk of stream as AsyncIterable<string>) {
-      parser.write(chunk);
+      feed(chunk);
       options.onProgress?.({ unit: 'bytes', done: stream.bytesRead, total });
       while (queue.length) {
         const ev = queue.shift()!;
@@ -231,6 +278,7 @@ export async function* readEnex(path: string, options: ReadOptions = {}): AsyncG
         for (const p of spooled.get(ev) ?? []) spool.discard(p);
       }
     }
+    if (carry) parser.write(carry);
     parser.close();
     const open = current();
     if (open) fail(open, 'the file ends inside this note (it is not closed)');
