@@ -34,7 +34,7 @@ export function parseFrontMatter(source: string): FrontMatter {
   try {
     data = matter(input, OPTIONS).data;
   } catch (e) {
-    const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
+    const msg = (e instanceof Error ? e.message.split('\n')[0]! : String(e)).replace(/:\s*$/, '');
     throw new Error(`front matter does not parse: ${msg}`);
   }
   if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new Error('front matter is not a set of fields');
