@@ -1,3 +1,4 @@
+import type { Stats } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { invalid } from '../shared/errors';
@@ -41,6 +42,11 @@ export const markdownFolder: ImportReader = {
 };
 
 const NOTE = /\.(md|markdown)$/i;
+const READ_AHEAD = 16;
+
+type Loaded = { bytes: Buffer; stats: Stats } | { error: unknown };
+const load = (abs: string): Promise<Loaded> =>
+  Promise.all([readFile(abs), stat(abs)]).then(([bytes, stats]) => ({ bytes, stats }), (error: unknown) => ({ error }));
 
 export async function detectMarkdownFolder(path: string): Promise<boolean> {
   if (!(await isDirectory(path))) return false;
@@ -55,12 +61,19 @@ export async function* readMarkdownFolder(root: string, options: ReadOptions = {
   const notes = files.filter((f) => NOTE.test(f));
   const vault = new Vault(root, files.filter((f) => !NOTE.test(f)));
   const attachments = new FileAttachments();
+  // read-ahead: the next few files load while one is parsed (the reads are small; waiting for each
+  // in turn left the process idle most of the time). The window bounds what sits in memory.
+  const window: Promise<Loaded>[] = [];
+  let next = 0;
   let done = 0;
   for (const rel of notes) {
     options.signal?.throwIfAborted();
+    while (window.length < READ_AHEAD && next < notes.length) window.push(load(join(root, notes[next++]!)));
+    const loaded = await window.shift()!;
     let event: ImportEvent;
     try {
-      event = { item: await readNote(root, rel, vault, attachments) };
+      if ('error' in loaded) throw loaded.error;
+      event = { item: await readNote(root, rel, loaded, vault, attachments) };
     } catch (e) {
       event = { failure: { path: rel, reason: reasonOf(e) } };
     }
@@ -104,9 +117,7 @@ const isNoteTarget = (target: string): boolean => NOTE.test(target) || !/\.[A-Za
 /** `![[img.png|300]]`, `|300x200`: a size, not a caption */
 const isSize = (label: string | undefined): boolean => !!label && /^\d+(x\d+)?$/.test(label);
 
-async function readNote(root: string, rel: string, vault: Vault, files: FileAttachments): Promise<ImportedItem> {
-  const abs = join(root, rel);
-  const bytes = await readFile(abs);
+async function readNote(root: string, rel: string, { bytes, stats: s }: { bytes: Buffer; stats: Stats }, vault: Vault, files: FileAttachments): Promise<ImportedItem> {
   const source = bytes.toString('utf8').replace(/^\uFEFF/, '');
   const fm = parseFrontMatter(source);
   const fields = noteFields(fm.data);
@@ -142,7 +153,6 @@ async function readNote(root: string, rel: string, vault: Vault, files: FileAtta
   }).replace(/^(\r?\n)+/, '');
   if (fields.hasOtherFields) body = fm.raw + body;
 
-  const s = await stat(abs);
   const folder = noteDir ? [noteDir] : [];
   const attachments = [...found.values()];
   return {
