@@ -14,7 +14,8 @@ import { memoryosExport } from './memoryos-export';
  * 3. `joplin`   — a folder with `<32 hex>.md` items ending in `id: …` … `type_: N` property lines;
  * 4. `keep`     — a folder (itself, `Keep/` or `Takeout/Keep/` in it) with a JSON note that has
  *                 `textContent`, `listContent` or `userEditedTimestampUsec`;
- * 5. `markdown` — a folder with `.obsidian/`, or with any `.md` / `.markdown` file below it.
+ * 5. `markdown` — a folder with `.obsidian/`, or with a `.md` / `.markdown` file below it (among
+ *                 the first 5000 entries, breadth first).
  *
  * (A Joplin export is also a folder of `.md` files, hence Joplin before Markdown.)
  */

@@ -11,7 +11,7 @@ import { labels } from './labels';
 import { findLocalRefs, inlineTags, rewriteLocalRefs, type LocalRef } from './markdown-links';
 import { mimeFromName, OCTET_STREAM } from './mime';
 import { sha256, sourceHash } from './source-hash';
-import { baseOf, dirOf, insideRoot, listFiles, stemOf } from './walk';
+import { baseOf, dirOf, insideRoot, listFiles, someFile, stemOf } from './walk';
 import { isDirectory, reasonOf } from './fs-util';
 
 /**
@@ -51,8 +51,7 @@ const load = (abs: string): Promise<Loaded> =>
 export async function detectMarkdownFolder(path: string): Promise<boolean> {
   if (!(await isDirectory(path))) return false;
   if (await isDirectory(join(path, '.obsidian'))) return true;
-  const files = await listFiles(path);
-  return files.some((f) => NOTE.test(f));
+  return someFile(path, (name) => NOTE.test(name));
 }
 
 export async function* readMarkdownFolder(root: string, options: ReadOptions = {}): AsyncGenerator<ImportEvent> {

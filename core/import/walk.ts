@@ -27,6 +27,27 @@ export async function listFiles(root: string, options: { skip?: (relDir: string)
 }
 
 /**
+ * Whether some file below `root` (dot-entries and links skipped, as in `listFiles`) passes
+ * `test`, looking at no more than `budget` entries, breadth first: a cheap look for detection.
+ */
+export async function someFile(root: string, test: (name: string) => boolean, budget = 5000): Promise<boolean> {
+  const queue = [root];
+  let seen = 0;
+  while (queue.length && seen < budget) {
+    const dir = queue.shift()!;
+    let entries;
+    try { entries = await readdir(dir, { withFileTypes: true }); } catch { continue; }
+    for (const e of entries) {
+      if (++seen > budget) return false;
+      if (e.name.startsWith('.')) continue;
+      if (e.isFile() && test(e.name)) return true;
+      if (e.isDirectory()) queue.push(join(dir, e.name));
+    }
+  }
+  return false;
+}
+
+/**
  * The absolute path of `target` (relative to `base`) if it stays inside `root`, else undefined:
  * a note that links `../../.ssh/id_rsa` or `/etc/passwd` must not pull that file into the vault.
  */
