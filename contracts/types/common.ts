@@ -28,6 +28,7 @@ export type {
   MemoryPatch,
   SearchHit,
   PendingAction,
+  Job,
   Device,
   AuditEntry,
   Settings,

@@ -76,6 +76,7 @@ export interface ContractTypes {
   MemoryPatch: MemoryPatch;
   SearchHit: SearchHit;
   PendingAction: PendingAction;
+  Job: Job;
   Device: Device;
   AuditEntry: AuditEntry;
   Settings: Settings;
@@ -101,6 +102,12 @@ export interface ContractTypes {
   InviteListResponse: InviteListResponse;
   InviteRevokeRequest: InviteRevokeRequest;
   InviteRevokeResponse: InviteRevokeResponse;
+  JobCancelRequest: JobCancelRequest;
+  JobCancelResponse: JobCancelResponse;
+  JobGetRequest: JobGetRequest;
+  JobGetResponse: JobGetResponse;
+  JobListRequest: JobListRequest;
+  JobListResponse: JobListResponse;
   MemberCreateRequest: MemberCreateRequest;
   MemberCreateResponse: MemberCreateResponse;
   MemberListRequest: MemberListRequest;
@@ -125,6 +132,8 @@ export interface ContractTypes {
   MemoryShareResponse: MemoryShareResponse;
   MemoryUpdateRequest: MemoryUpdateRequest;
   MemoryUpdateResponse: MemoryUpdateResponse;
+  PrivacyEraseRequest: PrivacyEraseRequest;
+  PrivacyEraseResponse: PrivacyEraseResponse;
   SettingsGetRequest: SettingsGetRequest;
   SettingsGetResponse: SettingsGetResponse;
   SettingsSetRequest: SettingsSetRequest;
@@ -157,6 +166,12 @@ export interface ContractTypes {
   SystemMethodsResponse: SystemMethodsResponse;
   SystemMetricsRequest: SystemMetricsRequest;
   SystemMetricsResponse: SystemMetricsResponse;
+  TrashEmptyRequest: TrashEmptyRequest;
+  TrashEmptyResponse: TrashEmptyResponse;
+  TrashListRequest: TrashListRequest;
+  TrashListResponse: TrashListResponse;
+  TrashRestoreRequest: TrashRestoreRequest;
+  TrashRestoreResponse: TrashRestoreResponse;
   UndoApplyRequest: UndoApplyRequest;
   UndoApplyResponse: UndoApplyResponse;
   UndoListRequest: UndoListRequest;
@@ -324,6 +339,31 @@ export interface PendingAction {
   seconds_left: number;
   status: "pending" | "undone" | "committed" | "failed";
   summary: string;
+}
+/**
+ * Long work (export, import, erasure of many) as a job: its state and progress; an interrupted job is failed at the next boot and its partial output removed.
+ */
+export interface Job {
+  job_id: Ulid;
+  kind: "export" | "import" | "erase";
+  status: "queued" | "running" | "done" | "failed" | "cancelled";
+  actor: MemberId;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  progress: {
+    done: number;
+    total: number;
+  };
+  /**
+   * what the job produced (ids, counts, paths, sizes; never content)
+   */
+  result: {
+    [k: string]: unknown;
+  } | null;
+  error: {
+    code: string;
+    message: string;
+  } | null;
 }
 export interface Device {
   device_id: DeviceId;
@@ -515,6 +555,24 @@ export interface InviteRevokeResponse {
   invite_id: string;
   status: "revoked";
 }
+export interface JobCancelRequest {
+  job_id: Ulid;
+}
+export interface JobCancelResponse {
+  job: Job;
+}
+export interface JobGetRequest {
+  job_id: Ulid;
+}
+export interface JobGetResponse {
+  job: Job;
+}
+export interface JobListRequest {
+  limit?: number;
+}
+export interface JobListResponse {
+  jobs: Job[];
+}
 export interface MemberCreateRequest {
   name: Label;
 }
@@ -676,6 +734,34 @@ export interface MemoryUpdateResponse {
   memory: Memory;
   decision: Decision;
 }
+/**
+ * Exactly one of memory_ids and subject.
+ */
+export interface PrivacyEraseRequest {
+  /**
+   * @minItems 1
+   * @maxItems 1000
+   */
+  memory_ids?: [Ulid, ...Ulid[]];
+  subject?: MemberId;
+  /**
+   * erasure cannot be undone: say so
+   */
+  confirm: true;
+  reauth?: {
+    passphrase: string;
+  };
+}
+export interface PrivacyEraseResponse {
+  /**
+   * erased everywhere: keys shredded, log ciphertext purged, a tombstone sent to every device of the space
+   */
+  erased: Ulid[];
+  /**
+   * BLACK memories, shredded on this device (they never left it)
+   */
+  shredded: Ulid[];
+}
 export interface SettingsGetRequest {}
 export interface SettingsGetResponse {
   settings: Settings;
@@ -825,6 +911,44 @@ export interface SystemMetricsRequest {}
 export interface SystemMetricsResponse {
   text: string;
 }
+export interface TrashEmptyRequest {
+  confirm: true;
+  reauth?: {
+    passphrase: string;
+  };
+}
+export interface TrashEmptyResponse {
+  /**
+   * erased everywhere: keys shredded, log ciphertext purged, a tombstone sent to every device of the space
+   */
+  erased: Ulid[];
+  /**
+   * BLACK memories, shredded on this device (they never left it)
+   */
+  shredded: Ulid[];
+  kept: number;
+}
+export interface TrashListRequest {
+  space_id?: SpaceId;
+  limit?: number;
+  cursor?: string;
+}
+export interface TrashListResponse {
+  memories: Memory[];
+  next_cursor: string | null;
+  total: number;
+  skipped?: number;
+  /**
+   * how long a memory stays in the trash before it is erased for good
+   */
+  retention_days: number;
+}
+export interface TrashRestoreRequest {
+  memory_id: Ulid;
+}
+export interface TrashRestoreResponse {
+  memory: Memory;
+}
 export interface UndoApplyRequest {
   action_id: Ulid;
 }
@@ -922,8 +1046,10 @@ export interface IntegrityViolationPayload {
 export interface JobStatusChangedPayload {
   job_id: Ulid;
   kind: string;
-  status: "queued" | "running" | "done" | "failed";
+  status: "queued" | "running" | "done" | "failed" | "cancelled";
   progress: number;
+  done: number;
+  total: number;
 }
 /**
  * A key was created or rotated (ids only). Payloads carry ids and metadata only, never memory content.
@@ -1102,9 +1228,9 @@ export interface PolicyRoleRule {
 }
 export interface PolicyActionRule {
   /**
-   * What decides: anyone (credentials or nothing), member (any member whose keys this vault holds), owner (the vault owner), or a resource the caller names (a space's roles, a memory's band, a device's owner, a staged action).
+   * What decides: anyone (credentials or nothing), member (any member whose keys this vault holds), owner (the vault owner), or a resource the caller names (a space's roles, a memory's band, a device's owner, a staged action). subject: a person's own data (the person, or the vault owner).
    */
-  scope: "anyone" | "member" | "owner" | "space" | "memory" | "device" | "action";
+  scope: "anyone" | "member" | "owner" | "space" | "memory" | "device" | "action" | "subject";
   description: string;
 }
 /**
@@ -1356,6 +1482,9 @@ export interface ApiMethods {
   "events.list": {request: EventsListRequest; response: EventsListResponse};
   "invite.list": {request: InviteListRequest; response: InviteListResponse};
   "invite.revoke": {request: InviteRevokeRequest; response: InviteRevokeResponse};
+  "job.cancel": {request: JobCancelRequest; response: JobCancelResponse};
+  "job.get": {request: JobGetRequest; response: JobGetResponse};
+  "job.list": {request: JobListRequest; response: JobListResponse};
   "member.create": {request: MemberCreateRequest; response: MemberCreateResponse};
   "member.list": {request: MemberListRequest; response: MemberListResponse};
   "memory.create": {request: MemoryCreateRequest; response: MemoryCreateResponse};
@@ -1368,6 +1497,7 @@ export interface ApiMethods {
   "memory.setBand": {request: MemorySetBandRequest; response: MemorySetBandResponse};
   "memory.share": {request: MemoryShareRequest; response: MemoryShareResponse};
   "memory.update": {request: MemoryUpdateRequest; response: MemoryUpdateResponse};
+  "privacy.erase": {request: PrivacyEraseRequest; response: PrivacyEraseResponse};
   "settings.get": {request: SettingsGetRequest; response: SettingsGetResponse};
   "settings.set": {request: SettingsSetRequest; response: SettingsSetResponse};
   "space.addMember": {request: SpaceAddMemberRequest; response: SpaceAddMemberResponse};
@@ -1384,6 +1514,9 @@ export interface ApiMethods {
   "system.health": {request: SystemHealthRequest; response: SystemHealthResponse};
   "system.methods": {request: SystemMethodsRequest; response: SystemMethodsResponse};
   "system.metrics": {request: SystemMetricsRequest; response: SystemMetricsResponse};
+  "trash.empty": {request: TrashEmptyRequest; response: TrashEmptyResponse};
+  "trash.list": {request: TrashListRequest; response: TrashListResponse};
+  "trash.restore": {request: TrashRestoreRequest; response: TrashRestoreResponse};
   "undo.apply": {request: UndoApplyRequest; response: UndoApplyResponse};
   "undo.list": {request: UndoListRequest; response: UndoListResponse};
   "vault.changePassphrase": {request: VaultChangePassphraseRequest; response: VaultChangePassphraseResponse};

@@ -25,6 +25,11 @@ import { auditHandlers } from '../api/handlers/audit';
 import { syncHandlers } from '../api/handlers/sync';
 import { systemHandlers } from '../api/handlers/system';
 import { inviteHandlers } from '../api/handlers/invite';
+import { jobHandlers } from '../api/handlers/job';
+import { privacyHandlers } from '../api/handlers/privacy';
+import { trashHandlers } from '../api/handlers/trash';
+import { purgeExpiredTrash } from '../privacy/trash';
+import { cancelJob, failInterruptedJobs, jobSettled, runningJobs } from '../jobs/jobs';
 import { policyDocument } from '../policy/policy-document';
 import { buildSearchIndex } from '../search/search';
 import { commitDue } from '../undo/undo';
@@ -79,6 +84,7 @@ export async function openApp(opts: AppOptions): Promise<App> {
     // due work first: an idle vault still commits what its undo windows promised
     commitDue(ctx);
     expireWorkingMemories(ctx);
+    purgeExpiredTrash(ctx, ctx.keyring.memberId);
     const minutes = getSettings(ctx).auto_lock_minutes;
     if (minutes > 0 && ctx.clock.now() - ctx.lastActivity > minutes * 60_000) lockVault(ctx);
   };
@@ -145,7 +151,7 @@ export async function openApp(opts: AppOptions): Promise<App> {
       apiCatalog();
       router = new Router(ctx, {
         ...vaultHandlers(afterUnlock), ...memberHandlers, ...deviceHandlers, ...spaceHandlers, ...memoryHandlers, ...undoHandlers,
-        ...settingsHandlers, ...eventsHandlers, ...auditHandlers, ...syncHandlers, ...inviteHandlers,
+        ...settingsHandlers, ...eventsHandlers, ...auditHandlers, ...syncHandlers, ...inviteHandlers, ...jobHandlers, ...privacyHandlers, ...trashHandlers,
         ...systemHandlers(registry, () => router.methods()),
       }, () => sync?.port() ?? null);
     },
@@ -176,6 +182,7 @@ export async function openApp(opts: AppOptions): Promise<App> {
 
   try {
     await registry.boot();
+    failInterruptedJobs(ctx);
   } catch (e) {
     try { db.close(); } catch { /* already failing loudly */ }
     throw e;
@@ -191,6 +198,9 @@ export async function openApp(opts: AppOptions): Promise<App> {
     close: async () => {
       if (closed) return;
       closed = true;
+      // a job still running stops at its next step (its partial output removed), then the app closes
+      for (const id of runningJobs(ctx)) { try { cancelJob(ctx, ctx.keyring?.memberId ?? '', id); } catch { /* ended meanwhile */ } }
+      await Promise.race([Promise.all(runningJobs(ctx).map((id) => jobSettled(ctx, id))), new Promise((r) => setTimeout(r, 10_000))]);
       await sync?.close();
       if (ctx.keyring) { ctx.keyring.wipe(); ctx.keyring = null; }
       ctx.search?.close();

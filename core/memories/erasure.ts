@@ -1,3 +1,4 @@
+import type { Band } from '../../contracts/types';
 import { keys, type Ctx } from '../context/ctx';
 import { emit } from '../events/emit';
 import { authorize, capsOf, enforce } from '../policy/authorize';
@@ -22,15 +23,16 @@ export const isTombstoned = (ctx: Ctx, space: string, memoryId: string): boolean
  * The erasure decision for a member (a local actor, or the member whose device sent a
  * tombstone). The author is known here only where this device holds the memory's read model.
  */
-function eraseDecision(ctx: Ctx, space: string, memoryId: string, member: string) {
+export function eraseDecision(ctx: Ctx, space: string, memoryId: string, member: string, reauth = false, band?: Band) {
   const author = memoriesTable.author(ctx.db, memoryId);
   return authorize({
-    action: 'memory.erase', actor: { member_id: member, role: roleOf(ctx, space, member) }, device_id: keys(ctx).deviceId,
+    action: 'memory.erase', actor: { member_id: member, role: roleOf(ctx, space, member) }, device_id: keys(ctx).deviceId, band, reauth,
     memory: author ? { author, recipients: [], origin_device: '' } : undefined, undoWindowSeconds: policyDocument().undo_window_default_seconds,
   });
 }
 
-export const mayErase = (ctx: Ctx, space: string, memoryId: string, member: string): boolean => eraseDecision(ctx, space, memoryId, member).effect !== 'DENY';
+/** A tombstone a peer sent: its author's member may erase it (no re-authentication travels with it). */
+export const mayErase = (ctx: Ctx, space: string, memoryId: string, member: string): boolean => eraseDecision(ctx, space, memoryId, member, true).effect !== 'DENY';
 
 /**
  * What TOMBSTONE_PROPAGATE does on every device (inside a unit of work): drop the DEK, purge
@@ -54,15 +56,21 @@ export function applyTombstone(ctx: Ctx, space: string, memoryId: string, actor:
 /** An entry of an erased memory that arrives after its tombstone: its ciphertext is purged on arrival. */
 export const purgeErased = (ctx: Ctx, space: string, memoryId: string): void => { purgeDocEntries(ctx, space, [memoryId, metaDocId(memoryId)]); };
 
-/** The origin of an erasure (privacy.erase builds on it): a signed tombstone entry, applied here too. */
+/**
+ * The origin of an erasure, decided already (inside the caller's unit of work): a signed
+ * tombstone entry every device of the space receives, applied here too.
+ */
+export function tombstoneMemory(ctx: Ctx, actor: string, space: string, memoryId: string): void {
+  appendSigned(ctx, space, TOMBSTONE_DOC, TOMBSTONE_KEY_ID, Buffer.from(JSON.stringify({ memory_id: memoryId }), 'utf8'));
+  applyTombstone(ctx, space, memoryId, actor);
+}
+
+/** Erases one memory that left this device everywhere (privacy.erase decides and batches; tests call it directly). */
 export function eraseMemory(ctx: Ctx, actor: string, memoryId: string): { memory_id: string; space_id: string } {
   const rec = findRecord(ctx, memoryId);
   if (!rec) throw new ApiError('NOT_FOUND', 'memory not found', { id: memoryId });
   if (rec.band === 'BLACK') throw new ApiError('CONFLICT', 'a BLACK memory never left this device: shred it instead');
-  enforce(eraseDecision(ctx, rec.space_id, memoryId, actor));
-  ctx.uow.run(() => {
-    appendSigned(ctx, rec.space_id, TOMBSTONE_DOC, TOMBSTONE_KEY_ID, Buffer.from(JSON.stringify({ memory_id: memoryId }), 'utf8'));
-    applyTombstone(ctx, rec.space_id, memoryId, actor);
-  });
+  enforce(eraseDecision(ctx, rec.space_id, memoryId, actor, true));
+  ctx.uow.run(() => tombstoneMemory(ctx, actor, rec.space_id, memoryId));
   return { memory_id: memoryId, space_id: rec.space_id };
 }

@@ -10,7 +10,8 @@ export type PolicyAction =
   | 'device.pair.offer' | 'device.pair.accept' | 'device.confirm' | 'invite.manage' | 'device.revoke' | 'sync.control'
   | 'space.create' | 'space.list' | 'space.read' | 'space.admin' | 'space.join'
   | 'memory.create' | 'memory.read' | 'memory.preview' | 'memory.search' | 'memory.update' | 'memory.delete' | 'memory.share' | 'memory.setBand' | 'memory.erase'
-  | 'undo.read' | 'undo.apply' | 'events.read' | 'audit.read' | 'audit.verify';
+  | 'undo.read' | 'undo.apply' | 'events.read' | 'audit.read' | 'audit.verify'
+  | 'job.read' | 'privacy.export' | 'privacy.erase' | 'trash.read' | 'trash.empty';
 
 /** The acting member as the decision sees it. `local` and `owner` default to a local non-owner. */
 export interface PolicyActor { member_id: string; role: Role | null; local?: boolean; owner?: boolean }
@@ -37,6 +38,8 @@ export interface PolicyInput {
   confirm?: boolean;
   /** device.revoke: whether the device is the acting member's own, or its member is in a space the actor guards */
   target_device?: { own: boolean; actor_guards_its_member: boolean };
+  /** privacy.export / privacy.erase: whose data */
+  subject_id?: string;
   /** undo.apply: who staged the action (actor.role is the role in the action's space) */
   staged_by?: string;
   undoWindowSeconds: number;
@@ -109,6 +112,11 @@ export function authorize(input: PolicyInput): Decision {
     if (!t || (!t.own && !t.actor_guards_its_member)) deny.push({ code: 'NOT_OWNER', message: 'only the owner of a device or a guardian of its spaces revokes it' });
     return done();
   }
+  if (scope === 'subject') {
+    // a person's own data, or, on a family device, the vault owner for a profile it holds
+    if (input.subject_id !== actor.member_id && !actor.owner) deny.push({ code: 'NOT_SUBJECT', message: 'only the person themself or the vault owner acts on a person\'s data' });
+    return done();
+  }
   if (scope === 'action') {
     if (input.staged_by !== actor.member_id && role !== 'guardian') deny.push({ code: 'NOT_OWNER', message: 'only who staged it or a guardian of the space can undo it' });
     return done();
@@ -162,6 +170,8 @@ export function authorize(input: PolicyInput): Decision {
     case 'memory.erase':
       // erasure reaches every copy: who wrote it, or who guards the space, whatever its band
       if (!isAuthor && role !== 'guardian') deny.push({ code: 'NOT_OWNER', message: 'only the author or a guardian erases a memory' });
+      // a band whose lowering needs the passphrase again needs it for erasing too
+      if (p.bands[band].lower.includes('reauth') && !input.reauth) deny.push({ code: 'REAUTH_REQUIRED', message: `erasing ${article(band)} memory needs the passphrase again (reauth)` });
       break;
     case 'memory.setBand': {
       const to = input.newBand ?? band;

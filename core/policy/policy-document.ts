@@ -20,7 +20,7 @@ export interface BandRule {
  * this vault holds), `owner` (the vault owner), or a resource the caller names: a space's roles,
  * a memory's band, a device's owner, a staged action.
  */
-export type ActionScope = 'anyone' | 'member' | 'owner' | 'space' | 'memory' | 'device' | 'action';
+export type ActionScope = 'anyone' | 'member' | 'owner' | 'space' | 'memory' | 'device' | 'action' | 'subject';
 
 export interface PolicyDocument {
   policy_version: string;

@@ -29,7 +29,7 @@ type Ctx = { a: TestApp; b: TestApp; ids: Record<RoleName, string>; mem: Record<
 type Req = (c: Ctx, band: Band, role: RoleName) => Promise<unknown>;
 const fresh = async (c: Ctx, band: Band, title = 'fresh') =>
   (await c.owner('memory.create', { space_id: SPACE, type: 'semantic', band, title, body: 'b' })).memory.memory_id as string;
-const banded = new Set(['memory.create', 'memory.import', 'memory.get', 'memory.update', 'memory.delete', 'memory.restore', 'memory.share', 'memory.setBand']);
+const banded = new Set(['memory.create', 'memory.import', 'memory.get', 'memory.update', 'memory.delete', 'memory.restore', 'memory.share', 'memory.setBand', 'privacy.erase', 'trash.restore']);
 /** the bands a method's contract accepts (memory.import takes GREEN and AMBER only) */
 const bandsOf = (method: string): readonly Band[] => (method === 'memory.import' ? ['GREEN', 'AMBER'] : banded.has(method) ? BANDS : ['GREEN']);
 
@@ -48,6 +48,17 @@ const REQUESTS: Record<string, Req> = {
   'device.confirm': async (c) => ({ device_id: c.b.app.ctx.keyring!.deviceId }),
   'device.revoke': async (c) => ({ device_id: c.b.app.ctx.keyring!.deviceId }),
   'invite.list': async () => ({}),
+  'job.get': async () => ({ job_id: '01JD0000000000000000000000' }),
+  'job.list': async () => ({}),
+  'job.cancel': async () => ({ job_id: '01JD0000000000000000000000' }),
+  'privacy.erase': async (c, band) => ({ memory_ids: [await fresh(c, band)], confirm: true, reauth: { passphrase: PASS } }),
+  'trash.list': async () => ({}),
+  'trash.restore': async (c, band) => {
+    const id = await fresh(c, band);
+    if (band === 'GREEN') await c.owner('memory.delete', { memory_id: id });
+    return { memory_id: id };
+  },
+  'trash.empty': async () => ({ confirm: true }),
   'invite.revoke': async (c) => ({ invite_id: (await c.owner('device.pairOffer')).invite_id }),
   'sync.status': async () => ({}),
   'sync.connect': async () => ({ address: '127.0.0.1:1' }),

@@ -31,6 +31,7 @@ export const OWNERS: Record<string, string> = {
   settings: 'core/store/tables/settings.ts',
   sync_peers: 'core/store/tables/sync-peers.ts',
   invites: 'core/store/tables/invites.ts',
+  jobs: 'core/store/tables/jobs.ts',
   // the in-memory full-text index: its own database, its own tables
   docs: 'core/store/search-index.ts',
   fts: 'core/store/search-index.ts',

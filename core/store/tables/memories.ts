@@ -43,6 +43,10 @@ export const memoriesTable = {
   delete: query<[string]>('DELETE FROM memories WHERE memory_id = ?').run,
   deleteAll: query<[]>('DELETE FROM memories').run,
   deleteSpace: query<[string]>('DELETE FROM memories WHERE space_id = ?').run,
+  authoredBy: query<[string], { memory_id: string }>('SELECT memory_id FROM memories WHERE author = ? ORDER BY memory_id').all,
+  trashedIn: (db: Db, spaces: string[]): MemoryRow[] =>
+    spaces.length ? dynamic<MemoryRow>(db, `SELECT ${COLS} FROM memories WHERE deleted_at IS NOT NULL AND space_id IN (${placeholders(spaces.length)})`).all(...spaces) : [],
+  trashedBefore: query<[number], MemoryRow>(`SELECT ${COLS} FROM memories WHERE deleted_at IS NOT NULL AND deleted_at <= ?`).all,
   /** a space's RED rows (their keys are sealed to people): what a member-key rotation re-seals */
   redOfSpace: query<[string], MemoryRow>(`SELECT ${COLS} FROM memories WHERE space_id = ? AND band = 'RED'`).all,
   author: (db: Db, id: string): string | null => authorOf.get(db, id)?.author ?? null,

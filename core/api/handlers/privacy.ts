@@ -1,0 +1,15 @@
+import { authoredBy, authorizeForSubject, eraseMemories } from '../../privacy/erase';
+import { invalid } from '../../shared/errors';
+import type { HandlersOf } from '../handler';
+
+export const privacyHandlers: HandlersOf<'privacy'> = {
+  'privacy.erase': ({ ctx, actor }, p) => {
+    if (!p.subject === !p.memory_ids) throw invalid('name either memory_ids or a subject', { fields: ['memory_ids', 'subject'] });
+    if (p.subject) {
+      authorizeForSubject(ctx, actor, p.subject, 'privacy.erase');
+      // each memory is decided as its author's: the subject's own
+      return eraseMemories(ctx, actor, authoredBy(ctx, p.subject), p.reauth, p.subject);
+    }
+    return eraseMemories(ctx, actor, p.memory_ids ?? [], p.reauth);
+  },
+};
