@@ -104,7 +104,7 @@ describe('retention', () => {
       t.app.tick();
       // the working memory went to the trash at its expiry; the old one is still within retention
       expect((await t.c('trash.list')).memories.map((m: any) => m.memory_id).sort()).toEqual([old, working].sort());
-      clock.advance(7 * 24 * 3600_000);
+      clock.advance(7 * 24 * 3600_000 - 3600_000); // seven days after the first deletion, not yet after the second
       t.app.tick();
       // seven days after its deletion the old one is erased for good: gone from the trash and from the log
       expect((await t.c('trash.list')).memories.map((m: any) => m.memory_id)).toEqual([working]);
