@@ -200,7 +200,12 @@ export async function openApp(opts: AppOptions): Promise<App> {
       closed = true;
       // a job still running stops at its next step (its partial output removed), then the app closes
       for (const id of runningJobs(ctx)) { try { cancelJob(ctx, ctx.keyring?.memberId ?? '', id); } catch { /* ended meanwhile */ } }
-      await Promise.race([Promise.all(runningJobs(ctx).map((id) => jobSettled(ctx, id))), new Promise((r) => setTimeout(r, 10_000))]);
+      const jobs = runningJobs(ctx);
+      if (jobs.length) {
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([Promise.all(jobs.map((id) => jobSettled(ctx, id))), new Promise((r) => { timer = setTimeout(r, 10_000); })]);
+        clearTimeout(timer); // a pending timer would hold a one-shot CLI call open for its full length
+      }
       await sync?.close();
       if (ctx.keyring) { ctx.keyring.wipe(); ctx.keyring = null; }
       ctx.search?.close();
