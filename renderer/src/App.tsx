@@ -4,7 +4,7 @@ import { CreateVault } from './screens/CreateVault';
 import { RecoveryKey } from './screens/RecoveryKey';
 import { Shell } from './screens/Shell';
 import { Unlock } from './screens/Unlock';
-import { useSession } from './stores/session';
+import { leavingLosesSomething, useSession } from './stores/session';
 import { useUi } from './stores/ui';
 
 export function App() {
@@ -13,6 +13,18 @@ export function App() {
   const recoveryKey = useSession((s) => s.recoveryKey);
   const theme = useUi((s) => s.theme);
   useEffect(() => { document.documentElement.dataset.theme = theme; }, [theme]);
+
+  // closing or reloading the window with an unsaved edit, or before the recovery key was
+  // confirmed, asks first (the browser's own "Leave site?" question)
+  useEffect(() => {
+    const onBeforeUnload = (e: BeforeUnloadEvent) => {
+      if (!leavingLosesSomething()) return;
+      e.preventDefault();
+      e.returnValue = '';
+    };
+    window.addEventListener('beforeunload', onBeforeUnload);
+    return () => window.removeEventListener('beforeunload', onBeforeUnload);
+  }, []);
 
   if (recoveryKey) return <RecoveryKey recoveryKey={recoveryKey} />;
   switch (phase) {

@@ -1,4 +1,4 @@
-import { createVaultViaUi, expect, newMemory, PASSPHRASE, test } from './fixtures';
+import { editBody, expect, newMemory, PASSPHRASE, test } from './fixtures';
 import { snap } from './screenshots';
 
 /**
@@ -24,6 +24,7 @@ test('a person keeps, finds, shares, takes back and audits memories', async ({ p
   await expect(page.getByRole('button', { name: 'Continue to my vault' })).toBeDisabled();
   await snap(page, '02-recovery-key');
   await page.getByLabel('I have saved my recovery key somewhere safe.').check();
+  await page.getByLabel('Type the last group of your key').fill(recoveryKey.split('-').pop()!);
   await page.getByRole('button', { name: 'Continue to my vault' }).click();
 
   // ---- a space, shown with its kind ----
@@ -45,7 +46,7 @@ test('a person keeps, finds, shares, takes back and audits memories', async ({ p
 
   // the editor saves by itself
   await page.getByRole('option', { name: /Trip to the lake/ }).click();
-  await page.getByTestId('edit-body').fill('We swam at the north shore, grilled corn and saw a heron.');
+  await (await editBody(page)).fill('We swam at the north shore, grilled corn and saw a heron.');
   await expect(page.getByTestId('save-state')).toHaveText('All changes saved', { timeout: 10_000 });
 
   // ---- filters ----

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { PendingAction } from '../../../contracts/types';
 import { BandBadge } from '../components/BandBadge';
 import { Dialog } from '../components/Dialog';
@@ -6,19 +6,11 @@ import { formatCountdown, secondsRemaining } from '../lib/countdown';
 import { formatClock, formatDuration, formatWhen } from '../lib/format';
 import { actionSentence, KIND_FILTERS } from '../lib/undo-words';
 import { useNames } from '../hooks/useNames';
+import { useNow } from '../hooks/useNow';
 import { useSettings } from '../stores/settings';
 import { useSpaces } from '../stores/spaces';
 import { useUndo } from '../stores/undo';
 
-/** Re-renders every quarter second while mounted: the countdowns are display only. */
-export function useNow(intervalMs = 250): number {
-  const [now, setNow] = useState(() => performance.now());
-  useEffect(() => {
-    const t = setInterval(() => setNow(performance.now()), intervalMs);
-    return () => clearInterval(t);
-  }, [intervalMs]);
-  return now;
-}
 
 export function UndoBadgeButton() {
   const count = useUndo((s) => s.actions.length);

@@ -21,7 +21,13 @@ export interface Known {
 }
 
 /** An edit whose save failed when its editor closed: kept until the memory is opened again. */
-export interface Unsaved { draft: Draft; baseVersion: number; title: string }
+export interface Unsaved {
+  draft: Draft;
+  /** the memory's fields the draft was typed on, and their version: the save merges there */
+  base: Draft;
+  baseVersion: number;
+  title: string;
+}
 
 export interface Filters {
   type?: MemoryType;
@@ -95,7 +101,7 @@ interface MemoriesState {
   update(memoryId: string, baseVersion: number, patch: MemoryPatch): Promise<Memory>;
   setBand(memoryId: string, band: Band, passphrase?: string): Promise<MemorySetBandResponse>;
   /** memory.delete (a Black memory is confirmed: it is shredded); trashed or shredded also deselects it */
-  remove(memory: Pick<Memory, 'memory_id' | 'band'>): Promise<MemoryDeleteResponse['status']>;
+  remove(memory: Pick<Memory, 'memory_id' | 'band'>): Promise<{ status: MemoryDeleteResponse['status']; actionId: string | null }>;
   restore(memoryId: string): Promise<Memory>;
   /** memory.share; with dryRun the core's decision only, nothing changes */
   share(memoryId: string, targetSpaceId: string, opts?: { consent?: boolean; dryRun?: boolean }): Promise<MemoryShareResponse>;
@@ -274,7 +280,7 @@ export const useMemories = create<MemoriesState>((set, get) => ({
       const r = await api().call('memory.delete', { memory_id: id, ...(memory.band === 'BLACK' ? { confirm: true } : {}) });
       if (r.status === 'staged') await useUndo.getState().load().catch(() => {});
       else if (get().selectedId === id) get().select(null); // trashed or shredded: it leaves the list
-      return r.status;
+      return { status: r.status, actionId: r.pending?.action_id ?? null };
     } finally {
       const deleting = { ...get().deleting };
       delete deleting[id];

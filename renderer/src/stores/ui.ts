@@ -15,7 +15,7 @@ function initialTheme(): Theme {
 export interface NoticeAction { label: string; run(): void | Promise<void> }
 
 /** Dialogs the shell opens: the command palette, the sheet of shortcuts, a new memory. */
-export type Overlay = 'palette' | 'shortcuts' | 'new-memory' | null;
+export type Overlay = 'palette' | 'shortcuts' | 'new-memory' | 'lock-unsaved' | null;
 
 interface UiState {
   screen: Screen;
