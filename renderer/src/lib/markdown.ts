@@ -67,8 +67,9 @@ export function parseInline(src: string): Inline[] {
     if (last?.t === 'text') last.text += s; else out.push({ t: 'text', text: s });
   };
   let at = 0;
-  INLINE.lastIndex = 0;
-  for (let m = INLINE.exec(src); m; m = INLINE.exec(src)) {
+  // a regex of its own per call: the nested calls below would move a shared one's lastIndex
+  const re = new RegExp(INLINE.source, 'g');
+  for (let m = re.exec(src); m; m = re.exec(src)) {
     // an underscore inside a word (snake_case) is not emphasis
     if ((m[11] === '_' || m[9] === '__') && m.index > 0 && /[A-Za-z0-9]/.test(src[m.index - 1])) continue;
     text(src.slice(at, m.index));
@@ -207,6 +208,7 @@ export function plainPreview(src: string, max = 140): string {
     .replace(/^\s*>\s?/gm, '')
     .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
     .replace(/(\*\*|__|~~|`)/g, '')
+    .replace(/(^|[^A-Za-z0-9])[*_](\S(?:.*?\S)?)[*_](?![A-Za-z0-9])/g, '$1$2')
     .replace(/\s+/g, ' ')
     .trim();
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;

@@ -20,6 +20,7 @@ function Welcome() {
       <h3>Spaces: who shares what</h3>
       <p>A space is a shelf of memories and the people who share it. You start with <strong>Personal</strong>, which is just you. Make a shared space for your household with “+ New space”, add people to it, and share memories into it.</p>
       <h3>Bands: how private a memory is</h3>
+      <p>Every memory has a band, chosen when you write it, that decides who can read it and what sharing it takes:</p>
       <ul className="welcome-bands">
         {BANDS.map((b) => { const info = bandInfo(b, undoWindow); return <li key={b}><BandBadge band={b} /> <strong>{info.name.split(' · ')[1]}</strong> — {info.short} <span className="muted">{info.details[1]}</span></li>; })}
       </ul>

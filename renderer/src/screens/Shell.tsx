@@ -98,11 +98,11 @@ export function Shell() {
           ))}
         </nav>
         <span className="grow" />
-        <button className="btn" type="button" onClick={() => useUi.getState().setOverlay('palette')} title={`Command palette (${MOD}+K)`} aria-keyshortcuts={MOD === '⌘' ? 'Meta+K' : 'Control+K'}>Commands <kbd>{MOD}+K</kbd></button>
+        <button className="btn" type="button" onClick={() => useUi.getState().setOverlay('palette')} aria-label={`Commands (${MOD}+K)`} title={`Command palette (${MOD}+K)`} aria-keyshortcuts={MOD === '⌘' ? 'Meta+K' : 'Control+K'}><kbd>{MOD}+K</kbd></button>
         <button className="btn" type="button" onClick={() => useUi.getState().setOverlay('shortcuts')} aria-label="Keyboard shortcuts" aria-keyshortcuts="?" title="Keyboard shortcuts (?)">?</button>
         <UndoBadgeButton />
         <button className="btn" type="button" onClick={() => useUi.getState().toggleTheme()} aria-label={`Switch to ${theme === 'dark' ? 'light' : 'dark'} theme`}>
-          {theme === 'dark' ? '☀ Light' : '☾ Dark'}
+          <span aria-hidden="true">{theme === 'dark' ? '☀' : '☾'}</span>
         </button>
         <button className="btn" type="button" onClick={() => void requestLock()} title={name ? `Lock ${name}’s vault` : 'Lock'}>Lock</button>
       </header>
