@@ -36,13 +36,16 @@ function ConnectionBanner() {
 
 /** Lock was asked while an edit could not be saved: keep editing, or lock and lose it. */
 function LockUnsavedDialog() {
+  const kept = useMemories((s) => Object.values(s.unsaved).map((u) => u.title || 'a memory'));
   const close = () => useUi.getState().setOverlay(null);
   return (
     <Dialog title="An edit is not saved" onClose={close} testId="lock-unsaved" actions={<>
       <button className="btn primary" type="button" onClick={close} data-autofocus>Keep it, stay unlocked</button>
       <button className="btn danger" type="button" onClick={() => { close(); void requestLock(true); }}>Lock anyway, lose the edit</button>
     </>}>
-      <p>The last edit of a memory could not be saved, so locking now would lose it. Stay unlocked and it is saved as soon as MemoryOS can, or lock anyway.</p>
+      <p>{kept.length
+        ? <>Your edit of {kept.map((t) => `“${t}”`).join(', ')} could not be saved yet, so locking now would lose it. Open that memory again to save it, or lock anyway.</>
+        : <>The last edit of a memory could not be saved, so locking now would lose it. Stay unlocked and it is saved as soon as MemoryOS can, or lock anyway.</>}</p>
     </Dialog>
   );
 }

@@ -120,6 +120,9 @@ const initial = {
   known: {}, changes: {}, unsaved: {}, deleting: {},
 };
 
+/** ids ensureKnown has already looked for (cleared by reset) */
+const looked = new Set<string>();
+
 /** a deletion of this memory already waits in the undo window */
 export function deletionPending(memoryId: string): boolean {
   return useUndo.getState().actions.some((a) => a.kind === 'delete' && a.memory_id === memoryId);
@@ -211,6 +214,7 @@ export const useMemories = create<MemoriesState>((set, get) => ({
   },
   reset() {
     // decrypted content, names and kept edits go with the session (a lock)
+    looked.clear();
     set({ ...initial, generation: get().generation + 1 });
   },
   learn(memories) {
@@ -225,8 +229,10 @@ export const useMemories = create<MemoriesState>((set, get) => ({
     set({ known });
   },
   async ensureKnown(ids) {
-    const missing = [...new Set(ids)].filter((id) => !get().known[id]);
+    const missing = [...new Set(ids)].filter((id) => !get().known[id] && !looked.has(id));
     if (!missing.length) return;
+    // looked for once per session: one that is not found stays "a memory"
+    for (const id of missing) looked.add(id);
     // memory.list reads previews without opening (memory.get of an Amber memory is audited, and a
     // look at the undo queue is not an opening); the newest pages of the live list and the trash
     try {
