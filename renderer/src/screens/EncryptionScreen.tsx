@@ -4,7 +4,7 @@
  */
 export function EncryptionScreen() {
   return (
-    <section className="screen prose" aria-labelledby="enc-title" data-testid="encryption-page">
+    <section className="screen prose" aria-labelledby="enc-title" data-testid="encryption-page" tabIndex={0}>
       <h1 id="enc-title">What is encrypted</h1>
       <p>Everything lives in one data directory on this device (the database with its journal, logs, and a lock file while MemoryOS runs). Here is what someone who got hold of that directory, or of what travels between your devices, could and could not read.</p>
 

@@ -36,7 +36,8 @@ function ConnectionBanner() {
 
 /** Lock was asked while an edit could not be saved: keep editing, or lock and lose it. */
 function LockUnsavedDialog() {
-  const kept = useMemories((s) => Object.values(s.unsaved).map((u) => u.title || 'a memory'));
+  const unsaved = useMemories((s) => s.unsaved);
+  const kept = Object.values(unsaved).map((u) => u.title || 'a memory');
   const close = () => useUi.getState().setOverlay(null);
   return (
     <Dialog title="An edit is not saved" onClose={close} testId="lock-unsaved" actions={<>
