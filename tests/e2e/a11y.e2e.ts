@@ -59,16 +59,7 @@ for (const theme of ['light', 'dark'] as const) {
     await expectNoSeriousViolations(page, 'a memory with its pending share');
 
     // ---- the screens and dialogs of issue 10 ----
-    await newMemory(page, { title: 'Packing', band: 'GREEN', body: '# Lake
-
-Bring **towels** and [the map](https://example.com).
-
-- [ ] passports
-- [x] tickets
-
-> take a jumper
-
-<img src=x onerror=alert(1)>' });
+    await newMemory(page, { title: 'Packing', band: 'GREEN', body: '# Lake\n\nBring **towels** and [the map](https://example.com).\n\n- [ ] passports\n- [x] tickets\n\n> take a jumper\n\n<img src=x onerror=alert(1)>' });
     await expect(page.getByTestId('body-view').getByRole('checkbox', { name: 'passports' })).toBeVisible();
     await page.getByRole('button', { name: 'What do the bands mean?' }).click();
     await expectNoSeriousViolations(page, 'editor with rendered Markdown, chips and the band explained');
