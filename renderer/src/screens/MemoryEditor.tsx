@@ -270,7 +270,7 @@ export function MemoryEditor({ memoryId }: { memoryId: string }) {
       <input className="title-input" type="text" aria-label="Title" value={draft.title} readOnly={readOnly} maxLength={500} placeholder="Untitled" onChange={(e) => set('title', e.target.value)} data-testid="edit-title" />
       <div className="meta-row">
         <Field label="Type"><select value={draft.type} disabled={readOnly} onChange={(e) => set('type', e.target.value as MemoryType)}>
-            {MEMORY_TYPES.map((t) => <option key={t.type} value={t.type}>{t.label} — {t.hint}</option>)}
+            {MEMORY_TYPES.map((t) => <option key={t.type} value={t.type} title={t.hint}>{t.label}</option>)}
           </select></Field>
         <Field label="When it happened"><input type="date" value={isoToDateInput(draft.occurred_at)} readOnly={readOnly} onChange={(e) => set('occurred_at', dateInputToIso(e.target.value) ?? null)} /></Field>
         {draft.type === 'working' && (
@@ -278,6 +278,12 @@ export function MemoryEditor({ memoryId }: { memoryId: string }) {
         )}
       </div>
       <div className="body-area">
+        <div className="body-toolbar">
+          <span className="muted small">{editing && !readOnly ? 'Markdown: # heading, **bold**, _italic_, - [ ] to-do, [link](https://…) · Esc when done' : 'Text'}</span>
+          {!readOnly && (editing
+            ? <button className="btn small" type="button" onMouseDown={(e) => e.preventDefault()} onClick={() => { setEditing(false); requestAnimationFrame(() => editButton.current?.focus()); }}>Done</button>
+            : <button ref={editButton} className="btn small" type="button" onClick={() => setEditing(true)}>Edit text</button>)}
+        </div>
         {editing && !readOnly ? (
           <textarea
             ref={body}
@@ -292,7 +298,6 @@ export function MemoryEditor({ memoryId }: { memoryId: string }) {
           />
         ) : (
           <div className="body-view-wrap">
-            {!readOnly && <button ref={editButton} className="btn small edit-text" type="button" onClick={() => setEditing(true)}>Edit text</button>}
             <div
               className="body-view md"
               data-testid="body-view"

@@ -7,7 +7,7 @@ import { dateInputToIso, formatDay, formatWhen } from '../lib/format';
 import { plainPreview } from '../lib/markdown';
 import { MEMORY_TYPES, typeLabel } from '../lib/memory-types';
 import { parseSnippet } from '../lib/snippet';
-import { useMemories, type Filters } from '../stores/memories';
+import { SEARCH_LIMIT, useMemories, type Filters } from '../stores/memories';
 import { spaceById, useSpaces } from '../stores/spaces';
 import { useUndo } from '../stores/undo';
 
@@ -160,8 +160,11 @@ export function MemoryList({ onNew }: { onNew(): void }) {
       </div>
       <div className="list-status" role="status" aria-live="polite" data-testid="list-status">
         {searching
-          ? (m.searching ? 'Searching…' : `${count} result${count === 1 ? '' : 's'} for “${m.query.trim()}”`)
+          ? (m.searching ? 'Searching…' : `${count >= SEARCH_LIMIT ? `${SEARCH_LIMIT}+ results (the best ${SEARCH_LIMIT} shown)` : `${count} result${count === 1 ? '' : 's'}`} for “${m.query.trim()}”`)
           : m.loading && m.rows.length === 0 ? 'Loading…' : `${count.toLocaleString()} memor${count === 1 ? 'y' : 'ies'}`}
+        {searching && (m.filters.tag || m.filters.person || m.filters.from || m.filters.to) && (
+          <span> · search does not apply the tag, person and date choices yet (type and band it does)</span>
+        )}
         {m.error && <span className="error"> · {m.error}</span>}
       </div>
       {count === 0 && !m.loading && !m.searching

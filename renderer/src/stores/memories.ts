@@ -39,6 +39,9 @@ export interface Filters {
   to?: string;
 }
 
+/** memory.search answers at most this many hits: a full answer is "200+", not a count */
+export const SEARCH_LIMIT = 200;
+
 /** first page small, so the list paints fast after unlock; later pages larger, fewer round trips */
 export const FIRST_PAGE = 40;
 export const PAGE = 1000; // the contract maximum: fewer round trips when catching up after a jump
@@ -204,7 +207,7 @@ export const useMemories = create<MemoriesState>((set, get) => ({
     if (!query) { set({ hits: null, searching: false }); return; }
     set({ searching: true });
     try {
-      const params = { query, limit: 200, ...(s.spaceId ? { space_id: s.spaceId } : {}), ...(s.filters.type ? { type: s.filters.type } : {}), ...(s.filters.band ? { band: s.filters.band } : {}) };
+      const params = { query, limit: SEARCH_LIMIT, ...(s.spaceId ? { space_id: s.spaceId } : {}), ...(s.filters.type ? { type: s.filters.type } : {}), ...(s.filters.band ? { band: s.filters.band } : {}) };
       const r = await api().call('memory.search', params);
       if (get().query.trim() !== query) return; // typed on: a newer search is on its way
       set({ hits: r.hits, searching: false, error: null });
