@@ -99,6 +99,8 @@ export function MemoryEditor({ memoryId }: { memoryId: string }) {
           setMemory(m);
           setDraft(kept.draft);
         } else {
+          // in the trash now: the kept edit waits for the memory to be restored
+          if (kept) useMemories.getState().keepUnsaved(memoryId, kept);
           base.current = m; setMemory(m); setDraft(draftOf(m));
         }
       })
