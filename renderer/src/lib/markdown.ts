@@ -203,7 +203,8 @@ export function plainPreview(src: string, max = 140): string {
   const text = src
     .replace(/```[\s\S]*?```/g, ' ')
     .replace(/^\s{0,3}#{1,6}\s+/gm, '')
-    .replace(/^\s*[-*+]\s+\[[ xX]\]\s+/gm, '☐ ')
+    .replace(/^\s*[-*+]\s+\[[xX]\]\s+/gm, '☑ ')
+    .replace(/^\s*[-*+]\s+\[ \]\s+/gm, '☐ ')
     .replace(/^\s*([-*+]|\d+[.)])\s+/gm, '')
     .replace(/^\s*>\s?/gm, '')
     .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')

@@ -76,6 +76,6 @@ describe('Markdown for memories (writing surface, issue 10)', () => {
   });
 
   it('gives one-line previews without the markup', () => {
-    expect(plainPreview('# Trip\n\n**Bring** [map](https://x.example)\n- [ ] passports')).toBe('Trip Bring map ☐ passports');
+    expect(plainPreview('# Trip\n\n**Bring** [map](https://x.example)\n- [ ] passports\n- [x] tickets')).toBe('Trip Bring map ☐ passports ☑ tickets');
   });
 });
