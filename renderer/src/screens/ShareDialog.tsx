@@ -98,7 +98,8 @@ export function ShareDialog({ memory, onClose }: { memory: Memory; onClose(): vo
     <Dialog title="Share into another space" onClose={onClose} testId="share-dialog" actions={<>
       <button className="btn" type="button" onClick={onClose}>Cancel</button>
       <button className="btn primary" type="button" onClick={() => void confirm()} disabled={busy || !target || preview?.effect === 'DENY'}>
-        {preview?.staged ? 'Share (after the undo window)' : 'Share now'}
+        {/* says when it would happen only once the core has allowed it */}
+        {preview?.effect !== 'ALLOW' ? 'Share' : preview.staged ? 'Share (after the undo window)' : 'Share now'}
       </button>
     </>}>
       <p><BandBadge band={memory.band} /> <strong>{memory.title || '(untitled)'}</strong> <span className="muted">from {source?.name}</span></p>
