@@ -97,7 +97,7 @@ export function ShareDialog({ memory, onClose }: { memory: Memory; onClose(): vo
   return (
     <Dialog title="Share into another space" onClose={onClose} testId="share-dialog" actions={<>
       <button className="btn" type="button" onClick={onClose}>Cancel</button>
-      <button className="btn primary" type="button" onClick={() => void confirm()} disabled={busy || !target || preview?.effect === 'DENY'}>
+      <button className="btn primary" type="button" onClick={() => void confirm()} disabled={busy || !target || preview?.effect !== 'ALLOW'}>
         {/* says when it would happen only once the core has allowed it */}
         {preview?.effect !== 'ALLOW' ? 'Share' : preview.staged ? 'Share (after the undo window)' : 'Share now'}
       </button>
