@@ -17,6 +17,9 @@ for (const theme of ['light', 'dark'] as const) {
     await expect(page.getByTestId('recovery-key')).toBeVisible();
     await expectNoSeriousViolations(page, 'recovery key');
     await page.getByLabel('I have saved my recovery key somewhere safe.').check();
+    await page.getByLabel('Type the last group of your key').fill('ZZZZ');
+    await expectNoSeriousViolations(page, 'recovery kit, the check refused');
+    await page.getByLabel('Type the last group of your key').fill((await page.getByTestId('recovery-key').textContent())!.trim().split('-').pop()!);
     await page.getByRole('button', { name: 'Continue to my vault' }).click();
 
     await expect(page.getByTestId('list-status')).toContainText('0 memories');
@@ -52,6 +55,44 @@ for (const theme of ['light', 'dark'] as const) {
     await expect(page.getByTestId('undo-item')).toHaveCount(1);
     await expectNoSeriousViolations(page, 'undo queue');
     await page.getByTestId('undo-panel').getByRole('button', { name: 'Close' }).click();
+    await expect(page.getByTestId('pending-banner')).toBeVisible();
+    await expectNoSeriousViolations(page, 'a memory with its pending share');
+
+    // ---- the screens and dialogs of issue 10 ----
+    await newMemory(page, { title: 'Packing', band: 'GREEN', body: '# Lake\n\nBring **towels** and [the map](https://example.com).\n\n- [ ] passports\n- [x] tickets\n\n> take a jumper\n\n<img src=x onerror=alert(1)>' });
+    await expect(page.getByTestId('body-view').getByRole('checkbox', { name: 'passports' })).toBeVisible();
+    await page.getByRole('button', { name: 'What do the bands mean?' }).click();
+    await expectNoSeriousViolations(page, 'editor with rendered Markdown, chips and the band explained');
+    await page.getByRole('button', { name: 'Edit text' }).click();
+    await expectNoSeriousViolations(page, 'editor, editing the text');
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+k');
+    await expect(page.getByTestId('command-palette')).toBeVisible();
+    await expectNoSeriousViolations(page, 'command palette');
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: 'Keyboard shortcuts' }).first().click();
+    await expect(page.getByTestId('shortcuts-sheet')).toBeVisible();
+    await expectNoSeriousViolations(page, 'shortcuts sheet');
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: /^Members of Personal/ }).click();
+    await expectNoSeriousViolations(page, 'members dialog of a personal space');
+    await page.getByTestId('members-dialog').getByRole('button', { name: 'Close' }).click();
+    await page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Trash', exact: true }).click();
+    await expect(page.getByTestId('trash-empty')).toBeVisible();
+    await expectNoSeriousViolations(page, 'empty trash');
+    await page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Memories', exact: true }).click();
+    await page.getByRole('option', { name: /Packing/ }).click();
+    await page.getByTestId('editor').getByRole('button', { name: 'Delete', exact: true }).click();
+    await expectNoSeriousViolations(page, 'delete dialog');
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete', exact: true }).click();
+    await expect(page.getByTestId('notice').getByRole('button', { name: 'Undo' })).toBeVisible();
+    await expectNoSeriousViolations(page, 'toast with Undo');
+    await page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Trash', exact: true }).click();
+    await expect(page.getByTestId('trash-item')).toHaveCount(1);
+    await expectNoSeriousViolations(page, 'trash with a memory');
+    await page.getByRole('button', { name: 'What is encrypted' }).first().click();
+    await expect(page.getByTestId('encryption-page')).toBeVisible();
+    await expectNoSeriousViolations(page, 'what is encrypted');
 
     await page.getByRole('button', { name: 'Audit log' }).click();
     await page.getByRole('button', { name: 'Verify chain' }).click();

@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
 import type { HostProcess } from './host-process';
-import { expect, newMemory, openUnlocked, PASSPHRASE, test } from './fixtures';
+import { editBody, expect, newMemory, openUnlocked, PASSPHRASE, test } from './fixtures';
 
 /** The body of the memory with this title, as the host holds it (not as the screen shows it). */
 async function savedBody(host: HostProcess, title: string): Promise<string> {
@@ -13,7 +13,7 @@ async function savedBody(host: HostProcess, title: string): Promise<string> {
 async function typeInto(page: Page, title: string, body: string): Promise<void> {
   await page.getByRole('option', { name: new RegExp(title) }).click();
   await expect(page.getByTestId('edit-title')).toHaveValue(title);
-  await page.getByTestId('edit-body').fill(body);
+  await (await editBody(page)).fill(body);
 }
 
 /**
@@ -47,5 +47,5 @@ test('an edit made just before switching memory, switching screen or locking is 
   await expect(page.getByRole('navigation', { name: 'Screens' })).toBeVisible();
   expect(await savedBody(host, 'First note')).toBe('one, edited just before Lock');
   await page.getByRole('option', { name: /First note/ }).click();
-  await expect(page.getByTestId('edit-body')).toHaveValue('one, edited just before Lock');
+  await expect(await editBody(page)).toHaveValue('one, edited just before Lock');
 });

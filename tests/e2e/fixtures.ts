@@ -24,6 +24,7 @@ export async function createVaultViaUi(page: Page, host: HostProcess): Promise<s
   await page.getByRole('button', { name: 'Create vault' }).click();
   const key = (await page.getByTestId('recovery-key').textContent())!.trim();
   await page.getByLabel('I have saved my recovery key somewhere safe.').check();
+  await page.getByLabel('Type the last group of your key').fill(key.split('-').pop()!);
   await page.getByRole('button', { name: 'Continue to my vault' }).click();
   await expect(page.getByRole('navigation', { name: 'Screens' })).toBeVisible();
   return key;
@@ -34,6 +35,12 @@ export async function openUnlocked(page: Page, host: HostProcess): Promise<void>
   await host.call('vault.create', { passphrase: PASSPHRASE, name: NAME });
   await page.goto(host.loginUrl);
   await expect(page.getByRole('navigation', { name: 'Screens' })).toBeVisible();
+}
+
+/** The open memory's text as a field: the editor shows it rendered until "Edit text". */
+export async function editBody(page: Page) {
+  await page.getByTestId('editor').getByRole('button', { name: 'Edit text' }).click();
+  return page.getByTestId('edit-body');
 }
 
 export async function newMemory(page: Page, m: { title: string; band: string; body?: string; tags?: string; people?: string; space?: string; type?: string }): Promise<void> {

@@ -1,4 +1,4 @@
-import { createVaultViaUi, expect, newMemory, PASSPHRASE, test } from './fixtures';
+import { editBody, expect, newMemory, PASSPHRASE, test } from './fixtures';
 import { snap } from './screenshots';
 
 /**
@@ -24,6 +24,7 @@ test('a person keeps, finds, shares, takes back and audits memories', async ({ p
   await expect(page.getByRole('button', { name: 'Continue to my vault' })).toBeDisabled();
   await snap(page, '02-recovery-key');
   await page.getByLabel('I have saved my recovery key somewhere safe.').check();
+  await page.getByLabel('Type the last group of your key').fill(recoveryKey.split('-').pop()!);
   await page.getByRole('button', { name: 'Continue to my vault' }).click();
 
   // ---- a space, shown with its kind ----
@@ -45,7 +46,7 @@ test('a person keeps, finds, shares, takes back and audits memories', async ({ p
 
   // the editor saves by itself
   await page.getByRole('option', { name: /Trip to the lake/ }).click();
-  await page.getByTestId('edit-body').fill('We swam at the north shore, grilled corn and saw a heron.');
+  await (await editBody(page)).fill('We swam at the north shore, grilled corn and saw a heron.');
   await expect(page.getByTestId('save-state')).toHaveText('All changes saved', { timeout: 10_000 });
 
   // ---- filters ----
@@ -97,6 +98,44 @@ test('a person keeps, finds, shares, takes back and audits memories', async ({ p
   await expect(share.getByTestId('share-reasons')).toContainText('BAND_BLOCKS_SHARE');
   await expect(share.getByTestId('share-remedies')).toContainText('Lower the band');
   await share.getByRole('button', { name: 'Cancel' }).click();
+
+  // ---- a long Markdown note: written as text, read rendered, its checklist ticked ----
+  await page.getByRole('option', { name: /Trip to the lake/ }).click();
+  const note = [
+    '# Lake weekend', '', 'We swam at the north shore, grilled corn and saw a **heron**.', '',
+    '## Next time', '', '- [ ] bring the big cooler', '- [ ] book the cabin by _May_', '- [x] check the ferry times', '',
+    '1. leave at seven', '2. lunch at the pier', '', '> Grandma: the water is warmest in August.', '',
+    ...Array.from({ length: 30 }, (_, i) => `Day ${i + 1}: a line of what we did, long enough to scroll the pane.`),
+  ].join('\n');
+  await (await editBody(page)).fill(note);
+  await page.keyboard.press('Escape');
+  const view = page.getByTestId('body-view');
+  await expect(view.getByRole('heading', { name: 'Next time' })).toBeVisible();
+  await view.getByRole('checkbox', { name: 'bring the big cooler' }).check();
+  await expect(page.getByTestId('save-state')).toHaveText('All changes saved', { timeout: 10_000 });
+
+  // ---- deleted to the trash and restored from it ----
+  await page.getByTestId('editor').getByRole('button', { name: 'Delete', exact: true }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Delete', exact: true }).click();
+  await expect(page.getByTestId('notice')).toContainText('Moved to the trash.');
+  await page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Trash', exact: true }).click();
+  await page.getByTestId('trash-item').filter({ hasText: 'Trip to the lake' }).getByRole('button', { name: /^Restore/ }).click();
+  await expect(page.getByTestId('trash-empty')).toBeVisible();
+  await page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Memories', exact: true }).click();
+  await expect(page.getByTestId('list-status')).toContainText('4 memories');
+
+  // ---- a share with its pending banner on the memory, undone there ----
+  await page.getByRole('option', { name: /Wifi at home/ }).click();
+  await page.getByRole('button', { name: 'Share…' }).click();
+  await share.getByTestId('share-target').selectOption({ label: 'Family (Shared)' });
+  await share.getByTestId('share-consent').check();
+  await share.getByRole('button', { name: /Share \(/ }).click();
+  await share.getByRole('button', { name: 'Done' }).click();
+  const banner = page.getByTestId('pending-banner');
+  await expect(banner).toContainText('Sharing into Family');
+  await banner.getByRole('button', { name: 'Undo' }).click();
+  await expect(banner).toHaveCount(0);
+  await expect(page.getByTestId('undo-count')).toHaveText('0');
 
   // ---- audit log: verify the chain ----
   await page.getByRole('button', { name: 'Audit log' }).click();

@@ -13,9 +13,12 @@ test('create, write, find, share and undo by keyboard only', async ({ page, host
   await kb.type(PASSPHRASE);
   await kb.press('Enter');
   await expect(page.getByTestId('recovery-key')).toBeVisible();
+  const key = (await page.getByTestId('recovery-key').textContent())!.trim();
   await page.getByRole('button', { name: 'Copy to clipboard' }).focus();
   await kb.press('Tab');
   await kb.press('Space'); // the "I have saved it" checkbox
+  await kb.press('Tab'); // the check that it was saved: its last group, typed back
+  await kb.type(key.split('-').pop()!);
   await kb.press('Tab');
   await kb.press('Enter');
   await expect(page.getByTestId('list-status')).toContainText('0 memories');

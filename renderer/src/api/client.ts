@@ -1,4 +1,5 @@
 import type { ApiMethods, MethodName } from '../../../contracts/types';
+import { ApiCallError } from './errors';
 import type { EventListener, Transport, TransportStatus } from './transport';
 
 export type Params<M extends MethodName> = ApiMethods[M]['request'];
@@ -16,7 +17,11 @@ export class ApiClient {
   }
 
   call<M extends MethodName>(method: M, params: Params<M>): Promise<Result<M>> {
-    return this.transport.call(method, params) as Promise<Result<M>>;
+    // the failed method travels with the error, so its sentence can say what was asked
+    return (this.transport.call(method, params) as Promise<Result<M>>).catch((e: unknown) => {
+      if (e instanceof ApiCallError && !e.method) e.method = method;
+      throw e;
+    });
   }
 
   subscribe(topic: string, listener: EventListener): () => void {

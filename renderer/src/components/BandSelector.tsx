@@ -10,26 +10,32 @@ interface Props {
   disabled?: Partial<Record<Band, string>>;
   undoWindowSeconds?: number;
   legend?: string;
+  /**
+   * the editor's compact control: the four bands in one line, the explanation only on demand
+   * ("What do the bands mean?"); a new memory shows the explanation at once, as the band is chosen there
+   */
+  compact?: boolean;
 }
 
 /**
  * A radio group whose explanation panel follows the band under the pointer or keyboard focus, so
  * a person reads what a band means before picking it, not after.
  */
-export function BandSelector({ value, onChange, disabled = {}, undoWindowSeconds, legend = 'Band' }: Props) {
+export function BandSelector({ value, onChange, disabled = {}, undoWindowSeconds, legend = 'Band', compact = false }: Props) {
   const [looking, setLooking] = useState<Band | null>(null);
+  const [explain, setExplain] = useState(!compact);
   const name = useId();
   const explainId = useId();
   const shown = bandInfo(looking ?? value, undoWindowSeconds);
   return (
-    <fieldset className="band-picker" onMouseLeave={() => setLooking(null)}>
+    <fieldset className={`band-picker${compact ? ' compact' : ''}`} onMouseLeave={() => setLooking(null)}>
       <legend>{legend}</legend>
       <div className="band-options">
         {BANDS.map((b) => {
           const info = bandInfo(b, undoWindowSeconds);
           const why = disabled[b];
           return (
-            <label key={b} className="band-option" onMouseEnter={() => setLooking(b)} title={why}>
+            <label key={b} className="band-option" onMouseEnter={() => setLooking(b)} title={compact ? `${info.name}: ${info.short}${why ? ` (${why})` : ''}` : why}>
               <span className="row">
                 <input
                   type="radio"
@@ -37,23 +43,31 @@ export function BandSelector({ value, onChange, disabled = {}, undoWindowSeconds
                   value={b}
                   checked={value === b}
                   disabled={!!why}
-                  aria-describedby={explainId}
+                  aria-describedby={explain ? explainId : undefined}
                   onFocus={() => setLooking(b)}
                   onBlur={() => setLooking(null)}
                   onChange={() => onChange(b)}
                 />
                 <BandBadge band={b} />
               </span>
-              <span>{info.short}</span>
+              {!compact && <span>{info.short}</span>}
             </label>
           );
         })}
+        {compact && (
+          <button type="button" className="btn link small" aria-expanded={explain} aria-controls={explain ? explainId : undefined} onClick={() => setExplain(!explain)}>
+            {explain ? 'Hide the explanation' : 'What do the bands mean?'}
+          </button>
+        )}
       </div>
-      <div className="band-explain" id={explainId} aria-live="polite" data-testid="band-explanation">
-        <strong>{shown.name}</strong>
-        {disabled[shown.band] && <span className="muted"> — {disabled[shown.band]}</span>}
-        <ul>{shown.details.map((d) => <li key={d}>{d}</li>)}</ul>
-      </div>
+      {explain && (
+        <div className="band-explain" id={explainId} aria-live="polite" data-testid="band-explanation">
+          <strong>{shown.name}</strong>
+          {disabled[shown.band] && <span className="muted"> — {disabled[shown.band]}</span>}
+          <ul>{shown.details.map((d) => <li key={d}>{d}</li>)}</ul>
+          {compact && <p className="muted small">Point at or focus another band to read what it means. {BANDS.filter((b) => b !== shown.band).map((b) => bandInfo(b, undoWindowSeconds).name).join(' · ')}.</p>}
+        </div>
+      )}
     </fieldset>
   );
 }

@@ -135,9 +135,9 @@ export function createAutosave<D>(opts: AutosaveOptions<D>): Autosave<D> {
 }
 
 /** Every autosave on screen, so that locking the vault can save what is typed first. */
-const open = new Set<{ flush(): Promise<boolean> }>();
+const open = new Set<{ flush(): Promise<boolean>; readonly state?: AutosaveState }>();
 
-export function trackAutosave(a: { flush(): Promise<boolean> }): () => void {
+export function trackAutosave(a: { flush(): Promise<boolean>; readonly state?: AutosaveState }): () => void {
   open.add(a);
   return () => { open.delete(a); };
 }
@@ -146,4 +146,9 @@ export function trackAutosave(a: { flush(): Promise<boolean> }): () => void {
 export async function flushAutosaves(): Promise<boolean> {
   const results = await Promise.all([...open].map((a) => a.flush()));
   return results.every(Boolean);
+}
+
+/** Something typed on screen is not saved yet (waiting, saving, or its save failed). */
+export function anyUnsavedEdit(): boolean {
+  return [...open].some((a) => a.state !== undefined && a.state.status !== 'saved');
 }

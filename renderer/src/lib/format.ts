@@ -32,3 +32,30 @@ export function dateInputToIso(value: string): string | undefined {
 export function isoToDateInput(iso: string | null | undefined): string {
   return iso && /^\d{4}-\d{2}-\d{2}/.test(iso) ? iso.slice(0, 10) : '';
 }
+
+/**
+ * "When it happened" is a calendar date, stored as midnight UTC of that date: it is shown as that
+ * UTC date, never converted to local time (which moved Sep 3 to "Sep 2, 05:00 PM" west of UTC).
+ */
+export function formatDay(iso: string | null | undefined): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  return d.toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' });
+}
+
+/** A moment within the next hours as the local clock shows it: "14:32" (with the day when it is not today). */
+export function formatClock(iso: string | null | undefined, now = Date.now()): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  const time = d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+  const sameDay = new Date(now).toDateString() === d.toDateString();
+  return sameDay ? time : `${d.toLocaleDateString(undefined, { weekday: 'short', month: 'short', day: 'numeric' })}, ${time}`;
+}
+
+/** A timestamp's local calendar day as YYYY-MM-DD (for a date input showing "today"). */
+export function localDayInput(ms = Date.now()): string {
+  const d = new Date(ms);
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}

@@ -1,33 +1,63 @@
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Field } from '../components/Field';
 import type { Band, Memory, MemoryType } from '../../../contracts/types';
 import { ApiCallError, describeError } from '../api/errors';
 import { BandBadge } from '../components/BandBadge';
 import { BandSelector } from '../components/BandSelector';
+import { ChipsField } from '../components/ChipsField';
 import { Dialog } from '../components/Dialog';
+import { Markdown } from '../components/Markdown';
 import { useAutosave } from '../hooks/useAutosave';
-import { dateInputToIso, formatWhen, isoToDateInput, parseList } from '../lib/format';
+import { useNames } from '../hooks/useNames';
+import { dateInputToIso, formatClock, formatWhen, isoToDateInput } from '../lib/format';
+import { toggleTask } from '../lib/markdown';
 import { MEMORY_TYPES } from '../lib/memory-types';
 import { diffPatch, draftOf, mergeDraft, type Draft } from '../lib/patch';
+import { bannerVerb } from '../lib/undo-words';
 import { useMemories } from '../stores/memories';
 import { useSettings } from '../stores/settings';
 import { spaceById, useSpaces } from '../stores/spaces';
 import { useSession } from '../stores/session';
 import { useUi } from '../stores/ui';
+import { pendingFor, useUndo } from '../stores/undo';
 import { ShareDialog } from './ShareDialog';
+import { useNow } from '../hooks/useNow';
+import { formatCountdown, secondsRemaining } from '../lib/countdown';
 
 const AUTOSAVE_DELAY_MS = 700;
 
-/** A list field edited as comma-separated text; parsed on every change, shown as typed. */
-function ListField({ label, value, onChange, readOnly }: { label: string; value: string[]; onChange(v: string[]): void; readOnly: boolean }) {
-  const [text, setText] = useState(value.join(', '));
-  const last = useRef(value);
-  useEffect(() => {
-    if (JSON.stringify(last.current) !== JSON.stringify(value) && JSON.stringify(parseList(text)) !== JSON.stringify(value)) setText(value.join(', '));
-    last.current = value;
-  }, [value]);
+/** Tags, people and places already used in the memories this window has seen, for autocomplete. */
+function useLabelSuggestions(): { tags: string[]; people: string[]; places: string[] } {
+  const known = useMemories((s) => s.known);
+  return useMemo(() => {
+    const tags = new Set<string>(); const people = new Set<string>(); const places = new Set<string>();
+    for (const k of Object.values(known)) {
+      k.tags.forEach((t) => tags.add(t)); k.people.forEach((p) => people.add(p)); k.places.forEach((p) => places.add(p));
+    }
+    const sorted = (s: Set<string>) => [...s].sort((a, b) => a.localeCompare(b));
+    return { tags: sorted(tags), people: sorted(people), places: sorted(places) };
+  }, [known]);
+}
+
+/** What waits in the undo window for this memory, on the memory itself, with its Undo. */
+function PendingBanners({ memoryId }: { memoryId: string }) {
+  const actions = useUndo((s) => s.actions);
+  const names = useNames();
+  const now = useNow(1000);
+  const mine = pendingFor(actions, memoryId);
+  if (!mine.length) return null;
   return (
-    <Field label={label}><input type="text" value={text} readOnly={readOnly} placeholder="comma, separated" onChange={(e) => { setText(e.target.value); onChange(parseList(e.target.value)); }} /></Field>
+    <>
+      {mine.map((a) => {
+        const left = secondsRemaining(a.deadline, now);
+        return (
+          <div key={a.action_id} className="pending-banner" role="status" data-testid="pending-banner">
+            <span><strong>{bannerVerb(a, names)}</strong> · at {formatClock(a.commit_at)} <span className="muted">({left > 0 ? `${formatCountdown(left)} left` : 'going through…'})</span></span>
+            <button className="btn small" type="button" disabled={left <= 0} onClick={() => void useUndo.getState().undo(a.action_id)}>Undo</button>
+          </div>
+        );
+      })}
+    </>
   );
 }
 
@@ -35,20 +65,45 @@ export function MemoryEditor({ memoryId }: { memoryId: string }) {
   const [memory, setMemory] = useState<Memory | null>(null);
   const [draft, setDraft] = useState<Draft | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [gone, setGone] = useState<string | null>(null);
   const [sharing, setSharing] = useState(false);
   const [reauthFor, setReauthFor] = useState<Band | null>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
+  const [editing, setEditing] = useState(false);
   /** the memory as last saved or read: the draft is diffed against it */
   const base = useRef<Memory | null>(null);
+  const latestDraft = useRef<Draft | null>(null);
+  latestDraft.current = draft;
+  const saving = useRef(false);
+  const body = useRef<HTMLTextAreaElement>(null);
+  const editButton = useRef<HTMLButtonElement>(null);
   const spaces = useSpaces((s) => s.spaces);
   const undoWindow = useSettings((s) => s.settings.undo_window_seconds);
   const me = useSession((s) => s.status?.member_id);
+  const change = useMemories((s) => s.changes[memoryId]);
+  const deleting = useMemories((s) => !!s.deleting[memoryId]);
+  const deletionWaits = useUndo((s) => s.actions.some((a) => a.kind === 'delete' && a.memory_id === memoryId));
+  const editorRequest = useUi((s) => s.editorRequest);
+  const suggestions = useLabelSuggestions();
 
   useEffect(() => {
     let live = true;
-    setMemory(null); setDraft(null); setError(null);
+    setMemory(null); setDraft(null); setError(null); setGone(null); setEditing(false);
+    // an edit whose save failed when this memory was left comes back, and is saved again
+    const kept = useMemories.getState().takeUnsaved(memoryId);
     useMemories.getState().open(memoryId)
-      .then((m) => { if (live) { base.current = m; setMemory(m); setDraft(draftOf(m)); } })
+      .then((m) => {
+        if (!live) return;
+        if (kept && !m.deleted_at) {
+          base.current = { ...m, ...kept.base, version: kept.baseVersion };
+          setMemory(m);
+          setDraft(kept.draft);
+        } else {
+          // in the trash now: the kept edit waits for the memory to be restored
+          if (kept) useMemories.getState().keepUnsaved(memoryId, kept);
+          base.current = m; setMemory(m); setDraft(draftOf(m));
+        }
+      })
       .catch((e) => { if (live) setError(describeError(e)); });
     return () => { live = false; };
   }, [memoryId]);
@@ -60,25 +115,85 @@ export function MemoryEditor({ memoryId }: { memoryId: string }) {
     isSaved: (d) => !base.current || Object.keys(diffPatch(draftOf(base.current), d)).length === 0,
     async save(d) {
       const before = draftOf(base.current!);
-      const saved = await useMemories.getState().update(memoryId, base.current!.version, diffPatch(before, d));
-      base.current = saved;
-      // fields changed elsewhere (merged by the core) show up unless typed over locally meanwhile
-      const rebase = (cur: Draft) => mergeDraft(before, cur, draftOf(saved));
-      setDraft((cur) => (cur ? rebase(cur) : cur));
-      setMemory(saved);
-      setError(null);
-      return rebase;
+      saving.current = true;
+      try {
+        const saved = await useMemories.getState().update(memoryId, base.current!.version, diffPatch(before, d));
+        base.current = saved;
+        // fields changed elsewhere (merged by the core) show up unless typed over locally meanwhile
+        const rebase = (cur: Draft) => mergeDraft(before, cur, draftOf(saved));
+        setDraft((cur) => (cur ? rebase(cur) : cur));
+        setMemory(saved);
+        setError(null);
+        return rebase;
+      } finally {
+        saving.current = false;
+      }
     },
   });
-  // leaving this memory (another memory, another screen, Lock) saves what was typed within the
-  // delay at once instead of dropping it
   const { flush } = saver;
+
+  // leaving this memory (another memory, another screen, Lock) saves what was typed within the
+  // delay at once; an edit that cannot be saved is kept and comes back when the memory is opened
   useEffect(() => () => {
-    void flush().then((ok) => { if (!ok) useUi.getState().notify('Your last edit of a memory could not be saved.'); });
+    void flush().then((ok) => {
+      const d = latestDraft.current;
+      const b = base.current;
+      if (ok || !d || !b || Object.keys(diffPatch(draftOf(b), d)).length === 0) return;
+      useMemories.getState().keepUnsaved(memoryId, { draft: d, base: draftOf(b), baseVersion: b.version, title: d.title || b.title });
+      useUi.getState().notify(`Your edit of “${d.title || b.title || 'a memory'}” is not saved yet: it is kept, and saved when you open that memory again.`);
+    });
   }, [memoryId, flush]);
 
-  if (error && !memory) return <section className="editor-pane"><p className="error" role="alert">{error}</p></section>;
-  if (!memory || !draft) return <section className="editor-pane" aria-busy="true"><p className="muted">Opening…</p></section>;
+  // the memory changed on the host (an event named it): read it again. A change this editor
+  // saved itself (the event's version is the one it holds) needs no reading.
+  const reread = useCallback(async () => {
+    try {
+      const fresh = await useMemories.getState().open(memoryId);
+      const b = base.current;
+      const d = latestDraft.current;
+      const clean = !b || !d || Object.keys(diffPatch(draftOf(b), d)).length === 0;
+      setMemory(fresh);
+      if (clean) { base.current = fresh; setDraft(draftOf(fresh)); }
+      // else: what is typed stays; its save goes on the version it was typed on and the core merges
+      if (fresh.deleted_at) setEditing(false);
+    } catch (e) {
+      if (e instanceof ApiCallError && e.code === 'NOT_FOUND') { setGone('This memory is gone: it was destroyed, or moved out of your spaces.'); return; }
+      setError(describeError(e));
+    }
+  }, [memoryId]);
+  const seenChange = useRef(change?.seq ?? 0);
+  useEffect(() => {
+    if (!change || change.seq === seenChange.current || !base.current) return;
+    seenChange.current = change.seq;
+    if (change.version !== undefined && change.version <= base.current.version) return;
+    if (saving.current) {
+      // our own save may be what changed it: look once it has answered
+      const t = setInterval(() => {
+        if (saving.current) return;
+        clearInterval(t);
+        if (!base.current || change.version === undefined || change.version > base.current.version) void reread();
+      }, 50);
+      return () => clearInterval(t);
+    }
+    void reread();
+  }, [change, reread]);
+
+  // shortcuts and the command palette ask the open editor to delete, share or edit
+  const lastRequest = useRef(editorRequest?.seq ?? 0);
+  useEffect(() => {
+    if (!editorRequest || editorRequest.seq === lastRequest.current) return;
+    lastRequest.current = editorRequest.seq;
+    if (!memory || memory.deleted_at || memory.redacted) return;
+    if (editorRequest.kind === 'delete' && !deletionWaits && !deleting) setConfirmDelete(true);
+    if (editorRequest.kind === 'share') { void flush(); setSharing(true); }
+    if (editorRequest.kind === 'edit') setEditing(true);
+  }, [editorRequest, memory, deletionWaits, deleting, flush]);
+
+  useEffect(() => { if (editing) body.current?.focus(); }, [editing]);
+
+  if (gone) return <section className="editor-pane" aria-label="Memory editor" data-testid="editor"><p className="decision deny" role="alert">{gone}</p></section>;
+  if (error && !memory) return <section className="editor-pane" aria-label="Memory editor"><p className="error" role="alert">{error}</p></section>;
+  if (!memory || !draft) return <section className="editor-pane" aria-label="Memory editor" aria-busy="true"><p className="muted">Opening…</p></section>;
 
   const space = spaceById(spaces, memory.space_id);
   const readOnly = memory.redacted || !!memory.deleted_at;
@@ -88,10 +203,10 @@ export function MemoryEditor({ memoryId }: { memoryId: string }) {
   const changeBand = async (band: Band, passphrase?: string) => {
     setError(null);
     try {
+      await flush();
       const r = await useMemories.getState().setBand(memory.memory_id, band, passphrase);
-      base.current = r.memory;
-      setMemory(r.memory);
-      if (r.status === 'staged') useUi.getState().notify(`Band change to ${band} waits in the undo queue.`);
+      if (r.status !== 'staged') { base.current = r.memory; setMemory(r.memory); }
+      if (r.status === 'staged') useUi.getState().notify(`Lowering to ${band} waits until ${formatClock(r.pending?.commit_at)}: undo it on the memory or in the undo queue.`);
     } catch (e) {
       if (e instanceof ApiCallError && e.reasons.some((x) => x.code === 'REAUTH_REQUIRED') && !passphrase) { setReauthFor(band); return; }
       setError(describeError(e));
@@ -102,47 +217,110 @@ export function MemoryEditor({ memoryId }: { memoryId: string }) {
     setConfirmDelete(false);
     try {
       await flush(); // an edit typed just before goes with it (to the trash, where it can come back from)
-      const status = await useMemories.getState().remove(memory);
-      useUi.getState().notify(status === 'staged' ? 'Deletion waits in the undo queue.' : status === 'shredded' ? 'Memory destroyed.' : 'Moved to the trash.');
+      const r = await useMemories.getState().remove(memory);
+      const title = memory.title || 'the memory';
+      if (r.status === 'trashed') {
+        useUi.getState().notify('Moved to the trash.', {
+          label: 'Undo',
+          async run() {
+            try {
+              await useMemories.getState().restore(memory.memory_id);
+              useMemories.getState().select(memory.memory_id);
+              useUi.getState().notify(`Restored “${title}”.`);
+            } catch (e) { useUi.getState().notify(describeError(e)); }
+          },
+        });
+      } else if (r.status === 'staged' && r.actionId) {
+        const actionId = r.actionId;
+        useUi.getState().notify(`Deleting “${title}” waits in the undo window.`, { label: 'Undo', async run() { if (await useUndo.getState().undo(actionId)) useUi.getState().notify('Deletion taken back.'); } });
+      } else {
+        useUi.getState().notify('Memory destroyed.');
+      }
     } catch (e) { setError(describeError(e)); }
   };
   const restore = async () => {
     try { const m = await useMemories.getState().restore(memory.memory_id); base.current = m; setMemory(m); setDraft(draftOf(m)); }
     catch (e) { setError(describeError(e)); }
   };
+  const onToggleTask = readOnly ? undefined : (line: number, checked: boolean) => set('body', toggleTask(draft.body, line, checked));
 
   const others = (space?.members ?? []).filter((m) => m.member_id !== memory.author);
   const saveText = { saved: 'All changes saved', pending: 'Unsaved changes…', saving: 'Saving…', error: 'Not saved' }[saver.status];
-  const shownError = error ?? (saver.error ? describeError(saver.error) : null);
+  const saveError = saver.error ? `Not saved: ${describeError(saver.error)} Your text is kept here and saved as soon as it can be.` : null;
+  const shownError = error ?? saveError;
+  const deleteRefused = deletionWaits || deleting;
 
   return (
-    <section className="editor-pane" aria-label="Memory editor" data-testid="editor">
+    <section className="editor-pane writing" aria-label="Memory editor" data-testid="editor">
       <div className="editor-head">
-        <BandBadge band={memory.band} />
-        <span className="muted">{space?.name ?? memory.space_id} · v{memory.version} · updated {formatWhen(memory.updated_at)}</span>
+        <span data-testid="editor-band"><BandBadge band={memory.band} /></span>
+        <span className="muted">{space?.name ?? 'a space'} · updated {formatWhen(memory.updated_at)}</span>
         <span className="save-state" role="status" aria-live="polite" data-testid="save-state">{readOnly ? 'Read only' : saveText}</span>
+        {!memory.deleted_at && (
+          <span className="row">
+            <button className="btn small" type="button" onClick={() => { void flush(); setSharing(true); }} disabled={memory.redacted}>Share…</button>
+            <button className="btn small danger" type="button" onClick={() => setConfirmDelete(true)} disabled={deleteRefused}
+              title={deleteRefused ? 'A deletion of this memory already waits: undo it first' : 'Delete (Delete key)'}>Delete</button>
+          </span>
+        )}
       </div>
+      <PendingBanners memoryId={memory.memory_id} />
       {memory.deleted_at && (
-        <p className="decision deny">In the trash since {formatWhen(memory.deleted_at)}. <button className="btn small" type="button" onClick={restore}>Restore</button></p>
+        <p className="decision deny" data-testid="trashed-notice">In the trash since {formatWhen(memory.deleted_at)}: read only. <button className="btn small" type="button" onClick={restore}>Restore</button></p>
       )}
       {memory.redacted && <p className="muted">Parts of this memory are hidden from you by its band.</p>}
-      <Field label="Title"><input type="text" value={draft.title} readOnly={readOnly} maxLength={500} onChange={(e) => set('title', e.target.value)} data-testid="edit-title" /></Field>
-      <div className="two">
+      <input className="title-input" type="text" aria-label="Title" value={draft.title} readOnly={readOnly} maxLength={500} placeholder="Untitled" onChange={(e) => set('title', e.target.value)} data-testid="edit-title" />
+      <div className="meta-row">
         <Field label="Type"><select value={draft.type} disabled={readOnly} onChange={(e) => set('type', e.target.value as MemoryType)}>
-            {MEMORY_TYPES.map((t) => <option key={t.type} value={t.type}>{t.label} — {t.hint}</option>)}
+            {MEMORY_TYPES.map((t) => <option key={t.type} value={t.type} title={t.hint}>{t.label}</option>)}
           </select></Field>
         <Field label="When it happened"><input type="date" value={isoToDateInput(draft.occurred_at)} readOnly={readOnly} onChange={(e) => set('occurred_at', dateInputToIso(e.target.value) ?? null)} /></Field>
-      </div>
-      <Field label="Text"><textarea rows={6} value={draft.body} readOnly={readOnly} onChange={(e) => set('body', e.target.value)} data-testid="edit-body" /></Field>
-      <div className="two">
-        <ListField label="Tags" value={draft.tags} readOnly={readOnly} onChange={(v) => set('tags', v)} />
-        <ListField label="People" value={draft.people} readOnly={readOnly} onChange={(v) => set('people', v)} />
-      </div>
-      <div className="two">
-        <ListField label="Places" value={draft.places} readOnly={readOnly} onChange={(v) => set('places', v)} />
         {draft.type === 'working' && (
           <Field label="Expires on"><input type="date" value={isoToDateInput(draft.expires_at)} readOnly={readOnly} onChange={(e) => set('expires_at', dateInputToIso(e.target.value) ?? null)} /></Field>
         )}
+      </div>
+      <div className="body-area">
+        <div className="body-toolbar">
+          <span className="muted small">{editing && !readOnly ? 'Markdown: # heading, **bold**, _italic_, - [ ] to-do, [link](https://…) · Esc when done' : 'Text'}</span>
+          {!readOnly && (editing
+            ? <button className="btn small" type="button" onMouseDown={(e) => e.preventDefault()} onClick={() => { setEditing(false); requestAnimationFrame(() => editButton.current?.focus()); }}>Done</button>
+            : <button ref={editButton} className="btn small" type="button" onClick={() => setEditing(true)}>Edit text</button>)}
+        </div>
+        {editing && !readOnly ? (
+          <textarea
+            ref={body}
+            className="body-input"
+            aria-label="Text"
+            value={draft.body}
+            placeholder="Write here. Markdown works: # a heading, **bold**, - [ ] a to-do, [a link](https://…)"
+            onChange={(e) => set('body', e.target.value)}
+            onBlur={() => setEditing(false)}
+            onKeyDown={(e) => { if (e.key === 'Escape') { e.preventDefault(); e.stopPropagation(); setEditing(false); requestAnimationFrame(() => editButton.current?.focus()); } }}
+            data-testid="edit-body"
+          />
+        ) : (
+          <div className="body-view-wrap">
+            <div
+              className="body-view md"
+              data-testid="body-view"
+              onClick={(e) => {
+                // a click on the text (not on a link or a checkbox) starts editing
+                if (readOnly || (e.target as HTMLElement).closest('a, input, label, button')) return;
+                if (window.getSelection()?.toString()) return;
+                setEditing(true);
+              }}
+            >
+              {draft.body.trim()
+                ? <Markdown source={draft.body} onToggleTask={onToggleTask} />
+                : <p className="muted">{readOnly ? 'No text.' : 'Nothing written yet. Press “Edit text” (or E) to write; Markdown works.'}</p>}
+            </div>
+          </div>
+        )}
+      </div>
+      <div className="chips-row">
+        <ChipsField label="Tags" noun="tag" value={draft.tags} readOnly={readOnly} suggestions={suggestions.tags} placeholder="add a tag" onChange={(v) => set('tags', v)} />
+        <ChipsField label="People" noun="person" value={draft.people} readOnly={readOnly} suggestions={suggestions.people} placeholder="add a person" onChange={(v) => set('people', v)} />
+        <ChipsField label="Places" noun="place" value={draft.places} readOnly={readOnly} suggestions={suggestions.places} placeholder="add a place" onChange={(v) => set('places', v)} />
       </div>
       {memory.band === 'RED' && isAuthor && others.length > 0 && (
         <fieldset className="band-picker">
@@ -151,14 +329,15 @@ export function MemoryEditor({ memoryId }: { memoryId: string }) {
             <label key={o.member_id} className="row">
               <input type="checkbox" checked={draft.recipients.includes(o.member_id)} disabled={readOnly}
                 onChange={(e) => set('recipients', e.target.checked ? [...draft.recipients, o.member_id] : draft.recipients.filter((x) => x !== o.member_id))} />
-              {o.name} <span className="muted">({o.role})</span>
+              {o.name}
             </label>
           ))}
         </fieldset>
       )}
       {!memory.redacted && !memory.deleted_at && (
         <BandSelector
-          legend="Band (changes apply through the policy; lowering may wait in the undo window)"
+          compact
+          legend="Band"
           value={memory.band}
           undoWindowSeconds={undoWindow}
           disabled={memory.band === 'BLACK' ? { GREEN: 'a Black memory stays Black here', AMBER: 'a Black memory stays Black here', RED: 'a Black memory stays Black here' } : { BLACK: 'only when a memory is written' }}
@@ -166,19 +345,13 @@ export function MemoryEditor({ memoryId }: { memoryId: string }) {
         />
       )}
       {shownError && <p className="error" role="alert" data-testid="editor-error">{shownError}</p>}
-      {!memory.deleted_at && (
-        <div className="row">
-          <button className="btn" type="button" onClick={() => { void flush(); setSharing(true); }} disabled={memory.redacted}>Share…</button>
-          <button className="btn danger" type="button" onClick={() => setConfirmDelete(true)}>Delete</button>
-        </div>
-      )}
       {sharing && <ShareDialog memory={memory} onClose={() => setSharing(false)} />}
       {confirmDelete && (
         <Dialog title="Delete this memory?" onClose={() => setConfirmDelete(false)} actions={<>
-          <button className="btn" type="button" onClick={() => setConfirmDelete(false)}>Keep it</button>
+          <button className="btn" type="button" onClick={() => setConfirmDelete(false)} data-autofocus>Keep it</button>
           <button className="btn danger" type="button" onClick={() => void remove()}>{memory.band === 'BLACK' ? 'Destroy for good' : 'Delete'}</button>
         </>}>
-          <p>{memory.band === 'BLACK' ? 'A Black memory is crypto-shredded: it cannot be restored.' : memory.band === 'GREEN' ? 'It goes to the trash; you can restore it.' : 'The deletion waits in the undo window, then the memory goes to the trash.'}</p>
+          <p>{memory.band === 'BLACK' ? 'A Black memory is crypto-shredded: it cannot be restored.' : memory.band === 'GREEN' ? 'It goes to the trash; you can restore it.' : 'The deletion waits in the undo window (you can undo it there or on the memory), then the memory goes to the trash.'}</p>
         </Dialog>
       )}
       {reauthFor && <ReauthDialog band={reauthFor} onCancel={() => setReauthFor(null)} onSubmit={(p) => { const b = reauthFor; setReauthFor(null); void changeBand(b, p); }} />}

@@ -3,11 +3,13 @@ import type { Band, MemoryType } from '../../../contracts/types';
 import { BandBadge } from '../components/BandBadge';
 import { VirtualList } from '../components/VirtualList';
 import { BANDS } from '../lib/bands';
-import { dateInputToIso, formatWhen } from '../lib/format';
+import { dateInputToIso, formatDay, formatWhen } from '../lib/format';
+import { plainPreview } from '../lib/markdown';
 import { MEMORY_TYPES, typeLabel } from '../lib/memory-types';
 import { parseSnippet } from '../lib/snippet';
-import { useMemories, type Filters } from '../stores/memories';
+import { SEARCH_LIMIT, useMemories, type Filters } from '../stores/memories';
 import { spaceById, useSpaces } from '../stores/spaces';
+import { useUndo } from '../stores/undo';
 
 export const ROW_HEIGHT = 62;
 const SEARCH_DELAY_MS = 120;
@@ -37,8 +39,11 @@ function FiltersBar() {
     return () => clearTimeout(t);
   }, [tag, person]);
   const active = Object.keys(filters).length > 0;
+  // open while filters are set, and as the person left it: clearing them does not fold it away
+  const [open, setOpen] = useState(active);
+  useEffect(() => { if (active) setOpen(true); }, [active]);
   return (
-    <details open={active}>
+    <details open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
       <summary>Filters{active ? ` (${Object.keys(filters).length})` : ''}</summary>
       <div className="filters" role="group" aria-label="Filters">
         <label>Type
@@ -87,18 +92,7 @@ export function MemoryList({ onNew }: { onNew(): void }) {
     return () => clearTimeout(t);
   }, [m.query]);
 
-  // "/" focuses search from anywhere outside a text field
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      const t = e.target as HTMLElement;
-      if (e.key === '/' && !['INPUT', 'TEXTAREA', 'SELECT'].includes(t.tagName) && !t.isContentEditable) {
-        e.preventDefault();
-        searchRef.current?.focus();
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, []);
+  // "/" focuses search from anywhere outside a text field: hooks/useShortcuts.ts
 
   const onRange = useCallback((_start: number, end: number) => {
     const s = useMemories.getState();
@@ -108,6 +102,12 @@ export function MemoryList({ onNew }: { onNew(): void }) {
   const searching = m.hits !== null;
   const count = searching ? m.hits!.length : m.total;
   const spaceName = (id: string) => spaceById(spaces, id)?.name ?? id;
+  const actions = useUndo((s) => s.actions);
+  const pendingWord = (id: string) => {
+    const kinds = new Set(actions.filter((a) => a.memory_id === id).map((a) => a.kind));
+    return [kinds.has('delete') && 'Deleting', kinds.has('share') && 'Sharing', kinds.has('set_band') && 'Band change'].filter(Boolean).join(' · ');
+  };
+  const pending = (id: string) => { const w = pendingWord(id); return w ? <span className="row-pending">{w}</span> : null; };
   const selectedIndex = searching ? m.hits!.findIndex((h) => h.memory_id === m.selectedId) : m.rows.findIndex((r) => r.memory_id === m.selectedId);
 
   const renderRow = (i: number) => {
@@ -115,9 +115,9 @@ export function MemoryList({ onNew }: { onNew(): void }) {
       const h = m.hits![i];
       return (
         <>
-          <div className="title"><BandBadge band={h.band} /> {h.title || <em>(untitled)</em>}</div>
+          <div className="title"><BandBadge band={h.band} /> {h.title || <em>(untitled)</em>}{pending(h.memory_id)}</div>
           <div className="snippet">{h.redacted && !h.snippet ? <em className="muted">Content hidden ({h.band})</em> : <Snippet text={h.snippet} />}</div>
-          <div className="meta">{typeLabel(h.type)} · {spaceName(h.space_id)} · {formatWhen(h.updated_at)}</div>
+          <div className="meta">{typeLabel(h.type)} · {spaceName(h.space_id)} · Updated {formatWhen(h.updated_at)}</div>
         </>
       );
     }
@@ -125,9 +125,10 @@ export function MemoryList({ onNew }: { onNew(): void }) {
     if (!r) return <div className="title">Loading…</div>;
     return (
       <>
-        <div className="title"><BandBadge band={r.band} /> {r.redacted && !r.title ? <em>Hidden {r.band} memory</em> : r.title || <em>(untitled)</em>}</div>
-        <div className="snippet muted">{r.redacted && !r.body ? 'Content hidden until opened' : r.body.slice(0, 140)}</div>
-        <div className="meta">{typeLabel(r.type)} · {spaceName(r.space_id)} · {formatWhen(r.occurred_at ?? r.updated_at)}{r.tags.length ? ` · #${r.tags.join(' #')}` : ''}</div>
+        <div className="title"><BandBadge band={r.band} /> {r.redacted && !r.title ? <em>Hidden {r.band} memory</em> : r.title || <em>(untitled)</em>}{pending(r.memory_id)}</div>
+        <div className="snippet muted">{r.redacted && !r.body ? 'Content hidden until opened' : plainPreview(r.body)}</div>
+        {/* the list is sorted by the update time: that is the date it shows, labelled; the day it happened follows */}
+        <div className="meta">{typeLabel(r.type)} · {spaceName(r.space_id)} · Updated {formatWhen(r.updated_at)}{r.occurred_at ? ` · Happened ${formatDay(r.occurred_at)}` : ''}{r.tags.length ? ` · #${r.tags.join(' #')}` : ''}</div>
       </>
     );
   };
@@ -145,7 +146,10 @@ export function MemoryList({ onNew }: { onNew(): void }) {
               value={m.query}
               placeholder="Search memories  ( / )"
               onChange={(e) => m.setQuery(e.target.value)}
-              onKeyDown={(e) => { if (e.key === 'ArrowDown') { e.preventDefault(); document.querySelector<HTMLElement>('[data-testid="memory-list"]')?.focus(); } }}
+              onKeyDown={(e) => {
+                if (e.key === 'ArrowDown') { e.preventDefault(); document.querySelector<HTMLElement>('[data-testid="memory-list"]')?.focus(); }
+                if (e.key === 'Escape') { e.preventDefault(); if (m.query) m.setQuery(''); else e.currentTarget.blur(); }
+              }}
               style={{ width: '100%' }}
               data-testid="search"
             />
@@ -156,12 +160,23 @@ export function MemoryList({ onNew }: { onNew(): void }) {
       </div>
       <div className="list-status" role="status" aria-live="polite" data-testid="list-status">
         {searching
-          ? (m.searching ? 'Searching…' : `${count} result${count === 1 ? '' : 's'} for “${m.query.trim()}”`)
+          ? (m.searching ? 'Searching…' : `${count >= SEARCH_LIMIT ? `${SEARCH_LIMIT}+ results (the best ${SEARCH_LIMIT} shown)` : `${count} result${count === 1 ? '' : 's'}`} for “${m.query.trim()}”`)
           : m.loading && m.rows.length === 0 ? 'Loading…' : `${count.toLocaleString()} memor${count === 1 ? 'y' : 'ies'}`}
+        {searching && (m.filters.tag || m.filters.person || m.filters.from || m.filters.to) && (
+          <span> · search does not apply the tag, person and date choices yet (type and band it does)</span>
+        )}
         {m.error && <span className="error"> · {m.error}</span>}
       </div>
       {count === 0 && !m.loading && !m.searching
-        ? <p className="empty">{searching ? 'Nothing matches.' : 'No memories here yet. Press “New memory” to add one.'}</p>
+        ? (
+          <div className="empty" data-testid="list-empty">
+            {searching
+              ? <p>Nothing matches “{m.query.trim()}”. Search looks in the titles, text, tags, people and places of the memories you can read{m.spaceId ? ' in this space' : ''}; a Red memory you are not a recipient of is not searched.</p>
+              : Object.keys(m.filters).length
+                ? <p>No memory matches what the panel above asks for.</p>
+                : <><p>No memories {m.spaceId ? `in ${spaceName(m.spaceId)} ` : ''}yet.</p><p>A memory can be a moment, a fact (an allergy, the wifi), a how-to or a short-lived working note. Press “+ New memory” or N.</p></>}
+          </div>
+        )
         : (
           <VirtualList
             count={count}

@@ -1,8 +1,9 @@
-import { useState, type FormEvent } from 'react';
+import { useMemo, useState, type FormEvent } from 'react';
 import { Field } from '../components/Field';
 import type { Band, MemoryType } from '../../../contracts/types';
-import { ApiCallError, describeError } from '../api/errors';
+import { describeError } from '../api/errors';
 import { BandSelector } from '../components/BandSelector';
+import { ChipsField } from '../components/ChipsField';
 import { Dialog } from '../components/Dialog';
 import { dateInputToIso, parseList } from '../lib/format';
 import { MEMORY_TYPES } from '../lib/memory-types';
@@ -20,9 +21,17 @@ export function NewMemoryDialog({ onClose }: { onClose(): void }) {
   const [type, setType] = useState<MemoryType>('episodic');
   const [band, setBand] = useState<Band>('GREEN');
   const [body, setBody] = useState('');
-  const [tags, setTags] = useState('');
-  const [people, setPeople] = useState('');
-  const [places, setPlaces] = useState('');
+  const [tags, setTags] = useState<string[]>([]);
+  const [people, setPeople] = useState<string[]>([]);
+  const [places, setPlaces] = useState<string[]>([]);
+  // what is typed in a chips field and not yet a chip goes with the memory too
+  const [typed, setTyped] = useState({ tags: '', people: '', places: '' });
+  const known = useMemories((s) => s.known);
+  const suggestions = useMemo(() => {
+    const t = new Set<string>(); const p = new Set<string>(); const l = new Set<string>();
+    for (const k of Object.values(known)) { k.tags.forEach((x) => t.add(x)); k.people.forEach((x) => p.add(x)); k.places.forEach((x) => l.add(x)); }
+    return { tags: [...t].sort(), people: [...p].sort(), places: [...l].sort() };
+  }, [known]);
   const [when, setWhen] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -36,13 +45,12 @@ export function NewMemoryDialog({ onClose }: { onClose(): void }) {
       const occurred = dateInputToIso(when);
       await useMemories.getState().create({
         space_id: spaceId, type, band, title: title.trim(), body,
-        tags: parseList(tags), people: parseList(people), places: parseList(places),
+        tags: [...new Set([...tags, ...parseList(typed.tags)])], people: [...new Set([...people, ...parseList(typed.people)])], places: [...new Set([...places, ...parseList(typed.places)])],
         ...(occurred ? { occurred_at: occurred } : {}),
       });
       onClose();
     } catch (err) {
-      const reasons = err instanceof ApiCallError ? err.reasons : [];
-      setError(describeError(err) + (reasons.length ? ` (${reasons.map((x) => x.code).join(', ')})` : ''));
+      setError(describeError(err)); // a denial's reasons are in the sentence
       setBusy(false);
     }
   };
@@ -63,13 +71,13 @@ export function NewMemoryDialog({ onClose }: { onClose(): void }) {
         </div>
         <Field label="Title"><input type="text" value={title} onChange={(e) => setTitle(e.target.value)} maxLength={500} data-autofocus required data-testid="new-title" /></Field>
         <BandSelector value={band} onChange={setBand} undoWindowSeconds={undoWindow} />
-        <Field label="Text"><textarea rows={4} value={body} onChange={(e) => setBody(e.target.value)} data-testid="new-body" /></Field>
+        <Field label="Text"><textarea rows={5} placeholder="Markdown works: # a heading, **bold**, - [ ] a to-do" value={body} onChange={(e) => setBody(e.target.value)} data-testid="new-body" /></Field>
         <div className="two">
-          <Field label="Tags"><input type="text" value={tags} onChange={(e) => setTags(e.target.value)} placeholder="comma, separated" /></Field>
-          <Field label="People"><input type="text" value={people} onChange={(e) => setPeople(e.target.value)} placeholder="comma, separated" /></Field>
+          <ChipsField label="Tags" noun="tag" value={tags} onChange={setTags} suggestions={suggestions.tags} placeholder="e.g. school, health" onPendingChange={(t) => setTyped((x) => ({ ...x, tags: t }))} />
+          <ChipsField label="People" noun="person" value={people} onChange={setPeople} suggestions={suggestions.people} placeholder="e.g. Grandma" onPendingChange={(t) => setTyped((x) => ({ ...x, people: t }))} />
         </div>
         <div className="two">
-          <Field label="Places"><input type="text" value={places} onChange={(e) => setPlaces(e.target.value)} placeholder="comma, separated" /></Field>
+          <ChipsField label="Places" noun="place" value={places} onChange={setPlaces} suggestions={suggestions.places} placeholder="e.g. the lake house" onPendingChange={(t) => setTyped((x) => ({ ...x, places: t }))} />
           <Field label="When it happened"><input type="date" value={when} onChange={(e) => setWhen(e.target.value)} /></Field>
         </div>
         {error && <p className="error" role="alert">{error}</p>}

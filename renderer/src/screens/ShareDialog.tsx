@@ -1,20 +1,33 @@
 import { useEffect, useState } from 'react';
 import { Field } from '../components/Field';
 import type { Decision, Memory, MemoryShareResponse, Reason } from '../../../contracts/types';
-import { ApiCallError, describeError } from '../api/errors';
+import { ApiCallError, describeError, reasonInWords } from '../api/errors';
 import { BandBadge } from '../components/BandBadge';
 import { Dialog } from '../components/Dialog';
 import { formatDuration } from '../lib/format';
 import { kindLabel } from '../lib/kinds';
+import { obligationInWords } from '../lib/obligations';
 import { toSharePreview, type SharePreview } from '../lib/share-preview';
 import { useMemories } from '../stores/memories';
 import { useSettings } from '../stores/settings';
 import { spaceById, useSpaces } from '../stores/spaces';
 import { useUndo } from '../stores/undo';
 
-function ReasonList({ reasons }: { reasons: Reason[] }) {
+const sentence = (s: string) => s.charAt(0).toUpperCase() + s.slice(1) + (/[.!?]$/.test(s) ? '' : '.');
+
+/** The policy's reasons in words; their codes (for whoever needs them) under "Policy details". */
+function ReasonList({ reasons, policyVersion }: { reasons: Reason[]; policyVersion?: string }) {
   if (!reasons.length) return null;
-  return <ul data-testid="share-reasons">{reasons.map((r) => <li key={r.code + r.message}><code>{r.code}</code> {r.message}</li>)}</ul>;
+  return (
+    <div data-testid="share-reasons">
+      <ul>{reasons.map((r) => <li key={r.code + r.message}>{sentence(reasonInWords(r))}</li>)}</ul>
+      <details className="small">
+        <summary>Policy details</summary>
+        <ul>{reasons.map((r) => <li key={r.code + r.message}><code>{r.code}</code> {r.message}</li>)}</ul>
+        {policyVersion && <p className="muted">Policy version {policyVersion}.</p>}
+      </details>
+    </div>
+  );
 }
 
 /**
@@ -59,9 +72,9 @@ export function ShareDialog({ memory, onClose }: { memory: Memory; onClose(): vo
 
   const decisionBox = (d: Pick<Decision, 'effect' | 'reasons' | 'obligations' | 'policy_version'>, title: string) => (
     <div className={`decision ${d.effect === 'DENY' ? 'deny' : 'allow'}`} data-testid="share-decision">
-      <p><strong>{title}:</strong> <span className="effect">{d.effect === 'DENY' ? 'Denied' : d.effect === 'ALLOW' ? 'Allowed' : 'Allowed, redacted'}</span> <span className="muted">(policy {d.policy_version})</span></p>
-      <ReasonList reasons={d.reasons} />
-      {d.obligations.length > 0 && <p className="muted">Obligations: {d.obligations.join(', ')}</p>}
+      <p><strong>{title}:</strong> <span className="effect">{d.effect === 'DENY' ? 'Denied' : d.effect === 'ALLOW' ? 'Allowed' : 'Allowed, with parts hidden'}</span></p>
+      <ReasonList reasons={d.reasons} policyVersion={d.policy_version} />
+      {d.obligations.length > 0 && <p className="muted">What it means: {[...new Set(d.obligations.map(obligationInWords))].join('; ')}.</p>}
     </div>
   );
 
@@ -74,7 +87,7 @@ export function ShareDialog({ memory, onClose }: { memory: Memory; onClose(): vo
         <p role="status" data-testid="share-result">
           {result.status === 'shared'
             ? `Shared into ${dst?.name}.`
-            : `Staged: the share into ${dst?.name} waits ${formatDuration(result.pending?.seconds_left ?? undoWindow)} in the undo queue. Until then nobody else sees it and you can undo it.`}
+            : `Staged: the share into ${dst?.name} waits ${formatDuration(result.pending?.seconds_left ?? undoWindow)}, can be undone. Until then nobody else sees it; undo it on the memory or in the undo queue.`}
         </p>
         {decisionBox(result.decision, 'Policy decision')}
       </Dialog>
@@ -84,8 +97,9 @@ export function ShareDialog({ memory, onClose }: { memory: Memory; onClose(): vo
   return (
     <Dialog title="Share into another space" onClose={onClose} testId="share-dialog" actions={<>
       <button className="btn" type="button" onClick={onClose}>Cancel</button>
-      <button className="btn primary" type="button" onClick={() => void confirm()} disabled={busy || !target || preview?.effect === 'DENY'}>
-        {preview?.staged ? 'Share (after the undo window)' : 'Share now'}
+      <button className="btn primary" type="button" onClick={() => void confirm()} disabled={busy || !target || preview?.effect !== 'ALLOW'}>
+        {/* says when it would happen only once the core has allowed it */}
+        {preview?.effect !== 'ALLOW' ? 'Share' : preview.staged ? 'Share (after the undo window)' : 'Share now'}
       </button>
     </>}>
       <p><BandBadge band={memory.band} /> <strong>{memory.title || '(untitled)'}</strong> <span className="muted">from {source?.name}</span></p>
@@ -100,13 +114,13 @@ export function ShareDialog({ memory, onClose }: { memory: Memory; onClose(): vo
           <span>I consent to moving this Amber memory from a {source && kindLabel(source.kind).toLowerCase()} space up to a wider {dst && kindLabel(dst.kind).toLowerCase()} space.</span>
         </label>
       )}
-      {preview && decisionBox({ ...preview, obligations: preview.staged && preview.effect === 'ALLOW' ? [`UNDO_WINDOW (${formatDuration(undoWindow)})`, ...preview.obligations.filter((o) => !o.startsWith('UNDO_WINDOW:'))] : [] }, 'Policy decision before you confirm')}
+      {preview && decisionBox({ ...preview, obligations: preview.effect === 'ALLOW' ? preview.obligations : [] }, 'Policy decision before you confirm')}
       {preview?.effect === 'DENY' && preview.remedies.length > 0 && (
         <div data-testid="share-remedies"><strong>What would allow it:</strong><ul>{preview.remedies.map((r) => <li key={r}>{r}</li>)}</ul></div>
       )}
       {denied && (
         <div className="decision deny" role="alert">
-          <p><strong>The core refused:</strong> {denied.message}</p>
+          <p><strong>Not shared:</strong> {denied.message}</p>
           <ReasonList reasons={denied.reasons} />
         </div>
       )}

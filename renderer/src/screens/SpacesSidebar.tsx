@@ -1,8 +1,9 @@
 import { useState } from 'react';
 import type { Space } from '../../../contracts/types';
+import { pickSpace } from '../hooks/useCommands';
 import { kindLabel } from '../lib/kinds';
-import { useMemories } from '../stores/memories';
 import { useSpaces } from '../stores/spaces';
+import { useUi } from '../stores/ui';
 import { MembersDialog } from './MembersDialog';
 import { NewSpaceDialog } from './NewSpaceDialog';
 
@@ -22,10 +23,7 @@ export function SpacesSidebar() {
   const [creating, setCreating] = useState(false);
   const [membersOf, setMembersOf] = useState<Space | null>(null);
 
-  const pick = (id: string | null) => {
-    useSpaces.getState().select(id);
-    useMemories.getState().setScope(id);
-  };
+  const pick = (id: string | null) => pickSpace(id);
   const total = spaces.reduce((n, s) => n + (s.memory_count ?? 0), 0);
 
   return (
@@ -53,6 +51,10 @@ export function SpacesSidebar() {
           </li>
         ))}
       </ul>
+      <div className="sidebar-foot">
+        <p className="muted small">[ and ] switch spaces.</p>
+        <button type="button" className="btn link small" onClick={() => useUi.getState().go('encryption')}>What is encrypted</button>
+      </div>
       {creating && <NewSpaceDialog onClose={() => setCreating(false)} onCreated={(s) => { setCreating(false); pick(s.space_id); }} />}
       {membersOf && <MembersDialog spaceId={membersOf.space_id} onClose={() => setMembersOf(null)} />}
     </aside>

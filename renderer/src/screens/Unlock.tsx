@@ -5,6 +5,10 @@ import { useSession } from '../stores/session';
 
 type Mode = 'passphrase' | 'recovery';
 
+const wrong = (mode: Mode) => (mode === 'passphrase'
+  ? 'That passphrase is not right: it does not open this vault.'
+  : 'That recovery key is not right: it does not open this vault.');
+
 export function Unlock() {
   const [mode, setMode] = useState<Mode>('passphrase');
   const [secret, setSecret] = useState('');
@@ -15,15 +19,16 @@ export function Unlock() {
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     if (!secret) return;
-    setBusy(true);
     setError(null);
+    // a passphrase is at least 8 characters and a recovery key at least 10: shorter ones are wrong
+    // without asking the host (which would only say its params were invalid)
+    if (mode === 'passphrase' ? secret.length < 8 : secret.trim().length < 10) { setError(wrong(mode)); return; }
+    setBusy(true);
     try {
       await useSession.getState().unlock(mode === 'passphrase' ? { passphrase: secret } : { recovery_key: secret.trim() });
       setSecret('');
     } catch (err) {
-      setError(err instanceof ApiCallError && err.code === 'BAD_CREDENTIALS'
-        ? (mode === 'passphrase' ? 'That passphrase does not open this vault.' : 'That recovery key does not open this vault.')
-        : describeError(err));
+      setError(err instanceof ApiCallError && (err.code === 'BAD_CREDENTIALS' || err.code === 'INVALID_INPUT') ? wrong(mode) : describeError(err));
       setBusy(false);
     }
   };

@@ -3,9 +3,31 @@ import type {
   Band, Memory, MemoryCreateRequest, MemoryDeleteResponse, MemoryListRequest, MemoryPatch, MemorySetBandResponse,
   MemoryShareResponse, MemoryType, SearchHit,
 } from '../../../contracts/types';
-import { describeError } from '../api/errors';
+import { ApiCallError, describeError } from '../api/errors';
+import type { Draft } from '../lib/patch';
 import { api } from './client';
 import { useUndo } from './undo';
+
+/** What the renderer has seen of a memory: enough to name it (undo queue, audit log) and to suggest labels. */
+export interface Known {
+  title: string;
+  band: Band;
+  space_id: string;
+  tags: string[];
+  people: string[];
+  places: string[];
+  /** the content is hidden from the acting member (a RED memory they are not a recipient of) */
+  redacted: boolean;
+}
+
+/** An edit whose save failed when its editor closed: kept until the memory is opened again. */
+export interface Unsaved {
+  draft: Draft;
+  /** the memory's fields the draft was typed on, and their version: the save merges there */
+  base: Draft;
+  baseVersion: number;
+  title: string;
+}
 
 export interface Filters {
   type?: MemoryType;
@@ -16,6 +38,9 @@ export interface Filters {
   from?: string;
   to?: string;
 }
+
+/** memory.search answers at most this many hits: a full answer is "200+", not a count */
+export const SEARCH_LIMIT = 200;
 
 /** first page small, so the list paints fast after unlock; later pages larger, fewer round trips */
 export const FIRST_PAGE = 40;
@@ -39,6 +64,17 @@ interface MemoriesState {
   selectedId: string | null;
   /** bumps on every new listing so late answers of an old one are dropped */
   generation: number;
+  /** every memory seen so far, by id (see Known) */
+  known: Record<string, Known>;
+  /**
+   * per memory, bumped when an event says it changed on the host (with the version the event
+   * names, when it names one): the open editor reads it again
+   */
+  changes: Record<string, { seq: number; version?: number }>;
+  /** edits not saved yet whose editor went away, by memory id */
+  unsaved: Record<string, Unsaved>;
+  /** deletions asked for and not answered yet: a second Delete of the same memory is refused */
+  deleting: Record<string, true>;
   setScope(spaceId: string | null): void;
   setFilters(f: Filters): void;
   setQuery(q: string): void;
@@ -48,6 +84,15 @@ interface MemoriesState {
   ensureLoaded(index: number): Promise<void>;
   search(): Promise<void>;
   reset(): void;
+  /** remembers what these memories are called (lists, the trash, an opened memory) */
+  learn(memories: Pick<Memory, 'memory_id' | 'title' | 'band' | 'space_id' | 'tags' | 'people' | 'places' | 'redacted'>[]): void;
+  /** reads the memories it does not know yet (for names in the undo queue and the audit log); never opens one */
+  ensureKnown(ids: string[]): Promise<void>;
+  /** an event said this memory changed: the open editor reads it again */
+  noteChanged(memoryId: string, version?: number): void;
+  keepUnsaved(memoryId: string, unsaved: Unsaved): void;
+  /** the kept edit of this memory, removed from the keep */
+  takeUnsaved(memoryId: string): Unsaved | null;
   // ---- one memory (the editor, the new-memory and share dialogs). The list follows by events
   // (HIPPO_ENCODE, MEMORY_UPDATED, …, see live-events.ts); what waits in the undo window is read
   // into the undo queue here, at once.
@@ -59,7 +104,7 @@ interface MemoriesState {
   update(memoryId: string, baseVersion: number, patch: MemoryPatch): Promise<Memory>;
   setBand(memoryId: string, band: Band, passphrase?: string): Promise<MemorySetBandResponse>;
   /** memory.delete (a Black memory is confirmed: it is shredded); trashed or shredded also deselects it */
-  remove(memory: Pick<Memory, 'memory_id' | 'band'>): Promise<MemoryDeleteResponse['status']>;
+  remove(memory: Pick<Memory, 'memory_id' | 'band'>): Promise<{ status: MemoryDeleteResponse['status']; actionId: string | null }>;
   restore(memoryId: string): Promise<Memory>;
   /** memory.share; with dryRun the core's decision only, nothing changes */
   share(memoryId: string, targetSpaceId: string, opts?: { consent?: boolean; dryRun?: boolean }): Promise<MemoryShareResponse>;
@@ -75,7 +120,16 @@ function listParams(s: Pick<MemoriesState, 'spaceId' | 'filters'>): MemoryListRe
 const initial = {
   spaceId: null, filters: {}, query: '', rows: [], total: 0, cursor: null, loading: false,
   hits: null, searching: false, error: null, selectedId: null, generation: 0,
+  known: {}, changes: {}, unsaved: {}, deleting: {},
 };
+
+/** ids ensureKnown has already looked for (cleared by reset) */
+const looked = new Set<string>();
+
+/** a deletion of this memory already waits in the undo window */
+export function deletionPending(memoryId: string): boolean {
+  return useUndo.getState().actions.some((a) => a.kind === 'delete' && a.memory_id === memoryId);
+}
 
 export const useMemories = create<MemoriesState>((set, get) => ({
   ...initial,
@@ -102,6 +156,7 @@ export const useMemories = create<MemoriesState>((set, get) => ({
     try {
       const r = await api().call('memory.list', { ...listParams(get()), limit: FIRST_PAGE });
       if (get().generation !== generation) return;
+      get().learn(r.memories);
       set({ rows: r.memories, total: r.total, cursor: r.next_cursor, loading: false });
     } catch (e) {
       if (get().generation === generation) set({ loading: false, error: describeError(e) });
@@ -117,6 +172,7 @@ export const useMemories = create<MemoriesState>((set, get) => ({
       const r = await api().call('memory.list', { ...listParams(s), limit: want });
       if (get().generation !== generation) return;
       // rows past the re-read window stay as they were; the cursor continues after them
+      get().learn(r.memories);
       const keepTail = s.rows.length > want ? s.rows.slice(want) : [];
       const seen = new Set(r.memories.map((m) => m.memory_id));
       set({
@@ -137,6 +193,7 @@ export const useMemories = create<MemoriesState>((set, get) => ({
       try {
         const r = await api().call('memory.list', { ...listParams(s), limit: PAGE, cursor: s.cursor });
         if (get().generation !== generation) return;
+        get().learn(r.memories);
         set({ rows: s.rows.concat(r.memories), cursor: r.next_cursor, total: Math.max(r.total, s.rows.length + r.memories.length), loading: false });
       } catch (e) {
         if (get().generation === generation) set({ loading: false, error: describeError(e) });
@@ -150,7 +207,7 @@ export const useMemories = create<MemoriesState>((set, get) => ({
     if (!query) { set({ hits: null, searching: false }); return; }
     set({ searching: true });
     try {
-      const params = { query, limit: 200, ...(s.spaceId ? { space_id: s.spaceId } : {}), ...(s.filters.type ? { type: s.filters.type } : {}), ...(s.filters.band ? { band: s.filters.band } : {}) };
+      const params = { query, limit: SEARCH_LIMIT, ...(s.spaceId ? { space_id: s.spaceId } : {}), ...(s.filters.type ? { type: s.filters.type } : {}), ...(s.filters.band ? { band: s.filters.band } : {}) };
       const r = await api().call('memory.search', params);
       if (get().query.trim() !== query) return; // typed on: a newer search is on its way
       set({ hits: r.hits, searching: false, error: null });
@@ -159,10 +216,56 @@ export const useMemories = create<MemoriesState>((set, get) => ({
     }
   },
   reset() {
+    // decrypted content, names and kept edits go with the session (a lock)
+    looked.clear();
     set({ ...initial, generation: get().generation + 1 });
   },
+  learn(memories) {
+    if (!memories.length) return;
+    const known = { ...get().known };
+    for (const m of memories) {
+      const before = known[m.memory_id];
+      // a redacted row (a RED memory in a list) says less than an opened memory: keep the better one
+      if (before && m.redacted && !before.redacted) continue;
+      known[m.memory_id] = { title: m.title, band: m.band, space_id: m.space_id, tags: m.tags, people: m.people, places: m.places, redacted: m.redacted };
+    }
+    set({ known });
+  },
+  async ensureKnown(ids) {
+    const missing = [...new Set(ids)].filter((id) => !get().known[id] && !looked.has(id));
+    if (!missing.length) return;
+    // looked for once per session: one that is not found stays "a memory"
+    for (const id of missing) looked.add(id);
+    // memory.list reads previews without opening (memory.get of an Amber memory is audited, and a
+    // look at the undo queue is not an opening); the newest pages of the live list and the trash
+    try {
+      const [live, trash] = await Promise.all([
+        api().call('memory.list', { limit: PAGE }),
+        api().call('memory.list', { limit: PAGE, trash: true }),
+      ]);
+      get().learn([...live.memories, ...trash.memories]);
+    } catch { /* the names stay generic */ }
+  },
+  noteChanged(memoryId, version) {
+    const seq = (get().changes[memoryId]?.seq ?? 0) + 1;
+    set({ changes: { ...get().changes, [memoryId]: { seq, ...(version !== undefined ? { version } : {}) } } });
+  },
+  keepUnsaved(memoryId, unsaved) {
+    set({ unsaved: { ...get().unsaved, [memoryId]: unsaved } });
+  },
+  takeUnsaved(memoryId) {
+    const kept = get().unsaved[memoryId] ?? null;
+    if (kept) {
+      const unsaved = { ...get().unsaved };
+      delete unsaved[memoryId];
+      set({ unsaved });
+    }
+    return kept;
+  },
   async open(memoryId) {
-    return (await api().call('memory.get', { memory_id: memoryId })).memory;
+    const { memory } = await api().call('memory.get', { memory_id: memoryId });
+    get().learn([memory]);
+    return memory;
   },
   async create(params) {
     const { memory } = await api().call('memory.create', params);
@@ -178,13 +281,26 @@ export const useMemories = create<MemoriesState>((set, get) => ({
     return r;
   },
   async remove(memory) {
-    const r = await api().call('memory.delete', { memory_id: memory.memory_id, ...(memory.band === 'BLACK' ? { confirm: true } : {}) });
-    if (r.status === 'staged') void useUndo.getState().load().catch(() => {});
-    else if (get().selectedId === memory.memory_id) get().select(null);
-    return r.status;
+    const id = memory.memory_id;
+    // one deletion per memory: a second Delete while the first is asked for or waits is refused
+    if (get().deleting[id] || deletionPending(id)) throw new ApiCallError('CONFLICT', 'a deletion of this memory already waits in the undo window');
+    set({ deleting: { ...get().deleting, [id]: true } });
+    try {
+      const r = await api().call('memory.delete', { memory_id: id, ...(memory.band === 'BLACK' ? { confirm: true } : {}) });
+      if (r.status === 'staged') await useUndo.getState().load().catch(() => {});
+      else if (get().selectedId === id) get().select(null); // trashed or shredded: it leaves the list
+      return { status: r.status, actionId: r.pending?.action_id ?? null };
+    } finally {
+      const deleting = { ...get().deleting };
+      delete deleting[id];
+      set({ deleting });
+    }
   },
   async restore(memoryId) {
-    return (await api().call('memory.restore', { memory_id: memoryId })).memory;
+    const { memory } = await api().call('memory.restore', { memory_id: memoryId });
+    get().learn([memory]);
+    get().noteChanged(memoryId);
+    return memory;
   },
   async share(memoryId, targetSpaceId, opts = {}) {
     const r = await api().call('memory.share', {

@@ -12,6 +12,8 @@ interface SpacesState {
   select(spaceId: string | null): void;
   create(kind: SpaceKind, name: string): Promise<Space>;
   addMember(spaceId: string, memberId: string, role: Role): Promise<void>;
+  /** a member's role changed in place (space.addMember sets the role of someone already in the space) */
+  setRole(spaceId: string, memberId: string, role: Role): Promise<void>;
   createMember(name: string): Promise<Member>;
   /** space.removeMember: staged behind the undo window (read into the undo queue at once) */
   removeMember(spaceId: string, memberId: string): Promise<PendingAction>;
@@ -42,6 +44,10 @@ export const useSpaces = create<SpacesState>((set, get) => ({
     await api().call('space.addMember', { space_id: spaceId, member_id: memberId, role });
     await get().load();
   },
+  async setRole(spaceId, memberId, role) {
+    const { space } = await api().call('space.addMember', { space_id: spaceId, member_id: memberId, role });
+    set({ spaces: get().spaces.map((s) => (s.space_id === spaceId ? { ...space, memory_count: space.memory_count ?? s.memory_count } : s)) });
+  },
   async createMember(name) {
     const { member } = await api().call('member.create', { name });
     await get().load();
@@ -49,6 +55,7 @@ export const useSpaces = create<SpacesState>((set, get) => ({
   },
   async removeMember(spaceId, memberId) {
     const { pending } = await api().call('space.removeMember', { space_id: spaceId, member_id: memberId });
+    useUndo.getState().noteRemoval(pending.action_id, memberId);
     await useUndo.getState().load();
     return pending;
   },

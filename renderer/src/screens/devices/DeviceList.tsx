@@ -56,7 +56,7 @@ export function DeviceList() {
             <tr key={device.device_id} data-testid={`device-${device.device_id}`}>
               <td>{deviceLabel(device)}{device.this_device && <strong> (this device)</strong>}</td>
               <td>{formatWhen(device.created_at)}</td>
-              <td className={peer?.status === 'revoked' ? 'status-down' : peer?.status === 'pending' ? 'status-degraded' : 'status-ok'}>{device.this_device ? 'this device' : peer?.status ?? 'unknown'}</td>
+              <td className={peer?.status === 'revoked' ? 'status-down' : peer?.status === 'pending' ? 'status-degraded' : 'status-ok'}>{device.this_device ? 'this device' : peer?.status === 'trusted' ? 'linked, trusted' : peer?.status === 'pending' ? 'waiting for confirmation' : peer?.status ?? 'not known yet'}</td>
               <td>{device.this_device ? (status?.listening ? `listening on port ${status.listening.port}` : 'sync not running') : connectionText(peer)}</td>
               <td>{!device.this_device && peer?.status !== 'revoked' && <button className="btn small danger" type="button" onClick={() => setRevoking(device)} aria-label={`Revoke ${deviceLabel(device)}`}>Revoke…</button>}</td>
             </tr>

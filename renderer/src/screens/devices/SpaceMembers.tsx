@@ -5,7 +5,7 @@ import { CopyField } from '../../components/CopyField';
 import { Dialog } from '../../components/Dialog';
 import { Field } from '../../components/Field';
 import { formatDuration, formatWhen } from '../../lib/format';
-import { kindLabel, ROLES } from '../../lib/kinds';
+import { kindLabel, LEAST_ROLE, ROLES } from '../../lib/kinds';
 import { useSession } from '../../stores/session';
 import { useSpaces } from '../../stores/spaces';
 import { useSync } from '../../stores/sync';
@@ -37,7 +37,7 @@ function RemoveDialog({ space, member, onClose }: { space: Space; member: SpaceM
 
 /** A guardian invites another person (on their own device) into the space with a role. */
 function InviteForm({ space }: { space: Space }) {
-  const [role, setRole] = useState<Role>('adult');
+  const [role, setRole] = useState<Role>(LEAST_ROLE);
   const [invite, setInvite] = useState<SpaceInviteResponse | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -106,7 +106,7 @@ export function SpaceMembers() {
       <h2 id="members-title">Spaces and members</h2>
       {spaces.map((space) => (
         <div key={space.space_id} className="space-members" data-testid={`members-${space.space_id}`}>
-          <h3>{space.name} <span className="muted">({kindLabel(space.kind).toLowerCase()}, keys epoch {space.epoch})</span></h3>
+          <h3>{space.name} <span className="muted">({kindLabel(space.kind).toLowerCase()} space{space.epoch > 1 ? `; moved to new keys ${space.epoch - 1} time${space.epoch === 2 ? '' : 's'}, when someone left or a device was revoked` : ''})</span></h3>
           <table>
             <thead><tr><th scope="col">Person</th><th scope="col">Role</th><th scope="col"><span className="sr-only">Actions</span></th></tr></thead>
             <tbody>
