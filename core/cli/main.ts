@@ -4,8 +4,10 @@ import { readLiveLock } from '../host/lock-file';
 import { repoRoot } from '../shared/paths';
 import { ApiError } from '../shared/errors';
 import { parseArgs, type CliArgs } from './args';
+import { withCore } from './core-session';
+import { exportCommand, verifyExportCommand } from './export';
+import { isJobAnswer, waitForJob } from './job-wait';
 import { readPassphrase } from './passphrase';
-import { callHost } from '../host/client';
 import { parseParams } from '../shared/json-limits';
 
 const USAGE = `memoryos — local-first encrypted memory spaces
@@ -14,41 +16,21 @@ const USAGE = `memoryos — local-first encrypted memory spaces
   memoryos [--data-dir DIR] call [--as MEMBER] <method> ['<json>' | @file | -]
   memoryos methods                                      list the API
   memoryos [--data-dir DIR] serve [--port N]            run the local host (HTTP + WebSocket on 127.0.0.1)
+  memoryos [--data-dir DIR] export [--out FILE] [--include-black] [--encrypt] [--subject MEMBER]
+                                                        your data as a signed ZIP (GDPR Art. 15/20); progress on stderr
+  memoryos verify-export FILE [--key BASE64]            check every hash and the signature: exit 0 valid, 2 not
 
 The data directory defaults to $MEMORYOS_DATA_DIR or ~/.memoryos. API errors print
 {"error":{"code","message","details"}} and exit with code 2.`;
 
 const print = (v: unknown) => process.stdout.write(JSON.stringify(v, null, 2) + '\n');
 
-// Methods that must run on a locked vault: the CLI does not unlock first for them.
-const NO_AUTO_UNLOCK = new Set(['vault.create', 'vault.unlock', 'vault.status', 'vault.lock', 'system.methods']);
-
-/** What one call does: through the live host when there is one, else in this process. */
+/** What one call does: through the live host when there is one, else in this process; a job it starts is waited for. */
 async function callOnce(args: CliArgs, method: string, params: unknown): Promise<unknown> {
-  const lock = readLiveLock(args.dataDir);
-  if (lock) {
-    try {
-      return await callHost(lock, method, params, args.as);
-    } catch (e) {
-      // nothing listens on the lock's port: the host died (its pid lingers or was reused); run here
-      if (!(e instanceof ApiError && (e.details as { refused?: boolean })?.refused)) throw e;
-    }
-  }
-  // the core loads only when the call runs in this process: a call through the host stays light
-  const { openApp } = await import('../app/app');
-  const { appOptionsFrom } = await import('../app/options');
-  const { apiCatalog } = await import('../api/catalog');
-  const app = await openApp(appOptionsFrom(process.env, args.dataDir, 'one-shot'));
-  try {
-    const d = apiCatalog().get(method);
-    const { exists } = (await app.call('vault.status', {})) as { exists: boolean };
-    if (d && exists && !NO_AUTO_UNLOCK.has(method) && (d.requiresUnlock || process.env.MEMORYOS_PASSPHRASE)) {
-      await app.call('vault.unlock', { passphrase: await readPassphrase() }, { door: 'cli' });
-    }
-    return await app.call(method, params, { actor: args.as, door: 'cli' });
-  } finally {
-    await app.close();
-  }
+  return withCore(args, method, async (call) => {
+    const r = await call(method, params);
+    return isJobAnswer(r) ? { job: await waitForJob(call, r.job) } : r;
+  });
 }
 
 const BUSY_RETRIES = 12;
@@ -126,6 +108,8 @@ export async function main(argv: string[]): Promise<void> {
     else if (cmd === 'call') await call(args);
     else if (cmd === 'methods') print([...(await import('../api/catalog')).apiCatalog().values()].map((d) => ({ method: d.method, summary: d.summary })));
     else if (cmd === 'serve') { await serve(args); return; }
+    else if (cmd === 'export') print(await exportCommand(args));
+    else if (cmd === 'verify-export') { const r = await verifyExportCommand(args); print(r); if (!r.valid) process.exit(2); }
     else { process.stdout.write(USAGE + '\n'); process.exit(cmd === undefined || cmd === 'help' || cmd === '--help' ? 0 : 64); }
   } catch (e) {
     const err = e instanceof ApiError ? e : new ApiError('INTERNAL', (e as Error).message?.split('\n')[0].slice(0, 300) ?? 'internal error');

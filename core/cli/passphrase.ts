@@ -1,10 +1,10 @@
 import { ApiError } from '../shared/errors';
 
-/** MEMORYOS_PASSPHRASE, or a hidden prompt on a terminal; never an argument (it would sit in `ps`). */
-export async function readPassphrase(prompt = 'Passphrase: '): Promise<string> {
-  const env = process.env.MEMORYOS_PASSPHRASE;
+/** MEMORYOS_PASSPHRASE (or another variable), or a hidden prompt on a terminal; never an argument (it would sit in `ps`). */
+export async function readPassphrase(prompt = 'Passphrase: ', envName = 'MEMORYOS_PASSPHRASE'): Promise<string> {
+  const env = process.env[envName];
   if (env) return env;
-  if (!process.stdin.isTTY) throw new ApiError('LOCKED', 'set MEMORYOS_PASSPHRASE or run in a terminal to be asked for the passphrase');
+  if (!process.stdin.isTTY) throw new ApiError('LOCKED', `set ${envName} or run in a terminal to be asked for the passphrase`);
   process.stderr.write(prompt);
   const stdin = process.stdin;
   stdin.setRawMode(true);

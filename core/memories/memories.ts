@@ -19,7 +19,8 @@ import { isRecordProblem } from './integrity';
 import { toView } from './view';
 import { indexMemory, unindexMemory } from '../search/indexer';
 
-const WORKING_DEFAULT_TTL_MS = 7 * 24 * 3600 * 1000;
+/** a working memory without an explicit expiry lives a week (the export's README states it) */
+export const WORKING_DEFAULT_TTL_MS = 7 * 24 * 3600 * 1000;
 
 export const logFor = (band: Band): LogName => (band === 'BLACK' ? 'local_log' : 'sync_log');
 

@@ -40,6 +40,8 @@ export interface PolicyInput {
   target_device?: { own: boolean; actor_guards_its_member: boolean };
   /** privacy.export / privacy.erase: whose data */
   subject_id?: string;
+  /** privacy.export: BLACK memories asked for (they need reauth) */
+  include_black?: boolean;
   /** undo.apply: who staged the action (actor.role is the role in the action's space) */
   staged_by?: string;
   undoWindowSeconds: number;
@@ -115,6 +117,7 @@ export function authorize(input: PolicyInput): Decision {
   if (scope === 'subject') {
     // a person's own data, or, on a family device, the vault owner for a profile it holds
     if (input.subject_id !== actor.member_id && !actor.owner) deny.push({ code: 'NOT_SUBJECT', message: 'only the person themself or the vault owner acts on a person\'s data' });
+    if (input.include_black && !input.reauth) deny.push({ code: 'REAUTH_REQUIRED', message: 'exporting BLACK memories needs the passphrase again (reauth)' });
     return done();
   }
   if (scope === 'action') {

@@ -1,10 +1,9 @@
 
-import { keys, type Ctx } from '../context/ctx';
-import { authorize, enforce } from '../policy/authorize';
+import type { Ctx } from '../context/ctx';
+import { enforce } from '../policy/authorize';
 import { ApiError } from '../shared/errors';
 import { checkpointTruncate } from '../store/database';
 import { memoriesTable } from '../store/tables/memories';
-import { undoWindowSeconds } from '../settings/settings';
 import { eraseDecision, tombstoneMemory } from '../memories/erasure';
 import { shred } from '../memories/lifecycle';
 import { loadRecord, type MemoryRecord } from '../memories/read-model';
@@ -46,12 +45,3 @@ export function eraseDecided(ctx: Ctx, actor: string, recs: MemoryRecord[]): Era
 
 /** Every memory a subject authored in the spaces of this vault (privacy.erase {subject}). */
 export const authoredBy = (ctx: Ctx, subject: string): string[] => memoriesTable.authoredBy(ctx.db, subject).map((r) => r.memory_id);
-
-/** Whether the actor may act for a subject's data (export, erase): the subject themself, or the vault owner. */
-export function authorizeForSubject(ctx: Ctx, actor: string, subject: string, action: 'privacy.export' | 'privacy.erase'): void {
-  enforce(authorize({
-    action, actor: { member_id: actor, role: null, owner: actor === keys(ctx).memberId }, subject_id: subject,
-    device_id: keys(ctx).deviceId, undoWindowSeconds: undoWindowSeconds(ctx),
-  }));
-}
-

@@ -22,6 +22,22 @@ import { pendingActionsTable } from '../store/tables/pending-actions';
  * memory together.
  */
 
+const PAGE = 256;
+
+/**
+ * Rows a page at a time: the export yields between rows (and awaits the archive), and an
+ * open SQLite cursor would keep the connection busy for every other call meanwhile.
+ */
+function* pages<R, K>(page: (after: K) => R[], key: (r: R) => K, start: K): Generator<R> {
+  let after = start;
+  for (;;) {
+    const rows = page(after);
+    yield* rows;
+    if (rows.length < PAGE) return;
+    after = key(rows[rows.length - 1]!);
+  }
+}
+
 export interface ExportOptions { subject: string; includeBlack: boolean }
 
 export interface ExportedMemory {
@@ -67,7 +83,7 @@ export function* subjectMemories(ctx: Ctx, opts: ExportOptions, spaceNames: Map<
     if (!names.has(id)) names.set(id, findMember(ctx, id)?.name ?? null);
     return names.get(id)!;
   };
-  for (const row of memoriesTable.iterateAll(ctx.db)) {
+  for (const row of pages((after) => memoriesTable.pageAfter(ctx.db, after, PAGE), (r) => r.memory_id, '')) {
     const t = tallyFor(tally, row.space_id, spaceNames);
     if (!t) { yield null; continue; } // a space the subject is not in
     let rec: MemoryRecord;
@@ -164,7 +180,7 @@ export function subjectSettings(ctx: Ctx, subject: string): { settings: Record<s
 
 /** The subject's own audit entries (what they did that was audited), ids and metadata only. */
 export function* subjectAudit(ctx: Ctx, subject: string): Generator<Record<string, unknown>> {
-  for (const row of auditChainTable.iterate(ctx.db)) {
+  for (const row of pages((after) => auditChainTable.page(ctx.db, after, PAGE), (r) => r.seq, 0)) {
     let env: { actor?: { member_id?: string }; [k: string]: unknown };
     try { env = JSON.parse(row.envelope) as typeof env; } catch { continue; }
     if (env.actor?.member_id !== subject) continue;

@@ -43,8 +43,8 @@ export const memoriesTable = {
   delete: query<[string]>('DELETE FROM memories WHERE memory_id = ?').run,
   deleteAll: query<[]>('DELETE FROM memories').run,
   deleteSpace: query<[string]>('DELETE FROM memories WHERE space_id = ?').run,
-  /** every row, in id order, trash included: what an export walks (one row in memory at a time) */
-  iterateAll: query<[], MemoryRow>(`SELECT ${COLS} FROM memories ORDER BY memory_id`).iterate,
+  /** a page of every row in id order, trash included: what an export walks (a page, never an open cursor across awaits) */
+  pageAfter: query<[string, number], MemoryRow>(`SELECT ${COLS} FROM memories WHERE memory_id > ? ORDER BY memory_id LIMIT ?`).all,
   authoredBy: query<[string], { memory_id: string }>('SELECT memory_id FROM memories WHERE author = ? ORDER BY memory_id').all,
   trashedIn: (db: Db, spaces: string[]): MemoryRow[] =>
     spaces.length ? dynamic<MemoryRow>(db, `SELECT ${COLS} FROM memories WHERE deleted_at IS NOT NULL AND space_id IN (${placeholders(spaces.length)})`).all(...spaces) : [],
