@@ -311,7 +311,25 @@ class Writer implements ArchiveWriter {
     if (this.state !== 'open') throw new Error(`the archive is ${this.state}`);
   }
 
-  async addFile(name: string, data: Buffer | Uint8Array | string | Readable, options: AddFileOptions = {}): Promise<FileRecord> {
+  /** a failure reaches the caller once the partial file is gone */
+  private async settledFailure<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (err) {
+      if (this.teardownDone) await this.teardownDone;
+      throw err;
+    }
+  }
+
+  addFile(name: string, data: Buffer | Uint8Array | string | Readable, options: AddFileOptions = {}): Promise<FileRecord> {
+    return this.settledFailure(() => this.add(name, data, options));
+  }
+
+  finish(): Promise<FinishedArchive> {
+    return this.settledFailure(() => this.end());
+  }
+
+  private async add(name: string, data: Buffer | Uint8Array | string | Readable, options: AddFileOptions): Promise<FileRecord> {
     this.checkOpen();
     checkName(name);
     if (this.names.has(name)) throw new Error(`duplicate entry ${name}`);
@@ -366,7 +384,7 @@ class Writer implements ArchiveWriter {
     return record;
   }
 
-  async finish(): Promise<FinishedArchive> {
+  private async end(): Promise<FinishedArchive> {
     this.checkOpen();
     this.state = 'finishing';
     try {
