@@ -88,7 +88,7 @@ const plural = (n: number, one: string, many = one + 's'): string => `${n} ${n =
 export function renderReadme(p: ReadmeParams): string {
   const out: string[] = [];
   const line = (s = ''): void => { out.push(s); };
-  const contact = p.contact ?? 'the guardian who runs this MemoryOS vault (the person who set it up), or, for your own data on your own devices, yourself in the app';
+  const contact = p.contact ?? 'the guardian who runs this MemoryOS vault (the person who set it up)';
 
   line(`# Your MemoryOS data: ${esc(p.subject.name)}`);
   line();
@@ -128,7 +128,10 @@ export function renderReadme(p: ReadmeParams): string {
     line();
     const members = s.members.map((m) => esc(m.name) + (m.role ? ` (${esc(m.role)})` : ''));
     line(`- Members it syncs to: ${members.length ? members.join(', ') : 'nobody but you'}`);
-    const devices = s.devices.map((d) => [d.name ? esc(d.name) : null, d.member_name ? `of ${esc(d.member_name)}` : null, d.platform ? esc(d.platform) : null, `\`${d.device_id}\``].filter(Boolean).join(' '));
+    const devices = s.devices.map((d) => {
+      const details = [d.member_name ? esc(d.member_name) : null, d.platform ? esc(d.platform) : null, `\`${d.device_id}\``].filter(Boolean);
+      return `${d.name ? esc(d.name) : 'a device'} (${details.join(', ')})`;
+    });
     line(`- Devices it syncs to: ${devices.length ? devices.join('; ') : 'none but this one'}`);
     line();
   }
