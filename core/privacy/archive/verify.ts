@@ -35,6 +35,9 @@ export interface VerifyOptions {
   passphrase?: string;
   /** refuse a manifest.json larger than this (default 512 MiB) */
   maxManifestBytes?: number;
+  /** encrypted form: how much of the end of the archive the first pass keeps (default 16 MiB,
+   * at least 128 KiB); a central directory larger than that costs one more decrypting pass */
+  tailBytes?: number;
 }
 
 export type VerifyResult =
@@ -72,7 +75,7 @@ export async function verifyExport(path: string, opts: VerifyOptions = {}): Prom
   if (encrypted) {
     if (!opts.passphrase) return bad(path, 'passphrase_required', 'the archive is encrypted');
     try {
-      const reader = await EncryptedZipReader.open(path, opts.passphrase);
+      const reader = await EncryptedZipReader.open(path, opts.passphrase, Math.max(MIN_TAIL, opts.tailBytes ?? TAIL_KEEP));
       zip = await fromRandomAccessReaderPromise(reader, reader.size, { lazyEntries: true, autoClose: false, validateEntrySizes: true, strictFileNames: true });
     } catch (err) {
       if (err instanceof BadArchive) return err.result;
@@ -202,6 +205,8 @@ async function check(zip: ZipFile, encrypted: boolean, opts: VerifyOptions): Pro
 // ---- the encrypted form as a yauzl RandomAccessReader ---------------------------------------
 
 const TAIL_KEEP = 16 * 1024 * 1024;
+/** the end-of-central-directory records, a comment of up to 64 KiB and the ZIP64 records fit in this */
+const MIN_TAIL = 128 * 1024;
 const MAX_CENTRAL_DIRECTORY = 512 * 1024 * 1024;
 
 /** Where the central directory starts, from the end-of-central-directory records in `tail`. */
@@ -223,9 +228,10 @@ function centralDirectoryStart(tail: Buffer, tailStart: number): number {
 }
 
 /**
- * Serves yauzl's reads from the decrypted stream: the central directory (and what follows it)
- * from memory, everything before it from one forward-only decrypting pass. Reads of entry data
- * must come in increasing order — as they do when entries are read one after the other.
+ * Serves yauzl's reads from the decrypted stream: the end of the archive (at least the central
+ * directory and what follows it) from memory, everything before it from one forward-only
+ * decrypting pass. Reads before the part in memory must come in increasing order — as they do
+ * when the entries are read one after the other.
  */
 class EncryptedZipReader extends RandomAccessReader {
   private forward: AsyncIterator<Buffer> | undefined;
@@ -233,11 +239,11 @@ class EncryptedZipReader extends RandomAccessReader {
   private curOff = 0;
   private pos = 0;
 
-  private constructor(private readonly path: string, private readonly passphrase: string, readonly size: number, private readonly cdStart: number, private readonly cd: Buffer) {
+  private constructor(private readonly path: string, private readonly passphrase: string, readonly size: number, private readonly memStart: number, private readonly mem: Buffer) {
     super();
   }
 
-  static async open(path: string, passphrase: string): Promise<EncryptedZipReader> {
+  static async open(path: string, passphrase: string, tailKeep: number): Promise<EncryptedZipReader> {
     // pass 1: authenticate everything, learn the size, keep the tail
     let total = 0;
     const ring: Buffer[] = [];
@@ -246,13 +252,13 @@ class EncryptedZipReader extends RandomAccessReader {
       total += chunk.length;
       ring.push(chunk);
       ringBytes += chunk.length;
-      while (ring.length > 1 && ringBytes - ring[0]!.length >= TAIL_KEEP) ringBytes -= ring.shift()!.length;
+      while (ring.length > 1 && ringBytes - ring[0]!.length >= tailKeep) ringBytes -= ring.shift()!.length;
     }
     const tail = Buffer.concat(ring);
     const tailStart = total - tail.length;
     const cdStart = centralDirectoryStart(tail, tailStart);
     if (cdStart > total) throw new Error('central directory offset beyond the end of the archive');
-    if (cdStart >= tailStart) return new EncryptedZipReader(path, passphrase, total, cdStart, tail.subarray(cdStart - tailStart));
+    if (cdStart >= tailStart) return new EncryptedZipReader(path, passphrase, total, tailStart, tail);
     if (total - cdStart > MAX_CENTRAL_DIRECTORY) throw new BadArchive(bad(path, 'too_large', 'central directory too large'));
     // pass 2: a central directory larger than the tail kept
     const cd = Buffer.alloc(total - cdStart);
@@ -266,8 +272,7 @@ class EncryptedZipReader extends RandomAccessReader {
   }
 
   override _readStreamForRange(start: number, end: number): Readable {
-    if (start >= this.cdStart) return Readable.from([this.cd.subarray(start - this.cdStart, end - this.cdStart)]);
-    if (end > this.cdStart) throw new Error('a read across the start of the central directory');
+    if (start >= this.memStart) return Readable.from([this.mem.subarray(start - this.memStart, end - this.memStart)]);
     return Readable.from(this.take(start, end));
   }
 
