@@ -72,6 +72,8 @@ export interface WriteOptions {
   afterManifest?: (w: ArchiveWriter) => Promise<void>;
   /** memories to write (default: the fixture's) */
   memories?: ExportMemory[];
+  /** more files, listed in the manifest (e.g. attachments) */
+  extra?: { path: string; data: Buffer | string; compress?: boolean }[];
 }
 
 export async function writeFixtureArchive(path: string, device: TestDevice, opts: WriteOptions = {}): Promise<FinishedArchive & { manifest: Manifest }> {
@@ -90,6 +92,7 @@ export async function writeFixtureArchive(path: string, device: TestDevice, opts
     await w.addFile('settings.json', json(f.settings));
     await w.addFile('audit.json', json(f.audit));
     await w.addFile('README.md', readmeBytes(readmeParams(f, !!opts.encrypt)));
+    for (const x of opts.extra ?? []) await w.addFile(x.path, x.data, { compress: x.compress });
     const input = {
       subject: f.subject,
       generated_at: '2026-11-25T12:00:00.000Z',
