@@ -60,7 +60,7 @@ export interface OpenArchiveOptions {
   overwrite?: boolean;
   /** bound on entries handed to yazl and not yet written (default 16) */
   maxQueuedEntries?: number;
-  /** bound on bytes of Buffer/string entries handed to yazl and not yet written (default 8 MiB) */
+  /** bound on bytes of Buffer/string entries handed to yazl and not yet in the file (default 8 MiB) */
   maxQueuedBytes?: number;
 }
 
@@ -71,7 +71,7 @@ export interface ArchiveWriter {
   readonly path: string;
   /** where it is while being written (removed on abort or failure) */
   readonly partialPath: string;
-  /** the entries so far, in archive order (a streamed entry's size and hash are filled in when it has been read) */
+  /** the entries so far, in archive order, as a fresh list (an entry still being streamed has size 0 and sha256 '') */
   readonly files: readonly FileRecord[];
   addFile(name: string, data: Buffer | Uint8Array | string | Readable, options?: AddFileOptions): Promise<FileRecord>;
   finish(): Promise<FinishedArchive>;
@@ -186,15 +186,77 @@ function checkName(name: string): void {
   if (name.split('/').some((seg) => seg === '' || seg === '.' || seg === '..')) throw new TypeError(`bad entry name: ${JSON.stringify(name)}`);
 }
 
+/**
+ * The entry's bytes in an allocation of their own. A small Buffer.from() is a slice of Node's
+ * shared 8 KiB pool, and yazl keeps the entry's buffer until it has been written: a queue of
+ * small entries would pin a slab each (8 KiB per ~1 KiB entry) beyond the byte bound.
+ */
+function ownBuffer(data: string | Uint8Array): Buffer {
+  if (typeof data === 'string') {
+    const n = Buffer.byteLength(data, 'utf8');
+    if (n > BUFFER_ENTRY_MAX) return Buffer.from(data, 'utf8');
+    const b = Buffer.allocUnsafeSlow(n);
+    b.write(data, 0, 'utf8');
+    return b;
+  }
+  const view = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  if (view.length > BUFFER_ENTRY_MAX || data.buffer.byteLength <= 2 * data.byteLength) return view;
+  const b = Buffer.allocUnsafeSlow(view.length);
+  view.copy(b);
+  return b;
+}
+
 function* slices(buf: Buffer): Generator<Buffer> {
   for (let off = 0; off < buf.length; off += STREAM_SLICE) yield buf.subarray(off, Math.min(buf.length, off + STREAM_SLICE));
+}
+
+/**
+ * {path, size, sha256} of every entry, kept compactly — a path string, a size and 32 digest bytes
+ * packed into shared blocks — since it grows with the number of entries (200k for 100k memories).
+ */
+class Records {
+  private readonly paths: string[] = [];
+  private readonly sizes: number[] = [];
+  private readonly blocks: Buffer[] = [];
+  private readonly set = new Set<string>();
+  private static readonly PER_BLOCK = 2048;
+
+  has(path: string): boolean {
+    return this.set.has(path);
+  }
+
+  /** a new entry, its size and digest unknown yet */
+  add(path: string): number {
+    this.set.add(path);
+    this.sizes.push(-1);
+    return this.paths.push(path) - 1;
+  }
+
+  complete(i: number, size: number, digest: Buffer): FileRecord {
+    const b = Math.floor(i / Records.PER_BLOCK);
+    while (this.blocks.length <= b) this.blocks.push(Buffer.allocUnsafeSlow(32 * Records.PER_BLOCK));
+    digest.copy(this.blocks[b]!, (i % Records.PER_BLOCK) * 32);
+    this.sizes[i] = size;
+    return this.get(i);
+  }
+
+  get(i: number): FileRecord {
+    const size = this.sizes[i]!;
+    if (size < 0) return { path: this.paths[i]!, size: 0, sha256: '' };
+    const off = (i % Records.PER_BLOCK) * 32;
+    return { path: this.paths[i]!, size, sha256: this.blocks[Math.floor(i / Records.PER_BLOCK)]!.toString('hex', off, off + 32) };
+  }
+
+  all(): FileRecord[] {
+    return this.paths.map((_p, i) => this.get(i));
+  }
 }
 
 /** Passes bytes through, counting and hashing them. */
 class HashingStream extends Transform {
   private readonly hash = createHash('sha256');
   size = 0;
-  constructor(private readonly onDone: (size: number, sha256: string) => void) {
+  constructor(private readonly onDone: (size: number, digest: Buffer) => void) {
     super();
   }
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
@@ -203,7 +265,7 @@ class HashingStream extends Transform {
     cb(null, chunk);
   }
   override _flush(cb: TransformCallback): void {
-    this.onDone(this.size, this.hash.digest('hex'));
+    this.onDone(this.size, this.hash.digest());
     cb();
   }
 }
@@ -216,8 +278,7 @@ type State = 'open' | 'finishing' | 'finished' | 'failed' | 'aborted';
 
 class Writer implements ArchiveWriter {
   readonly partialPath: string;
-  private readonly records: FileRecord[] = [];
-  private readonly names = new Set<string>();
+  private readonly records = new Records();
   private readonly zip = new ZipFile();
   private readonly queue: YazlQueue;
   private readonly file: WriteStream;
@@ -275,7 +336,7 @@ class Writer implements ArchiveWriter {
   }
 
   get files(): readonly FileRecord[] {
-    return this.records;
+    return this.records.all();
   }
 
   private settleSoon(): void {
@@ -304,7 +365,10 @@ class Writer implements ArchiveWriter {
     return new Promise((resolve, reject) => this.waiters.push({ resolve, reject, test }));
   }
 
-  private roomInQueue = (): boolean => this.queue.queuedEntries < this.maxEntries && this.queue.queuedBytes <= this.maxBytes;
+  // yazl writes a finished buffer entry into its output stream without waiting for it to drain, so
+  // what it has written but the file has not taken yet counts too
+  private roomInQueue = (): boolean =>
+    this.queue.queuedEntries < this.maxEntries && this.queue.queuedBytes + (this.zip.outputStream as unknown as { writableLength: number }).writableLength <= this.maxBytes;
 
   private checkOpen(): void {
     if (this.failure) throw this.failure;
@@ -332,18 +396,16 @@ class Writer implements ArchiveWriter {
   private async add(name: string, data: Buffer | Uint8Array | string | Readable, options: AddFileOptions): Promise<FileRecord> {
     this.checkOpen();
     checkName(name);
-    if (this.names.has(name)) throw new Error(`duplicate entry ${name}`);
+    if (this.records.has(name)) throw new Error(`duplicate entry ${name}`);
     const opts = { compress: options.compress ?? this.compress, mtime: options.mtime ?? this.mtime, mode: FILE_MODE };
     let buf: Buffer | undefined;
-    if (typeof data === 'string') buf = Buffer.from(data, 'utf8');
-    else if (Buffer.isBuffer(data)) buf = data;
-    else if (data instanceof Uint8Array) buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    if (typeof data === 'string') buf = ownBuffer(data);
+    else if (data instanceof Uint8Array) buf = ownBuffer(data);
     else if (!(data instanceof Readable)) throw new TypeError('data must be a Buffer, a string or a Readable');
-    this.names.add(name);
+    const index = this.records.add(name);
 
     if (buf && buf.length <= BUFFER_ENTRY_MAX) {
-      const record: FileRecord = { path: name, size: buf.length, sha256: createHash('sha256').update(buf).digest('hex') };
-      this.records.push(record);
+      const record = this.records.complete(index, buf.length, createHash('sha256').update(buf).digest());
       this.zip.addBuffer(buf, name, opts);
       this.queue.track(buf.length);
       await this.until(this.roomInQueue);
@@ -351,8 +413,7 @@ class Writer implements ArchiveWriter {
     }
 
     const source = buf ? Readable.from(slices(buf)) : (data as Readable);
-    const record: FileRecord = { path: name, size: 0, sha256: '' };
-    this.records.push(record);
+    let record: FileRecord | undefined;
     let settled!: { resolve: () => void; reject: (e: Error) => void };
     const consumed = new Promise<void>((resolve, reject) => (settled = { resolve, reject }));
     const inFlight = { source, promise: consumed };
@@ -366,9 +427,8 @@ class Writer implements ArchiveWriter {
     this.zip.addReadStreamLazy(name, opts, (cb) => {
       const s = src!;
       src = undefined; // the pump closure outlives the entry: let it hold nothing
-      const hasher = new HashingStream((size, sha256) => {
-        record.size = size;
-        record.sha256 = sha256;
+      const hasher = new HashingStream((size, digest) => {
+        record = this.records.complete(index, size, digest);
         settled.resolve();
       });
       s.pipe(hasher);
@@ -381,7 +441,7 @@ class Writer implements ArchiveWriter {
       this.streamsInFlight.delete(inFlight);
       source.off('error', onSourceError);
     }
-    return record;
+    return record!;
   }
 
   private async end(): Promise<FinishedArchive> {
@@ -405,7 +465,7 @@ class Writer implements ArchiveWriter {
       await rename(this.partialPath, this.path);
       const { size } = await stat(this.path);
       this.state = 'finished';
-      return { path: this.path, files: this.records.slice(), bytes: size };
+      return { path: this.path, files: this.records.all(), bytes: size };
     } catch (err) {
       await this.fail(err as Error);
       throw this.failure ?? err;
