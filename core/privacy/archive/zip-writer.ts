@@ -75,7 +75,7 @@ export interface ArchiveWriter {
   readonly files: readonly FileRecord[];
   addFile(name: string, data: Buffer | Uint8Array | string | Readable, options?: AddFileOptions): Promise<FileRecord>;
   finish(): Promise<FinishedArchive>;
-  /** stops, removes the partial file; false when the archive was already finished */
+  /** stops, removes the partial file; false when the archive was already finished (or was being renamed into place) */
   abort(reason?: Error): Promise<boolean>;
 }
 
@@ -292,6 +292,7 @@ class Writer implements ArchiveWriter {
   private waiters: { resolve: () => void; reject: (e: Error) => void; test: () => boolean }[] = [];
   private readonly streamsInFlight = new Set<{ source: Readable; promise: Promise<unknown> }>();
   private settleScheduled = false;
+  private committing: Promise<void> | undefined;
   private readonly opened: Promise<void>;
   /** rejects with the failure, once there is one */
   private readonly failed: Promise<never>;
@@ -462,9 +463,12 @@ class Writer implements ArchiveWriter {
         await fh.close();
       }
       if (this.state !== 'finishing') throw this.failure ?? new ArchiveAbortedError();
-      await rename(this.partialPath, this.path);
+      // from here on the archive is complete: an abort() now waits for the rename and answers false
+      this.committing = rename(this.partialPath, this.path).then(() => {
+        this.state = 'finished';
+      });
+      await this.committing;
       const { size } = await stat(this.path);
-      this.state = 'finished';
       return { path: this.path, files: this.records.all(), bytes: size };
     } catch (err) {
       await this.fail(err as Error);
@@ -473,6 +477,7 @@ class Writer implements ArchiveWriter {
   }
 
   async abort(reason?: Error): Promise<boolean> {
+    if (this.committing) await this.committing.catch(() => undefined);
     if (this.state === 'finished') return false;
     if (this.state === 'aborted') return true;
     this.state = 'aborted';

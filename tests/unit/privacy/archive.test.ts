@@ -217,6 +217,21 @@ describe('zip-writer', () => {
     await expect(w.finish()).rejects.toThrow();
   });
 
+  it('abort() after finish() changes nothing', async () => {
+    const path = join(dir, 'kept.zip');
+    const w = openArchive(path);
+    await w.addFile('a.txt', 'hello');
+    const done = w.finish();
+    expect(await w.abort()).toBe(true); // before the rename: aborted
+    await expect(done).rejects.toBeInstanceOf(ArchiveAbortedError);
+    expect(existsSync(path)).toBe(false);
+    const w2 = openArchive(path);
+    await w2.addFile('a.txt', 'hello');
+    await w2.finish();
+    expect(await w2.abort()).toBe(false);
+    expect(existsSync(path)).toBe(true);
+  });
+
   it('a failing source stream fails the archive and removes the partial file', async () => {
     const path = join(dir, 'failing.zip');
     const w = openArchive(path);
