@@ -56,6 +56,8 @@ export type {
   MemoryUpdateResponse,
   PrivacyEraseRequest,
   PrivacyEraseResponse,
+  PrivacyExportRequest,
+  PrivacyExportResponse,
   SettingsGetRequest,
   SettingsGetResponse,
   SettingsSetRequest,

@@ -134,6 +134,8 @@ export interface ContractTypes {
   MemoryUpdateResponse: MemoryUpdateResponse;
   PrivacyEraseRequest: PrivacyEraseRequest;
   PrivacyEraseResponse: PrivacyEraseResponse;
+  PrivacyExportRequest: PrivacyExportRequest;
+  PrivacyExportResponse: PrivacyExportResponse;
   SettingsGetRequest: SettingsGetRequest;
   SettingsGetResponse: SettingsGetResponse;
   SettingsSetRequest: SettingsSetRequest;
@@ -214,6 +216,8 @@ export interface ContractTypes {
   PolicyRoleRule: PolicyRoleRule;
   PolicyActionRule: PolicyActionRule;
   AuditRowRecord: AuditRowRecord;
+  ExportMemoryRecord: ExportMemoryRecord;
+  ExportMemoryRecordAttachment: ExportMemoryRecordAttachment;
   PendingActionRecord: PendingActionRecord;
   ReadModelRecord: ReadModelRecord;
   SyncLogEntryRecord: SyncLogEntryRecord;
@@ -762,6 +766,35 @@ export interface PrivacyEraseResponse {
    */
   shredded: Ulid[];
 }
+export interface PrivacyExportRequest {
+  /**
+   * Where to write the archive: an absolute path, or a file name inside the data directory's exports/ folder (the default: memoryos-export-<subject>-<date>.zip there). An existing file is never replaced.
+   */
+  out?: string;
+  /**
+   * Whose data (default: the acting member). Only the person themself or the vault owner for a profile it holds.
+   */
+  subject?: MemberId;
+  /**
+   * Include the subject's BLACK memories written on this device; needs reauth.
+   */
+  include_black?: boolean;
+  reauth?: {
+    passphrase: string;
+  };
+  /**
+   * Write the archive encrypted with this passphrase (Argon2id, then libsodium secretstream).
+   */
+  encrypt?: {
+    passphrase: string;
+  };
+}
+export interface PrivacyExportResponse {
+  /**
+   * kind export. When done, result is {path, bytes, files, memories, encrypted, verified, manifest_sha256, signing_device_id}.
+   */
+  job: Job;
+}
 export interface SettingsGetRequest {}
 export interface SettingsGetResponse {
   settings: Settings;
@@ -1247,6 +1280,56 @@ export interface AuditRowRecord {
   envelope: string;
 }
 /**
+ * One memory as privacy.export writes it to memories/<memory_id>.json: every field of the API's Memory, plus the space's name, the author's name and the memory's attachments. An export never holds a redacted memory (the subject sees their own content in full), so Memory's `redacted` flag has no place here.
+ */
+export interface ExportMemoryRecord {
+  memory_id: Ulid;
+  space_id: SpaceId;
+  space_name: Label;
+  type: MemoryType;
+  band: Band;
+  title: string;
+  body: string;
+  tags: string[];
+  people: string[];
+  places: string[];
+  occurred_at: Timestamp | null;
+  expires_at: Timestamp | null;
+  author: {
+    member_id: MemberId;
+    /**
+     * The name the subject sees for the author; null when this vault no longer knows it.
+     */
+    name: Label | null;
+  };
+  origin_device: DeviceId;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  deleted_at: Timestamp | null;
+  version: number;
+  /**
+   * The members a RED memory is sealed to (empty for other bands).
+   */
+  recipients: MemberId[];
+  /**
+   * The memory's attachments as files of this archive (empty until attachments exist).
+   */
+  attachments: ExportMemoryRecordAttachment[];
+}
+export interface ExportMemoryRecordAttachment {
+  /**
+   * The file name the author gave it.
+   */
+  name: string;
+  mime: string;
+  size: number;
+  sha256: string;
+  /**
+   * Where the file is inside this archive; manifest.json lists it with the same size and SHA-256.
+   */
+  path: string;
+}
+/**
  * A staged action in the durable pending_actions table. args holds ids and bands only.
  */
 export interface PendingActionRecord {
@@ -1498,6 +1581,7 @@ export interface ApiMethods {
   "memory.share": {request: MemoryShareRequest; response: MemoryShareResponse};
   "memory.update": {request: MemoryUpdateRequest; response: MemoryUpdateResponse};
   "privacy.erase": {request: PrivacyEraseRequest; response: PrivacyEraseResponse};
+  "privacy.export": {request: PrivacyExportRequest; response: PrivacyExportResponse};
   "settings.get": {request: SettingsGetRequest; response: SettingsGetResponse};
   "settings.set": {request: SettingsSetRequest; response: SettingsSetResponse};
   "space.addMember": {request: SpaceAddMemberRequest; response: SpaceAddMemberResponse};

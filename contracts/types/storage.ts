@@ -4,6 +4,8 @@
  */
 export type {
   AuditRowRecord,
+  ExportMemoryRecord,
+  ExportMemoryRecordAttachment,
   PendingActionRecord,
   ReadModelRecord,
   SyncLogEntryRecord,

@@ -1,4 +1,4 @@
-import type { Band, Device, Space } from '../../contracts/types';
+import type { Band, Device, ExportMemoryRecord, Space } from '../../contracts/types';
 import { keys, type Ctx } from '../context/ctx';
 import { b64 } from '../crypto/sodium';
 import { dekFor } from '../memories/memories';
@@ -40,14 +40,7 @@ function* pages<R, K>(page: (after: K) => R[], key: (r: R) => K, start: K): Gene
 
 export interface ExportOptions { subject: string; includeBlack: boolean }
 
-export interface ExportedMemory {
-  memory_id: string; space_id: string; space_name: string; type: MemoryRecord['type']; band: Band;
-  title: string; body: string; tags: string[]; people: string[]; places: string[];
-  occurred_at: string | null; expires_at: string | null;
-  author: { member_id: string; name: string | null }; origin_device: string;
-  created_at: string; updated_at: string; deleted_at: string | null; version: number;
-  recipients: string[]; attachments: never[];
-}
+export type ExportedMemory = ExportMemoryRecord;
 
 /** Per space, what the export copied and what it only counted. */
 export interface SpaceTally {

@@ -1,4 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { request } from 'node:http';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
@@ -66,4 +67,18 @@ export async function serve(dataDir: string, env: Record<string, string> = {}, n
   }
   proc.kill('SIGKILL');
   throw new Error('serve did not start: ' + out);
+}
+
+/** One POST /api/call to a running host, as the renderer or the CLI makes it. */
+export function hostPost(port: number, token: string, body: unknown): Promise<{ status: number; json: any }> {
+  const data = JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path: '/api/call', method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' } }, (res) => {
+      let text = '';
+      res.on('data', (c) => { text += c; });
+      res.on('end', () => { try { resolve({ status: res.statusCode!, json: JSON.parse(text) }); } catch (e) { reject(e); } });
+    });
+    req.on('error', reject);
+    req.end(data);
+  });
 }

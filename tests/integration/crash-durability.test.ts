@@ -1,22 +1,8 @@
 import Database from 'better-sqlite3';
-import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { call, cli, serve } from '../helpers/cli';
+import { call, cli, hostPost as post, serve } from '../helpers/cli';
 import { tempDir } from '../helpers/tmp';
-
-function post(port: number, token: string, body: unknown): Promise<{ status: number; json: any }> {
-  const data = JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path: '/api/call', method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' } }, (res) => {
-      let text = '';
-      res.on('data', (c) => { text += c; });
-      res.on('end', () => { try { resolve({ status: res.statusCode!, json: JSON.parse(text) }); } catch (e) { reject(e); } });
-    });
-    req.on('error', reject);
-    req.end(data);
-  });
-}
 
 // Reliability: kill -9 during writes loses no acknowledged write, and leaves integrity_check ok and the audit chain valid.
 describe('kill -9 during writes', () => {

@@ -1,35 +1,10 @@
+import type { ExportMemoryRecord, ExportMemoryRecordAttachment } from '../../../contracts/types';
 import { describeErrors, validatorFor } from '../../schemas/validator';
 import { EXPORT_MEMORY_SCHEMA } from './manifest';
 
-/**
- * One memory as the archive holds it: memories/<memory_id>.json, valid against
- * contracts/storage/export-memory.schema.json. (This interface mirrors the schema; once
- * `npm run contracts:types` has generated the type, it can take its place.)
- */
-export interface ExportAttachment { name: string; mime: string; size: number; sha256: string; path: string }
-
-export interface ExportMemory {
-  memory_id: string;
-  space_id: string;
-  space_name: string;
-  type: 'episodic' | 'semantic' | 'procedural' | 'working';
-  band: 'GREEN' | 'AMBER' | 'RED' | 'BLACK';
-  title: string;
-  body: string;
-  tags: string[];
-  people: string[];
-  places: string[];
-  occurred_at: string | null;
-  expires_at: string | null;
-  author: { member_id: string; name: string | null };
-  origin_device: string;
-  created_at: string;
-  updated_at: string;
-  deleted_at: string | null;
-  version: number;
-  recipients: string[];
-  attachments: ExportAttachment[];
-}
+/** One memory as the archive holds it: memories/<memory_id>.json, valid against contracts/storage/export-memory.schema.json. */
+export type ExportMemory = ExportMemoryRecord;
+export type ExportAttachment = ExportMemoryRecordAttachment;
 
 /** The schema's field order, which every file follows whatever the order of the object passed in. */
 export const EXPORT_MEMORY_FIELDS = [
