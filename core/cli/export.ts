@@ -59,8 +59,7 @@ export async function verifyExportCommand(args: CliArgs): Promise<{ valid: boole
   const { opts, positional } = flags(args.rest, { key: 'value' });
   const file = positional[0];
   if (!file) throw new ApiError('INVALID_INPUT', 'usage: memoryos verify-export FILE [--key BASE64]');
-  const { initCrypto } = await import('../crypto/sodium');
-  const { verifyExport, isEncryptedArchive } = await import('../privacy/archive');
+  const { initCrypto, verifyExport, isEncryptedArchive } = await import('../app/export-file');
   await initCrypto();
   const path = resolve(file);
   const passphrase = (await isEncryptedArchive(path).catch(() => false)) ? await readPassphrase('Passphrase for the export file: ', 'MEMORYOS_EXPORT_PASSPHRASE') : undefined;
