@@ -58,6 +58,8 @@ export type {
   PrivacyEraseResponse,
   PrivacyExportRequest,
   PrivacyExportResponse,
+  PrivacyVerifyExportRequest,
+  PrivacyVerifyExportResponse,
   SettingsGetRequest,
   SettingsGetResponse,
   SettingsSetRequest,

@@ -136,6 +136,8 @@ export interface ContractTypes {
   PrivacyEraseResponse: PrivacyEraseResponse;
   PrivacyExportRequest: PrivacyExportRequest;
   PrivacyExportResponse: PrivacyExportResponse;
+  PrivacyVerifyExportRequest: PrivacyVerifyExportRequest;
+  PrivacyVerifyExportResponse: PrivacyVerifyExportResponse;
   SettingsGetRequest: SettingsGetRequest;
   SettingsGetResponse: SettingsGetResponse;
   SettingsSetRequest: SettingsSetRequest;
@@ -349,7 +351,7 @@ export interface PendingAction {
  */
 export interface Job {
   job_id: Ulid;
-  kind: "export" | "import" | "erase";
+  kind: "export" | "verify" | "import" | "erase";
   status: "queued" | "running" | "done" | "failed" | "cancelled";
   actor: MemberId;
   created_at: Timestamp;
@@ -791,8 +793,25 @@ export interface PrivacyExportRequest {
 }
 export interface PrivacyExportResponse {
   /**
-   * kind export. When done, result is {path, bytes, files, memories, encrypted, verified, manifest_sha256, signing_device_id}.
+   * kind export. When done, result is {path, bytes, files, memories, encrypted, manifest_sha256, signing_device_id, signing_public_key}.
    */
+  job: Job;
+}
+export interface PrivacyVerifyExportRequest {
+  /**
+   * An absolute path, or a file name in the data directory's exports/ folder.
+   */
+  path: string;
+  /**
+   * The Ed25519 key (base64) the signature must be by; default: this device's.
+   */
+  public_key?: string;
+  /**
+   * For an encrypted archive.
+   */
+  passphrase?: string;
+}
+export interface PrivacyVerifyExportResponse {
   job: Job;
 }
 export interface SettingsGetRequest {}
@@ -1582,6 +1601,7 @@ export interface ApiMethods {
   "memory.update": {request: MemoryUpdateRequest; response: MemoryUpdateResponse};
   "privacy.erase": {request: PrivacyEraseRequest; response: PrivacyEraseResponse};
   "privacy.export": {request: PrivacyExportRequest; response: PrivacyExportResponse};
+  "privacy.verifyExport": {request: PrivacyVerifyExportRequest; response: PrivacyVerifyExportResponse};
   "settings.get": {request: SettingsGetRequest; response: SettingsGetResponse};
   "settings.set": {request: SettingsSetRequest; response: SettingsSetResponse};
   "space.addMember": {request: SpaceAddMemberRequest; response: SpaceAddMemberResponse};

@@ -12,6 +12,7 @@ import type * as CatalogModule from '../../core/api/catalog';
 import type * as JsonModule from '../../core/shared/json';
 import type * as SyncLogModule from '../../core/store/sync-log';
 import type * as TopicModule from '../../core/events/topic-catalog';
+import type * as ArchiveModule from '../../core/privacy/archive';
 
 /**
  * The bench measures the compiled core in dist/ — what the host, the CLI and Electron run — not
@@ -38,6 +39,7 @@ export const core = {
   json: () => load<typeof JsonModule>('core/shared/json.js'),
   syncLog: () => load<typeof SyncLogModule>('core/store/sync-log.js'),
   topics: () => load<typeof TopicModule>('core/events/topic-catalog.js'),
+  archive: () => load<typeof ArchiveModule>('core/privacy/archive/index.js'),
 };
 
 function walk(dir: string): string[] {

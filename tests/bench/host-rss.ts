@@ -5,13 +5,18 @@ import { ROOT } from './core-dist';
 import { BENCH_PASSPHRASE } from './options';
 import { procRss } from './stats';
 
-export interface HostResult { rss: number; peak_rss: number; unlock_ms: number; first_search_ms: number; pid: number }
+export interface ExportResult {
+  /** privacy.export called → its job done (written, signed, read back and verified) */
+  ms: number;
+  rss_before: number; peak_rss: number; bytes: number; files: number; memories: number;
+}
+export interface HostResult { rss: number; peak_rss: number; unlock_ms: number; first_search_ms: number; pid: number; export: ExportResult | null }
 
 /**
  * The real host (`memoryos serve`, the dist/ build) in its own process on the populated data dir:
  * unlock and search over HTTP like the renderer does, then read its RSS from /proc.
  */
-export async function measureHost(dataDir: string, query: string): Promise<HostResult> {
+export async function measureHost(dataDir: string, query: string, exportOut?: string): Promise<HostResult> {
   const env = { ...process.env };
   delete env.MEMORYOS_PASSPHRASE; // start locked; we unlock over the API with the bench passphrase
   const child = spawn(process.execPath, [join(ROOT, 'bin', 'memoryos.js'), '--data-dir', dataDir, 'serve', '--port', '0'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
@@ -40,7 +45,8 @@ export async function measureHost(dataDir: string, query: string): Promise<HostR
     const t2 = performance.now();
     const r = procRss(child.pid!);
     if (!r) throw new Error('cannot read /proc/<pid>/status (not Linux?)');
-    return { rss: r.rss, peak_rss: r.peak, unlock_ms: t1 - t0, first_search_ms: t2 - t1, pid: child.pid! };
+    const exported = exportOut ? await measureExport(callHost, child.pid!, exportOut) : null;
+    return { rss: r.rss, peak_rss: r.peak, unlock_ms: t1 - t0, first_search_ms: t2 - t1, pid: child.pid!, export: exported };
   } finally {
     // our own child, by its pid: SIGTERM lets it release host.lock and close the database
     if (child.exitCode === null && child.signalCode === null) {
@@ -49,6 +55,27 @@ export async function measureHost(dataDir: string, query: string): Promise<HostR
       await exited;
     }
   }
+}
+
+/**
+ * privacy.export of every memory through the host, as the privacy center starts it: the time
+ * until its job is done, and the host's RSS sampled meanwhile (its peak growth over the unlocked,
+ * searched host is the figure).
+ */
+async function measureExport(callHost: (m: string, p: unknown) => Promise<any>, pid: number, out: string): Promise<ExportResult> {
+  const before = procRss(pid)!.rss;
+  let peak = before;
+  const t0 = performance.now();
+  const { result } = await callHost('privacy.export', { out });
+  let job = result.job;
+  while (job.status === 'queued' || job.status === 'running') {
+    await new Promise((r) => setTimeout(r, 50));
+    peak = Math.max(peak, procRss(pid)?.rss ?? 0);
+    job = (await callHost('job.get', { job_id: job.job_id })).result.job;
+  }
+  const ms = performance.now() - t0;
+  if (job.status !== 'done') throw new Error(`the export ended ${job.status}: ${JSON.stringify(job.error)}`);
+  return { ms, rss_before: before, peak_rss: peak, bytes: job.result.bytes, files: job.result.files, memories: job.result.memories };
 }
 
 function logTail(dataDir: string): string {

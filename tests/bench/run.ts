@@ -34,6 +34,13 @@ function sizeFromArgs(argv: string[]): BenchSize {
   return size;
 }
 
+/** The export's baseline in a fresh process: the same rows decrypted and written as the same files with the same ZIP writer. */
+function baselineExport(dir: string, key: string, out: string): { ms: number; rss_before: number; peak_rss: number; bytes: number; files: number } {
+  const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', join(__dirname, 'export-baseline.ts'), dir, key, out], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  if (r.status !== 0) throw new Error(`export-baseline.ts failed with exit code ${r.status}`);
+  return JSON.parse(r.stdout) as { ms: number; rss_before: number; peak_rss: number; bytes: number; files: number };
+}
+
 /** RSS of a fresh process that holds the baseline's searchable state (decrypted FTS5 of every memory). */
 function baselineSearchableRss(dir: string, key: string, n: number): number {
   const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', join(__dirname, 'baseline-rss.ts'), dir, key, String(n)], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
@@ -41,7 +48,7 @@ function baselineSearchableRss(dir: string, key: string, n: number): number {
   return Number(r.stdout);
 }
 
-function figures(s: Samples, size: BenchSize, host: HostResult, baseRss: number): Row[] {
+function figures(s: Samples, size: BenchSize, host: HostResult, baseRss: number, baseExport: ReturnType<typeof baselineExport> | null): Row[] {
   const o = { create: summarize(s.create_ms.ours), search: summarize(s.search.ms.ours) };
   const b = { create: summarize(s.create_ms.baseline), search: summarize(s.search.ms.baseline) };
   const rate = (ms: number[]) => size.n / (ms.reduce((a, x) => a + x, 0) / 1000);
@@ -65,6 +72,10 @@ function figures(s: Samples, size: BenchSize, host: HostResult, baseRss: number)
     row('  unlock → searchable without Argon2id', 's', unlockO - argon2, unlockB),
     row('RSS of the bench process after load', 'MB', s.rss_after_load.ours / MB, s.rss_after_load.baseline / MB),
     row('host RSS, unlocked + searched (memoryos serve)', 'MB', host.rss / MB, baseRss / MB, '≤ 600 MB', (v) => v <= 600),
+    ...(host.export && baseExport ? [
+      row(`export of every memory (privacy.export, ${host.export.files.toLocaleString('en-US')} files, written + verified)`, 's', host.export.ms / 1000, baseExport.ms / 1000, '≤ 15 s', (v) => v <= 15),
+      row('  export peak RSS growth over the unlocked host', 'MB', (host.export.peak_rss - host.export.rss_before) / MB, (baseExport.peak_rss - baseExport.rss_before) / MB, '≤ 150 MB', (v) => v <= 150),
+    ] : []),
   ];
 }
 
@@ -82,15 +93,17 @@ async function main(): Promise<void> {
   const code = codeVersion(ROOT);
   const what = syncOnly ? `sync only, ${size.sync_n.toLocaleString('en-US')} memories` : `${size.n.toLocaleString('en-US')} memories of ~1 KB (+${size.warmup + size.creates} created one by one)${withSync ? `, sync ${size.sync_n.toLocaleString('en-US')}` : ''}`;
   process.stdout.write(`MemoryOS bench — ${what}, ${m.cpu}, ${m.cores} cores, Node ${m.node}, load average ${m.load_avg_at_start.join(' ')}, commit ${code.commit}${code.dirty_core_files ? ` + ${code.dirty_core_files} uncommitted core/contracts files` : ''}\n`);
-  let core: { s: Samples; host: HostResult; baseRss: number } | null = null;
+  let core: { s: Samples; host: HostResult; baseRss: number; baseExport: ReturnType<typeof baselineExport> | null } | null = null;
   if (!syncOnly) {
     process.stdout.write('MemoryOS (router, dist/ build) and baseline (raw better-sqlite3 + libsodium), step by step, alternating…\n');
     const tmp = mkdtempSync(join(tmpdir(), 'memoryos-bench-'));
     try {
       const s = await drive(size, tmp);
       process.stdout.write('host process (memoryos serve) and a fresh baseline process, for RSS…\n');
-      const host = await measureHost(join(tmp, 'vault'), s.search.queries[0]!.query);
-      core = { s, host, baseRss: baselineSearchableRss(join(tmp, 'raw'), s.extras.baseline.key as string, size.n) };
+      const host = await measureHost(join(tmp, 'vault'), s.search.queries[0]!.query, join(tmp, 'export.zip'));
+      process.stdout.write('export baseline (the same rows decrypted into the same ZIP writer) in a fresh process…\n');
+      const baseExport = baselineExport(join(tmp, 'raw'), s.extras.baseline.key as string, join(tmp, 'export-baseline.zip'));
+      core = { s, host, baseRss: baselineSearchableRss(join(tmp, 'raw'), s.extras.baseline.key as string, size.n), baseExport };
     } finally {
       rmSync(tmp, { recursive: true, force: true });
     }
@@ -101,7 +114,7 @@ async function main(): Promise<void> {
     sync = await runSync(size);
   }
 
-  const rows = [...(core ? figures(core.s, size, core.host, core.baseRss) : []), ...(sync?.rows ?? [])];
+  const rows = [...(core ? figures(core.s, size, core.host, core.baseRss, core.baseExport) : []), ...(sync?.rows ?? [])];
   const wall = (performance.now() - t0) / 1000;
   process.stdout.write('\n' + table(rows) + '\n');
   process.stdout.write(`\nratio = cost relative to the baseline (time or memory ÷ baseline; for rates baseline ÷ ours). Targets are set for 100k memories (sync: 10k)${size.n < 100_000 || size.sync_n < 10_000 ? `: at ${syncOnly ? '' : `${size.n.toLocaleString('en-US')} / `}${size.sync_n.toLocaleString('en-US')} (sync) they are indicative only` : ''}.\n`);
@@ -121,7 +134,7 @@ async function main(): Promise<void> {
     date: started.toISOString(), code, command: `npm run bench${argv.length ? ' -- ' + argv.join(' ') : ''}`, wall_s: Math.round(wall),
     machine: { ...m, load_avg_at_end: loadavg().map((x) => Math.round(x * 100) / 100) }, size: { ...size, total_memories: size.n + size.warmup + size.creates },
     figures: rows,
-    details: core ? coreDetails(core.s, core.host, core.baseRss) : {},
+    details: core ? { ...coreDetails(core.s, core.host, core.baseRss), export_baseline: core.baseExport } : {},
     sync: sync?.details ?? null,
   };
   mkdirSync(join(ROOT, 'test-results'), { recursive: true });

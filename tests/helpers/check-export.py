@@ -241,7 +241,7 @@ def main(argv):
             lines = text.split("\n")
             closing = next((i for i, ln in enumerate(lines[1:], 1) if ln == "---"), None)
             front = "\n".join(lines[1:closing]) if closing else ""
-            if lines[0] != "---" or closing is None or not re.search(r"^memory_id: '?%s'?$" % m.group(1), front, re.M):
+            if lines[0] != "---" or closing is None or not re.search(r"^memory_id: ['\"]?%s['\"]?$" % m.group(1), front, re.M):
                 invalid.append({"path": name, "detail": "no front matter naming its memory_id"})
     checks["memory_json"] = {"count": len(json_ids), "ids": json_ids}
     checks["markdown"] = {"count": len(md_ids), "without_json": sorted(set(md_ids) - set(json_ids)), "json_without_markdown": sorted(set(json_ids) - set(md_ids))}

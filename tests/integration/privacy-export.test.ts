@@ -71,7 +71,7 @@ describe('privacy.export through the CLI (GDPR Art. 15/20)', () => {
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const job = r.json.job;
     expect(job).toMatchObject({ kind: 'export', status: 'done' });
-    expect(job.result).toMatchObject({ path: zip, encrypted: false, verified: true, memories: 4 });
+    expect(job.result).toMatchObject({ path: zip, encrypted: false, memories: 4 });
     expect(job.result.bytes).toBeGreaterThan(0);
 
     const c = checker(zip, deviceKey, [
@@ -102,6 +102,8 @@ describe('privacy.export through the CLI (GDPR Art. 15/20)', () => {
   it('memoryos verify-export accepts the archive and rejects a copy with one byte of one memory changed, naming that file', () => {
     const zip = join(dir, 'v.zip');
     expect(cli(dir, ['export', '--out', zip]).code).toBe(0);
+    // the privacy center's "verified" mark: privacy.verifyExport, a job (a one-shot call waits for it)
+    expect(call(dir, 'privacy.verifyExport', { path: zip }).job).toMatchObject({ kind: 'verify', status: 'done', result: { valid: true, files: expect.any(Number) } });
     const ok = cli(dir, ['verify-export', zip, '--key', deviceKey]);
     expect(ok.code, ok.stdout + ok.stderr).toBe(0);
     expect(ok.json).toMatchObject({ valid: true, key_checked: 'given' });
@@ -113,6 +115,7 @@ describe('privacy.export through the CLI (GDPR Art. 15/20)', () => {
     expect(r.code).toBe(2);
     expect(r.json).toMatchObject({ valid: false, first_bad: { path: entry, reason: 'sha256_mismatch' } });
     expect(checker(bad, deviceKey).code).toBe(1); // the independent checker agrees
+    expect(call(dir, 'privacy.verifyExport', { path: bad }).job.result).toMatchObject({ valid: false, first_bad: { path: entry, reason: 'sha256_mismatch' } });
 
     // a flipped byte in the raw file (the deflated entry, its CRC) is refused too
     const raw = readFileSync(zip);

@@ -52,6 +52,9 @@ const REQUESTS: Record<string, Req> = {
   'job.list': async () => ({}),
   'job.cancel': async () => ({ job_id: '01JD0000000000000000000000' }),
   'privacy.erase': async (c, band) => ({ memory_ids: [await fresh(c, band)], confirm: true, reauth: { passphrase: PASS } }),
+  // the owner's data: the owner may export it, a profile may not (each exports their own)
+  'privacy.export': async (c) => ({ subject: c.ids.owner, out: `role-table-${Date.now()}-${Math.random().toString(36).slice(2)}.zip` }),
+  'privacy.verifyExport': async () => ({ path: 'no-such-export.zip' }),
   'trash.list': async () => ({}),
   'trash.restore': async (c, band) => {
     const id = await fresh(c, band);

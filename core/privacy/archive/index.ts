@@ -18,4 +18,4 @@ export {
   createEncryptStream, createDecryptStream, openDecrypted, decryptArchive, isEncryptedArchive, EncryptedArchiveError,
   DEFAULT_CHUNK_SIZE, ENCRYPTED_MAGIC, ENCRYPTED_HEADER_BYTES, type EncryptOptions, type EncryptedArchiveErrorCode,
 } from './encrypted';
-export { verifyExport, type VerifyOptions, type VerifyResult, type BadReason } from './verify';
+export { verifyExport, VerifyCancelled, type VerifyOptions, type VerifyResult, type BadReason } from './verify';

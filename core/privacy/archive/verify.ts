@@ -29,6 +29,10 @@ export type BadReason =
   | 'manifest_invalid' | 'wrong_key' | 'bad_signature' | 'too_large';
 
 export interface VerifyOptions {
+  /** entries read so far of the archive's entries (every 256, and at the end): a job's progress */
+  onProgress?: (done: number, total: number) => void;
+  /** asked between entries: true stops the check (it then throws VerifyCancelled) */
+  cancelled?: () => boolean;
   /** the key the signature must be by (base64 or bytes), e.g. the device's key from device.list */
   publicKey?: string | Uint8Array;
   /** for the encrypted form */
@@ -60,6 +64,8 @@ class BadArchive extends Error {
     super(`${result.first_bad.path}: ${result.first_bad.reason}`);
   }
 }
+
+export class VerifyCancelled extends Error { constructor() { super('the check was cancelled'); this.name = 'VerifyCancelled'; } }
 
 const firstLine = (e: unknown): string => String((e as Error)?.message ?? e).split('\n')[0]!;
 
@@ -96,6 +102,7 @@ export async function verifyExport(path: string, opts: VerifyOptions = {}): Prom
     return await check(zip, encrypted, opts);
   } catch (err) {
     if (err instanceof BadArchive) return err.result;
+    if (err instanceof VerifyCancelled) throw err;
     if (err instanceof EncryptedArchiveError) return bad(path, 'corrupt', err.message);
     return bad(path, 'corrupt', firstLine(err));
   } finally {
@@ -134,7 +141,12 @@ async function check(zip: ZipFile, encrypted: boolean, opts: VerifyOptions): Pro
   let manifestBytes: Buffer | undefined;
   let sigText: string | undefined;
 
+  let seen = 0;
   for await (const entry of zip.eachEntry() as AsyncIterable<Entry>) {
+    if (++seen % 256 === 0) {
+      if (opts.cancelled?.()) throw new VerifyCancelled();
+      opts.onProgress?.(seen, zip.entryCount);
+    }
     const name = entry.fileName;
     const dup = found.has(name) || (name === MANIFEST_PATH && manifestBytes !== undefined) || (name === SIGNATURE_PATH && sigText !== undefined);
     if (dup) {
@@ -172,6 +184,7 @@ async function check(zip: ZipFile, encrypted: boolean, opts: VerifyOptions): Pro
     }
   }
 
+  opts.onProgress?.(seen, zip.entryCount);
   if (!manifestBytes) return bad(MANIFEST_PATH, 'missing');
   if (sigText === undefined) return bad(SIGNATURE_PATH, 'missing');
   let manifest: Manifest;

@@ -94,6 +94,8 @@ const ENTRY_DONE = 3;
 /** a Buffer above this goes through the stream path (yazl's addBuffer keeps a deflated copy) */
 const BUFFER_ENTRY_MAX = 8 * 1024 * 1024;
 const STREAM_SLICE = 64 * 1024;
+/** what the file stream buffers before it pushes back: many small entries become few large writes */
+const FILE_BUFFER = 1024 * 1024;
 const FILE_MODE = 0o100600;
 
 interface YazlEntry { state: number; doFileDataPump?: unknown; utf8FileName: Buffer }
@@ -316,8 +318,9 @@ class Writer implements ArchiveWriter {
         if (exists) throw Object.assign(new Error(`${path} exists`), { code: 'EEXIST' });
       }
     })();
-    this.file = createWriteStream(this.partialPath, { flags: 'w', mode: 0o600 });
+    this.file = createWriteStream(this.partialPath, { flags: 'w', mode: 0o600, highWaterMark: FILE_BUFFER });
     const tap = new Transform({
+      highWaterMark: FILE_BUFFER,
       transform: (chunk: Buffer, _enc, cb: TransformCallback) => {
         this.settleSoon();
         cb(null, chunk);

@@ -288,7 +288,9 @@ describe('memories/<id>.json and .md', () => {
   });
 
   it('front matter reads back as the same strings (YAML-hostile titles), the body follows verbatim', () => {
-    for (const m of f.memories) {
+    // characters JSON leaves raw that YAML may not: DEL, C1 controls, NEL, separators, BOM, U+FFFE
+    const raw = { ...f.memories[0]!, title: 'a\u007fb\u0085c\u0090d\u2028e\u2029f\ufeffg\ufffeh: #i', tags: ['yes', 'null', '2026-01-01', '- x', '"q"'] };
+    for (const m of [...f.memories, raw]) {
       const md = renderMemoryMarkdown(m);
       const lines = md.split('\n');
       const close = lines.indexOf('---', 1);
