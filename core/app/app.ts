@@ -112,7 +112,7 @@ export async function openApp(opts: AppOptions): Promise<App> {
   const registry = new Registry();
   let router!: Router;
   let timer: NodeJS.Timeout | undefined;
-  registry.register({ id: 'crypto', layer: 0, dependencies: [], start: initCrypto, health: () => ({ status: 'ok', detail: 'libsodium sumo' }) });
+  registry.register({ id: 'crypto', layer: 0, dependencies: [], start: initCrypto, health: () => ({ status: 'ok', detail: 'libsodium (sodium-native)' }) });
   registry.register({
     id: 'store', layer: 0, dependencies: [], stop: () => { db.close(); },
     health: () => storeHealth(db),

@@ -1,4 +1,4 @@
-import _sodium from 'libsodium-wrappers-sumo';
+import { createHash } from 'node:crypto';
 
-/** SHA-256 as lowercase hex (libsodium; initCrypto() must have run). */
-export const sha256Hex = (data: string | Uint8Array): string => _sodium.to_hex(_sodium.crypto_hash_sha256(data));
+/** SHA-256 as lowercase hex (OpenSSL through node:crypto). */
+export const sha256Hex = (data: string | Uint8Array): string => createHash('sha256').update(data).digest('hex');

@@ -44,7 +44,8 @@ function componentOf(fn: string, url: string, parentUrl = ''): string {
   if (fn === '(garbage collector)') return 'V8 garbage collector';
   if (fn === '(program)' || fn === '(idle)' || fn === '(root)') return 'V8 other (program)';
   if (/node_modules\/(yjs|lib0)\//.test(url)) return 'Yjs (CRDT docs, encode/merge)';
-  if (/libsodium/.test(url) || url.startsWith('wasm://')) return 'libsodium (AEAD, Ed25519, SHA-256)';
+  // sodium-native's functions are native frames named for libsodium's own (crypto_*)
+  if (/libsodium|sodium-native/.test(url) || url.startsWith('wasm://') || (url === '' && fn.startsWith('crypto_'))) return 'libsodium (AEAD, Ed25519, BLAKE2b)';
   if (/node_modules\/(ajv|ajv-formats|fast-uri|fast-deep-equal)\//.test(url) || (url === '' && /^validate\d*$/.test(fn))) return 'ajv (JSON Schema validation)';
   // native frames have no url: tell them apart by their caller (crypto's RandomBytesJob also has a native `run`)
   if (url === '' && parentUrl.startsWith('node:internal/crypto')) return 'CSPRNG (crypto.randomBytes / getRandomValues)';

@@ -4,10 +4,10 @@
  * writer the export uses — nothing of MemoryOS's policy, read model, signatures or README.
  * argv: <raw dir> <base64 key> <out zip>. Prints {ms, rss_before, peak_rss, bytes, files}.
  */
-import _sodium from 'libsodium-wrappers-sumo';
 import { readFileSync } from 'node:fs';
 import { core } from './core-dist';
 import type { BenchMemory } from './corpus';
+import { rawDecrypt } from './raw-aead';
 import { openRawDb } from './side-baseline';
 
 const PAGE = 256;
@@ -18,7 +18,6 @@ function peakRss(): number {
 
 async function main(): Promise<void> {
   const [dir, keyB64, out] = process.argv.slice(2);
-  await _sodium.ready;
   const { openArchive } = core.archive();
   const key = new Uint8Array(Buffer.from(keyB64!, 'base64'));
   const db = openRawDb(dir!);
@@ -31,7 +30,7 @@ async function main(): Promise<void> {
   for (;;) {
     const rows = page.all(after, PAGE) as { id: string; nonce: Buffer; ct: Buffer }[];
     for (const r of rows) {
-      const plain = _sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(null, r.ct, r.id, r.nonce, key);
+      const plain = rawDecrypt(r.ct, r.id, r.nonce, key);
       const m = JSON.parse(Buffer.from(plain).toString('utf8')) as BenchMemory;
       await w.addFile(`memories/${r.id}.json`, Buffer.from(JSON.stringify({ memory_id: r.id, ...m }, null, 2) + '\n'));
       await w.addFile(`memories/${r.id}.md`, Buffer.from(`---\ntitle: ${JSON.stringify(m.title)}\n---\n\n${m.body}\n`));

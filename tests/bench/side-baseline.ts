@@ -1,17 +1,16 @@
 import Database from 'better-sqlite3';
-import _sodium from 'libsodium-wrappers-sumo';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { core } from './core-dist';
 import { contentBytes, extraMemoryAt, memoryAt, type BenchMemory } from './corpus';
 import type { Side, SideArgs } from './sides';
+import { rawDecrypt, rawEncrypt } from './raw-aead';
 import { rssBytes } from './stats';
 
 /**
- * The baseline: raw better-sqlite3 and libsodium on the same bytes, nothing of MemoryOS in
+ * The baseline: raw better-sqlite3 and libsodium (sodium-native) on the same bytes, nothing of MemoryOS in
  * between (no router, policy, CRDT, signatures, events, read model).
  */
-type Sodium = typeof _sodium;
 const idOf = (i: number) => i.toString(36).padStart(26, '0'); // ULID-sized text keys, inserted in order like ULIDs
 
 export function openRawDb(dir: string): Database.Database {
@@ -23,13 +22,13 @@ export function openRawDb(dir: string): Database.Database {
 }
 
 /** Encrypts one memory's bytes (XChaCha20-Poly1305, nonce from Node's CSPRNG, the id as associated data). */
-function seal(sodium: Sodium, key: Uint8Array, id: string, m: BenchMemory): [string, Buffer, Uint8Array] {
+function seal(key: Uint8Array, id: string, m: BenchMemory): [string, Buffer, Uint8Array] {
   const nonce = randomBytes(24);
-  return [id, nonce, sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(contentBytes(m), id, null, nonce, key)];
+  return [id, nonce, rawEncrypt(contentBytes(m), id, nonce, key)];
 }
 
 /** "Unlock to searchable" without MemoryOS: read every row, decrypt it, put the plaintext into an in-memory FTS5. */
-export function rebuildFts(sodium: Sodium, db: Database.Database, key: Uint8Array): Database.Database {
+export function rebuildFts(db: Database.Database, key: Uint8Array): Database.Database {
   const fts = new Database(':memory:');
   // same columns and tokenizer as core/store/search-index.ts, nothing else
   fts.exec("CREATE VIRTUAL TABLE fts USING fts5(title, body, tags, people, places, tokenize = 'unicode61 remove_diacritics 2')");
@@ -37,7 +36,7 @@ export function rebuildFts(sodium: Sodium, db: Database.Database, key: Uint8Arra
   let rowid = 0;
   fts.transaction(() => {
     for (const r of db.prepare('SELECT id, nonce, ct FROM raw').iterate() as IterableIterator<{ id: string; nonce: Buffer; ct: Buffer }>) {
-      const m = JSON.parse(Buffer.from(sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(null, r.ct, r.id, r.nonce, key)).toString('utf8')) as BenchMemory;
+      const m = JSON.parse(Buffer.from(rawDecrypt(r.ct, r.id, r.nonce, key)).toString('utf8')) as BenchMemory;
       ins.run(++rowid, m.title, m.body, m.tags.join(' '), m.people.join(' '), m.places.join(' '));
     }
   })();
@@ -52,7 +51,6 @@ export function rawSearch(fts: Database.Database): (q: string) => unknown[] {
 }
 
 export class BaselineSide implements Side {
-  private sodium!: Sodium;
   private key = new Uint8Array(randomBytes(32)); // a throwaway key for synthetic data
   private db!: Database.Database;
   private insert!: Database.Statement;
@@ -62,8 +60,6 @@ export class BaselineSide implements Side {
   constructor(private readonly args: SideArgs) {}
 
   async setup(): Promise<void> {
-    await _sodium.ready;
-    this.sodium = _sodium;
     this.db = openRawDb(this.args.dir);
     this.insert = this.db.prepare('INSERT INTO raw (id, nonce, ct) VALUES (?, ?, ?)');
     // the raw baseline keeps no index while writing (the spec's baseline is a bare insert); its
@@ -74,14 +70,14 @@ export class BaselineSide implements Side {
   async importBatch(start: number, count: number): Promise<number> {
     const items = Array.from({ length: count }, (_, k) => memoryAt(start + k, this.args.n));
     const t0 = performance.now();
-    this.db.transaction(() => { items.forEach((m, k) => this.insert.run(...seal(this.sodium, this.key, idOf(start + k), m))); })();
+    this.db.transaction(() => { items.forEach((m, k) => this.insert.run(...seal(this.key, idOf(start + k), m))); })();
     return performance.now() - t0;
   }
 
   async create(j: number): Promise<number> {
     const m = extraMemoryAt(j, this.args.n);
     const t0 = performance.now();
-    this.db.transaction(() => this.insert.run(...seal(this.sodium, this.key, idOf(this.args.n + j), m)))();
+    this.db.transaction(() => this.insert.run(...seal(this.key, idOf(this.args.n + j), m)))();
     return performance.now() - t0;
   }
 
@@ -115,7 +111,7 @@ export class BaselineSide implements Side {
 
   private buildIndex(): void {
     this.fts.close();
-    this.fts = rebuildFts(this.sodium, this.db, this.key);
+    this.fts = rebuildFts(this.db, this.key);
     this.searchFts = rawSearch(this.fts);
   }
 }

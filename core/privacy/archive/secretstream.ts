@@ -1,11 +1,9 @@
-import _sodium from 'libsodium-wrappers-sumo';
+import sn from 'sodium-native';
 
 /**
- * libsodium's secretstream (XChaCha20-Poly1305), behind two small functions so that a move of the
- * core to another binding (sodium-native) changes this file only. The constants are those of the
- * construction itself (crypto_secretstream_xchacha20poly1305_*), not of a binding.
- *
- * initCrypto() (core/crypto/sodium.ts) must have run: the bindings appear once libsodium is ready.
+ * libsodium's secretstream (XChaCha20-Poly1305) through sodium-native, behind two small
+ * functions. The constants are those of the construction itself
+ * (crypto_secretstream_xchacha20poly1305_*), not of a binding.
  */
 export const SECRETSTREAM_KEYBYTES = 32;
 export const SECRETSTREAM_HEADERBYTES = 24;
@@ -24,38 +22,37 @@ export interface Opener {
   pull(ciphertext: Uint8Array, ad?: Uint8Array): { message: Uint8Array; final: boolean } | null;
 }
 
-function ready(): typeof _sodium {
-  if (typeof _sodium.crypto_secretstream_xchacha20poly1305_init_push !== 'function') {
-    throw new Error('crypto not initialised: await initCrypto() first');
-  }
-  return _sodium;
-}
+const TAG_MESSAGE = sn.crypto_secretstream_xchacha20poly1305_TAG_MESSAGE;
+const TAG_FINAL = sn.crypto_secretstream_xchacha20poly1305_TAG_FINAL;
 
 export function secretstreamSealer(key: Uint8Array): Sealer {
-  const s = ready();
-  const { state, header } = s.crypto_secretstream_xchacha20poly1305_init_push(key);
+  const state = new Uint8Array(sn.crypto_secretstream_xchacha20poly1305_STATEBYTES);
+  const header = new Uint8Array(SECRETSTREAM_HEADERBYTES);
+  sn.crypto_secretstream_xchacha20poly1305_init_push(state, header, key);
   return {
     header,
-    push: (message, final, ad) => s.crypto_secretstream_xchacha20poly1305_push(
-      state, message, ad ?? null,
-      final ? s.crypto_secretstream_xchacha20poly1305_TAG_FINAL : s.crypto_secretstream_xchacha20poly1305_TAG_MESSAGE,
-    ),
+    push: (message, final, ad) => {
+      const c = new Uint8Array(message.length + SECRETSTREAM_ABYTES);
+      sn.crypto_secretstream_xchacha20poly1305_push(state, c, message, ad ?? null, final ? TAG_FINAL : TAG_MESSAGE);
+      return c;
+    },
   };
 }
 
 export function secretstreamOpener(key: Uint8Array, header: Uint8Array): Opener {
-  const s = ready();
-  const state = s.crypto_secretstream_xchacha20poly1305_init_pull(header, key);
+  const state = new Uint8Array(sn.crypto_secretstream_xchacha20poly1305_STATEBYTES);
+  sn.crypto_secretstream_xchacha20poly1305_init_pull(state, header, key);
+  const tag = new Uint8Array(1);
   return {
     pull: (ciphertext, ad) => {
-      let r: { message: Uint8Array; tag: number } | false;
+      if (ciphertext.length < SECRETSTREAM_ABYTES) return null;
+      const message = new Uint8Array(ciphertext.length - SECRETSTREAM_ABYTES);
       try {
-        r = s.crypto_secretstream_xchacha20poly1305_pull(state, ciphertext, ad ?? null) as { message: Uint8Array; tag: number } | false;
+        sn.crypto_secretstream_xchacha20poly1305_pull(state, message, tag, ciphertext, ad ?? null);
       } catch {
         return null;
       }
-      if (!r) return null;
-      return { message: r.message, final: r.tag === s.crypto_secretstream_xchacha20poly1305_TAG_FINAL };
+      return { message, final: tag[0] === TAG_FINAL };
     },
   };
 }
