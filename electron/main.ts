@@ -130,7 +130,7 @@ async function boot(): Promise<void> {
 /**
  * The core in a utilityProcess of its own: Argon2id, the index build and sync never block a
  * window. It reads the same environment `memoryos serve` reads (MEMORYOS_SYNC_*, the data dir);
- * MEMORYOS_SQLITE_BINDING names better-sqlite3 built for Electron's ABI (npm start builds it).
+ * MEMORYOS_SQLITE_BINDING names better-sqlite3-multiple-ciphers built for Electron's ABI (npm start builds it).
  */
 function startCoreWorker(): CoreWorkerClient {
   const child = utilityProcess.fork(CORE_WORKER, [], {

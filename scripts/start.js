@@ -8,11 +8,11 @@
  *
  *   npm start [-- --data-dir DIR] [--port N] [--browser]
  *
- * Before it opens Electron it makes sure there is a better-sqlite3 built for Electron's ABI:
- * npm compiled node_modules/better-sqlite3 for Node's, which the CLI and the tests need, so the
+ * Before it opens Electron it makes sure there is a better-sqlite3-multiple-ciphers built for Electron's ABI:
+ * npm compiled node_modules/better-sqlite3-multiple-ciphers for Node's, which the CLI and the tests need, so the
  * Electron build goes to a directory of its own (node_modules/.cache/memoryos-electron/, once per
- * Electron and better-sqlite3 version, with @electron/rebuild) and its .node file is handed to the
- * app in MEMORYOS_SQLITE_BINDING (for better-sqlite3's `nativeBinding` option).
+ * Electron and better-sqlite3-multiple-ciphers version, with @electron/rebuild) and its .node file is handed to the
+ * app in MEMORYOS_SQLITE_BINDING (for better-sqlite3-multiple-ciphers's `nativeBinding` option).
  *
  * Plain JavaScript on purpose: it must run before anything is compiled.
  */
@@ -97,24 +97,24 @@ function buildRenderer() {
   }
 }
 
-/** where the Electron build of better-sqlite3 lives: one directory per Electron version, better-sqlite3 version, platform and arch */
+/** where the Electron build of better-sqlite3-multiple-ciphers lives: one directory per Electron version, better-sqlite3-multiple-ciphers version, platform and arch */
 function electronSqliteCache({ root, electronVersion, sqliteVersion, platform = process.platform, arch = process.arch }) {
-  const dir = join(root, 'node_modules', '.cache', 'memoryos-electron', `electron-${electronVersion}-${platform}-${arch}`, `better-sqlite3-${sqliteVersion}`);
-  return { dir, binding: join(dir, 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node') };
+  const dir = join(root, 'node_modules', '.cache', 'memoryos-electron', `electron-${electronVersion}-${platform}-${arch}`, `better-sqlite3-multiple-ciphers-${sqliteVersion}`);
+  return { dir, binding: join(dir, 'node_modules', 'better-sqlite3-multiple-ciphers', 'build', 'Release', 'better_sqlite3.node') };
 }
 
 /**
- * What to do about better-sqlite3 before Electron starts: use a binding named in
+ * What to do about better-sqlite3-multiple-ciphers before Electron starts: use a binding named in
  * MEMORYOS_SQLITE_BINDING as it is, use the cached Electron build, or build it (`exists` is
  * fs.existsSync, injectable for tests).
  */
 function electronSqlitePlan({ env = process.env, root, electronVersion, sqliteVersion, platform = process.platform, arch = process.arch, exists = existsSync }) {
   if (env.MEMORYOS_SQLITE_BINDING) return { action: 'use', binding: env.MEMORYOS_SQLITE_BINDING, why: 'MEMORYOS_SQLITE_BINDING is set' };
   if (!electronVersion) return { action: 'fail', why: "electron's version is unknown (node_modules/electron/package.json unreadable)" };
-  if (!sqliteVersion) return { action: 'fail', why: 'better-sqlite3 is not installed (run npm install)' };
+  if (!sqliteVersion) return { action: 'fail', why: 'better-sqlite3-multiple-ciphers is not installed (run npm install)' };
   const { dir, binding } = electronSqliteCache({ root, electronVersion, sqliteVersion, platform, arch });
   if (exists(binding)) return { action: 'use', binding, why: `built earlier for Electron ${electronVersion}` };
-  return { action: 'build', dir, binding, why: `no build of better-sqlite3 ${sqliteVersion} for Electron ${electronVersion} yet` };
+  return { action: 'build', dir, binding, why: `no build of better-sqlite3-multiple-ciphers ${sqliteVersion} for Electron ${electronVersion} yet` };
 }
 
 /**
@@ -137,10 +137,10 @@ function rebuildEnv(env = process.env) {
 /**
  * The child process that runs @electron/rebuild on the copy in buildDir. projectRootPath is
  * buildDir on purpose: left to itself, @electron/rebuild looks for the project root by lock file,
- * finds this repository's, and would rebuild ./node_modules/better-sqlite3 in place too.
+ * finds this repository's, and would rebuild ./node_modules/better-sqlite3-multiple-ciphers in place too.
  */
 function rebuildInvocation({ root, buildDir, electronVersion, arch = process.arch, env = process.env, headerURL }) {
-  const options = { buildPath: buildDir, projectRootPath: buildDir, electronVersion, arch, onlyModules: ['better-sqlite3'], force: true, mode: 'sequential', ...(headerURL ? { headerURL } : {}) };
+  const options = { buildPath: buildDir, projectRootPath: buildDir, electronVersion, arch, onlyModules: ['better-sqlite3-multiple-ciphers'], force: true, mode: 'sequential', ...(headerURL ? { headerURL } : {}) };
   const script = [
     'const [modulePath, json] = process.argv.slice(1);',
     'require(modulePath).rebuild(JSON.parse(json)).then(() => process.exit(0), (e) => { console.error(e && e.message ? e.message : e); process.exit(1); });',
@@ -161,19 +161,19 @@ const readVersion = (pkgJson) => {
   try { return JSON.parse(readFileSync(pkgJson, 'utf8')).version || null; } catch { return null; }
 };
 
-/** builds better-sqlite3 for Electron into plan.dir (via a scratch directory, so a failed build leaves nothing behind) */
+/** builds better-sqlite3-multiple-ciphers for Electron into plan.dir (via a scratch directory, so a failed build leaves nothing behind) */
 function buildElectronSqlite(plan, { electronVersion, sqliteVersion, headerURL } = {}) {
   const scratch = `${plan.dir}.tmp-${process.pid}`;
   rmSync(scratch, { recursive: true, force: true });
   mkdirSync(join(scratch, 'node_modules'), { recursive: true });
-  writeFileSync(join(scratch, 'package.json'), JSON.stringify({ name: 'memoryos-electron-sqlite', private: true, dependencies: { 'better-sqlite3': sqliteVersion } }, null, 2));
-  const source = join(ROOT, 'node_modules', 'better-sqlite3');
+  writeFileSync(join(scratch, 'package.json'), JSON.stringify({ name: 'memoryos-electron-sqlite', private: true, dependencies: { 'better-sqlite3-multiple-ciphers': sqliteVersion } }, null, 2));
+  const source = join(ROOT, 'node_modules', 'better-sqlite3-multiple-ciphers');
   // the sources (deps/ holds SQLite itself) without Node's build
-  cpSync(source, join(scratch, 'node_modules', 'better-sqlite3'), { recursive: true, filter: (p) => p !== join(source, 'build') && p !== join(source, 'node_modules') });
+  cpSync(source, join(scratch, 'node_modules', 'better-sqlite3-multiple-ciphers'), { recursive: true, filter: (p) => p !== join(source, 'build') && p !== join(source, 'node_modules') });
   const { command, args, options } = rebuildInvocation({ root: ROOT, buildDir: scratch, electronVersion, headerURL });
-  process.stderr.write(`building better-sqlite3 ${sqliteVersion} for Electron ${electronVersion} (once; needs Electron's headers from the network)…\n`);
+  process.stderr.write(`building better-sqlite3-multiple-ciphers ${sqliteVersion} for Electron ${electronVersion} (once; needs Electron's headers from the network)…\n`);
   const r = spawnSync(command, args, options);
-  const built = join(scratch, 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node');
+  const built = join(scratch, 'node_modules', 'better-sqlite3-multiple-ciphers', 'build', 'Release', 'better_sqlite3.node');
   if (r.status !== 0 || !existsSync(built)) {
     rmSync(scratch, { recursive: true, force: true });
     return { ok: false, why: `@electron/rebuild failed (exit ${r.status ?? r.signal ?? r.error?.message})` };
@@ -183,15 +183,15 @@ function buildElectronSqlite(plan, { electronVersion, sqliteVersion, headerURL }
   return { ok: true };
 }
 
-/** better-sqlite3 for Electron's ABI: the .node file's path, or why there is none */
+/** better-sqlite3-multiple-ciphers for Electron's ABI: the .node file's path, or why there is none */
 function ensureElectronSqlite() {
   const electronVersion = readVersion(join(ROOT, 'node_modules', 'electron', 'package.json'));
-  const sqliteVersion = readVersion(join(ROOT, 'node_modules', 'better-sqlite3', 'package.json'));
+  const sqliteVersion = readVersion(join(ROOT, 'node_modules', 'better-sqlite3-multiple-ciphers', 'package.json'));
   const plan = electronSqlitePlan({ root: ROOT, electronVersion, sqliteVersion });
   if (plan.action === 'use') return { binding: plan.binding };
   if (plan.action === 'fail') return { error: plan.why };
   const r = buildElectronSqlite(plan, { electronVersion, sqliteVersion });
-  return r.ok ? { binding: plan.binding } : { error: `better-sqlite3 could not be built for Electron ${electronVersion}: ${r.why}` };
+  return r.ok ? { binding: plan.binding } : { error: `better-sqlite3-multiple-ciphers could not be built for Electron ${electronVersion}: ${r.why}` };
 }
 
 function startElectron(bin, args) {

@@ -3,7 +3,7 @@ import type { Envelope } from '../../contracts/types';
 import { initCrypto } from '../crypto/sodium';
 import type { Ctx } from '../context/ctx';
 import { ProblemLog } from '../context/problems';
-import { openDatabase, storeHealth } from '../store/database';
+import { Store } from '../store/store';
 import { UnitOfWork } from '../store/unit-of-work';
 import { EventBus } from '../events/bus';
 import { topicCatalog } from '../events/topic-catalog';
@@ -34,7 +34,7 @@ import { policyDocument } from '../policy/policy-document';
 import { buildSearchIndex } from '../search/search';
 import { commitDue } from '../undo/undo';
 import { expireWorkingMemories } from '../memories/lifecycle';
-import { lockVault } from '../vault/vault';
+import { adoptLegacyHeader, lockVault } from '../vault/vault';
 import { getSettings } from '../settings/settings';
 import { systemClock } from '../shared/time';
 import type { AppOptions } from './options';
@@ -63,7 +63,8 @@ export interface AppStatus { data_dir: string; unlocked: boolean; sync: { runnin
  */
 export async function openApp(opts: AppOptions): Promise<App> {
   await initCrypto();
-  const db = openDatabase(opts.dataDir, { nativeBinding: opts.sqliteBinding });
+  // the database stays closed until the vault unlocks: its pages are encrypted under a key the vault master key derives
+  const store = new Store(opts.dataDir, opts.sqliteBinding);
   const log = createLogger(opts.dataDir);
   const metrics = new Metrics();
   const seqCache = new Map<string, number>();
@@ -73,7 +74,7 @@ export async function openApp(opts: AppOptions): Promise<App> {
     log.warn('subscriber failed', { topic, error: (err as Error)?.name ?? 'Error' });
   });
   const ctx: Ctx = {
-    dataDir: opts.dataDir, db, uow: new UnitOfWork(db, () => seqCache.clear()), bus, log, metrics, clock,
+    dataDir: opts.dataDir, store, get db() { return store.db; }, uow: new UnitOfWork(() => store.db, () => seqCache.clear()), bus, log, metrics, clock,
     platform: opts.platform ?? process.platform, keyring: null, search: null, seqCache, lastActivity: clock.now(), hooks: {}, problems: new ProblemLog(),
   };
   registerUndoExecutors();
@@ -89,6 +90,7 @@ export async function openApp(opts: AppOptions): Promise<App> {
     if (minutes > 0 && ctx.clock.now() - ctx.lastActivity > minutes * 60_000) lockVault(ctx);
   };
   const afterUnlock = async (c: Ctx) => {
+    failInterruptedJobs(c); // a job the last process left running died with it (its partial file goes)
     const t0 = performance.now();
     const n = buildSearchIndex(c);
     metrics.observe('memoryos_unlock_index_seconds', (performance.now() - t0) / 1000);
@@ -114,8 +116,8 @@ export async function openApp(opts: AppOptions): Promise<App> {
   let timer: NodeJS.Timeout | undefined;
   registry.register({ id: 'crypto', layer: 0, dependencies: [], start: initCrypto, health: () => ({ status: 'ok', detail: 'libsodium (sodium-native)' }) });
   registry.register({
-    id: 'store', layer: 0, dependencies: [], stop: () => { db.close(); },
-    health: () => storeHealth(db),
+    id: 'store', layer: 0, dependencies: [], stop: () => { store.close(); },
+    health: () => store.health(),
   });
   registry.register({
     id: 'filesystem', layer: 0, dependencies: [],
@@ -182,9 +184,9 @@ export async function openApp(opts: AppOptions): Promise<App> {
 
   try {
     await registry.boot();
-    failInterruptedJobs(ctx);
+    adoptLegacyHeader(ctx);
   } catch (e) {
-    try { db.close(); } catch { /* already failing loudly */ }
+    try { store.close(); } catch { /* already failing loudly */ }
     throw e;
   }
   let closed = false;

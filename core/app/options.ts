@@ -24,7 +24,7 @@ export interface AppOptions {
   scheduler?: { intervalMs: number } | null;
   /** start sync whenever the vault is unlocked (or created); null: never in this process */
   sync?: SyncOptions | null;
-  /** better-sqlite3's native module built for this runtime, when it is not Node's (Electron's core worker) */
+  /** better-sqlite3-multiple-ciphers's native module built for this runtime, when it is not Node's (Electron's core worker) */
   sqliteBinding?: string;
 }
 

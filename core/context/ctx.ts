@@ -1,4 +1,5 @@
 import type { Db } from '../store/database';
+import type { Store } from '../store/store';
 import type { UnitOfWork } from '../store/unit-of-work';
 import type { SearchIndex } from '../store/search-index';
 import type { EventBus } from '../events/bus';
@@ -24,7 +25,10 @@ export interface CoreHooks {
  */
 export interface Ctx {
   readonly dataDir: string;
+  /** the vault database: open while the vault is unlocked, LOCKED otherwise (it is encrypted at rest) */
   readonly db: Db;
+  /** opens and closes it (the vault does, at unlock and lock) */
+  readonly store: Store;
   readonly uow: UnitOfWork;
   readonly bus: EventBus;
   readonly log: Logger;

@@ -127,7 +127,9 @@ export function cancelJob(ctx: Ctx, actor: string, jobId: string): Job {
  * failed, and the file it was writing removed — a partial export must not pass for a whole one.
  */
 export function failInterruptedJobs(ctx: Pick<Ctx, 'db' | 'clock' | 'uow' | 'log'>): number {
-  const open = jobsTable.open(ctx.db);
+  // a job this process still runs (the vault locked and unlocked under it) was not interrupted
+  const mine = running.get(ctx as Ctx);
+  const open = jobsTable.open(ctx.db).filter((r) => !mine?.has(r.job_id));
   for (const r of open) {
     if (r.output_path) rmSync(r.output_path, { force: true });
     ctx.uow.run(() => jobsTable.finish(ctx.db, 'failed', null, JSON.stringify({ code: 'INTERRUPTED', message: 'the process running the job stopped before it finished' }), ctx.clock.now(), r.job_id));

@@ -1,16 +1,51 @@
-import Database from 'better-sqlite3';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import Database from 'better-sqlite3-multiple-ciphers';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../shared/paths';
+import { ApiError } from '../shared/errors';
 import { busyError, isBusy } from './busy';
 
 export type Db = Database.Database;
 
+export const DB_FILE = 'memoryos.db';
+export const dbPath = (dataDir: string, name = DB_FILE): string => join(dataDir, name);
+
+/** What the file at `path` is: missing, a plaintext SQLite database (its 16-byte header), or pages no one can read without the key. */
+export type DbState = 'none' | 'plaintext' | 'encrypted';
+const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
+
+export function databaseState(path: string): DbState {
+  let fd: number;
+  try { fd = openSync(path, 'r'); } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return 'none';
+    throw e;
+  }
+  try {
+    const head = Buffer.alloc(16);
+    const n = readSync(fd, head, 0, 16, 0);
+    if (n === 0) return 'none';
+    return head.equals(SQLITE_MAGIC) ? 'plaintext' : 'encrypted';
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export interface OpenOptions {
+  /** the database key (32 bytes, derived from the vault master key): pages are ChaCha20-Poly1305 */
+  key: Uint8Array;
+  /** better-sqlite3-multiple-ciphers built for another runtime's ABI (Electron's), when it is not Node's */
+  nativeBinding?: string;
+  /** the file's name in the data directory (default memoryos.db) */
+  file?: string;
+}
+
 /**
- * Opens the vault database in WAL mode and applies numbered migrations (core/store/migrations/NNN_name.sql).
- * `nativeBinding`: better-sqlite3 built for another runtime's ABI (Electron's), when it is not Node's.
+ * Opens the vault database — every page encrypted (SQLite3MultipleCiphers, ChaCha20-Poly1305,
+ * the raw 32-byte key, no passphrase KDF: the key already comes from Argon2id and BLAKE2b) — in
+ * WAL mode, and applies numbered migrations (core/store/migrations/NNN_name.sql). A key that
+ * does not open it is a CORRUPT error naming the file, never a silent empty database.
  */
-export function openDatabase(dataDir: string, opts: { nativeBinding?: string } = {}): Db {
+export function openDatabase(dataDir: string, opts: OpenOptions): Db {
   try {
     return open(dataDir, opts);
   } catch (e) {
@@ -18,17 +53,54 @@ export function openDatabase(dataDir: string, opts: { nativeBinding?: string } =
   }
 }
 
-function open(dataDir: string, opts: { nativeBinding?: string }): Db {
+/** Sets the cipher and the key on a fresh connection: before anything else reads a page. */
+export function keyDatabase(db: Db, key: Uint8Array): void {
+  if (key.length !== 32) throw new Error('a database key is 32 bytes');
+  db.pragma("cipher = 'chacha20'");
+  db.pragma(`key = "x'${Buffer.from(key).toString('hex')}'"`);
+}
+
+/** Whether a database has a table of that name (a data directory of an earlier release may lack one). */
+export function hasTable(db: Db, name: string): boolean {
+  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
+}
+
+function open(dataDir: string, opts: OpenOptions): Db {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const db = new Database(join(dataDir, 'memoryos.db'), opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {});
-  // waits for another process's write instead of failing at once (set first: the pragmas below may wait too)
+  const path = dbPath(dataDir, opts.file);
+  const db = new Database(path, opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {});
+  try {
+    keyDatabase(db, opts.key);
+    try {
+      db.prepare('SELECT count(*) FROM sqlite_master').get();
+    } catch (e) {
+      if ((e as { code?: string }).code === 'SQLITE_NOTADB') {
+        throw new ApiError('CORRUPT', `${opts.file ?? DB_FILE} does not open with this vault's key: it is damaged, or belongs to another vault`, { file: opts.file ?? DB_FILE });
+      }
+      throw e;
+    }
+    // waits for another process's write instead of failing at once (set first: the pragmas below may wait too)
+    db.pragma('busy_timeout = 5000');
+    db.pragma('journal_mode = WAL');
+    // FULL: an acknowledged write survives kill -9 and power loss.
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('secure_delete = ON');
+    migrate(db);
+    return db;
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+}
+
+/**
+ * A plaintext database of an earlier release, opened only to read what it holds (its vault row,
+ * before it is encrypted): read-only, no migrations.
+ */
+export function openPlaintextReadOnly(path: string, nativeBinding?: string): Db {
+  const db = new Database(path, { readonly: true, fileMustExist: true, ...(nativeBinding ? { nativeBinding } : {}) });
   db.pragma('busy_timeout = 5000');
-  db.pragma('journal_mode = WAL');
-  // FULL: an acknowledged write survives kill -9 and power loss.
-  db.pragma('synchronous = FULL');
-  db.pragma('foreign_keys = ON');
-  db.pragma('secure_delete = ON');
-  migrate(db);
   return db;
 }
 
@@ -46,6 +118,12 @@ export function storeHealth(db: Db): { status: 'ok' | 'down'; detail: string } {
 export function checkpointTruncate(db: Db): boolean {
   const r = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
   return (r[0]?.busy ?? 1) === 0;
+}
+
+/** Makes the WAL empty and closes: nothing of the vault is left outside the main file's encrypted pages. */
+export function closeDatabase(db: Db): void {
+  try { db.pragma('wal_checkpoint(TRUNCATE)'); } catch { /* another process reads: its checkpoint finishes the job */ }
+  db.close();
 }
 
 export function migrationFiles(): { version: number; name: string; sql: string }[] {

@@ -1,4 +1,4 @@
-import type { RunResult, Statement } from 'better-sqlite3';
+import type { RunResult, Statement } from 'better-sqlite3-multiple-ciphers';
 import type { Db } from './database';
 
 /**

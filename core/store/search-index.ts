@@ -1,4 +1,4 @@
-import Database, { type Statement } from 'better-sqlite3';
+import Database, { type Statement } from 'better-sqlite3-multiple-ciphers';
 
 export interface IndexedMemory {
   memory_id: string; space_id: string; band: string; type: string; updated_at: number; author: string;

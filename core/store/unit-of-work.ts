@@ -12,7 +12,8 @@ export class UnitOfWork {
   private depth = 0;
   private afterCommit: (() => void)[] = [];
 
-  constructor(private readonly db: Db, private readonly onRollback: () => void = () => {}) {}
+  /** `db` is asked for at each transaction: the database opens at unlock and closes at lock */
+  constructor(private readonly db: () => Db, private readonly onRollback: () => void = () => {}) {}
 
   get active(): boolean { return this.depth > 0; }
 
@@ -21,7 +22,7 @@ export class UnitOfWork {
     this.depth++;
     let result: T;
     try {
-      result = this.db.transaction(fn).immediate();
+      result = this.db().transaction(fn).immediate();
     } catch (e) {
       this.afterCommit = [];
       this.onRollback();

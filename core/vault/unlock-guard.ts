@@ -1,7 +1,7 @@
 import type { Ctx } from '../context/ctx';
 import { ApiError } from '../shared/errors';
 import { iso } from '../shared/time';
-import { vaultTable, type VaultRow } from '../store/tables/vault';
+import { writeHeader, type VaultHeader } from './header';
 
 /** Failed attempts allowed in a row before each further one waits. */
 export const FREE_ATTEMPTS = 4;
@@ -13,29 +13,35 @@ export function delayAfter(failures: number): number {
 }
 
 /** An attempt made before the delay ran out is not tried at all (no Argon2id run): RATE_LIMITED. */
-export function checkUnlockAllowed(ctx: Ctx, row: VaultRow): void {
+export function checkUnlockAllowed(ctx: Ctx, h: VaultHeader): void {
   const now = ctx.clock.now();
-  if (row.unlock_not_before && now < row.unlock_not_before) {
-    throw new ApiError('RATE_LIMITED', `too many wrong attempts: try again in ${Math.ceil((row.unlock_not_before - now) / 1000)} s`, {
-      retry_at: iso(row.unlock_not_before), failed_attempts: row.failed_unlocks,
+  const notBefore = h.unlock.not_before;
+  if (notBefore && now < notBefore) {
+    throw new ApiError('RATE_LIMITED', `too many wrong attempts: try again in ${Math.ceil((notBefore - now) / 1000)} s`, {
+      retry_at: iso(notBefore), failed_attempts: h.unlock.failed,
     });
   }
 }
 
-/** A failed attempt counts, persisted (a restart does not reset it). */
-export function recordFailedUnlock(ctx: Ctx, row: VaultRow): void {
-  const failures = row.failed_unlocks + 1;
+/** A failed attempt counts, persisted in the vault header (a locked vault has no database open; a restart does not reset it). */
+export function recordFailedUnlock(ctx: Ctx, h: VaultHeader): void {
+  const failures = h.unlock.failed + 1;
   const wait = delayAfter(failures);
-  ctx.uow.run(() => vaultTable.setUnlockGuard(ctx.db, failures, wait ? ctx.clock.now() + wait : null));
+  h.unlock = { failed: failures, not_before: wait ? ctx.clock.now() + wait : null };
+  writeHeader(ctx.dataDir, h);
   ctx.metrics.inc('memoryos_unlock_failures_total');
 }
 
-export function recordGoodUnlock(ctx: Ctx, row: VaultRow): void {
-  if (row.failed_unlocks || row.unlock_not_before) ctx.uow.run(() => vaultTable.setUnlockGuard(ctx.db, 0, null));
+export function recordGoodUnlock(ctx: Ctx, h: VaultHeader): void {
+  if (h.unlock.failed || h.unlock.not_before) {
+    h.unlock = { failed: 0, not_before: null };
+    writeHeader(ctx.dataDir, h);
+  }
 }
 
 /** What vault.status says of it. */
-export function unlockGuardStatus(ctx: Ctx, row: VaultRow | undefined): { failed_attempts: number; retry_at: string | null } {
-  const blocked = row?.unlock_not_before && row.unlock_not_before > ctx.clock.now() ? row.unlock_not_before : null;
-  return { failed_attempts: row?.failed_unlocks ?? 0, retry_at: blocked ? iso(blocked) : null };
+export function unlockGuardStatus(ctx: Ctx, h: VaultHeader | null): { failed_attempts: number; retry_at: string | null } {
+  const notBefore = h?.unlock.not_before ?? null;
+  const blocked = notBefore && notBefore > ctx.clock.now() ? notBefore : null;
+  return { failed_attempts: h?.unlock.failed ?? 0, retry_at: blocked ? iso(blocked) : null };
 }

@@ -13,6 +13,8 @@ import { capsOf } from '../policy/authorize';
 import { openText } from './local-meta';
 import { checkPassphraseStrength } from './passphrase-policy';
 import { checkUnlockAllowed, recordFailedUnlock, recordGoodUnlock, unlockGuardStatus } from './unlock-guard';
+import { readHeader, writeHeader, hasHeader, type VaultHeader } from './header';
+import { dbPath, hasTable, openPlaintextReadOnly } from '../store/database';
 import { vaultTable, type VaultRow } from '../store/tables/vault';
 import { devicesTable } from '../store/tables/devices';
 import { membersTable } from '../store/tables/members';
@@ -20,11 +22,16 @@ import { membersTable } from '../store/tables/members';
 const PASS_AD = 'vault|passphrase';
 const REC_AD = 'vault|recovery';
 
+/** The database key: the vault master key, through BLAKE2b with its own context (never the VMK itself). */
+export const databaseKey = (vmk: Uint8Array): Uint8Array => kdf(vmk, 'memoryos-database-key');
+
+/** This device's vault row (who it is), readable only while the database is open. */
 function vaultRow(ctx: Ctx): VaultRow | undefined {
-  return vaultTable.get(ctx.db);
+  return ctx.store.isOpen ? vaultTable.get(ctx.db) : undefined;
 }
 
 export function vaultStatus(ctx: Ctx) {
+  const header = readHeader(ctx.dataDir);
   const row = vaultRow(ctx);
   const k = ctx.keyring;
   let name: string | null = null;
@@ -32,15 +39,47 @@ export function vaultStatus(ctx: Ctx) {
     const m = membersTable.find(ctx.db, row.member_id);
     name = m ? openText(ctx, 'member|' + row.member_id, { nonce: m.name_nonce, ciphertext: m.name_ct }) : null;
   }
+  // locked, the header is all there is to read: who this is stays inside the encrypted database
   return {
-    exists: !!row,
+    exists: !!header,
     unlocked: !!k,
     device_id: row?.device_id ?? null,
     member_id: row?.member_id ?? null,
     member_name: name,
     created_at: row ? iso(row.created_at) : null,
-    unlock: unlockGuardStatus(ctx, row),
+    unlock: unlockGuardStatus(ctx, header),
   };
+}
+
+/**
+ * A data directory of an earlier release keeps its vault's wrapped key in a plaintext database:
+ * at boot it is copied into the header, so the vault unlocks like any other; the database itself
+ * is encrypted at that first unlock (it needs the key).
+ */
+export function adoptLegacyHeader(ctx: Ctx): boolean {
+  if (hasHeader(ctx.dataDir) || ctx.store.state() !== 'plaintext') return false;
+  const db = openPlaintextReadOnly(dbPath(ctx.dataDir));
+  let row: (VaultRow & { failed_unlocks?: number; unlock_not_before?: number | null }) | undefined;
+  try {
+    row = hasTable(db, 'vault') ? vaultTable.get(db) : undefined;
+  } finally {
+    db.close();
+  }
+  if (!row) return false;
+  writeHeader(ctx.dataDir, {
+    kdf: { salt: row.kdf_salt, opslimit: row.kdf_ops, memlimit: row.kdf_mem },
+    pass: { nonce: row.pass_nonce, ciphertext: row.pass_ct },
+    rec: { nonce: row.rec_nonce, ciphertext: row.rec_ct },
+    unlock: { failed: row.failed_unlocks ?? 0, not_before: row.unlock_not_before ?? null },
+  });
+  ctx.log.info('vault header written from the plaintext database of an earlier release; the database is encrypted at the next unlock');
+  return true;
+}
+
+function requireHeader(ctx: Ctx): VaultHeader {
+  const h = readHeader(ctx.dataDir);
+  if (!h) throw new ApiError('NO_VAULT', 'no vault in this data directory: run `memoryos init` first');
+  return h;
 }
 
 /**
@@ -50,7 +89,11 @@ export function vaultStatus(ctx: Ctx) {
  */
 export async function createVault(ctx: Ctx, passphrase: string, name: string) {
   await initCrypto();
-  if (vaultRow(ctx)) throw new ApiError('VAULT_EXISTS', 'a vault already exists in this data directory');
+  if (hasHeader(ctx.dataDir)) throw new ApiError('VAULT_EXISTS', 'a vault already exists in this data directory');
+  const state = ctx.store.state();
+  if (state === 'encrypted') {
+    throw new ApiError('VAULT_EXISTS', 'this data directory holds an encrypted database without its vault header (vault.header): restore that file, or choose another directory');
+  }
   checkPassphraseStrength(passphrase);
   const vmk = newKey();
   const params = newKdfParams();
@@ -71,13 +114,19 @@ export async function createVault(ctx: Ctx, passphrase: string, name: string) {
   const metaKey = newKey();
   const keyring = new Keyring(vmk, deviceId, memberId, deviceSign, deviceBox, deviceLocalKey, metaKey);
   keyring.members.set(memberId, { sign: memberSign, box: memberBox });
+  // a plaintext database without a vault (an earlier release opened the directory, nothing more) holds nothing to keep
+  if (state === 'plaintext') ctx.store.discardPlaintext();
+  const dbKey = databaseKey(vmk);
+  ctx.store.create(dbKey);
   ctx.keyring = keyring;
 
   let personal = '';
   try {
     ctx.uow.run(() => {
       const now = ctx.clock.now();
-      vaultTable.insert(ctx.db, params.salt, params.opslimit, params.memlimit, byPass.nonce, byPass.ciphertext, byRec.nonce, byRec.ciphertext, deviceId, memberId, now);
+      // the wraps live in the header (vault.header); the row says who this device is
+      const none = new Uint8Array(0);
+      vaultTable.insert(ctx.db, none, 0, 0, none, none, none, none, deviceId, memberId, now);
       putSecret(ctx.db, vmk, `device:${deviceId}:sign`, deviceSign.privateKey);
       putSecret(ctx.db, vmk, `device:${deviceId}:box`, deviceBox.privateKey);
       putSecret(ctx.db, vmk, `device:${deviceId}:local`, deviceLocalKey);
@@ -88,24 +137,24 @@ export async function createVault(ctx: Ctx, passphrase: string, name: string) {
       emit(ctx, { topic: 'PRESENCE_DEVICE_CHANGED', payload: { device_id: deviceId, state: 'added' }, actor: { member_id: memberId, caps: [] } });
       personal = createSpace(ctx, memberId, { kind: 'personal', name: 'Personal', slug: 'me' }).space_id;
     });
+    // the header, then the database into place: a crash before the header leaves no vault at all
+    writeHeader(ctx.dataDir, { kdf: params, pass: byPass, rec: byRec, unlock: { failed: 0, not_before: null } });
+    ctx.store.commitCreation(dbKey);
   } catch (e) {
     ctx.keyring = null;
     keyring.wipe();
+    ctx.store.discardCreation();
     throw e;
+  } finally {
+    wipe(dbKey);
   }
   ctx.log.info('vault created', { device_id: deviceId });
   return { recovery_key: formatRecoveryKey(recovery), device_id: deviceId, member_id: memberId, personal_space_id: personal };
 }
 
-function requireVault(ctx: Ctx): VaultRow {
-  const row = vaultRow(ctx);
-  if (!row) throw new ApiError('NO_VAULT', 'no vault in this data directory: run `memoryos init` first');
-  return row;
-}
-
-function vmkFromPassphrase(row: VaultRow, passphrase: string): Uint8Array | null {
-  const key = passphraseKey(passphrase, { salt: row.kdf_salt, opslimit: row.kdf_ops, memlimit: row.kdf_mem });
-  const vmk = aeadDecrypt({ nonce: row.pass_nonce, ciphertext: row.pass_ct }, PASS_AD, key);
+function vmkFromPassphrase(h: VaultHeader, passphrase: string): Uint8Array | null {
+  const key = passphraseKey(passphrase, h.kdf);
+  const vmk = aeadDecrypt(h.pass, PASS_AD, key);
   wipe(key);
   return vmk;
 }
@@ -113,21 +162,36 @@ function vmkFromPassphrase(row: VaultRow, passphrase: string): Uint8Array | null
 /** Unlock with the passphrase or the recovery key; a wrong one is BAD_CREDENTIALS and changes nothing. */
 export async function unlockVault(ctx: Ctx, cred: { passphrase?: string; recovery_key?: string }) {
   await initCrypto();
-  const row = requireVault(ctx);
-  if (ctx.keyring) return { unlocked: true as const, member_id: row.member_id, device_id: row.device_id };
-  checkUnlockAllowed(ctx, row);
+  const header = requireHeader(ctx);
+  if (ctx.keyring) {
+    const row = vaultRow(ctx)!;
+    return { unlocked: true as const, member_id: row.member_id, device_id: row.device_id };
+  }
+  checkUnlockAllowed(ctx, header);
   let vmk: Uint8Array | null = null;
-  if (cred.passphrase !== undefined) vmk = vmkFromPassphrase(row, cred.passphrase);
+  if (cred.passphrase !== undefined) vmk = vmkFromPassphrase(header, cred.passphrase);
   else if (cred.recovery_key !== undefined) {
     const recKey = kdf(parseRecoveryKey(cred.recovery_key), 'memoryos-recovery');
-    vmk = aeadDecrypt({ nonce: row.rec_nonce, ciphertext: row.rec_ct }, REC_AD, recKey);
+    vmk = aeadDecrypt(header.rec, REC_AD, recKey);
     wipe(recKey);
   }
   if (!vmk) {
-    recordFailedUnlock(ctx, row);
+    recordFailedUnlock(ctx, header);
     throw new ApiError('BAD_CREDENTIALS', cred.passphrase !== undefined ? 'wrong passphrase' : 'wrong recovery key');
   }
-  recordGoodUnlock(ctx, row);
+  recordGoodUnlock(ctx, header);
+  // the database opens only now (encrypted in place first if an earlier release left it plaintext)
+  const dbKey = databaseKey(vmk);
+  try {
+    ctx.store.open(dbKey);
+  } catch (e) {
+    wipe(vmk);
+    throw e;
+  } finally {
+    wipe(dbKey);
+  }
+  const row = vaultTable.get(ctx.db);
+  if (!row) { ctx.store.close(); wipe(vmk); throw new ApiError('CORRUPT', 'the vault database holds no vault row', { file: 'memoryos.db' }); }
   const d = devicesTable.find(ctx.db, row.device_id);
   if (!d) throw new Error('this device is missing from its own vault');
   const keyring = new Keyring(
@@ -155,35 +219,37 @@ export function lockVault(ctx: Ctx): { ok: true } {
   k.wipe();
   ctx.search?.close(); // the index holds plaintext in memory: it goes with the keys
   ctx.search = null;
+  ctx.store.close(); // and the database closes: locked, nothing on disk can be read
   ctx.log.info('vault locked');
   return { ok: true };
 }
 
 /** Re-wraps the VMK under a new passphrase; no data is re-encrypted. */
 export function changePassphrase(ctx: Ctx, oldPassphrase: string, newPassphrase: string): { ok: true } {
-  const row = requireVault(ctx);
+  const header = requireHeader(ctx);
   checkPassphraseStrength(newPassphrase, 'new_passphrase');
-  checkUnlockAllowed(ctx, row);
-  const vmk = vmkFromPassphrase(row, oldPassphrase);
-  if (!vmk) { recordFailedUnlock(ctx, row); throw new ApiError('BAD_CREDENTIALS', 'wrong passphrase'); }
+  checkUnlockAllowed(ctx, header);
+  const vmk = vmkFromPassphrase(header, oldPassphrase);
+  if (!vmk) { recordFailedUnlock(ctx, header); throw new ApiError('BAD_CREDENTIALS', 'wrong passphrase'); }
   const params = newKdfParams();
   const key = passphraseKey(newPassphrase, params);
   const wrapped = aeadEncrypt(vmk, PASS_AD, key);
   wipe(key); wipe(vmk);
-  ctx.uow.run(() => {
-    vaultTable.setPassphraseWrap(ctx.db, params.salt, params.opslimit, params.memlimit, wrapped.nonce, wrapped.ciphertext);
-    emit(ctx, { topic: 'VAULT_STATE_CHANGED', payload: { state: 'passphrase_changed' }, actor: { member_id: row.member_id, caps: capsOf(null) }, audit: true });
-  });
+  writeHeader(ctx.dataDir, { ...header, kdf: params, pass: wrapped, unlock: { failed: 0, not_before: null } });
+  const memberId = ctx.keyring?.memberId ?? vaultRow(ctx)?.member_id ?? '';
+  if (ctx.store.isOpen) {
+    ctx.uow.run(() => emit(ctx, { topic: 'VAULT_STATE_CHANGED', payload: { state: 'passphrase_changed' }, actor: { member_id: memberId, caps: capsOf(null) }, audit: true }));
+  }
   return { ok: true };
 }
 
 /** Re-authentication for sensitive actions: checks the passphrase without changing state. */
 export function checkPassphrase(ctx: Ctx, passphrase: string): boolean {
-  const row = requireVault(ctx);
-  checkUnlockAllowed(ctx, row); // re-authentication is a passphrase guess like any other
-  const vmk = vmkFromPassphrase(row, passphrase);
-  if (!vmk) { recordFailedUnlock(ctx, row); return false; }
-  recordGoodUnlock(ctx, row);
+  const header = requireHeader(ctx);
+  checkUnlockAllowed(ctx, header); // re-authentication is a passphrase guess like any other
+  const vmk = vmkFromPassphrase(header, passphrase);
+  if (!vmk) { recordFailedUnlock(ctx, header); return false; }
+  recordGoodUnlock(ctx, header);
   wipe(vmk);
   return true;
 }

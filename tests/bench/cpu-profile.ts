@@ -36,7 +36,7 @@ export async function cpuProfile(fn: () => Promise<void>): Promise<ProfileSummar
   }
 }
 
-// better-sqlite3's native methods have no script url; `Statement` is the native constructor behind db.prepare()
+// better-sqlite3-multiple-ciphers's native methods have no script url; `Statement` is the native constructor behind db.prepare()
 const SQLITE_NATIVE = new Set(['run', 'get', 'all', 'iterate', 'prepare', 'exec', 'pragma', 'pluck', 'raw', 'expand', 'columns', 'bind', 'transaction', 'sqlTransaction', 'Statement', 'Database']);
 
 /** Which part of the stack a frame belongs to; ajv's compiled validators are anonymous scripts named validate<N>. */
@@ -49,7 +49,7 @@ function componentOf(fn: string, url: string, parentUrl = ''): string {
   if (/node_modules\/(ajv|ajv-formats|fast-uri|fast-deep-equal)\//.test(url) || (url === '' && /^validate\d*$/.test(fn))) return 'ajv (JSON Schema validation)';
   // native frames have no url: tell them apart by their caller (crypto's RandomBytesJob also has a native `run`)
   if (url === '' && parentUrl.startsWith('node:internal/crypto')) return 'CSPRNG (crypto.randomBytes / getRandomValues)';
-  if (/node_modules\/better-sqlite3\//.test(url) || (url === '' && SQLITE_NATIVE.has(fn))) return 'SQLite (better-sqlite3: prepare, step, commit)';
+  if (/node_modules\/better-sqlite3-multiple-ciphers\//.test(url) || (url === '' && SQLITE_NATIVE.has(fn))) return 'SQLite (better-sqlite3-multiple-ciphers: prepare, step, commit)';
   if (url.includes('/dist/core/')) return 'core JS: ' + relative(ROOT + '/dist/core', url.replace(/^file:\/\//, '')).replace(/\.js$/, '');
   if (fn === 'RandomBytesJob' || fn === 'getRandomValues' || fn === 'randomFillSync') return 'CSPRNG (crypto.randomBytes / getRandomValues)';
   if (url.startsWith('node:') || url === '') return `node/V8 builtins${fn ? ` (${fn})` : ''}`;

@@ -2,7 +2,7 @@
  * `npm run bench [-- --quick] [-- --n=50000] [-- --no-profile] [-- --no-sync | --sync-only] [-- --sync-n=10000]`:
  * the performance suite of spec §10.
  * Every figure is measured through the real router next to a baseline measured in the same run on
- * the same bytes (raw better-sqlite3 + libsodium; for sync, raw Yjs over TCP on loopback). Needs a
+ * the same bytes (raw better-sqlite3-multiple-ciphers + libsodium; for sync, raw Yjs over TCP on loopback). Needs a
  * current build: `npx tsc -p tsconfig.json`.
  */
 import { spawnSync } from 'node:child_process';
@@ -95,7 +95,7 @@ async function main(): Promise<void> {
   process.stdout.write(`MemoryOS bench — ${what}, ${m.cpu}, ${m.cores} cores, Node ${m.node}, load average ${m.load_avg_at_start.join(' ')}, commit ${code.commit}${code.dirty_core_files ? ` + ${code.dirty_core_files} uncommitted core/contracts files` : ''}\n`);
   let core: { s: Samples; host: HostResult; baseRss: number; baseExport: ReturnType<typeof baselineExport> | null } | null = null;
   if (!syncOnly) {
-    process.stdout.write('MemoryOS (router, dist/ build) and baseline (raw better-sqlite3 + libsodium), step by step, alternating…\n');
+    process.stdout.write('MemoryOS (router, dist/ build) and baseline (raw better-sqlite3-multiple-ciphers + libsodium), step by step, alternating…\n');
     const tmp = mkdtempSync(join(tmpdir(), 'memoryos-bench-'));
     try {
       const s = await drive(size, tmp);

@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import Database from 'better-sqlite3-multiple-ciphers';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { core } from './core-dist';
@@ -8,7 +8,7 @@ import { rawDecrypt, rawEncrypt } from './raw-aead';
 import { rssBytes } from './stats';
 
 /**
- * The baseline: raw better-sqlite3 and libsodium (sodium-native) on the same bytes, nothing of MemoryOS in
+ * The baseline: raw better-sqlite3-multiple-ciphers and libsodium (sodium-native) on the same bytes, nothing of MemoryOS in
  * between (no router, policy, CRDT, signatures, events, read model).
  */
 const idOf = (i: number) => i.toString(36).padStart(26, '0'); // ULID-sized text keys, inserted in order like ULIDs

@@ -4,9 +4,9 @@
  * way core/store/database.ts does, and reports every way the migration changed what was there.
  *
  * Deliberately independent of core/: it reads the migrations directory itself (any directory can
- * be passed, e.g. a scratch copy holding a deliberately bad migration) and uses only better-sqlite3.
+ * be passed, e.g. a scratch copy holding a deliberately bad migration) and uses only better-sqlite3-multiple-ciphers.
  */
-import Database from 'better-sqlite3';
+import Database from 'better-sqlite3-multiple-ciphers';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';

@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BIN, PASSPHRASE, call, cli } from '../helpers/cli';
 import { tempDir } from '../helpers/tmp';
+import { openVaultDb } from '../helpers/vault-db';
 
 /** One `memoryos call` as its own process, resolved with its exit code and JSON. */
 function callAsync(dataDir: string, method: string, params: unknown): Promise<{ code: number; json: any }> {
@@ -39,7 +39,7 @@ describe('16 concurrent CLI writers on one data directory, no host', () => {
     expect(codes.filter((c) => c !== 'OK')).toEqual([]);
     const titles = new Set(call(dir, 'memory.list', { limit: 500 }).memories.map((m: any) => m.title));
     for (let w = 0; w < WRITERS; w++) for (let i = 0; i < EACH; i++) expect(titles.has(`w${w}-${i}`)).toBe(true);
-    const db = new Database(join(dir, 'memoryos.db'), { readonly: true });
+    const db = openVaultDb(dir, { readonly: true });
     try { expect(db.pragma('integrity_check', { simple: true })).toBe('ok'); } finally { db.close(); }
     expect(call(dir, 'audit.verify').valid).toBe(true);
   }, 180_000);

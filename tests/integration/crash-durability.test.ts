@@ -1,8 +1,8 @@
-import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { call, cli, hostPost as post, serve } from '../helpers/cli';
 import { tempDir } from '../helpers/tmp';
+import { openVaultDb } from '../helpers/vault-db';
 
 // Reliability: kill -9 during writes loses no acknowledged write, and leaves integrity_check ok and the audit chain valid.
 describe('kill -9 during writes', () => {
@@ -29,7 +29,7 @@ describe('kill -9 during writes', () => {
     stop = true;
     expect(acknowledged.length).toBeGreaterThan(10);
 
-    const db = new Database(join(dir, 'memoryos.db'));
+    const db = openVaultDb(dir);
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
     db.close();
     const listed = new Set<string>();

@@ -1,4 +1,3 @@
-import Database from 'better-sqlite3';
 import canonicalize from 'canonicalize';
 import sodium from 'libsodium-wrappers-sumo';
 import { join } from 'node:path';
@@ -6,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, callError, cli } from '../helpers/cli';
 import { validateEnvelope } from '../helpers/contracts';
 import { tempDir } from '../helpers/tmp';
+import { openVaultDb } from '../helpers/vault-db';
 
 // Acceptance: every envelope validates and its Ed25519 signature verifies with the device key
 // from device.list; altering one audit row makes audit.verify name it.
@@ -55,7 +55,7 @@ describe('signed events and the audit chain', () => {
   it('names the altered row when one audit row is edited in the database', () => {
     const entries = call(dir, 'audit.list').entries;
     const victim = entries[Math.floor(entries.length / 2)];
-    const db = new Database(join(dir, 'memoryos.db'));
+    const db = openVaultDb(dir);
     const row = db.prepare('SELECT envelope FROM audit_chain WHERE seq = ?').get(victim.seq) as { envelope: string };
     const env = JSON.parse(row.envelope);
     env.ts = '2001-01-01T00:00:00.000Z';
@@ -69,7 +69,7 @@ describe('signed events and the audit chain', () => {
   });
 
   it('names a removed row by the link that no longer holds', () => {
-    const db = new Database(join(dir, 'memoryos.db'));
+    const db = openVaultDb(dir);
     db.prepare('UPDATE audit_chain SET envelope = (SELECT envelope FROM events WHERE events.id = audit_chain.event_id)').run(); // undo the edit
     const last = db.prepare('SELECT MAX(seq) AS s FROM audit_chain').get() as { s: number };
     db.prepare('DELETE FROM audit_chain WHERE seq = ?').run(last.s - 1);

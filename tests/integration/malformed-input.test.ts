@@ -1,14 +1,14 @@
-import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, callError, cli, serve, type ServeHandle } from '../helpers/cli';
 import { ajv, methods } from '../helpers/contracts';
 import { tempDir } from '../helpers/tmp';
+import { openVaultDb } from '../helpers/vault-db';
 
 /** A digest of every row of every table: "the data is unchanged" made checkable. */
 function dbDigest(dir: string): string {
-  const db = new Database(join(dir, 'memoryos.db'), { readonly: true });
+  const db = openVaultDb(dir, { readonly: true });
   const h = createHash('sha256');
   for (const { name } of db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]) {
     for (const row of db.prepare(`SELECT * FROM "${name}" ORDER BY 1`).all()) h.update(name + JSON.stringify(row, (_k, v) => (Buffer.isBuffer(v) ? v.toString('hex') : v)));

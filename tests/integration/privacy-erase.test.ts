@@ -6,6 +6,7 @@ import { internals } from '../../core/app/internals';
 import { PASS, TestClock, openTestApp } from '../helpers/app';
 import { device, offeredCode, waitFor, type TestApp } from '../helpers/sync';
 import { tempDir } from '../helpers/tmp';
+import { decryptedCopy } from '../helpers/vault-db';
 
 const SYNC = { direct: { host: '127.0.0.1' }, helloMs: 300 };
 const files = (d: string): string[] => readdirSync(d).flatMap((f) => (statSync(join(d, f)).isDirectory() ? files(join(d, f)) : [join(d, f)]));
@@ -76,6 +77,16 @@ describe('erasure reaches every device (GDPR Art. 17)', () => {
         const found = fragments.filter((frag) => bytes.includes(frag)).length;
         expect(found, `${f} holds ${found} fragments of the erased memory`).toBe(0);
       }
+    }
+    // the files are encrypted at rest, so a raw scan proves little: read every page decrypted too,
+    // free pages included, once each app has closed (its WAL checkpointed into the file and emptied)
+    await a.app.close();
+    await bApp.close();
+    for (const dir of [a.dir, bDir.dir]) {
+      const bytes = readFileSync(decryptedCopy(dir, PASS));
+      expect(bytes.subarray(0, 15).toString('latin1')).toBe('SQLite format 3');
+      const found = fragments.filter((frag) => bytes.includes(frag)).length;
+      expect(found, `the decrypted pages of ${dir} hold ${found} fragments of the erased memory`).toBe(0);
     }
   }, 120_000);
 

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, callError, cli, serve, type ServeHandle } from '../helpers/cli';
 import { tempDir } from '../helpers/tmp';
+import { decryptedCopy, openVaultDb } from '../helpers/vault-db';
 
 /**
  * Issue 8, the defects an outside review reproduced at the head it was filed against, each
@@ -36,7 +36,7 @@ describe('issue 8: decisions from authenticated state, redaction last, roles at 
   afterAll(async () => { await host?.stop(); cleanup(); });
 
   it('1: a plaintext band column edited to GREEN does not open a RED memory to a guest; the column is refused as TAMPERED and audited', async () => {
-    const db = new Database(join(dir, 'memoryos.db'));
+    const db = openVaultDb(dir);
     try { db.prepare("UPDATE memories SET band = 'GREEN' WHERE memory_id = ?").run(redId); } finally { db.close(); }
     const asGuest = callError(dir, 'memory.get', { memory_id: redId }, { as: guest });
     expect(JSON.stringify(asGuest)).not.toContain(RED_BODY);
@@ -52,7 +52,7 @@ describe('issue 8: decisions from authenticated state, redaction last, roles at 
     const audit = call(dir, 'events.list', { topic: 'INTEGRITY_VIOLATION' }).events;
     expect(audit.some((e: any) => e.payload.id === redId && e.payload.kind === 'tampered' && e.obligations.includes('AUDIT_ACCESS'))).toBe(true);
     // put it back: the sealed metadata still says RED, and reads work again
-    const db2 = new Database(join(dir, 'memoryos.db'));
+    const db2 = openVaultDb(dir);
     try { db2.prepare("UPDATE memories SET band = 'RED' WHERE memory_id = ?").run(redId); } finally { db2.close(); }
     expect(call(dir, 'memory.get', { memory_id: redId }).memory.title).toBe(RED_TITLE);
     expect(callError(dir, 'memory.get', { memory_id: redId }, { as: guest }).error.code).toBe('FORBIDDEN');
@@ -118,7 +118,7 @@ describe('issue 8: decisions from authenticated state, redaction last, roles at 
   }, 60_000);
 
   it('5: one flipped byte in one row\'s sealed metadata makes that memory CORRUPT and nothing else unavailable', async () => {
-    const db = new Database(join(dir, 'memoryos.db'));
+    const db = openVaultDb(dir);
     try {
       const row = db.prepare('SELECT meta_ct FROM memories WHERE memory_id = ?').get(greenId) as { meta_ct: Buffer };
       row.meta_ct[10] ^= 0x01;
@@ -214,7 +214,7 @@ describe('issue 8: a shredded BLACK memory leaves nothing in the WAL', () => {
     try {
       for (let i = 0; i < 3; i++) call(dir, 'memory.create', { space_id: 'personal:me', type: 'semantic', band: 'GREEN', title: `keep ${i}`, body: 'x'.repeat(500) });
       const black = call(dir, 'memory.create', { space_id: 'personal:me', type: 'semantic', band: 'BLACK', title: 'diary', body: 'b'.repeat(2000) }).memory;
-      const db = new Database(join(dir, 'memoryos.db'), { readonly: true });
+      const db = openVaultDb(dir, { readonly: true });
       const blobs: Buffer[] = [];
       try {
         const r = db.prepare('SELECT meta_ct, ciphertext, state_ct FROM memories WHERE memory_id = ?').get(black.memory_id) as Record<string, Buffer>;
@@ -230,6 +230,9 @@ describe('issue 8: a shredded BLACK memory leaves nothing in the WAL', () => {
         const found = fragments.filter((frag) => bytes.includes(frag)).length;
         expect(found, f).toBe(0);
       }
+      // the pages are encrypted at rest: read them decrypted too, free pages included (the WAL was truncated by the shred)
+      const plain = readFileSync(decryptedCopy(dir));
+      expect(fragments.filter((frag) => plain.includes(frag)).length, 'decrypted pages of memoryos.db').toBe(0);
     } finally { await host.stop(); }
   }, 60_000);
 });

@@ -67,7 +67,7 @@ describe('electron-builder.yml', () => {
 
   it('unpacks native addons from the asar and rebuilds them for Electron', () => {
     expect(config.asarUnpack).toContain('**/*.node');
-    expect(config.asarUnpack.some((p) => p.startsWith('node_modules/better-sqlite3/build'))).toBe(true);
+    expect(config.asarUnpack.some((p) => p.startsWith('node_modules/better-sqlite3-multiple-ciphers/build'))).toBe(true);
     expect(config.npmRebuild ?? true).toBe(true);
   });
 
@@ -96,7 +96,7 @@ describe('package.json: install scripts', () => {
       .map(([path]) => path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length)))].sort();
     // an entry per package (name-only: this machine's lockfile has no "resolved" URLs to pin against)
     expect(Object.keys(pkg.allowScripts).sort()).toEqual(withScripts);
-    expect(Object.entries(pkg.allowScripts).filter(([, ok]) => ok).map(([name]) => name).sort()).toEqual(['better-sqlite3', 'electron', 'esbuild']);
+    expect(Object.entries(pkg.allowScripts).filter(([, ok]) => ok).map(([name]) => name).sort()).toEqual(['better-sqlite3-multiple-ciphers', 'electron', 'esbuild']);
   });
 
   it('builds the core and the renderer on install', () => {

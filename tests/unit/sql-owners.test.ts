@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import Database from 'better-sqlite3';
+import Database from 'better-sqlite3-multiple-ciphers';
 import { describe, expect, it } from 'vitest';
 
 /**
@@ -38,7 +38,7 @@ export const OWNERS: Record<string, string> = {
 };
 
 /** Modules that open connections, run migrations or keep the statement cache: they name no table. */
-const SQL_MACHINERY = ['core/store/database.ts', 'core/store/query.ts', 'core/store/unit-of-work.ts', 'core/store/search-index.ts'];
+const SQL_MACHINERY = ['core/store/database.ts', 'core/store/encrypt-in-place.ts', 'core/store/query.ts', 'core/store/unit-of-work.ts', 'core/store/search-index.ts'];
 
 const walk = (dir: string): string[] => readdirSync(dir).flatMap((f) => {
   const p = join(dir, f);
@@ -51,6 +51,8 @@ export function strangers(files: { rel: string; text: string }[]): string[] {
   const out: string[] = [];
   for (const f of files) {
     for (const t of tablesIn(f.text)) {
+      // the schema catalogue belongs to the machinery that opens and migrates databases
+      if (t === 'sqlite_master' && SQL_MACHINERY.includes(f.rel)) continue;
       const owner = OWNERS[t];
       if (!owner) out.push(`${f.rel}: names a table no module owns: ${t}`);
       else if (owner !== f.rel) out.push(`${f.rel}: SQL for ${t}, which ${owner} owns`);

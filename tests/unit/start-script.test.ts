@@ -21,15 +21,15 @@ describe('npm start: Electron or browser', () => {
   });
 });
 
-describe("npm start: better-sqlite3 for Electron's ABI", () => {
+describe("npm start: better-sqlite3-multiple-ciphers for Electron's ABI", () => {
   const root = '/repo';
   const base = { root, electronVersion: '41.7.1', sqliteVersion: '12.11.1', platform: 'linux', arch: 'x64', env: {} };
-  const cached = '/repo/node_modules/.cache/memoryos-electron/electron-41.7.1-linux-x64/better-sqlite3-12.11.1';
+  const cached = '/repo/node_modules/.cache/memoryos-electron/electron-41.7.1-linux-x64/better-sqlite3-multiple-ciphers-12.11.1';
 
-  it('keeps one build per Electron version, better-sqlite3 version, platform and arch, outside node_modules/better-sqlite3', () => {
+  it('keeps one build per Electron version, better-sqlite3-multiple-ciphers version, platform and arch, outside node_modules/better-sqlite3-multiple-ciphers', () => {
     const c = start.electronSqliteCache(base);
     expect(c.dir).toBe(cached);
-    expect(c.binding).toBe(`${cached}/node_modules/better-sqlite3/build/Release/better_sqlite3.node`);
+    expect(c.binding).toBe(`${cached}/node_modules/better-sqlite3-multiple-ciphers/build/Release/better_sqlite3.node`);
     expect(start.electronSqliteCache({ ...base, electronVersion: '42.0.0' }).dir).not.toBe(c.dir);
     expect(start.electronSqliteCache({ ...base, sqliteVersion: '12.12.0' }).dir).not.toBe(c.dir);
     expect(start.electronSqliteCache({ ...base, arch: 'arm64' }).dir).not.toBe(c.dir);
@@ -60,7 +60,7 @@ describe("npm start: better-sqlite3 for Electron's ABI", () => {
     expect(inv.command).toBe(process.execPath);
     expect(inv.args[0]).toBe('-e');
     expect(inv.args[2]).toBe('/repo/node_modules/@electron/rebuild');
-    expect(JSON.parse(inv.args[3])).toEqual({ buildPath: '/scratch', projectRootPath: '/scratch', electronVersion: '41.7.1', arch: 'x64', onlyModules: ['better-sqlite3'], force: true, mode: 'sequential' });
+    expect(JSON.parse(inv.args[3])).toEqual({ buildPath: '/scratch', projectRootPath: '/scratch', electronVersion: '41.7.1', arch: 'x64', onlyModules: ['better-sqlite3-multiple-ciphers'], force: true, mode: 'sequential' });
     expect(inv.options).toMatchObject({ cwd: '/scratch', env: { PATH: '/bin' } });
     expect(inv.options.env).not.toHaveProperty('npm_config_nodedir');
   });

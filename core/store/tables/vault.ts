@@ -1,6 +1,10 @@
 import { query } from '../query';
 
-/** The one vault row: the wrapped vault master key and who this device is. */
+/**
+ * The one vault row: who this device is. (Its wrap columns held the wrapped vault master key in
+ * plaintext databases of earlier releases; that now lives in the vault header, vault.header, and
+ * a new vault leaves them empty. The unlock backoff moved there too.)
+ */
 export interface VaultRow {
   kdf_salt: Buffer; kdf_ops: number; kdf_mem: number; pass_nonce: Buffer; pass_ct: Buffer;
   rec_nonce: Buffer; rec_ct: Buffer; device_id: string; member_id: string; created_at: number;
@@ -13,10 +17,6 @@ export const vaultTable = {
   insert: query<[Buffer | Uint8Array, number, number, Uint8Array, Uint8Array, Uint8Array, Uint8Array, string, string, number]>(
     `INSERT INTO vault (id, kdf_salt, kdf_ops, kdf_mem, pass_nonce, pass_ct, rec_nonce, rec_ct, device_id, member_id, created_at)
      VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run,
-  /** a new passphrase wrap of the same vault master key */
-  setPassphraseWrap: query<[Uint8Array, number, number, Uint8Array, Uint8Array]>(
-    'UPDATE vault SET kdf_salt = ?, kdf_ops = ?, kdf_mem = ?, pass_nonce = ?, pass_ct = ? WHERE id = 1').run,
-  setUnlockGuard: query<[number, number | null]>('UPDATE vault SET failed_unlocks = ?, unlock_not_before = ? WHERE id = 1').run,
   /** the device adopted its person's member identity (device linking) */
   setMember: query<[string]>('UPDATE vault SET member_id = ? WHERE id = 1').run,
 };
