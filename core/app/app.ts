@@ -31,7 +31,8 @@ import { trashHandlers } from '../api/handlers/trash';
 import { purgeExpiredTrash } from '../privacy/trash';
 import { cancelJob, failInterruptedJobs, jobSettled, runningJobs } from '../jobs/jobs';
 import { policyDocument } from '../policy/policy-document';
-import { buildSearchIndex } from '../search/search';
+import { openSearchIndex } from '../search/search';
+import { SearchIndex } from '../store/search-index';
 import { commitDue } from '../undo/undo';
 import { expireWorkingMemories } from '../memories/lifecycle';
 import { adoptLegacyHeader, lockVault } from '../vault/vault';
@@ -75,7 +76,7 @@ export async function openApp(opts: AppOptions): Promise<App> {
   });
   const ctx: Ctx = {
     dataDir: opts.dataDir, store, get db() { return store.db; }, uow: new UnitOfWork(() => store.db, () => seqCache.clear()), bus, log, metrics, clock,
-    platform: opts.platform ?? process.platform, keyring: null, search: null, seqCache, lastActivity: clock.now(), hooks: {}, problems: new ProblemLog(),
+    platform: opts.platform ?? process.platform, keyring: null, search: new SearchIndex(() => store.db), seqCache, lastActivity: clock.now(), hooks: {}, problems: new ProblemLog(),
   };
   registerUndoExecutors();
   const sync = opts.sync ? new SyncRunner(ctx, opts.sync) : null;
@@ -92,9 +93,9 @@ export async function openApp(opts: AppOptions): Promise<App> {
   const afterUnlock = async (c: Ctx) => {
     failInterruptedJobs(c); // a job the last process left running died with it (its partial file goes)
     const t0 = performance.now();
-    const n = buildSearchIndex(c);
+    const n = openSearchIndex(c);
     metrics.observe('memoryos_unlock_index_seconds', (performance.now() - t0) / 1000);
-    log.info('search index built', { memories: n, ms: Math.round(performance.now() - t0) });
+    if (n) log.info('search index filled from the read model (an earlier format)', { memories: n, ms: Math.round(performance.now() - t0) });
     commitDue(c); // overdue actions commit on boot, once
     expireWorkingMemories(c);
     // sync follows the vault: it runs while the vault is open (the unlock answers once it listens)
@@ -135,7 +136,8 @@ export async function openApp(opts: AppOptions): Promise<App> {
   registry.register({ id: 'memories', layer: 1, dependencies: ['spaces', 'vault', 'events', 'policy'], health: () => ({ status: 'ok' }) });
   registry.register({
     id: 'search', layer: 1, dependencies: ['memories'],
-    health: () => (ctx.keyring && !ctx.search ? { status: 'degraded', detail: 'index not built' } : { status: 'ok', detail: ctx.search ? `${ctx.search.size} indexed` : 'locked' }),
+    health: () => (!ctx.keyring ? { status: 'ok', detail: 'locked' }
+      : ctx.search.current() ? { status: 'ok', detail: `${ctx.search.size} indexed` } : { status: 'degraded', detail: 'index not filled yet' }),
   });
   registry.register({
     id: 'integrity', layer: 1, dependencies: ['memories'],
@@ -180,7 +182,7 @@ export async function openApp(opts: AppOptions): Promise<App> {
   });
   metrics.gauge('memoryos_process_resident_bytes', () => process.memoryUsage().rss, 'resident set size');
   metrics.gauge('memoryos_vault_unlocked', () => (ctx.keyring ? 1 : 0));
-  metrics.gauge('memoryos_search_indexed', () => ctx.search?.size ?? 0);
+  metrics.gauge('memoryos_search_indexed', () => (ctx.keyring ? ctx.search.size : 0));
 
   try {
     await registry.boot();
@@ -210,8 +212,6 @@ export async function openApp(opts: AppOptions): Promise<App> {
       }
       await sync?.close();
       if (ctx.keyring) { ctx.keyring.wipe(); ctx.keyring = null; }
-      ctx.search?.close();
-      ctx.search = null;
       await registry.stop();
     },
   };

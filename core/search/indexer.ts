@@ -17,15 +17,13 @@ export function toIndexed(rec: IndexSource, c: Content): IndexedMemory {
   };
 }
 
-/** Index changes follow the commit: a rolled-back write never reaches the index. */
+/** The index is written in the caller's transaction, beside the read model: both commit or neither does. */
 export function indexMemory(ctx: Ctx, rec: MemoryRecord, content: Content): void {
   const idx = ctx.search;
-  if (!idx) return;
-  const item = rec.deleted_at ? null : toIndexed({ ...rec, recipients: rec.meta.recipients ?? [] }, content);
-  ctx.uow.onCommit(() => (item ? idx.upsert(item) : idx.remove(rec.memory_id)));
+  if (rec.deleted_at) idx.remove(rec.memory_id);
+  else idx.upsert(toIndexed({ ...rec, recipients: rec.meta.recipients ?? [] }, content));
 }
 
 export function unindexMemory(ctx: Ctx, memoryId: string): void {
-  const idx = ctx.search;
-  if (idx) ctx.uow.onCommit(() => idx.remove(memoryId));
+  ctx.search.remove(memoryId);
 }

@@ -3,22 +3,28 @@ import { keys, type Ctx } from '../context/ctx';
 import { policyDocument } from '../policy/policy-document';
 import { previewRule, previewText } from '../policy/redaction';
 import { iso } from '../shared/time';
-import { ApiError } from '../shared/errors';
-import { SearchIndex, type IndexedMemory } from '../store/search-index';
+import type { IndexedMemory } from '../store/search-index';
 import { liveContents } from '../memories/read-model';
 import { membershipsOf } from '../spaces/spaces';
 import { toIndexed } from './indexer';
 import { makeSnippet, matchesAll, queryTerms } from './snippet';
 
-/** Builds the in-memory index from the encrypted read model (at unlock). */
-export function buildSearchIndex(ctx: Ctx): number {
-  const idx = new SearchIndex();
-  function* items(): Generator<IndexedMemory> {
-    for (const { rec, content } of liveContents(ctx)) yield toIndexed(rec, content);
+/**
+ * Opens the persisted index at unlock. It is already whole (every write joins the read model's
+ * transaction); only a database whose index was written in another format — a data directory of
+ * an earlier release — is filled from the read model, once. Returns how many memories that fill
+ * indexed (0 when there was nothing to do).
+ */
+export function openSearchIndex(ctx: Ctx): number {
+  const idx = ctx.search;
+  let n = 0;
+  if (!idx.current()) {
+    function* items(): Generator<IndexedMemory> {
+      for (const { rec, content } of liveContents(ctx)) yield toIndexed(rec, content);
+    }
+    // IMMEDIATE: two processes unlocking an old data directory at once fill it once
+    n = ctx.uow.run(() => (idx.current() ? 0 : idx.refill(items(), ctx.clock.now())));
   }
-  const n = idx.loadAll(items());
-  ctx.search?.close();
-  ctx.search = idx;
   return n;
 }
 
@@ -26,7 +32,6 @@ export function buildSearchIndex(ctx: Ctx): number {
 export function searchMemories(ctx: Ctx, actor: string, q: MemorySearchRequest): { hits: SearchHit[]; skipped: number } {
   keys(ctx);
   const idx = ctx.search;
-  if (!idx) throw new ApiError('LOCKED', 'the search index is not built: unlock the vault');
   const p = policyDocument();
   const scopes = membershipsOf(ctx, actor)
     .filter((s) => p.roles[s.role].caps.includes('RECALL'))

@@ -217,8 +217,6 @@ export function lockVault(ctx: Ctx): { ok: true } {
   // sync sessions need the device key: they end on this event (delivered before the keys go)
   ctx.keyring = null;
   k.wipe();
-  ctx.search?.close(); // the index holds plaintext in memory: it goes with the keys
-  ctx.search = null;
   ctx.store.close(); // and the database closes: locked, nothing on disk can be read
   ctx.log.info('vault locked');
   return { ok: true };
