@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { describeError } from '../api/errors';
 import { CopyField } from '../components/CopyField';
 import { Dialog } from '../components/Dialog';
@@ -151,9 +151,10 @@ function ExportCard() {
 
 function useReach(): { here: ReachedDevice | null; peers: ReachedDevice[] } {
   const devices = useSync((s) => s.devices);
-  const peers = useSync((s) => s.status?.peers ?? []);
+  // the status object, not `status?.peers ?? []`: a new [] on every read would re-render forever
+  const status = useSync((s) => s.status);
   const names = useNames();
-  return eraseReach(devices, peers, names.person);
+  return useMemo(() => eraseReach(devices, status?.peers ?? [], names.person), [devices, status, names]);
 }
 
 function ReachList({ reach }: { reach: ReturnType<typeof useReach> }) {
