@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import type { Job, PrivacyExportRequest } from '../../../contracts/types';
-import { ApiCallError, describeError } from '../api/errors';
+import { describeError, jobErrorSentence } from '../api/errors';
 import { asExportResult, asVerifyResult, type ExportResult, type VerifyResult } from '../lib/privacy-view';
 import { api } from './client';
 import { useMemories } from './memories';
@@ -47,7 +47,7 @@ let verifyPassphrase: string | null = null;
 /** job ids whose end is being read (job.get), so two events do not start two verifications */
 const reading = new Set<string>();
 
-const jobError = (j: Job): string => (j.error ? describeError(new ApiCallError(j.error.code as never, j.error.message, null, `privacy.${j.kind}`)) : 'The job stopped.');
+const jobError = (j: Job): string => (j.error ? jobErrorSentence(j.error, j.kind === 'verify' ? 'privacy.verifyExport' : 'privacy.export') : 'The job stopped without saying why.');
 
 export const usePrivacy = create<PrivacyState>((set, get) => {
   /** the current run's job (or its verify job) ended: read it whole and take the next step */
