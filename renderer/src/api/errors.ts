@@ -182,6 +182,15 @@ export function errorSentence(e: ApiCallError): string {
   return 'Something went wrong. Try again.';
 }
 
+/**
+ * The sentence for a failed job (job.get's error). A job fails with an API error code, or with
+ * INTERRUPTED, a job's own: the process running it stopped (it is marked failed at the next boot).
+ */
+export function jobErrorSentence(err: { code: string; message: string }, method: string): string {
+  if (err.code === 'INTERRUPTED') return 'MemoryOS stopped before the job finished, and removed what it had written. Start it again.';
+  return errorSentence(new ApiCallError(err.code as ErrorCode, err.message, null, method));
+}
+
 /** One line a person can read, for any thrown value. */
 export function describeError(e: unknown): string {
   if (e instanceof ApiCallError) return errorSentence(e);
