@@ -182,10 +182,14 @@ export interface ContractTypes {
   UndoListResponse: UndoListResponse;
   VaultChangePassphraseRequest: VaultChangePassphraseRequest;
   VaultChangePassphraseResponse: VaultChangePassphraseResponse;
+  VaultConfirmRecoveryKeyRequest: VaultConfirmRecoveryKeyRequest;
+  VaultConfirmRecoveryKeyResponse: VaultConfirmRecoveryKeyResponse;
   VaultCreateRequest: VaultCreateRequest;
   VaultCreateResponse: VaultCreateResponse;
   VaultLockRequest: VaultLockRequest;
   VaultLockResponse: VaultLockResponse;
+  VaultNewRecoveryKeyRequest: VaultNewRecoveryKeyRequest;
+  VaultNewRecoveryKeyResponse: VaultNewRecoveryKeyResponse;
   VaultStatusRequest: VaultStatusRequest;
   VaultStatusResponse: VaultStatusResponse;
   VaultUnlockRequest: VaultUnlockRequest;
@@ -1020,6 +1024,12 @@ export interface VaultChangePassphraseRequest {
 export interface VaultChangePassphraseResponse {
   ok: true;
 }
+export interface VaultConfirmRecoveryKeyRequest {
+  recovery_key: string;
+}
+export interface VaultConfirmRecoveryKeyResponse {
+  ok: true;
+}
 export interface VaultCreateRequest {
   passphrase: Passphrase;
   name: Label;
@@ -1037,6 +1047,12 @@ export interface VaultLockRequest {}
 export interface VaultLockResponse {
   ok: true;
 }
+export interface VaultNewRecoveryKeyRequest {
+  passphrase: Passphrase;
+}
+export interface VaultNewRecoveryKeyResponse {
+  recovery_key: string;
+}
 export interface VaultStatusRequest {}
 export interface VaultStatusResponse {
   exists: boolean;
@@ -1052,6 +1068,10 @@ export interface VaultStatusResponse {
     failed_attempts: number;
     retry_at: string | null;
   };
+  /**
+   * Whether the recovery key shown at creation was confirmed (given back); null without a vault. Until it is, the app offers a new one after the passphrase.
+   */
+  recovery_key_confirmed?: boolean | null;
 }
 export interface VaultUnlockResponse {
   unlocked: true;
@@ -1230,10 +1250,10 @@ export interface UserSpaceAccessGrantedPayload {
   epoch: number;
 }
 /**
- * The vault was created, unlocked, locked or its passphrase changed. Payloads carry ids and metadata only, never memory content.
+ * The vault was created, unlocked, locked, its passphrase changed or its recovery key replaced. Payloads carry ids and metadata only, never memory content.
  */
 export interface VaultStateChangedPayload {
-  state: "created" | "unlocked" | "locked" | "passphrase_changed";
+  state: "created" | "unlocked" | "locked" | "passphrase_changed" | "recovery_key_replaced";
 }
 /**
  * Policy
@@ -1624,8 +1644,10 @@ export interface ApiMethods {
   "undo.apply": {request: UndoApplyRequest; response: UndoApplyResponse};
   "undo.list": {request: UndoListRequest; response: UndoListResponse};
   "vault.changePassphrase": {request: VaultChangePassphraseRequest; response: VaultChangePassphraseResponse};
+  "vault.confirmRecoveryKey": {request: VaultConfirmRecoveryKeyRequest; response: VaultConfirmRecoveryKeyResponse};
   "vault.create": {request: VaultCreateRequest; response: VaultCreateResponse};
   "vault.lock": {request: VaultLockRequest; response: VaultLockResponse};
+  "vault.newRecoveryKey": {request: VaultNewRecoveryKeyRequest; response: VaultNewRecoveryKeyResponse};
   "vault.status": {request: VaultStatusRequest; response: VaultStatusResponse};
   "vault.unlock": {request: VaultUnlockRequest; response: VaultUnlockResponse};
 }

@@ -39,6 +39,8 @@ const REQUESTS: Record<string, Req> = {
   'vault.unlock': async () => ({ passphrase: PASS }),
   'vault.lock': async () => ({}),
   'vault.changePassphrase': async () => ({ old_passphrase: 'not the old one at all', new_passphrase: 'maple orbit lantern pebble' }),
+  'vault.confirmRecoveryKey': async () => ({ recovery_key: 'ABCD-EFGH-JKMN-PQRS-TVWX-YZ01-2345-6789-ABCD-EFGH-JKMN-PQRS-T' }),
+  'vault.newRecoveryKey': async () => ({ passphrase: 'not the passphrase at all' }),
   'system.health': async () => ({}), 'system.components': async () => ({}), 'system.metrics': async () => ({}), 'system.methods': async () => ({}),
   'member.list': async () => ({}),
   'member.create': async () => ({ name: 'Aunt' }),
