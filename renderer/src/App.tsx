@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { ConnectionProblem } from './screens/ConnectionProblem';
 import { CreateVault } from './screens/CreateVault';
 import { RecoveryKey } from './screens/RecoveryKey';
+import { RecoveryKeyLost } from './screens/RecoveryKeyLost';
 import { Shell } from './screens/Shell';
 import { Unlock } from './screens/Unlock';
 import { hostGone, leavingLosesSomething, useSession } from './stores/session';
@@ -11,6 +12,7 @@ export function App() {
   const phase = useSession((s) => s.phase);
   const problem = useSession((s) => s.problem);
   const recoveryKey = useSession((s) => s.recoveryKey);
+  const keyUnconfirmed = useSession((s) => s.status?.recovery_key_confirmed === false);
   const theme = useUi((s) => s.theme);
   const gone = useSession(hostGone);
   useEffect(() => { document.documentElement.dataset.theme = theme; }, [theme]);
@@ -33,6 +35,7 @@ export function App() {
     case 'unreachable': return <ConnectionProblem problem={problem ?? 'The local host did not answer.'} />;
     case 'create': return <CreateVault />;
     case 'locked': return <>{gone && <p className="conn-banner" role="alert" data-testid="connection-banner">MemoryOS is not answering: its host may have stopped. Unlocking waits until it is back (if you restarted it, open the new link it printed).</p>}<Unlock /></>;
-    case 'unlocked': return <Shell />;
+    // the key was shown once and never confirmed (the window closed or reloaded on it): a new one first
+    case 'unlocked': return keyUnconfirmed ? <RecoveryKeyLost /> : <Shell />;
   }
 }
