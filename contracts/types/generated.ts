@@ -112,6 +112,8 @@ export interface ContractTypes {
   MemberCreateResponse: MemberCreateResponse;
   MemberListRequest: MemberListRequest;
   MemberListResponse: MemberListResponse;
+  MemberSetPinRequest: MemberSetPinRequest;
+  MemberSetPinResponse: MemberSetPinResponse;
   MemoryCreateRequest: MemoryCreateRequest;
   MemoryCreateResponse: MemoryCreateResponse;
   MemoryDeleteRequest: MemoryDeleteRequest;
@@ -122,6 +124,8 @@ export interface ContractTypes {
   MemoryImportResponse: MemoryImportResponse;
   MemoryListRequest: MemoryListRequest;
   MemoryListResponse: MemoryListResponse;
+  MemoryPreviewAsRequest: MemoryPreviewAsRequest;
+  MemoryPreviewAsResponse: MemoryPreviewAsResponse;
   MemoryRestoreRequest: MemoryRestoreRequest;
   MemoryRestoreResponse: MemoryRestoreResponse;
   MemorySearchRequest: MemorySearchRequest;
@@ -138,6 +142,10 @@ export interface ContractTypes {
   PrivacyExportResponse: PrivacyExportResponse;
   PrivacyVerifyExportRequest: PrivacyVerifyExportRequest;
   PrivacyVerifyExportResponse: PrivacyVerifyExportResponse;
+  SessionCurrentRequest: SessionCurrentRequest;
+  SessionCurrentResponse: SessionCurrentResponse;
+  SessionSwitchProfileRequest: SessionSwitchProfileRequest;
+  SessionSwitchProfileResponse: SessionSwitchProfileResponse;
   SettingsGetRequest: SettingsGetRequest;
   SettingsGetResponse: SettingsGetResponse;
   SettingsSetRequest: SettingsSetRequest;
@@ -256,6 +264,10 @@ export interface Member {
    * The member's private keys are held by this vault.
    */
   local: boolean;
+  /**
+   * A local profile that asks for a PIN before a session switches to it (a guard between people sharing one computer, not encryption).
+   */
+  has_pin?: boolean;
   public_keys: {
     ed25519: string;
     x25519: string;
@@ -589,6 +601,13 @@ export interface MemberListRequest {}
 export interface MemberListResponse {
   members: Member[];
 }
+export interface MemberSetPinRequest {
+  member_id: MemberId;
+  pin: string | null;
+}
+export interface MemberSetPinResponse {
+  member: Member;
+}
 export interface MemoryCreateRequest {
   space_id: SpaceId;
   type: MemoryType;
@@ -678,6 +697,17 @@ export interface MemoryListResponse {
    * How many records in scope failed authentication or were altered on disk and were left out (each named in system.health and audited).
    */
   skipped?: number;
+}
+export interface MemoryPreviewAsRequest {
+  memory_id: Ulid;
+  member_id: MemberId;
+  space_id?: SpaceId;
+}
+export interface MemoryPreviewAsResponse {
+  member_id: MemberId;
+  space_id: SpaceId;
+  memory: Memory | null;
+  decision: Decision;
 }
 export interface MemoryRestoreRequest {
   memory_id: Ulid;
@@ -813,6 +843,22 @@ export interface PrivacyVerifyExportRequest {
 }
 export interface PrivacyVerifyExportResponse {
   job: Job;
+}
+export interface SessionCurrentRequest {}
+export interface SessionCurrentResponse {
+  member: Member;
+  bound: boolean;
+}
+export interface SessionSwitchProfileRequest {
+  member_id: MemberId;
+  /**
+   * 4 to 12 digits.
+   */
+  pin?: string;
+}
+export interface SessionSwitchProfileResponse {
+  member: Member;
+  session_token: string | null;
 }
 export interface SettingsGetRequest {}
 export interface SettingsGetResponse {
@@ -1589,11 +1635,13 @@ export interface ApiMethods {
   "job.list": {request: JobListRequest; response: JobListResponse};
   "member.create": {request: MemberCreateRequest; response: MemberCreateResponse};
   "member.list": {request: MemberListRequest; response: MemberListResponse};
+  "member.setPin": {request: MemberSetPinRequest; response: MemberSetPinResponse};
   "memory.create": {request: MemoryCreateRequest; response: MemoryCreateResponse};
   "memory.delete": {request: MemoryDeleteRequest; response: MemoryDeleteResponse};
   "memory.get": {request: MemoryGetRequest; response: MemoryGetResponse};
   "memory.import": {request: MemoryImportRequest; response: MemoryImportResponse};
   "memory.list": {request: MemoryListRequest; response: MemoryListResponse};
+  "memory.previewAs": {request: MemoryPreviewAsRequest; response: MemoryPreviewAsResponse};
   "memory.restore": {request: MemoryRestoreRequest; response: MemoryRestoreResponse};
   "memory.search": {request: MemorySearchRequest; response: MemorySearchResponse};
   "memory.setBand": {request: MemorySetBandRequest; response: MemorySetBandResponse};
@@ -1602,6 +1650,8 @@ export interface ApiMethods {
   "privacy.erase": {request: PrivacyEraseRequest; response: PrivacyEraseResponse};
   "privacy.export": {request: PrivacyExportRequest; response: PrivacyExportResponse};
   "privacy.verifyExport": {request: PrivacyVerifyExportRequest; response: PrivacyVerifyExportResponse};
+  "session.current": {request: SessionCurrentRequest; response: SessionCurrentResponse};
+  "session.switchProfile": {request: SessionSwitchProfileRequest; response: SessionSwitchProfileResponse};
   "settings.get": {request: SettingsGetRequest; response: SettingsGetResponse};
   "settings.set": {request: SettingsSetRequest; response: SettingsSetResponse};
   "space.addMember": {request: SpaceAddMemberRequest; response: SpaceAddMemberResponse};

@@ -29,7 +29,7 @@ type Ctx = { a: TestApp; b: TestApp; ids: Record<RoleName, string>; mem: Record<
 type Req = (c: Ctx, band: Band, role: RoleName) => Promise<unknown>;
 const fresh = async (c: Ctx, band: Band, title = 'fresh') =>
   (await c.owner('memory.create', { space_id: SPACE, type: 'semantic', band, title, body: 'b' })).memory.memory_id as string;
-const banded = new Set(['memory.create', 'memory.import', 'memory.get', 'memory.update', 'memory.delete', 'memory.restore', 'memory.share', 'memory.setBand', 'privacy.erase', 'trash.restore']);
+const banded = new Set(['memory.create', 'memory.import', 'memory.get', 'memory.previewAs', 'memory.update', 'memory.delete', 'memory.restore', 'memory.share', 'memory.setBand', 'privacy.erase', 'trash.restore']);
 /** the bands a method's contract accepts (memory.import takes GREEN and AMBER only) */
 const bandsOf = (method: string): readonly Band[] => (method === 'memory.import' ? ['GREEN', 'AMBER'] : banded.has(method) ? BANDS : ['GREEN']);
 
@@ -42,6 +42,11 @@ const REQUESTS: Record<string, Req> = {
   'system.health': async () => ({}), 'system.components': async () => ({}), 'system.metrics': async () => ({}), 'system.methods': async () => ({}),
   'member.list': async () => ({}),
   'member.create': async () => ({ name: 'Aunt' }),
+  // the owner's PIN: the owner sets it, a profile may not; cleared, so the fixture needs none
+  'member.setPin': async (c) => ({ member_id: c.ids.owner, pin: null }),
+  // a door without sessions (in-process) answers INVALID_INPUT once the policy allowed the switch
+  'session.switchProfile': async (c) => ({ member_id: c.ids.owner }),
+  'session.current': async () => ({}),
   'device.list': async () => ({}),
   'device.pairOffer': async () => ({}),
   'device.pairAccept': async () => ({ invite: 'mos1.bm90LWFuLWludml0ZQ' }),
@@ -80,6 +85,7 @@ const REQUESTS: Record<string, Req> = {
   'memory.create': async (_c, band) => ({ space_id: SPACE, type: 'semantic', band, title: 'new', body: 'x' }),
   'memory.import': async (_c, band) => ({ space_id: SPACE, memories: [{ type: 'semantic', band, title: 'imported', body: 'x' }] }),
   'memory.get': async (c, band) => ({ memory_id: c.mem[band] }),
+  'memory.previewAs': async (c, band) => ({ memory_id: c.mem[band], member_id: c.ids.guest }),
   'memory.list': async () => ({ space_id: SPACE }),
   'memory.search': async () => ({ query: 'fixture' }),
   'memory.update': async (c, band) => ({ memory_id: c.mem[band], patch: { body: 'edited' } }),
