@@ -4,6 +4,7 @@ import { Dialog } from '../components/Dialog';
 import { MOD, requestLock, SCREENS } from '../hooks/useCommands';
 import { useShortcuts } from '../hooks/useShortcuts';
 import { useMemories } from '../stores/memories';
+import { useProfiles } from '../stores/profiles';
 import { hostGone, useSession } from '../stores/session';
 import { useSettings } from '../stores/settings';
 import { useSpaces } from '../stores/spaces';
@@ -22,6 +23,7 @@ import { ShortcutsSheet } from './ShortcutsSheet';
 import { SpacesSidebar } from './SpacesSidebar';
 import { TrashScreen } from './TrashScreen';
 import { UndoBadgeButton, UndoPanel } from './UndoPanel';
+import { ProfileButton } from './ProfilesDialog';
 
 /** The host stopped answering: said at the top, and what was decrypted is hidden until it is back. */
 function ConnectionBanner() {
@@ -71,6 +73,7 @@ export function Shell() {
       useSettings.getState().load(),
       useUndo.getState().load(),
       useMemories.getState().reload(),
+      useProfiles.getState().load(),
     ]).catch((e) => useUi.getState().notify(describeError(e)));
     return () => {
       useSpaces.getState().reset();
@@ -105,6 +108,7 @@ export function Shell() {
         <button className="btn" type="button" onClick={() => useUi.getState().setOverlay('palette')} aria-label={`Commands (${MOD}+K)`} title={`Command palette (${MOD}+K)`} aria-keyshortcuts={MOD === '⌘' ? 'Meta+K' : 'Control+K'}><kbd>{MOD}+K</kbd></button>
         <button className="btn" type="button" onClick={() => useUi.getState().setOverlay('shortcuts')} aria-label="Keyboard shortcuts" aria-keyshortcuts="?" title="Keyboard shortcuts (?)">?</button>
         <UndoBadgeButton />
+        <ProfileButton />
         <button className="btn" type="button" onClick={() => useUi.getState().toggleTheme()} aria-label={`Switch to ${theme === 'dark' ? 'light' : 'dark'} theme`}>
           <span aria-hidden="true">{theme === 'dark' ? '☀' : '☾'}</span>
         </button>
