@@ -128,7 +128,7 @@ export function ProfileButton() {
   const [open, setOpen] = useState(false);
   return (
     <>
-      <button className="btn" type="button" onClick={() => setOpen(true)} data-testid="profile-button" title="Switch profile">
+      <button className="btn small profile-button" type="button" onClick={() => setOpen(true)} data-testid="profile-button" title="Switch to another profile on this computer">
         Profile: {current?.name ?? '…'}
       </button>
       {open && <ProfilesDialog onClose={() => setOpen(false)} />}

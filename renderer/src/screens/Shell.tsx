@@ -23,7 +23,6 @@ import { ShortcutsSheet } from './ShortcutsSheet';
 import { SpacesSidebar } from './SpacesSidebar';
 import { TrashScreen } from './TrashScreen';
 import { UndoBadgeButton, UndoPanel } from './UndoPanel';
-import { ProfileButton } from './ProfilesDialog';
 
 /** The host stopped answering: said at the top, and what was decrypted is hidden until it is back. */
 function ConnectionBanner() {
@@ -108,7 +107,6 @@ export function Shell() {
         <button className="btn" type="button" onClick={() => useUi.getState().setOverlay('palette')} aria-label={`Commands (${MOD}+K)`} title={`Command palette (${MOD}+K)`} aria-keyshortcuts={MOD === '⌘' ? 'Meta+K' : 'Control+K'}><kbd>{MOD}+K</kbd></button>
         <button className="btn" type="button" onClick={() => useUi.getState().setOverlay('shortcuts')} aria-label="Keyboard shortcuts" aria-keyshortcuts="?" title="Keyboard shortcuts (?)">?</button>
         <UndoBadgeButton />
-        <ProfileButton />
         <button className="btn" type="button" onClick={() => useUi.getState().toggleTheme()} aria-label={`Switch to ${theme === 'dark' ? 'light' : 'dark'} theme`}>
           <span aria-hidden="true">{theme === 'dark' ? '☀' : '☾'}</span>
         </button>
