@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import type { Member } from '../../../contracts/types';
 import { describeError } from '../api/errors';
 import { Dialog } from '../components/Dialog';
@@ -77,6 +77,8 @@ export function ProfilesDialog({ onClose }: { onClose(): void }) {
   const [asking, setAsking] = useState<Member | null>(null);
   const [error, setError] = useState<string | null>(null);
   const isOwner = !!current && current.member_id === ownerId;
+  // read again on every opening: a profile added since (here or on another door) is listed
+  useEffect(() => { void useProfiles.getState().load().catch((e) => setError(describeError(e))); }, []);
 
   const choose = async (m: Member) => {
     setError(null);
