@@ -16,6 +16,8 @@ export type {
   DevicePairAcceptResponse,
   DevicePairOfferRequest,
   DevicePairOfferResponse,
+  DeviceRenameRequest,
+  DeviceRenameResponse,
   DeviceRevokeRequest,
   DeviceRevokeResponse,
   EventsListRequest,

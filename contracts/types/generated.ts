@@ -94,6 +94,8 @@ export interface ContractTypes {
   DevicePairAcceptResponse: DevicePairAcceptResponse;
   DevicePairOfferRequest: DevicePairOfferRequest;
   DevicePairOfferResponse: DevicePairOfferResponse;
+  DeviceRenameRequest: DeviceRenameRequest;
+  DeviceRenameResponse: DeviceRenameResponse;
   DeviceRevokeRequest: DeviceRevokeRequest;
   DeviceRevokeResponse: DeviceRevokeResponse;
   EventsListRequest: EventsListRequest;
@@ -396,6 +398,10 @@ export interface Device {
    */
   x25519_public_key: string;
   this_device: boolean;
+  /**
+   * The name given to the device on this device (device.rename); absent while never named or while the vault is locked.
+   */
+  name?: Label;
   created_at: Timestamp;
 }
 export interface AuditEntry {
@@ -494,6 +500,13 @@ export interface DevicePairOfferResponse {
   code: null;
   expires_at: Timestamp;
   invite_id: string;
+}
+export interface DeviceRenameRequest {
+  device_id: DeviceId;
+  name: Label;
+}
+export interface DeviceRenameResponse {
+  device: Device;
 }
 export interface DeviceRevokeRequest {
   device_id: DeviceId;
@@ -1626,6 +1639,7 @@ export interface ApiMethods {
   "device.list": {request: DeviceListRequest; response: DeviceListResponse};
   "device.pairAccept": {request: DevicePairAcceptRequest; response: DevicePairAcceptResponse};
   "device.pairOffer": {request: DevicePairOfferRequest; response: DevicePairOfferResponse};
+  "device.rename": {request: DeviceRenameRequest; response: DeviceRenameResponse};
   "device.revoke": {request: DeviceRevokeRequest; response: DeviceRevokeResponse};
   "events.list": {request: EventsListRequest; response: EventsListResponse};
   "invite.list": {request: InviteListRequest; response: InviteListResponse};

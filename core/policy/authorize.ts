@@ -7,7 +7,7 @@ import { previewRule } from './redaction';
 /** Every action a method contract may name (contracts/policy/policy.json lists the same set). */
 export type PolicyAction =
   | 'vault.open' | 'vault.lock' | 'vault.passphrase' | 'system.read' | 'vault.read' | 'profile.create' | 'profile.switch' | 'profile.pin' | 'settings.change'
-  | 'device.pair.offer' | 'device.pair.accept' | 'device.confirm' | 'invite.manage' | 'device.revoke' | 'sync.control'
+  | 'device.pair.offer' | 'device.pair.accept' | 'device.confirm' | 'invite.manage' | 'device.revoke' | 'device.rename' | 'sync.control'
   | 'space.create' | 'space.list' | 'space.read' | 'space.admin' | 'space.join'
   | 'memory.create' | 'memory.read' | 'memory.preview' | 'memory.search' | 'memory.update' | 'memory.delete' | 'memory.share' | 'memory.setBand' | 'memory.erase'
   | 'undo.read' | 'undo.apply' | 'events.read' | 'audit.read' | 'audit.verify'

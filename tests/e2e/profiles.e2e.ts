@@ -92,3 +92,18 @@ test('switch to a child profile with a PIN, see what the child sees, preview a s
   await expect(shown).toContainText('Leo would not see this memory');
   await expectNoSeriousViolations(page, 'share dialog with preview-as (dark)');
 });
+
+test('a device gets a name, shown in the device list', async ({ page, host }) => {
+  await host.call('vault.create', { passphrase: PASSPHRASE, name: NAME });
+  await page.goto(host.loginUrl);
+  await page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Devices & sync' }).click();
+  const list = page.getByTestId('device-list');
+  await list.getByRole('button', { name: /^Rename/ }).first().click();
+  const d = page.getByTestId('rename-device-dialog');
+  await d.getByLabel('Device name').fill('Kitchen laptop');
+  await expectNoSeriousViolations(page, 'rename device dialog');
+  await d.getByRole('button', { name: 'Save name' }).click();
+  await expect(d).toBeHidden();
+  await expect(list).toContainText('Kitchen laptop (this device)');
+  await expect(page.getByTestId('notice')).toContainText('Device renamed to Kitchen laptop.');
+});

@@ -52,6 +52,7 @@ const REQUESTS: Record<string, Req> = {
   'device.pairAccept': async () => ({ invite: 'mos1.bm90LWFuLWludml0ZQ' }),
   'device.confirm': async (c) => ({ device_id: c.b.app.ctx.keyring!.deviceId }),
   'device.revoke': async (c) => ({ device_id: c.b.app.ctx.keyring!.deviceId }),
+  'device.rename': async (c) => ({ device_id: c.a.app.ctx.keyring!.deviceId, name: 'Kitchen laptop' }),
   'invite.list': async () => ({}),
   'job.get': async () => ({ job_id: '01JD0000000000000000000000' }),
   'job.list': async () => ({}),
