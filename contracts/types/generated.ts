@@ -295,6 +295,14 @@ export interface Space {
  * A memory as the acting member may see it. Hidden (RED for a non-recipient in a list) memories carry redacted=true and empty content fields.
  */
 export interface Memory {
+  /**
+   * A copy made by memory.share: the memory and space it was copied from, and when. The original may since have changed, moved to the trash or be unreadable to this reader.
+   */
+  copied_from?: {
+    memory_id: Ulid;
+    space_id: SpaceId;
+    copied_at: Timestamp;
+  };
   memory_id: Ulid;
   space_id: SpaceId;
   type: MemoryType;

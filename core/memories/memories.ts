@@ -69,7 +69,7 @@ function expiryFor(type: MemoryType, expiresAt: string | undefined | null, now: 
  * Writes a new memory inside the current unit of work: two Yjs documents (metadata under the
  * epoch key, content under a fresh DEK) appended to the log, the read model, the index.
  */
-export function writeNewMemory(ctx: Ctx, actor: string, input: MemoryCreateRequest, decision: Decision): { rec: MemoryRecord; content: Content } {
+export function writeNewMemory(ctx: Ctx, actor: string, input: MemoryCreateRequest, decision: Decision, origin?: Meta['copied_from']): { rec: MemoryRecord; content: Content } {
   const k = keys(ctx);
   const now = ctx.clock.now();
   const space = spaceRow(ctx, input.space_id);
@@ -80,6 +80,7 @@ export function writeNewMemory(ctx: Ctx, actor: string, input: MemoryCreateReque
     band: input.band, type: input.type, author: actor, origin_device: k.deviceId, created_at: now,
     deleted_at: null, expires_at: expiryFor(input.type, input.expires_at, now), recipients,
     dek: wrapDek(ctx, dek, input.space_id, memoryId, input.band, space.epoch, [actor, ...recipients]),
+    ...(origin ? { copied_from: origin } : {}),
   };
   const clientId = deviceClientId(k.deviceId);
   const metaDoc = newDoc(clientId);

@@ -107,3 +107,20 @@ test('a device gets a name, shown in the device list', async ({ page, host }) =>
   await expect(list).toContainText('Kitchen laptop (this device)');
   await expect(page.getByTestId('notice')).toContainText('Device renamed to Kitchen laptop.');
 });
+
+test('a shared copy says where it came from, and opens the original', async ({ page, host }) => {
+  await host.call('vault.create', { passphrase: PASSPHRASE, name: NAME });
+  await host.call('space.create', { kind: 'shared', name: 'Family', slug: 'family' });
+  const { memory } = await host.call<{ memory: { memory_id: string } }>('memory.create', { space_id: 'personal:me', type: 'procedural', band: 'GREEN', title: 'Lasagne', body: 'Grandma’s recipe.' });
+  await host.call('memory.share', { memory_id: memory.memory_id, target_space_id: 'shared:family' });
+  await host.call('memory.update', { memory_id: memory.memory_id, patch: { title: 'Lasagne (less salt)' } });
+  await page.goto(host.loginUrl);
+  await page.getByTestId('spaces').getByRole('button', { name: /^Family/ }).click();
+  await page.getByRole('option', { name: /Lasagne/ }).click();
+  const origin = page.getByTestId('copied-from');
+  await expect(origin).toContainText('Copied from Personal');
+  await expectNoSeriousViolations(page, 'a shared copy in the editor');
+  await origin.getByRole('button', { name: 'Open the original' }).click();
+  await expect(page.getByTestId('edit-title')).toHaveValue('Lasagne (less salt)');
+  await expect(page.getByTestId('copied-from')).toHaveCount(0);
+});
