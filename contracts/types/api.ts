@@ -88,6 +88,8 @@ export type {
   SpaceListResponse,
   SpaceRemoveMemberRequest,
   SpaceRemoveMemberResponse,
+  SpaceRenameRequest,
+  SpaceRenameResponse,
   SyncConnectRequest,
   SyncConnectResponse,
   SyncDisconnectRequest,

@@ -166,6 +166,8 @@ export interface ContractTypes {
   SpaceListResponse: SpaceListResponse;
   SpaceRemoveMemberRequest: SpaceRemoveMemberRequest;
   SpaceRemoveMemberResponse: SpaceRemoveMemberResponse;
+  SpaceRenameRequest: SpaceRenameRequest;
+  SpaceRenameResponse: SpaceRenameResponse;
   SyncConnectRequest: SyncConnectRequest;
   SyncConnectResponse: SyncConnectResponse;
   SyncDisconnectRequest: SyncDisconnectRequest;
@@ -942,6 +944,13 @@ export interface SpaceRemoveMemberResponse {
   status: "staged";
   pending: PendingAction;
 }
+export interface SpaceRenameRequest {
+  space_id: SpaceId;
+  name: Label;
+}
+export interface SpaceRenameResponse {
+  space: Space;
+}
 export interface SyncConnectRequest {
   address: string;
 }
@@ -1683,6 +1692,7 @@ export interface ApiMethods {
   "space.join": {request: SpaceJoinRequest; response: SpaceJoinResponse};
   "space.list": {request: SpaceListRequest; response: SpaceListResponse};
   "space.removeMember": {request: SpaceRemoveMemberRequest; response: SpaceRemoveMemberResponse};
+  "space.rename": {request: SpaceRenameRequest; response: SpaceRenameResponse};
   "sync.connect": {request: SyncConnectRequest; response: SyncConnectResponse};
   "sync.disconnect": {request: SyncDisconnectRequest; response: SyncDisconnectResponse};
   "sync.status": {request: SyncStatusRequest; response: SyncStatusResponse};

@@ -124,3 +124,18 @@ test('a shared copy says where it came from, and opens the original', async ({ p
   await expect(page.getByTestId('edit-title')).toHaveValue('Lasagne (less salt)');
   await expect(page.getByTestId('copied-from')).toHaveCount(0);
 });
+
+test('a space is renamed by its guardian, in its members dialog', async ({ page, host }) => {
+  await host.call('vault.create', { passphrase: PASSPHRASE, name: NAME });
+  await host.call('space.create', { kind: 'shared', name: 'Family', slug: 'family' });
+  await page.goto(host.loginUrl);
+  await page.getByRole('button', { name: /^Members of Family/ }).click();
+  const d = page.getByTestId('members-dialog');
+  await d.getByTestId('rename-space').getByLabel('Space name').fill('The Garcias');
+  await expectNoSeriousViolations(page, 'members dialog with the space name');
+  await d.getByTestId('rename-space').getByRole('button', { name: 'Rename' }).click();
+  await expect(d.getByRole('heading', { name: 'Members of The Garcias' })).toBeVisible();
+  await d.getByRole('button', { name: 'Close' }).click();
+  await expect(page.getByTestId('spaces')).toContainText('The Garcias');
+  expect((await host.call<{ space: { name: string } }>('space.get', { space_id: 'shared:family' })).space.name).toBe('The Garcias');
+});

@@ -75,6 +75,7 @@ const REQUESTS: Record<string, Req> = {
   'space.create': async (_c, _b, role) => ({ kind: 'selective', name: `made by ${role}` }),
   'space.list': async () => ({}),
   'space.get': async () => ({ space_id: SPACE }),
+  'space.rename': async () => ({ space_id: SPACE, name: 'Family' }),
   'space.addMember': async (c) => ({ space_id: SPACE, member_id: (await c.owner('member.create', { name: 'Newcomer' })).member.member_id, role: 'guest' }),
   'space.invite': async () => ({ space_id: SPACE, role: 'guest' }),
   'space.join': async () => ({ invite: 'mos1.bm90LWFuLWludml0ZQ' }),
