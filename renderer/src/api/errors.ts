@@ -149,6 +149,7 @@ export function errorSentence(e: ApiCallError): string {
       if (method === 'vault.changePassphrase') return 'The current passphrase is not right.';
       return 'That passphrase is not right.';
     case 'INVALID_INPUT': {
+      if ((e.details as { door_has_sessions?: unknown } | null)?.door_has_sessions === false) return 'This window cannot switch profiles: open MemoryOS through the link `npm start` prints to switch between family profiles.';
       if (method === 'vault.unlock') return e.problems.some((p) => p.path.includes('recovery_key')) && !e.problems.some((p) => p.path.includes('passphrase'))
         ? 'That recovery key is not right.' : 'That passphrase is not right.';
       const fields = fieldsOf(e);
