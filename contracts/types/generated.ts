@@ -94,6 +94,8 @@ export interface ContractTypes {
   DevicePairAcceptResponse: DevicePairAcceptResponse;
   DevicePairOfferRequest: DevicePairOfferRequest;
   DevicePairOfferResponse: DevicePairOfferResponse;
+  DeviceRenameRequest: DeviceRenameRequest;
+  DeviceRenameResponse: DeviceRenameResponse;
   DeviceRevokeRequest: DeviceRevokeRequest;
   DeviceRevokeResponse: DeviceRevokeResponse;
   EventsListRequest: EventsListRequest;
@@ -112,6 +114,8 @@ export interface ContractTypes {
   MemberCreateResponse: MemberCreateResponse;
   MemberListRequest: MemberListRequest;
   MemberListResponse: MemberListResponse;
+  MemberSetPinRequest: MemberSetPinRequest;
+  MemberSetPinResponse: MemberSetPinResponse;
   MemoryCreateRequest: MemoryCreateRequest;
   MemoryCreateResponse: MemoryCreateResponse;
   MemoryDeleteRequest: MemoryDeleteRequest;
@@ -122,6 +126,8 @@ export interface ContractTypes {
   MemoryImportResponse: MemoryImportResponse;
   MemoryListRequest: MemoryListRequest;
   MemoryListResponse: MemoryListResponse;
+  MemoryPreviewAsRequest: MemoryPreviewAsRequest;
+  MemoryPreviewAsResponse: MemoryPreviewAsResponse;
   MemoryRestoreRequest: MemoryRestoreRequest;
   MemoryRestoreResponse: MemoryRestoreResponse;
   MemorySearchRequest: MemorySearchRequest;
@@ -138,6 +144,10 @@ export interface ContractTypes {
   PrivacyExportResponse: PrivacyExportResponse;
   PrivacyVerifyExportRequest: PrivacyVerifyExportRequest;
   PrivacyVerifyExportResponse: PrivacyVerifyExportResponse;
+  SessionCurrentRequest: SessionCurrentRequest;
+  SessionCurrentResponse: SessionCurrentResponse;
+  SessionSwitchProfileRequest: SessionSwitchProfileRequest;
+  SessionSwitchProfileResponse: SessionSwitchProfileResponse;
   SettingsGetRequest: SettingsGetRequest;
   SettingsGetResponse: SettingsGetResponse;
   SettingsSetRequest: SettingsSetRequest;
@@ -156,6 +166,8 @@ export interface ContractTypes {
   SpaceListResponse: SpaceListResponse;
   SpaceRemoveMemberRequest: SpaceRemoveMemberRequest;
   SpaceRemoveMemberResponse: SpaceRemoveMemberResponse;
+  SpaceRenameRequest: SpaceRenameRequest;
+  SpaceRenameResponse: SpaceRenameResponse;
   SyncConnectRequest: SyncConnectRequest;
   SyncConnectResponse: SyncConnectResponse;
   SyncDisconnectRequest: SyncDisconnectRequest;
@@ -260,6 +272,10 @@ export interface Member {
    * The member's private keys are held by this vault.
    */
   local: boolean;
+  /**
+   * A local profile that asks for a PIN before a session switches to it (a guard between people sharing one computer, not encryption).
+   */
+  has_pin?: boolean;
   public_keys: {
     ed25519: string;
     x25519: string;
@@ -285,6 +301,14 @@ export interface Space {
  * A memory as the acting member may see it. Hidden (RED for a non-recipient in a list) memories carry redacted=true and empty content fields.
  */
 export interface Memory {
+  /**
+   * A copy made by memory.share: the memory and space it was copied from, and when. The original may since have changed, moved to the trash or be unreadable to this reader.
+   */
+  copied_from?: {
+    memory_id: Ulid;
+    space_id: SpaceId;
+    copied_at: Timestamp;
+  };
   memory_id: Ulid;
   space_id: SpaceId;
   type: MemoryType;
@@ -388,6 +412,10 @@ export interface Device {
    */
   x25519_public_key: string;
   this_device: boolean;
+  /**
+   * The name given to the device on this device (device.rename); absent while never named or while the vault is locked.
+   */
+  name?: Label;
   created_at: Timestamp;
 }
 export interface AuditEntry {
@@ -486,6 +514,13 @@ export interface DevicePairOfferResponse {
   code: null;
   expires_at: Timestamp;
   invite_id: string;
+}
+export interface DeviceRenameRequest {
+  device_id: DeviceId;
+  name: Label;
+}
+export interface DeviceRenameResponse {
+  device: Device;
 }
 export interface DeviceRevokeRequest {
   device_id: DeviceId;
@@ -593,6 +628,13 @@ export interface MemberListRequest {}
 export interface MemberListResponse {
   members: Member[];
 }
+export interface MemberSetPinRequest {
+  member_id: MemberId;
+  pin: string | null;
+}
+export interface MemberSetPinResponse {
+  member: Member;
+}
 export interface MemoryCreateRequest {
   space_id: SpaceId;
   type: MemoryType;
@@ -682,6 +724,17 @@ export interface MemoryListResponse {
    * How many records in scope failed authentication or were altered on disk and were left out (each named in system.health and audited).
    */
   skipped?: number;
+}
+export interface MemoryPreviewAsRequest {
+  memory_id: Ulid;
+  member_id: MemberId;
+  space_id?: SpaceId;
+}
+export interface MemoryPreviewAsResponse {
+  member_id: MemberId;
+  space_id: SpaceId;
+  memory: Memory | null;
+  decision: Decision;
 }
 export interface MemoryRestoreRequest {
   memory_id: Ulid;
@@ -818,6 +871,22 @@ export interface PrivacyVerifyExportRequest {
 export interface PrivacyVerifyExportResponse {
   job: Job;
 }
+export interface SessionCurrentRequest {}
+export interface SessionCurrentResponse {
+  member: Member;
+  bound: boolean;
+}
+export interface SessionSwitchProfileRequest {
+  member_id: MemberId;
+  /**
+   * 4 to 12 digits.
+   */
+  pin?: string;
+}
+export interface SessionSwitchProfileResponse {
+  member: Member;
+  session_token: string | null;
+}
 export interface SettingsGetRequest {}
 export interface SettingsGetResponse {
   settings: Settings;
@@ -878,6 +947,13 @@ export interface SpaceRemoveMemberRequest {
 export interface SpaceRemoveMemberResponse {
   status: "staged";
   pending: PendingAction;
+}
+export interface SpaceRenameRequest {
+  space_id: SpaceId;
+  name: Label;
+}
+export interface SpaceRenameResponse {
+  space: Space;
 }
 export interface SyncConnectRequest {
   address: string;
@@ -1600,6 +1676,7 @@ export interface ApiMethods {
   "device.list": {request: DeviceListRequest; response: DeviceListResponse};
   "device.pairAccept": {request: DevicePairAcceptRequest; response: DevicePairAcceptResponse};
   "device.pairOffer": {request: DevicePairOfferRequest; response: DevicePairOfferResponse};
+  "device.rename": {request: DeviceRenameRequest; response: DeviceRenameResponse};
   "device.revoke": {request: DeviceRevokeRequest; response: DeviceRevokeResponse};
   "events.list": {request: EventsListRequest; response: EventsListResponse};
   "invite.list": {request: InviteListRequest; response: InviteListResponse};
@@ -1609,11 +1686,13 @@ export interface ApiMethods {
   "job.list": {request: JobListRequest; response: JobListResponse};
   "member.create": {request: MemberCreateRequest; response: MemberCreateResponse};
   "member.list": {request: MemberListRequest; response: MemberListResponse};
+  "member.setPin": {request: MemberSetPinRequest; response: MemberSetPinResponse};
   "memory.create": {request: MemoryCreateRequest; response: MemoryCreateResponse};
   "memory.delete": {request: MemoryDeleteRequest; response: MemoryDeleteResponse};
   "memory.get": {request: MemoryGetRequest; response: MemoryGetResponse};
   "memory.import": {request: MemoryImportRequest; response: MemoryImportResponse};
   "memory.list": {request: MemoryListRequest; response: MemoryListResponse};
+  "memory.previewAs": {request: MemoryPreviewAsRequest; response: MemoryPreviewAsResponse};
   "memory.restore": {request: MemoryRestoreRequest; response: MemoryRestoreResponse};
   "memory.search": {request: MemorySearchRequest; response: MemorySearchResponse};
   "memory.setBand": {request: MemorySetBandRequest; response: MemorySetBandResponse};
@@ -1622,6 +1701,8 @@ export interface ApiMethods {
   "privacy.erase": {request: PrivacyEraseRequest; response: PrivacyEraseResponse};
   "privacy.export": {request: PrivacyExportRequest; response: PrivacyExportResponse};
   "privacy.verifyExport": {request: PrivacyVerifyExportRequest; response: PrivacyVerifyExportResponse};
+  "session.current": {request: SessionCurrentRequest; response: SessionCurrentResponse};
+  "session.switchProfile": {request: SessionSwitchProfileRequest; response: SessionSwitchProfileResponse};
   "settings.get": {request: SettingsGetRequest; response: SettingsGetResponse};
   "settings.set": {request: SettingsSetRequest; response: SettingsSetResponse};
   "space.addMember": {request: SpaceAddMemberRequest; response: SpaceAddMemberResponse};
@@ -1631,6 +1712,7 @@ export interface ApiMethods {
   "space.join": {request: SpaceJoinRequest; response: SpaceJoinResponse};
   "space.list": {request: SpaceListRequest; response: SpaceListResponse};
   "space.removeMember": {request: SpaceRemoveMemberRequest; response: SpaceRemoveMemberResponse};
+  "space.rename": {request: SpaceRenameRequest; response: SpaceRenameResponse};
   "sync.connect": {request: SyncConnectRequest; response: SyncConnectResponse};
   "sync.disconnect": {request: SyncDisconnectRequest; response: SyncDisconnectResponse};
   "sync.status": {request: SyncStatusRequest; response: SyncStatusResponse};

@@ -28,6 +28,8 @@ import { inviteHandlers } from '../api/handlers/invite';
 import { jobHandlers } from '../api/handlers/job';
 import { privacyHandlers } from '../api/handlers/privacy';
 import { trashHandlers } from '../api/handlers/trash';
+import { sessionHandlers } from '../api/handlers/session';
+import { eventVisibleToMember } from '../audit/visible-log';
 import { purgeExpiredTrash } from '../privacy/trash';
 import { cancelJob, failInterruptedJobs, jobSettled, runningJobs } from '../jobs/jobs';
 import { policyDocument } from '../policy/policy-document';
@@ -45,12 +47,15 @@ import { bindInternals } from './internals';
 
 export type { AppOptions } from './options';
 
+/** viewer(): the profile a session is bound to, asked at each event (null: unbound, every event) */
+export interface SubscribeOptions { viewer?: () => string | null }
+
 /** What a door sees of a running app: the same four things whichever door it is. */
 export interface App {
   /** one API call through the router (validation, policy, the method, its contract) */
   call(method: string, params?: unknown, opts?: CallOptions): Promise<unknown>;
   /** events after their unit of work committed; returns the unsubscribe */
-  subscribe(topic: TopicFilter, fn: (envelope: Envelope) => void): () => void;
+  subscribe(topic: TopicFilter, fn: (envelope: Envelope) => void, opts?: SubscribeOptions): () => void;
   status(): AppStatus;
   close(): Promise<void>;
 }
@@ -155,7 +160,7 @@ export async function openApp(opts: AppOptions): Promise<App> {
       apiCatalog();
       router = new Router(ctx, {
         ...vaultHandlers(afterUnlock), ...memberHandlers, ...deviceHandlers, ...spaceHandlers, ...memoryHandlers, ...undoHandlers,
-        ...settingsHandlers, ...eventsHandlers, ...auditHandlers, ...syncHandlers, ...inviteHandlers, ...jobHandlers, ...privacyHandlers, ...trashHandlers,
+        ...settingsHandlers, ...eventsHandlers, ...auditHandlers, ...syncHandlers, ...inviteHandlers, ...jobHandlers, ...privacyHandlers, ...trashHandlers, ...sessionHandlers,
         ...systemHandlers(registry, () => router.methods()),
       }, () => sync?.port() ?? null);
     },
@@ -194,7 +199,10 @@ export async function openApp(opts: AppOptions): Promise<App> {
   let closed = false;
   const app: App = {
     call: (method, params, callOpts) => router.call(method, params, callOpts),
-    subscribe: (topic, fn) => bus.subscribe(topic, fn),
+    subscribe: (topic, fn, subOpts) => bus.subscribe(topic, (env) => {
+      const member = subOpts?.viewer?.() ?? null;
+      if (member === null || eventVisibleToMember(ctx, env, member)) fn(env);
+    }),
     status: () => {
       const n = sync?.node ?? null;
       return { data_dir: opts.dataDir, unlocked: !!ctx.keyring, sync: { running: !!n, port: n?.direct?.port ?? null, hyperswarm: !!n?.swarm } };

@@ -5,6 +5,7 @@ import { MOD, requestLock, SCREENS } from '../hooks/useCommands';
 import { useShortcuts } from '../hooks/useShortcuts';
 import { useMemories } from '../stores/memories';
 import { usePrivacy } from '../stores/privacy';
+import { useProfiles } from '../stores/profiles';
 import { hostGone, useSession } from '../stores/session';
 import { useSettings } from '../stores/settings';
 import { useSpaces } from '../stores/spaces';
@@ -73,6 +74,7 @@ export function Shell() {
       useSettings.getState().load(),
       useUndo.getState().load(),
       useMemories.getState().reload(),
+      useProfiles.getState().load(),
     ]).catch((e) => useUi.getState().notify(describeError(e)));
     return () => {
       useSpaces.getState().reset();
