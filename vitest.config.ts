@@ -6,8 +6,10 @@ const { defineConfig } = require('vitest/config') as typeof import('vitest/confi
 module.exports = defineConfig({
   test: {
     include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
+    // generous: the integration suites spawn a process per CLI call (each unlocks: Argon2id), and
+    // two test files share two cores with each other; a hang still fails, speed lives in the bench
+    testTimeout: 180_000,
+    hookTimeout: 180_000,
     pool: 'forks',
     // at most two test files at a time: CI and dev boxes have ~2 cores shared with builds
     fileParallelism: true,
