@@ -67,7 +67,10 @@ async function init(args: CliArgs): Promise<void> {
   const { appOptionsFrom } = await import('../app/options');
   const app = await openApp(appOptionsFrom(process.env, args.dataDir, 'one-shot'));
   try {
-    const r = await app.call('vault.create', { passphrase, name: args.name ?? process.env.MEMORYOS_NAME ?? 'Me' }, { door: 'cli' });
+    const r = (await app.call('vault.create', { passphrase, name: args.name ?? process.env.MEMORYOS_NAME ?? 'Me' }, { door: 'cli' })) as { recovery_key: string };
+    // a terminal cannot ask for the key back: printing it is the hand-over, and the app does not
+    // ask again (the app's own create flow confirms only once the person types the key back)
+    await app.call('vault.confirmRecoveryKey', { recovery_key: r.recovery_key }, { door: 'cli' });
     process.stderr.write('Vault created. The recovery key below is shown once: write it down and keep it safe.\n');
     print(r);
   } finally {

@@ -30,11 +30,19 @@ export async function createVaultViaUi(page: Page, host: HostProcess): Promise<s
   return key;
 }
 
+/**
+ * A vault created over the API whose person kept their recovery kit (the key given back): the app
+ * would otherwise ask for a new key before anything else.
+ */
+export async function createConfirmedVault(host: HostProcess, name = NAME): Promise<{ recovery_key: string; personal_space_id: string }> {
+  const r = await host.call<{ recovery_key: string; personal_space_id: string }>('vault.create', { passphrase: PASSPHRASE, name });
+  await host.call('vault.confirmRecoveryKey', { recovery_key: r.recovery_key });
+  return r;
+}
+
 /** Vault created over the API (faster), then the page opened and unlocked. */
 export async function openUnlocked(page: Page, host: HostProcess): Promise<void> {
-  const { recovery_key } = await host.call<{ recovery_key: string }>('vault.create', { passphrase: PASSPHRASE, name: NAME });
-  // the person of these tests kept their kit: the app would otherwise ask for a new key first
-  await host.call('vault.confirmRecoveryKey', { recovery_key });
+  await createConfirmedVault(host);
   await page.goto(host.loginUrl);
   await expect(page.getByRole('navigation', { name: 'Screens' })).toBeVisible();
 }

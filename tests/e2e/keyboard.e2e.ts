@@ -1,4 +1,4 @@
-import { expect, PASSPHRASE, test } from './fixtures';
+import { expect, PASSPHRASE, test, createConfirmedVault } from './fixtures';
 
 /** The same flows by keyboard alone: Tab, typing, Space/Enter, arrows, Escape, and "/". */
 test('create, write, find, share and undo by keyboard only', async ({ page, host }) => {
@@ -108,7 +108,7 @@ test('create, write, find, share and undo by keyboard only', async ({ page, host
 });
 
 test('every interactive element of the main screen is reachable with Tab', async ({ page, host }) => {
-  await host.call('vault.create', { passphrase: PASSPHRASE, name: 'Ann' });
+  await createConfirmedVault(host, 'Ann');
   await page.goto(host.loginUrl);
   await expect(page.getByTestId('list-status')).toContainText('0 memories');
   const reached = new Set<string>();

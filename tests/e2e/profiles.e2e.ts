@@ -1,5 +1,5 @@
 import { expectNoSeriousViolations } from './axe';
-import { expect, NAME, PASSPHRASE, test } from './fixtures';
+import { expect, NAME, PASSPHRASE, test, createConfirmedVault } from './fixtures';
 import { snap } from './screenshots';
 
 /**
@@ -9,7 +9,7 @@ import { snap } from './screenshots';
  * share; axe-clean in light and dark.
  */
 test('switch to a child profile with a PIN, see what the child sees, preview a share as them', async ({ page, host }) => {
-  await host.call('vault.create', { passphrase: PASSPHRASE, name: NAME });
+  await createConfirmedVault(host, NAME);
   await host.call('space.create', { kind: 'shared', name: 'Family', slug: 'family' });
   await host.call('space.create', { kind: 'extended', name: 'Cousins', slug: 'cousins' });
   const { member: leo } = await host.call<{ member: { member_id: string } }>('member.create', { name: 'Leo' });
@@ -94,7 +94,7 @@ test('switch to a child profile with a PIN, see what the child sees, preview a s
 });
 
 test('a device gets a name, shown in the device list', async ({ page, host }) => {
-  await host.call('vault.create', { passphrase: PASSPHRASE, name: NAME });
+  await createConfirmedVault(host, NAME);
   await page.goto(host.loginUrl);
   await page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Devices & sync' }).click();
   const list = page.getByTestId('device-list');
@@ -109,7 +109,7 @@ test('a device gets a name, shown in the device list', async ({ page, host }) =>
 });
 
 test('a shared copy says where it came from, and opens the original', async ({ page, host }) => {
-  await host.call('vault.create', { passphrase: PASSPHRASE, name: NAME });
+  await createConfirmedVault(host, NAME);
   await host.call('space.create', { kind: 'shared', name: 'Family', slug: 'family' });
   const { memory } = await host.call<{ memory: { memory_id: string } }>('memory.create', { space_id: 'personal:me', type: 'procedural', band: 'GREEN', title: 'Lasagne', body: 'Grandma’s recipe.' });
   await host.call('memory.share', { memory_id: memory.memory_id, target_space_id: 'shared:family' });
@@ -126,7 +126,7 @@ test('a shared copy says where it came from, and opens the original', async ({ p
 });
 
 test('a space is renamed by its guardian, in its members dialog', async ({ page, host }) => {
-  await host.call('vault.create', { passphrase: PASSPHRASE, name: NAME });
+  await createConfirmedVault(host, NAME);
   await host.call('space.create', { kind: 'shared', name: 'Family', slug: 'family' });
   await page.goto(host.loginUrl);
   await page.getByRole('button', { name: /^Members of Family/ }).click();

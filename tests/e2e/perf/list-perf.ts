@@ -73,7 +73,9 @@ async function main(): Promise<void> {
     if (reuse) await host.call('vault.unlock', { passphrase: PASSPHRASE });
     const created = reuse
       ? { personal_space_id: (await host.call<{ spaces: { space_id: string; kind: string }[] }>('space.list')).spaces.find((x) => x.kind === 'personal')!.space_id }
-      : await host.call<{ personal_space_id: string }>('vault.create', { passphrase: PASSPHRASE, name: 'Perf' });
+      : await host.call<{ personal_space_id: string; recovery_key: string }>('vault.create', { passphrase: PASSPHRASE, name: 'Perf' });
+    // the kit kept: the app opens on the list, not on "make a new recovery key"
+    if ('recovery_key' in created) await host.call('vault.confirmRecoveryKey', { recovery_key: created.recovery_key });
     const have = (await host.call<{ total: number }>('memory.list', { limit: 1 })).total;
     const t0 = performance.now();
     for (let start = have; start < count; start += BATCH) {
