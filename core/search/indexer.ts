@@ -2,6 +2,7 @@ import type { Ctx } from '../context/ctx';
 import type { Content } from '../memories/memory-doc';
 import type { IndexSource, MemoryRecord } from '../memories/read-model';
 import type { IndexedMemory } from '../store/search-index';
+import { setFacet, toFacet } from './facets';
 
 /** Who may find a memory by its content: RED its author and recipients, BLACK its author, else every reader of the band. */
 export function readersOf(rec: IndexSource): string[] | null {
@@ -21,11 +22,16 @@ export function toIndexed(rec: IndexSource, c: Content): IndexedMemory {
 export function indexMemory(ctx: Ctx, rec: MemoryRecord, content: Content): void {
   const idx = ctx.search;
   if (!idx) return;
-  const item = rec.deleted_at ? null : toIndexed({ ...rec, recipients: rec.meta.recipients ?? [] }, content);
-  ctx.uow.onCommit(() => (item ? idx.upsert(item) : idx.remove(rec.memory_id)));
+  const src = { ...rec, recipients: rec.meta.recipients ?? [] };
+  const item = rec.deleted_at ? null : toIndexed(src, content);
+  const facet = item ? toFacet(src, content) : null;
+  ctx.uow.onCommit(() => {
+    if (item) idx.upsert(item); else idx.remove(rec.memory_id);
+    setFacet(idx, rec.memory_id, facet);
+  });
 }
 
 export function unindexMemory(ctx: Ctx, memoryId: string): void {
   const idx = ctx.search;
-  if (idx) ctx.uow.onCommit(() => idx.remove(memoryId));
+  if (idx) ctx.uow.onCommit(() => { idx.remove(memoryId); setFacet(idx, memoryId, null); });
 }

@@ -15,6 +15,22 @@ export interface SearchQuery {
   space_id?: string; type?: string; band?: string; limit: number;
 }
 
+/** What `candidates` asks for: an FTS5 expression (null: every doc in scope), the same scope rules as `search`, an order and a window. */
+export interface CandidateQuery {
+  fts: string | null;
+  scopes: { space_id: string; bands: string[] }[];
+  member_id: string;
+  space_id?: string; type?: string; band?: string;
+  /** rank: bm25 (fts only); updated: newest update first */
+  order: 'rank' | 'updated';
+  limit: number; offset: number;
+}
+
+/** A document that may be shown, without its text. */
+export interface Candidate { id: number; memory_id: string; space_id: string; band: string; type: string; updated_at: number; author: string; score: number }
+
+export interface StoredText { title: string; body: string; tags: string; people: string; places: string }
+
 /** A ranked hit with its stored text, from which the caller makes the snippet (only for the page it returns). */
 export interface RawHit { memory_id: string; space_id: string; band: string; type: string; updated_at: number; author: string; score: number; text: { title: string; body: string; tags: string; people: string; places: string } }
 
@@ -135,6 +151,47 @@ export class SearchIndex {
       const t = texts.get(id);
       return { ...hit, text: t ? { title: t.title, body: t.body, tags: t.tags, people: t.people, places: t.places } : none };
     });
+  }
+
+  /** One window of the documents in scope that match `fts` (or all of them), ordered; filtering and counting are the caller's. */
+  candidates(q: CandidateQuery): Candidate[] {
+    if (!q.scopes.length) return [];
+    const params: unknown[] = q.fts ? [q.fts] : [];
+    const scope = q.scopes.map((s) => {
+      params.push(s.space_id, ...s.bands);
+      return `(d.space_id = ? AND d.band IN (${s.bands.map(() => '?').join(',')}))`;
+    }).join(' OR ');
+    let where = `${q.fts ? 'fts MATCH ? AND ' : ''}(${scope}) AND (d.readers IS NULL OR instr(d.readers, ?) > 0)`;
+    params.push(',' + q.member_id + ',');
+    if (q.space_id) { where += ' AND d.space_id = ?'; params.push(q.space_id); }
+    if (q.type) { where += ' AND d.type = ?'; params.push(q.type); }
+    if (q.band) { where += ' AND d.band = ?'; params.push(q.band); }
+    params.push(q.limit, q.offset);
+    const cols = 'd.id, d.memory_id, d.space_id, d.band, d.type, d.updated_at, d.author';
+    const sql = q.fts
+      ? `SELECT ${cols}, -bm25(fts, ${WEIGHTS}) AS score FROM fts JOIN docs d ON d.id = fts.rowid WHERE ${where}
+         ORDER BY ${q.order === 'rank' ? `bm25(fts, ${WEIGHTS}), d.id` : 'd.updated_at DESC, d.memory_id DESC'} LIMIT ? OFFSET ?`
+      : `SELECT ${cols}, 0 AS score FROM docs d WHERE ${where} ORDER BY d.updated_at DESC, d.memory_id DESC LIMIT ? OFFSET ?`;
+    return this.prepared(sql).all(...params) as Candidate[];
+  }
+
+  /** The rowids of every document matching `fts`, whatever its scope (the caller intersects). */
+  matching(fts: string): Set<number> {
+    return new Set(this.prepared('SELECT rowid FROM fts WHERE fts MATCH ?').pluck().all(fts) as number[]);
+  }
+
+  /** The stored text of these documents, by rowid. */
+  texts(ids: number[]): Map<number, StoredText> {
+    if (!ids.length) return new Map();
+    const rows = this.prepared(`SELECT rowid AS id, title, body, tags, people, places FROM fts WHERE rowid IN (${ids.map(() => '?').join(',')})`)
+      .all(...ids) as (StoredText & { id: number })[];
+    return new Map(rows.map(({ id, ...t }) => [id, t]));
+  }
+
+  /** Every indexed term with the number of documents holding it (the FTS5 vocabulary), for typo tolerance. */
+  vocabulary(): { term: string; doc: number }[] {
+    this.db.exec("CREATE VIRTUAL TABLE IF NOT EXISTS temp.fts_vocab USING fts5vocab(main, fts, 'row')");
+    return this.prepared('SELECT term, doc FROM temp.fts_vocab').all() as { term: string; doc: number }[];
   }
 
   close(): void { this.db.close(); }
