@@ -35,6 +35,8 @@ export function fuzzyAlternatives(word: string, vocab: { term: string; doc: numb
   for (const v of vocab) {
     const t = v.term;
     if (t.length < n - 1 || t.startsWith(word)) continue;
+    // one edit keeps the first letter, or moves the second into first place, or the first into second
+    if (t[0] !== word[0] && t[0] !== word[1] && t[1] !== word[0] && t[1] !== word[1]) continue;
     let near = withinOneEdit(word, t);
     for (let k = n - 1; !near && k <= n + 1; k++) if (k < t.length) near = withinOneEdit(word, t.slice(0, k));
     if (near) found.push(v);

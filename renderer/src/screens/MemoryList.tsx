@@ -205,7 +205,6 @@ export function MemoryList({ onNew }: { onNew(): void }) {
               ? `${found} result${m.searchTotal === 1 && !m.searchCapped ? '' : 's'} for “${q}”${m.searchCapped ? ` (the first ${hits.length} shown)` : ''}`
               : `${found} memor${m.searchTotal === 1 && !m.searchCapped ? 'y' : 'ies'}${m.searchCapped ? ` (the first ${hits.length} shown)` : ''}`)
           : m.loading && m.rows.length === 0 ? 'Loading…' : `${count.toLocaleString()} memor${count === 1 ? 'y' : 'ies'}`}
-        {searching && Object.keys(m.filters).length > 0 && <span> · filtered</span>}
         {m.error && <span className="error"> · {m.error}</span>}
       </div>
       {count === 0 && !m.loading && !m.searching && !(searching && m.hits === null)

@@ -51,11 +51,15 @@ export type SearchHit = MemorySearchResponseHit;
 export const defaultSort = (query: string): SortOrder => (query.trim() ? 'relevance' : 'updated');
 
 /**
- * Whether the list is a search: a query, or a filter or an order only memory.search knows (a
- * place, created or happened). Otherwise memory.list pages through everything by update time.
+ * Whether the list is a search: a query, a filter on what memories say (tag, person, place, when
+ * it happened) or an order by date written or happened. One path for all of them, so a filter
+ * means the same with and without a query (labels folded, redacted ones never matching) and the
+ * count is the same count. Otherwise (everything, or by type and band) memory.list pages through
+ * all of it by update time.
  */
 export function isSearch(s: Pick<MemoriesState, 'query' | 'filters' | 'sort'>): boolean {
-  return !!s.query.trim() || !!s.filters.place || s.sort === 'created' || s.sort === 'happened';
+  const f = s.filters;
+  return !!s.query.trim() || !!(f.tag || f.person || f.place || f.from || f.to) || s.sort === 'created' || s.sort === 'happened';
 }
 
 /** memory.search's parameters for what the list shows: the query AND every filter, in the order chosen. */
