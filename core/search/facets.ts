@@ -7,7 +7,11 @@ import type { SearchIndex } from '../store/search-index';
  * index holds them as joined text) and its dates. Kept beside the index, by memory id, for the
  * life of the index (built at unlock, dropped at lock, never written anywhere).
  */
-export interface Facet { created_at: number; updated_at: number; occurred_at: string | null; tags: string[]; people: string[]; places: string[] }
+export interface Facet {
+  created_at: number; updated_at: number; occurred_at: string | null; tags: string[]; people: string[]; places: string[];
+  /** the labels folded for comparison, as the author sees them (made at the first filter that needs them) */
+  folded?: { tags: string[]; people: string[]; places: string[] };
+}
 
 interface Store {
   facets: Map<string, Facet>;

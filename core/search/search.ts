@@ -41,6 +41,18 @@ export function ftsExpression(terms: Term[]): string | null {
   return terms.map((t) => (t.alts.length ? `(${q(t.word)}* OR ${t.alts.map(q).join(' OR ')})` : `${q(t.word)}*`)).join(' AND ');
 }
 
+/** FTS5 column filters for the label filters: each label's words as a phrase in its column. */
+export function labelFilterFts(q: Pick<MemorySearchRequest, 'tags' | 'people' | 'places'>): string | null {
+  const out: string[] = [];
+  for (const col of ['tags', 'people', 'places'] as const) {
+    for (const label of q[col] ?? []) {
+      const words = queryTerms(label);
+      if (words.length) out.push(`{${col}} : "${words.join(' ')}"`);
+    }
+  }
+  return out.length ? out.join(' AND ') : null;
+}
+
 /** The filters as they are compared: labels folded like the index folds words. */
 interface Filters { tags: string[]; people: string[]; places: string[]; from?: string; to?: string }
 
@@ -49,6 +61,10 @@ const dayOf = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
 /** What the reader is shown of a memory's labels and dates: the band's preview rule, applied before any comparison. */
 function shown(f: Facet, rule: PreviewRule): { tags: string[]; people: string[]; places: string[]; occurred_at: string | null } {
   if (rule === 'hidden') return { tags: [], people: [], places: [], occurred_at: null };
+  if (rule === 'full') {
+    f.folded ??= { tags: f.tags.map(fold), people: f.people.map(fold), places: f.places.map(fold) };
+    return { ...f.folded, occurred_at: f.occurred_at };
+  }
   const r = (xs: string[]) => xs.map((x) => fold(previewText(rule, x)));
   return { tags: r(f.tags), people: r(f.people), places: r(f.places), occurred_at: f.occurred_at };
 }
@@ -56,7 +72,10 @@ function shown(f: Facet, rule: PreviewRule): { tags: string[]; people: string[];
 /** The calendar day it happened as written (no time-zone shift), else the UTC day it was written: what memory.list's dates use too. */
 const happenedDay = (f: Facet, occurred: string | null): string => (occurred && /^\d{4}-\d{2}-\d{2}/.test(occurred) ? occurred.slice(0, 10) : dayOf(f.created_at));
 
+const hasFilters = (q: Filters): boolean => !!(q.tags.length || q.people.length || q.places.length || q.from || q.to);
+
 function passes(f: Facet, rule: PreviewRule, q: Filters): boolean {
+  if (!hasFilters(q)) return true;
   const s = shown(f, rule);
   if (!q.tags.every((t) => s.tags.includes(t))) return false;
   if (!q.people.every((t) => s.people.includes(t))) return false;
@@ -72,8 +91,13 @@ function passes(f: Facet, rule: PreviewRule, q: Filters): boolean {
 // the placeholders redaction leaves are not the reader's words: they neither match nor highlight
 const maskPlaceholders = (s: string): string => s.replace(/\[(email|phone)\]/g, (m) => ' '.repeat(m.length));
 
-/** Candidates in windows that grow, so a common word with a narrow filter does not load the whole index at once. */
-function* windows(idx: SearchIndex, q: Omit<CandidateQuery, 'limit' | 'offset'>): Generator<Candidate> {
+/**
+ * Candidates in windows that grow: most answers need the first one only (the count stops at the
+ * cap). With a label or date filter most candidates may fail it: one window of all of them, so
+ * the ranking is not computed again for each window.
+ */
+function* windows(idx: SearchIndex, q: Omit<CandidateQuery, 'limit' | 'offset'>, all = false): Generator<Candidate> {
+  if (all) { yield* idx.candidates({ ...q, limit: -1, offset: 0 }); return; }
   for (let offset = 0, size = 256; ; offset += size, size = Math.min(size * 4, 16384)) {
     const page = idx.candidates({ ...q, limit: size, offset });
     yield* page;
@@ -100,34 +124,40 @@ export function searchMemories(ctx: Ctx, actor: string, q: MemorySearchRequest):
   const vocab = words.some((w) => [...w].length >= 5) ? vocabularyOf(idx) : [];
   const terms: Term[] = words.map((w) => ({ word: w, alts: fuzzyAlternatives(w, vocab) }));
   const exact: Term[] = words.map((w) => ({ word: w, alts: [] }));
-  const exactFts = ftsExpression(exact);
-  const fuzzyFts = terms.some((t) => t.alts.length) ? ftsExpression(terms) : null;
+  // label filters also narrow the match in the index (a phrase in the label's column: a superset
+  // of the exact label, which is checked after, on what the reader is shown)
+  const labels = labelFilterFts(q);
+  const and = (...xs: (string | null)[]): string | null => xs.filter(Boolean).join(' AND ') || null;
+  const exactFts = and(ftsExpression(exact), labels);
+  const fuzzyFts = terms.some((t) => t.alts.length) ? and(ftsExpression(terms), labels) : null;
   const filters: Filters = {
     tags: (q.tags ?? []).map(fold), people: (q.people ?? []).map(fold), places: (q.places ?? []).map(fold),
     from: q.happened_from, to: q.happened_to,
   };
+  const filtered = hasFilters(filters);
   const base = { scopes, member_id: actor, space_id: q.space_id, type: q.type, band: q.band };
   const facets = storeOf(idx).facets;
   const facetOf = (c: Candidate): Facet => facets.get(c.memory_id) ?? { created_at: c.updated_at, updated_at: c.updated_at, occurred_at: null, tags: [], people: [], places: [] };
 
   // every candidate once, in the order asked; `fuzzy` when only an alternative matched
   function* ordered(): Generator<{ c: Candidate; fuzzy: boolean }> {
-    if (sort === 'relevance' && exactFts) {
+    if (sort === 'relevance' && words.length && exactFts) {
       const seen = new Set<number>();
-      for (const c of windows(idx!, { ...base, fts: exactFts, order: 'rank' })) { seen.add(c.id); yield { c, fuzzy: false }; }
-      if (fuzzyFts) for (const c of windows(idx!, { ...base, fts: fuzzyFts, order: 'rank' })) if (!seen.has(c.id)) yield { c, fuzzy: true };
+      for (const c of windows(idx!, { ...base, fts: exactFts, order: 'rank' }, filtered)) { seen.add(c.id); yield { c, fuzzy: false }; }
+      if (fuzzyFts) for (const c of windows(idx!, { ...base, fts: fuzzyFts, order: 'rank' }, filtered)) if (!seen.has(c.id)) yield { c, fuzzy: true };
       return;
     }
     const exactIds = fuzzyFts && exactFts ? idx!.matching(exactFts) : null;
     const tag = (c: Candidate) => ({ c, fuzzy: exactIds ? !exactIds.has(c.id) : false });
     const fts = fuzzyFts ?? exactFts;
-    if (sort === 'updated' || sort === 'relevance') { for (const c of windows(idx!, { ...base, fts, order: 'updated' })) yield tag(c); return; }
+    if (sort === 'updated' || sort === 'relevance') { for (const c of windows(idx!, { ...base, fts, order: 'updated' }, filtered)) yield tag(c); return; }
     // created / happened: by a date the index does not hold; sorted here, on what the reader is shown
     const all = idx!.candidates({ ...base, fts, order: 'updated', limit: -1, offset: 0 });
     const key = (c: Candidate): number => {
       const f = facetOf(c);
       if (sort === 'created') return f.created_at;
-      const occurred = previewRule(c.band as Band, c.author === actor) === 'hidden' ? null : f.occurred_at;
+      // a hidden date does not order anything: the day it was written stands in, as for the filter
+      const occurred = f.occurred_at && previewRule(c.band as Band, c.author === actor) !== 'hidden' ? f.occurred_at : null;
       return Date.parse(happenedDay(f, occurred));
     };
     const keyed = all.map((c) => ({ c, k: key(c) }));

@@ -72,7 +72,8 @@ export class SearchIndex {
     this.db.exec(`
       CREATE TABLE docs (id INTEGER PRIMARY KEY, memory_id TEXT NOT NULL UNIQUE, space_id TEXT NOT NULL, band TEXT NOT NULL,
         type TEXT NOT NULL, updated_at INTEGER NOT NULL, author TEXT NOT NULL, readers TEXT);
-      CREATE VIRTUAL TABLE fts USING fts5(title, body, tags, people, places, tokenize = 'unicode61 remove_diacritics 2');`);
+      CREATE VIRTUAL TABLE fts USING fts5(title, body, tags, people, places, tokenize = 'unicode61 remove_diacritics 2');
+      CREATE INDEX docs_updated ON docs (updated_at, memory_id);`);
     this.findId = this.db.prepare('SELECT id FROM docs WHERE memory_id = ?').pluck();
     this.insertDoc = this.db.prepare('INSERT INTO docs (memory_id, space_id, band, type, updated_at, author, readers) VALUES (?, ?, ?, ?, ?, ?, ?)');
     this.updateDoc = this.db.prepare('UPDATE docs SET space_id = ?, band = ?, type = ?, updated_at = ?, author = ?, readers = ? WHERE id = ?');
