@@ -191,8 +191,8 @@ export class SearchIndex {
 
   /** Every indexed term with the number of documents holding it (the FTS5 vocabulary), for typo tolerance. */
   vocabulary(): { term: string; doc: number }[] {
-    this.db.exec("CREATE VIRTUAL TABLE IF NOT EXISTS temp.fts_vocab USING fts5vocab(main, fts, 'row')");
-    return this.prepared('SELECT term, doc FROM temp.fts_vocab').all() as { term: string; doc: number }[];
+    this.db.exec("CREATE VIRTUAL TABLE IF NOT EXISTS fts_vocab USING fts5vocab(fts, 'row')");
+    return this.prepared('SELECT term, doc FROM fts_vocab').all() as { term: string; doc: number }[];
   }
 
   close(): void { this.db.close(); }

@@ -35,6 +35,7 @@ export const OWNERS: Record<string, string> = {
   // the in-memory full-text index: its own database, its own tables
   docs: 'core/store/search-index.ts',
   fts: 'core/store/search-index.ts',
+  fts_vocab: 'core/store/search-index.ts',
 };
 
 /** Modules that open connections, run migrations or keep the statement cache: they name no table. */
