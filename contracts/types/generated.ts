@@ -95,6 +95,8 @@ export interface ContractTypes {
   DevicePairAcceptResponse: DevicePairAcceptResponse;
   DevicePairOfferRequest: DevicePairOfferRequest;
   DevicePairOfferResponse: DevicePairOfferResponse;
+  DeviceRenameRequest: DeviceRenameRequest;
+  DeviceRenameResponse: DeviceRenameResponse;
   DeviceRevokeRequest: DeviceRevokeRequest;
   DeviceRevokeResponse: DeviceRevokeResponse;
   EventsListRequest: EventsListRequest;
@@ -113,6 +115,8 @@ export interface ContractTypes {
   MemberCreateResponse: MemberCreateResponse;
   MemberListRequest: MemberListRequest;
   MemberListResponse: MemberListResponse;
+  MemberSetPinRequest: MemberSetPinRequest;
+  MemberSetPinResponse: MemberSetPinResponse;
   MemoryCreateRequest: MemoryCreateRequest;
   MemoryCreateResponse: MemoryCreateResponse;
   MemoryDeleteRequest: MemoryDeleteRequest;
@@ -123,6 +127,8 @@ export interface ContractTypes {
   MemoryImportResponse: MemoryImportResponse;
   MemoryListRequest: MemoryListRequest;
   MemoryListResponse: MemoryListResponse;
+  MemoryPreviewAsRequest: MemoryPreviewAsRequest;
+  MemoryPreviewAsResponse: MemoryPreviewAsResponse;
   MemoryRestoreRequest: MemoryRestoreRequest;
   MemoryRestoreResponse: MemoryRestoreResponse;
   MemorySearchRequest: MemorySearchRequest;
@@ -142,6 +148,10 @@ export interface ContractTypes {
   PrivacyExportResponse: PrivacyExportResponse;
   PrivacyVerifyExportRequest: PrivacyVerifyExportRequest;
   PrivacyVerifyExportResponse: PrivacyVerifyExportResponse;
+  SessionCurrentRequest: SessionCurrentRequest;
+  SessionCurrentResponse: SessionCurrentResponse;
+  SessionSwitchProfileRequest: SessionSwitchProfileRequest;
+  SessionSwitchProfileResponse: SessionSwitchProfileResponse;
   SettingsGetRequest: SettingsGetRequest;
   SettingsGetResponse: SettingsGetResponse;
   SettingsSetRequest: SettingsSetRequest;
@@ -160,6 +170,8 @@ export interface ContractTypes {
   SpaceListResponse: SpaceListResponse;
   SpaceRemoveMemberRequest: SpaceRemoveMemberRequest;
   SpaceRemoveMemberResponse: SpaceRemoveMemberResponse;
+  SpaceRenameRequest: SpaceRenameRequest;
+  SpaceRenameResponse: SpaceRenameResponse;
   SyncConnectRequest: SyncConnectRequest;
   SyncConnectResponse: SyncConnectResponse;
   SyncDisconnectRequest: SyncDisconnectRequest;
@@ -186,10 +198,14 @@ export interface ContractTypes {
   UndoListResponse: UndoListResponse;
   VaultChangePassphraseRequest: VaultChangePassphraseRequest;
   VaultChangePassphraseResponse: VaultChangePassphraseResponse;
+  VaultConfirmRecoveryKeyRequest: VaultConfirmRecoveryKeyRequest;
+  VaultConfirmRecoveryKeyResponse: VaultConfirmRecoveryKeyResponse;
   VaultCreateRequest: VaultCreateRequest;
   VaultCreateResponse: VaultCreateResponse;
   VaultLockRequest: VaultLockRequest;
   VaultLockResponse: VaultLockResponse;
+  VaultNewRecoveryKeyRequest: VaultNewRecoveryKeyRequest;
+  VaultNewRecoveryKeyResponse: VaultNewRecoveryKeyResponse;
   VaultStatusRequest: VaultStatusRequest;
   VaultStatusResponse: VaultStatusResponse;
   VaultUnlockRequest: VaultUnlockRequest;
@@ -260,6 +276,10 @@ export interface Member {
    * The member's private keys are held by this vault.
    */
   local: boolean;
+  /**
+   * A local profile that asks for a PIN before a session switches to it (a guard between people sharing one computer, not encryption).
+   */
+  has_pin?: boolean;
   public_keys: {
     ed25519: string;
     x25519: string;
@@ -285,6 +305,14 @@ export interface Space {
  * A memory as the acting member may see it. Hidden (RED for a non-recipient in a list) memories carry redacted=true and empty content fields.
  */
 export interface Memory {
+  /**
+   * A copy made by memory.share: the memory and space it was copied from, and when. The original may since have changed, moved to the trash or be unreadable to this reader.
+   */
+  copied_from?: {
+    memory_id: Ulid;
+    space_id: SpaceId;
+    copied_at: Timestamp;
+  };
   memory_id: Ulid;
   space_id: SpaceId;
   type: MemoryType;
@@ -388,6 +416,10 @@ export interface Device {
    */
   x25519_public_key: string;
   this_device: boolean;
+  /**
+   * The name given to the device on this device (device.rename); absent while never named or while the vault is locked.
+   */
+  name?: Label;
   created_at: Timestamp;
 }
 export interface AuditEntry {
@@ -486,6 +518,13 @@ export interface DevicePairOfferResponse {
   code: null;
   expires_at: Timestamp;
   invite_id: string;
+}
+export interface DeviceRenameRequest {
+  device_id: DeviceId;
+  name: Label;
+}
+export interface DeviceRenameResponse {
+  device: Device;
 }
 export interface DeviceRevokeRequest {
   device_id: DeviceId;
@@ -593,6 +632,13 @@ export interface MemberListRequest {}
 export interface MemberListResponse {
   members: Member[];
 }
+export interface MemberSetPinRequest {
+  member_id: MemberId;
+  pin: string | null;
+}
+export interface MemberSetPinResponse {
+  member: Member;
+}
 export interface MemoryCreateRequest {
   space_id: SpaceId;
   type: MemoryType;
@@ -682,6 +728,17 @@ export interface MemoryListResponse {
    * How many records in scope failed authentication or were altered on disk and were left out (each named in system.health and audited).
    */
   skipped?: number;
+}
+export interface MemoryPreviewAsRequest {
+  memory_id: Ulid;
+  member_id: MemberId;
+  space_id?: SpaceId;
+}
+export interface MemoryPreviewAsResponse {
+  member_id: MemberId;
+  space_id: SpaceId;
+  memory: Memory | null;
+  decision: Decision;
 }
 export interface MemoryRestoreRequest {
   memory_id: Ulid;
@@ -899,6 +956,22 @@ export interface PrivacyVerifyExportRequest {
 export interface PrivacyVerifyExportResponse {
   job: Job;
 }
+export interface SessionCurrentRequest {}
+export interface SessionCurrentResponse {
+  member: Member;
+  bound: boolean;
+}
+export interface SessionSwitchProfileRequest {
+  member_id: MemberId;
+  /**
+   * 4 to 12 digits.
+   */
+  pin?: string;
+}
+export interface SessionSwitchProfileResponse {
+  member: Member;
+  session_token: string | null;
+}
 export interface SettingsGetRequest {}
 export interface SettingsGetResponse {
   settings: Settings;
@@ -959,6 +1032,13 @@ export interface SpaceRemoveMemberRequest {
 export interface SpaceRemoveMemberResponse {
   status: "staged";
   pending: PendingAction;
+}
+export interface SpaceRenameRequest {
+  space_id: SpaceId;
+  name: Label;
+}
+export interface SpaceRenameResponse {
+  space: Space;
 }
 export interface SyncConnectRequest {
   address: string;
@@ -1105,6 +1185,12 @@ export interface VaultChangePassphraseRequest {
 export interface VaultChangePassphraseResponse {
   ok: true;
 }
+export interface VaultConfirmRecoveryKeyRequest {
+  recovery_key: string;
+}
+export interface VaultConfirmRecoveryKeyResponse {
+  ok: true;
+}
 export interface VaultCreateRequest {
   passphrase: Passphrase;
   name: Label;
@@ -1122,6 +1208,12 @@ export interface VaultLockRequest {}
 export interface VaultLockResponse {
   ok: true;
 }
+export interface VaultNewRecoveryKeyRequest {
+  passphrase: Passphrase;
+}
+export interface VaultNewRecoveryKeyResponse {
+  recovery_key: string;
+}
 export interface VaultStatusRequest {}
 export interface VaultStatusResponse {
   exists: boolean;
@@ -1137,6 +1229,10 @@ export interface VaultStatusResponse {
     failed_attempts: number;
     retry_at: string | null;
   };
+  /**
+   * Whether the recovery key shown at creation was confirmed (given back); null without a vault. Until it is, the app offers a new one after the passphrase.
+   */
+  recovery_key_confirmed?: boolean | null;
 }
 export interface VaultUnlockResponse {
   unlocked: true;
@@ -1315,10 +1411,10 @@ export interface UserSpaceAccessGrantedPayload {
   epoch: number;
 }
 /**
- * The vault was created, unlocked, locked or its passphrase changed. Payloads carry ids and metadata only, never memory content.
+ * The vault was created, unlocked, locked, its passphrase changed or its recovery key replaced. Payloads carry ids and metadata only, never memory content.
  */
 export interface VaultStateChangedPayload {
-  state: "created" | "unlocked" | "locked" | "passphrase_changed";
+  state: "created" | "unlocked" | "locked" | "passphrase_changed" | "recovery_key_replaced";
 }
 /**
  * Policy
@@ -1665,6 +1761,7 @@ export interface ApiMethods {
   "device.list": {request: DeviceListRequest; response: DeviceListResponse};
   "device.pairAccept": {request: DevicePairAcceptRequest; response: DevicePairAcceptResponse};
   "device.pairOffer": {request: DevicePairOfferRequest; response: DevicePairOfferResponse};
+  "device.rename": {request: DeviceRenameRequest; response: DeviceRenameResponse};
   "device.revoke": {request: DeviceRevokeRequest; response: DeviceRevokeResponse};
   "events.list": {request: EventsListRequest; response: EventsListResponse};
   "invite.list": {request: InviteListRequest; response: InviteListResponse};
@@ -1674,11 +1771,13 @@ export interface ApiMethods {
   "job.list": {request: JobListRequest; response: JobListResponse};
   "member.create": {request: MemberCreateRequest; response: MemberCreateResponse};
   "member.list": {request: MemberListRequest; response: MemberListResponse};
+  "member.setPin": {request: MemberSetPinRequest; response: MemberSetPinResponse};
   "memory.create": {request: MemoryCreateRequest; response: MemoryCreateResponse};
   "memory.delete": {request: MemoryDeleteRequest; response: MemoryDeleteResponse};
   "memory.get": {request: MemoryGetRequest; response: MemoryGetResponse};
   "memory.import": {request: MemoryImportRequest; response: MemoryImportResponse};
   "memory.list": {request: MemoryListRequest; response: MemoryListResponse};
+  "memory.previewAs": {request: MemoryPreviewAsRequest; response: MemoryPreviewAsResponse};
   "memory.restore": {request: MemoryRestoreRequest; response: MemoryRestoreResponse};
   "memory.search": {request: MemorySearchRequest; response: MemorySearchResponse};
   "memory.setBand": {request: MemorySetBandRequest; response: MemorySetBandResponse};
@@ -1687,6 +1786,8 @@ export interface ApiMethods {
   "privacy.erase": {request: PrivacyEraseRequest; response: PrivacyEraseResponse};
   "privacy.export": {request: PrivacyExportRequest; response: PrivacyExportResponse};
   "privacy.verifyExport": {request: PrivacyVerifyExportRequest; response: PrivacyVerifyExportResponse};
+  "session.current": {request: SessionCurrentRequest; response: SessionCurrentResponse};
+  "session.switchProfile": {request: SessionSwitchProfileRequest; response: SessionSwitchProfileResponse};
   "settings.get": {request: SettingsGetRequest; response: SettingsGetResponse};
   "settings.set": {request: SettingsSetRequest; response: SettingsSetResponse};
   "space.addMember": {request: SpaceAddMemberRequest; response: SpaceAddMemberResponse};
@@ -1696,6 +1797,7 @@ export interface ApiMethods {
   "space.join": {request: SpaceJoinRequest; response: SpaceJoinResponse};
   "space.list": {request: SpaceListRequest; response: SpaceListResponse};
   "space.removeMember": {request: SpaceRemoveMemberRequest; response: SpaceRemoveMemberResponse};
+  "space.rename": {request: SpaceRenameRequest; response: SpaceRenameResponse};
   "sync.connect": {request: SyncConnectRequest; response: SyncConnectResponse};
   "sync.disconnect": {request: SyncDisconnectRequest; response: SyncDisconnectResponse};
   "sync.status": {request: SyncStatusRequest; response: SyncStatusResponse};
@@ -1709,8 +1811,10 @@ export interface ApiMethods {
   "undo.apply": {request: UndoApplyRequest; response: UndoApplyResponse};
   "undo.list": {request: UndoListRequest; response: UndoListResponse};
   "vault.changePassphrase": {request: VaultChangePassphraseRequest; response: VaultChangePassphraseResponse};
+  "vault.confirmRecoveryKey": {request: VaultConfirmRecoveryKeyRequest; response: VaultConfirmRecoveryKeyResponse};
   "vault.create": {request: VaultCreateRequest; response: VaultCreateResponse};
   "vault.lock": {request: VaultLockRequest; response: VaultLockResponse};
+  "vault.newRecoveryKey": {request: VaultNewRecoveryKeyRequest; response: VaultNewRecoveryKeyResponse};
   "vault.status": {request: VaultStatusRequest; response: VaultStatusResponse};
   "vault.unlock": {request: VaultUnlockRequest; response: VaultUnlockResponse};
 }

@@ -7,6 +7,7 @@ import { authorize, enforce, scopeOf, type PolicyAction } from '../policy/author
 import { apiCatalog, type MethodDescriptor } from './catalog';
 import type { Handlers } from './handler';
 import type { SyncPort } from './sync-port';
+import type { SessionPort } from '../members/profiles';
 import { reportProblems } from '../memories/integrity';
 import { busyError, isBusy } from '../store/busy';
 import { MAX_JSON_DEPTH, tooDeep, valueDepth } from '../shared/json-limits';
@@ -17,6 +18,8 @@ export interface CallOptions {
   trace_id?: string;
   /** which door the call came through, for metrics */
   door?: 'cli' | 'host' | 'ipc' | 'worker' | 'in-process';
+  /** the door's session: once bound to a profile, every call acts as it and nobody else (the policy refuses another actor) */
+  session?: SessionPort;
 }
 
 const MAX_PARAMS_BYTES = 4 * 1024 * 1024;
@@ -76,16 +79,17 @@ export class Router {
     let actor = '';
     const k = this.ctx.keyring;
     if (k) {
-      actor = opts.actor ?? k.memberId;
+      actor = opts.actor ?? opts.session?.member_id ?? k.memberId;
       this.ctx.lastActivity = this.ctx.clock.now();
     }
     // the method's action, decided from who acts: a local member? the vault owner?
     enforce(authorize({
       action: d.policyAction as PolicyAction, stage: 'call',
       actor: { member_id: actor, role: null, local: k ? k.members.has(actor) : undefined, owner: !!k && actor === k.memberId },
+      session_member: opts.session?.member_id ?? undefined,
       device_id: k?.deviceId ?? '', undoWindowSeconds: 0,
     }));
-    const result = await this.handlers[method as keyof Handlers]!({ ctx: this.ctx, actor, trace_id: traceId, sync: this.sync() }, p as never);
+    const result = await this.handlers[method as keyof Handlers]!({ ctx: this.ctx, actor, trace_id: traceId, sync: this.sync(), session: opts.session ?? null }, p as never);
     this.audit();
     if (!d.validateResponse(result)) {
       this.ctx.log.error('response breaks its contract', { method, problems: JSON.stringify(describeErrors(d.validateResponse.errors)).slice(0, 500) });

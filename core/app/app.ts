@@ -28,10 +28,13 @@ import { inviteHandlers } from '../api/handlers/invite';
 import { jobHandlers } from '../api/handlers/job';
 import { privacyHandlers } from '../api/handlers/privacy';
 import { trashHandlers } from '../api/handlers/trash';
+import { sessionHandlers } from '../api/handlers/session';
+import { eventVisibleToMember } from '../audit/visible-log';
 import { purgeExpiredTrash } from '../privacy/trash';
 import { cancelJob, failInterruptedJobs, jobSettled, runningJobs } from '../jobs/jobs';
 import { policyDocument } from '../policy/policy-document';
-import { buildSearchIndex } from '../search/search';
+import { openSearchIndex } from '../search/search';
+import { SearchIndex } from '../store/search-index';
 import { commitDue } from '../undo/undo';
 import { expireWorkingMemories } from '../memories/lifecycle';
 import { adoptLegacyHeader, lockVault } from '../vault/vault';
@@ -44,12 +47,15 @@ import { bindInternals } from './internals';
 
 export type { AppOptions } from './options';
 
+/** viewer(): the profile a session is bound to, asked at each event (null: unbound, every event) */
+export interface SubscribeOptions { viewer?: () => string | null }
+
 /** What a door sees of a running app: the same four things whichever door it is. */
 export interface App {
   /** one API call through the router (validation, policy, the method, its contract) */
   call(method: string, params?: unknown, opts?: CallOptions): Promise<unknown>;
   /** events after their unit of work committed; returns the unsubscribe */
-  subscribe(topic: TopicFilter, fn: (envelope: Envelope) => void): () => void;
+  subscribe(topic: TopicFilter, fn: (envelope: Envelope) => void, opts?: SubscribeOptions): () => void;
   status(): AppStatus;
   close(): Promise<void>;
 }
@@ -75,7 +81,7 @@ export async function openApp(opts: AppOptions): Promise<App> {
   });
   const ctx: Ctx = {
     dataDir: opts.dataDir, store, get db() { return store.db; }, uow: new UnitOfWork(() => store.db, () => seqCache.clear()), bus, log, metrics, clock,
-    platform: opts.platform ?? process.platform, keyring: null, search: null, seqCache, lastActivity: clock.now(), hooks: {}, problems: new ProblemLog(),
+    platform: opts.platform ?? process.platform, keyring: null, search: new SearchIndex(() => store.db), seqCache, lastActivity: clock.now(), hooks: {}, problems: new ProblemLog(),
   };
   registerUndoExecutors();
   const sync = opts.sync ? new SyncRunner(ctx, opts.sync) : null;
@@ -92,9 +98,9 @@ export async function openApp(opts: AppOptions): Promise<App> {
   const afterUnlock = async (c: Ctx) => {
     failInterruptedJobs(c); // a job the last process left running died with it (its partial file goes)
     const t0 = performance.now();
-    const n = buildSearchIndex(c);
+    const n = openSearchIndex(c);
     metrics.observe('memoryos_unlock_index_seconds', (performance.now() - t0) / 1000);
-    log.info('search index built', { memories: n, ms: Math.round(performance.now() - t0) });
+    if (n) log.info('search index filled from the read model (an earlier format)', { memories: n, ms: Math.round(performance.now() - t0) });
     commitDue(c); // overdue actions commit on boot, once
     expireWorkingMemories(c);
     // sync follows the vault: it runs while the vault is open (the unlock answers once it listens)
@@ -135,7 +141,8 @@ export async function openApp(opts: AppOptions): Promise<App> {
   registry.register({ id: 'memories', layer: 1, dependencies: ['spaces', 'vault', 'events', 'policy'], health: () => ({ status: 'ok' }) });
   registry.register({
     id: 'search', layer: 1, dependencies: ['memories'],
-    health: () => (ctx.keyring && !ctx.search ? { status: 'degraded', detail: 'index not built' } : { status: 'ok', detail: ctx.search ? `${ctx.search.size} indexed` : 'locked' }),
+    health: () => (!ctx.keyring ? { status: 'ok', detail: 'locked' }
+      : ctx.search.current() ? { status: 'ok', detail: `${ctx.search.size} indexed` } : { status: 'degraded', detail: 'index not filled yet' }),
   });
   registry.register({
     id: 'integrity', layer: 1, dependencies: ['memories'],
@@ -153,7 +160,7 @@ export async function openApp(opts: AppOptions): Promise<App> {
       apiCatalog();
       router = new Router(ctx, {
         ...vaultHandlers(afterUnlock), ...memberHandlers, ...deviceHandlers, ...spaceHandlers, ...memoryHandlers, ...undoHandlers,
-        ...settingsHandlers, ...eventsHandlers, ...auditHandlers, ...syncHandlers, ...inviteHandlers, ...jobHandlers, ...privacyHandlers, ...trashHandlers,
+        ...settingsHandlers, ...eventsHandlers, ...auditHandlers, ...syncHandlers, ...inviteHandlers, ...jobHandlers, ...privacyHandlers, ...trashHandlers, ...sessionHandlers,
         ...systemHandlers(registry, () => router.methods()),
       }, () => sync?.port() ?? null);
     },
@@ -180,7 +187,7 @@ export async function openApp(opts: AppOptions): Promise<App> {
   });
   metrics.gauge('memoryos_process_resident_bytes', () => process.memoryUsage().rss, 'resident set size');
   metrics.gauge('memoryos_vault_unlocked', () => (ctx.keyring ? 1 : 0));
-  metrics.gauge('memoryos_search_indexed', () => ctx.search?.size ?? 0);
+  metrics.gauge('memoryos_search_indexed', () => (ctx.keyring ? ctx.search.size : 0));
 
   try {
     await registry.boot();
@@ -192,7 +199,10 @@ export async function openApp(opts: AppOptions): Promise<App> {
   let closed = false;
   const app: App = {
     call: (method, params, callOpts) => router.call(method, params, callOpts),
-    subscribe: (topic, fn) => bus.subscribe(topic, fn),
+    subscribe: (topic, fn, subOpts) => bus.subscribe(topic, (env) => {
+      const member = subOpts?.viewer?.() ?? null;
+      if (member === null || eventVisibleToMember(ctx, env, member)) fn(env);
+    }),
     status: () => {
       const n = sync?.node ?? null;
       return { data_dir: opts.dataDir, unlocked: !!ctx.keyring, sync: { running: !!n, port: n?.direct?.port ?? null, hyperswarm: !!n?.swarm } };
@@ -210,8 +220,6 @@ export async function openApp(opts: AppOptions): Promise<App> {
       }
       await sync?.close();
       if (ctx.keyring) { ctx.keyring.wipe(); ctx.keyring = null; }
-      ctx.search?.close();
-      ctx.search = null;
       await registry.stop();
     },
   };

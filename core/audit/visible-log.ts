@@ -11,6 +11,17 @@ function viewer(ctx: Ctx, actor: string): EventViewer {
   return { member_id: actor, owner: actor === keys(ctx).memberId, roles: new Map(membershipsOf(ctx, actor).map((m) => [m.space_id, m.role])) };
 }
 
+/**
+ * Whether a live event may reach a session bound to `member`: an event of a space by the rule
+ * events.list applies; the vault's own (locked, unlocked, devices) reach every session, whose
+ * screens follow the vault's state.
+ */
+export function eventVisibleToMember(ctx: Ctx, env: Envelope, member: string): boolean {
+  if (!env.space_id) return true;
+  if (!ctx.keyring) return false;
+  return eventVisibleTo(env, viewer(ctx, member));
+}
+
 /** events.list as the actor may see it, in order, up to `limit`. */
 export function visibleEvents(ctx: Ctx, actor: string, f: { topic?: string; space_id?: string; after?: string; limit: number }): Envelope[] {
   const v = viewer(ctx, actor);

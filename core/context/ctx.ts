@@ -38,7 +38,8 @@ export interface Ctx {
   /** every key of the unlocked vault; null while locked */
   keyring: Keyring | null;
   /** the in-memory full-text index; exists only while unlocked */
-  search: SearchIndex | null;
+  /** the full-text index in the vault's database (its tables open and close with the store) */
+  search: SearchIndex;
   /** per (log, space, device) next seq, cached to keep appends O(1) */
   readonly seqCache: Map<string, number>;
   /** the time of the last API call, for auto-lock */

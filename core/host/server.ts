@@ -24,6 +24,16 @@ const IDLE_TIMEOUT_MS = 15_000;
 export interface Host { port: number; token: string; url: string; close(): Promise<void> }
 
 const MAX_BODY = 8 * 1024 * 1024;
+
+/**
+ * A login session. The host's own token (host.lock, the printed login link) opens an unbound
+ * session: it acts as the vault owner, or as the `as` a call names (the CLI's --as). A switch
+ * to a profile (session.switchProfile) mints a session token bound to that profile: every call
+ * with it acts as that profile, and the policy refuses an `as` naming anyone else. The token the
+ * switch was made with stops working (the launch token stays: it is the host's own credential).
+ */
+interface HostSession { member_id: string | null; token: string; revoked: boolean }
+const SESSION_PREFIX = 's.';
 const WS_PROTOCOL_PREFIX = 'memoryos.bearer.';
 
 function send(res: ServerResponse, status: number, body: unknown): void {
@@ -69,11 +79,38 @@ export async function startHost(app: App, opts: HostOptions = {}): Promise<Host>
   const log = createLogger(dataDir);
   let port = 0;
 
-  const authorised = (req: IncomingMessage, res: ServerResponse): boolean => {
-    if (!hostHeaderOk(req, port)) { sendError(res, new ApiError('UNAUTHORIZED', 'wrong Host header')); return false; }
-    if (!originOk(req, port)) { sendError(res, new ApiError('UNAUTHORIZED', 'foreign Origin refused')); return false; }
-    if (!tokenMatches(bearer(req), token)) { sendError(res, new ApiError('UNAUTHORIZED', 'missing or wrong bearer token')); return false; }
-    return true;
+  const launch: HostSession = { member_id: null, token, revoked: false };
+  const sessions = new Map<string, HostSession>();
+  /** the session a presented token opens, or null */
+  const sessionOf = (presented: string | undefined): HostSession | null => {
+    if (!presented) return null;
+    if (tokenMatches(presented, token)) return launch;
+    if (!presented.startsWith(SESSION_PREFIX)) return null;
+    const s = sessions.get(presented);
+    return s && !s.revoked && tokenMatches(presented, s.token) ? s : null;
+  };
+  /** what the router sees of a session; `holder` is rebound on a switch (a WebSocket keeps its session) */
+  const portFor = (holder: { session: HostSession }) => ({
+    get member_id() { return holder.session.member_id; },
+    switchTo(memberId: string): string {
+      const old = holder.session;
+      if (old !== launch) { old.revoked = true; sessions.delete(old.token); }
+      const next: HostSession = { member_id: memberId, token: SESSION_PREFIX + randomBytes(32).toString('base64url'), revoked: false };
+      sessions.set(next.token, next);
+      holder.session = next;
+      return next.token;
+    },
+  });
+  const live = (holder: { session: HostSession }): void => {
+    if (holder.session.revoked) throw new ApiError('UNAUTHORIZED', 'this session switched to another profile: use its new session token');
+  };
+
+  const authorised = (req: IncomingMessage, res: ServerResponse): HostSession | null => {
+    if (!hostHeaderOk(req, port)) { sendError(res, new ApiError('UNAUTHORIZED', 'wrong Host header')); return null; }
+    if (!originOk(req, port)) { sendError(res, new ApiError('UNAUTHORIZED', 'foreign Origin refused')); return null; }
+    const s = sessionOf(bearer(req));
+    if (!s) { sendError(res, new ApiError('UNAUTHORIZED', 'missing or wrong bearer token')); return null; }
+    return s;
   };
 
   // the request timeouts below are enforced on this interval (Node checks every 30 s by default)
@@ -82,9 +119,11 @@ export async function startHost(app: App, opts: HostOptions = {}): Promise<Host>
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       if (url.pathname === '/api/call') {
         if (req.method !== 'POST') { res.writeHead(405, { ...SECURITY_HEADERS, Allow: 'POST' }).end(); return; }
-        if (!authorised(req, res)) return;
+        const session = authorised(req, res);
+        if (!session) return;
         const call = parseCall(await readBody(req));
-        const result = await app.call(call.method, call.params, { actor: call.as, door: 'host' });
+        const holder = { session };
+        const result = await app.call(call.method, call.params, { actor: call.as, door: 'host', session: portFor(holder) });
         send(res, 200, { result });
         return;
       }
@@ -104,17 +143,21 @@ export async function startHost(app: App, opts: HostOptions = {}): Promise<Host>
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const offered = String(req.headers['sec-websocket-protocol'] ?? '').split(',').map((s) => s.trim()).find((p) => p.startsWith(WS_PROTOCOL_PREFIX));
-    if (url.pathname !== '/api/ws' || !hostHeaderOk(req, port) || !originOk(req, port) || !tokenMatches(offered?.slice(WS_PROTOCOL_PREFIX.length), token)) {
+    const session = url.pathname === '/api/ws' && hostHeaderOk(req, port) && originOk(req, port) ? sessionOf(offered?.slice(WS_PROTOCOL_PREFIX.length)) : null;
+    if (!session) {
       socket.write('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
       socket.destroy();
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => onSocket(ws));
+    wss.handleUpgrade(req, socket, head, (ws) => onSocket(ws, session));
   });
 
   // A socket carries calls ({id, method, params, as}) and subscriptions ({id, subscribe: topic|"*"}).
-  const onSocket = (ws: WebSocket) => {
+  // The socket keeps its session: a switch on it rebinds it, and the answer carries the token to reconnect with.
+  const onSocket = (ws: WebSocket, session: HostSession) => {
     const unsubs: (() => void)[] = [];
+    const holder = { session };
+    const sessionPort = portFor(holder);
     ws.on('message', async (data) => {
       let id: unknown = null;
       try {
@@ -122,12 +165,13 @@ export async function startHost(app: App, opts: HostOptions = {}): Promise<Host>
         id = msg.id ?? null;
         if (typeof msg.subscribe === 'string') {
           const topic = msg.subscribe;
-          unsubs.push(app.subscribe(topic as TopicFilter, (env) => { if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ event: env })); }));
+          unsubs.push(app.subscribe(topic as TopicFilter, (env) => { if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ event: env })); }, { viewer: () => holder.session.member_id }));
           ws.send(JSON.stringify({ id, result: { subscribed: topic } }));
           return;
         }
+        live(holder);
         const call = parseCall(String(data));
-        const result = await app.call(call.method, call.params, { actor: call.as, door: 'host' });
+        const result = await app.call(call.method, call.params, { actor: call.as, door: 'host', session: sessionPort });
         ws.send(JSON.stringify({ id, result }));
       } catch (e) {
         const err = e instanceof ApiError ? e : new ApiError('INVALID_INPUT', 'message is not a JSON call frame');

@@ -5,19 +5,33 @@ import { iso } from '../shared/time';
 import { devicesTable, type DeviceRow, type DeviceStatus } from '../store/tables/devices';
 import type { DeviceInfo } from './device-cert';
 import { memberPublicKeys } from './members';
+import { notFound } from '../shared/errors';
+import { openText, sealText } from '../vault/local-meta';
 
 export type { DeviceRow, DeviceStatus };
 
+const toDevice = (ctx: Ctx, d: DeviceRow): Device => ({
+  device_id: d.device_id,
+  member_id: d.member_id,
+  platform: d.platform,
+  ed25519_public_key: b64(d.ed25519_pub),
+  x25519_public_key: b64(d.x25519_pub),
+  this_device: d.local === 1,
+  // names are sealed under the metadata key: only while unlocked
+  ...(ctx.keyring && d.name_ct && d.name_nonce ? { name: openText(ctx, 'device|' + d.device_id, { nonce: d.name_nonce, ciphertext: d.name_ct }) } : {}),
+  created_at: iso(d.created_at),
+});
+
 export function listDevices(ctx: Ctx): Device[] {
-  return devicesTable.list(ctx.db).map((d) => ({
-    device_id: d.device_id,
-    member_id: d.member_id,
-    platform: d.platform,
-    ed25519_public_key: b64(d.ed25519_pub),
-    x25519_public_key: b64(d.x25519_pub),
-    this_device: d.local === 1,
-    created_at: iso(d.created_at),
-  }));
+  return devicesTable.list(ctx.db).map((d) => toDevice(ctx, d));
+}
+
+/** device.rename: a name for a device of this vault's list, sealed and kept on this device. */
+export function renameDevice(ctx: Ctx, deviceId: string, name: string): Device {
+  if (!devicesTable.find(ctx.db, deviceId)) throw notFound('device', deviceId);
+  const n = sealText(ctx, 'device|' + deviceId, name);
+  ctx.uow.run(() => devicesTable.setName(ctx.db, n.nonce, n.ciphertext, deviceId));
+  return toDevice(ctx, devicesTable.find(ctx.db, deviceId)!);
 }
 
 export const deviceRow = (ctx: Ctx, deviceId: string): DeviceRow | undefined => devicesTable.find(ctx.db, deviceId);

@@ -87,6 +87,7 @@ const toMember = (ctx: Ctx, r: MemberRow): Member => ({
   member_id: r.member_id,
   name: openText(ctx, 'member|' + r.member_id, { nonce: r.name_nonce, ciphertext: r.name_ct }),
   local: r.local === 1,
+  ...(r.local === 1 ? { has_pin: !!r.pin_hash } : {}),
   public_keys: { ed25519: b64(r.ed25519_pub), x25519: b64(r.x25519_pub) },
 });
 

@@ -69,7 +69,7 @@ function expiryFor(type: MemoryType, expiresAt: string | undefined | null, now: 
  * Writes a new memory inside the current unit of work: two Yjs documents (metadata under the
  * epoch key, content under a fresh DEK) appended to the log, the read model, the index.
  */
-export function writeNewMemory(ctx: Ctx, actor: string, input: MemoryCreateRequest, decision: Decision): { rec: MemoryRecord; content: Content } {
+export function writeNewMemory(ctx: Ctx, actor: string, input: MemoryCreateRequest, decision: Decision, origin?: Meta['copied_from']): { rec: MemoryRecord; content: Content } {
   const k = keys(ctx);
   const now = ctx.clock.now();
   const space = spaceRow(ctx, input.space_id);
@@ -80,6 +80,7 @@ export function writeNewMemory(ctx: Ctx, actor: string, input: MemoryCreateReque
     band: input.band, type: input.type, author: actor, origin_device: k.deviceId, created_at: now,
     deleted_at: null, expires_at: expiryFor(input.type, input.expires_at, now), recipients,
     dek: wrapDek(ctx, dek, input.space_id, memoryId, input.band, space.epoch, [actor, ...recipients]),
+    ...(origin ? { copied_from: origin } : {}),
   };
   const clientId = deviceClientId(k.deviceId);
   const metaDoc = newDoc(clientId);
@@ -137,6 +138,24 @@ export function getMemory(ctx: Ctx, actor: string, memoryId: string): { memory: 
     }));
   }
   return { memory: toView(rec, content, 'full'), decision };
+}
+
+/**
+ * memory.previewAs: what `member` would see of a memory in a space (the share dialog's "Preview
+ * as …"). The caller must be able to open it; the member's view is the policy's decision for a
+ * preview by that member with their role in that space, redacted by the same view code a list uses.
+ */
+export function previewMemoryAs(ctx: Ctx, actor: string, memoryId: string, member: string, spaceId?: string): { member_id: string; space_id: string; memory: Memory | null; decision: Decision } {
+  const rec = loadRecord(ctx, memoryId);
+  const own = authorize(policyInput(ctx, actor, rec, 'memory.read'));
+  if (own.effect === 'DENY' && own.reasons.some((r) => r.code === 'NOT_A_MEMBER')) throw new ApiError('NOT_FOUND', 'memory not found', { id: memoryId });
+  enforce(own);
+  const space = spaceId ?? rec.space_id;
+  spaceRow(ctx, space);
+  const decision = authorize(policyInput(ctx, member, rec, 'memory.preview', { actor: { member_id: member, role: roleOf(ctx, space, member) } }));
+  if (decision.effect === 'DENY') return { member_id: member, space_id: space, memory: null, decision };
+  const content = openContentOrFail(ctx, rec, dekFor(ctx, rec, actor));
+  return { member_id: member, space_id: space, memory: { ...toView(rec, content, decision), space_id: space }, decision };
 }
 
 function spliceAtBase(ctx: Ctx, rec: MemoryRecord, dek: Uint8Array, baseVersion: number, patch: ContentPatch, now: number): Uint8Array | null {

@@ -41,6 +41,8 @@ export interface Meta {
   deleted_at: number | null; expires_at: number | null;
   recipients: string[];
   dek: unknown;
+  /** a copy made by a share: the memory and space it was copied from, and when (set once, at creation) */
+  copied_from?: { memory_id: string; space_id: string; copied_at: number };
 }
 
 export function readMeta(doc: Y.Doc): Meta {

@@ -5,7 +5,7 @@ import { ApiError, notFound } from '../shared/errors';
 import { epochKey, epochKeyId, epochKeys } from '../spaces/epoch-keys';
 import { spaceRow } from '../spaces/spaces';
 import { deviceClientId, docFromUpdates } from '../crdt/doc-update';
-import { memoriesTable, type MemoryRow } from '../store/tables/memories';
+import { memoriesTable, type IndexRow, type MemoryRow } from '../store/tables/memories';
 import { type Content, type Meta, readContent } from './memory-doc';
 import { dekKeyId, unwrapDek, type DekWrap } from './memory-keys';
 
@@ -125,7 +125,7 @@ export type IndexSource = Pick<MemoryRecord, 'memory_id' | 'space_id' | 'band' |
  * column; a row that fails authentication or disagrees is noted and left out of the index.
  */
 export function* liveContents(ctx: Ctx): Generator<{ rec: IndexSource; content: Content }> {
-  for (const r of memoriesTable.liveForIndex(ctx.db)) {
+  for (const r of livePages(ctx)) {
     const opened = openMeta(ctx, r);
     if (!opened) { ctx.problems.note({ record: 'memory', id: r.memory_id, space_id: r.space_id, kind: 'corrupt', fields: [] }); continue; }
     const { meta } = opened;
@@ -139,6 +139,17 @@ export function* liveContents(ctx: Ctx): Generator<{ rec: IndexSource; content: 
       rec: { memory_id: r.memory_id, space_id: r.space_id, band: meta.band, type: meta.type, updated_at: r.updated_at, author: meta.author, recipients: meta.recipients ?? [], created_at: meta.created_at },
       content: JSON.parse(Buffer.from(c).toString('utf8')) as Content,
     };
+  }
+}
+
+/** Live rows a page at a time: between pages the connection is free, so the consumer may write (the index refill does). */
+function* livePages(ctx: Ctx, size = 500): Generator<IndexRow> {
+  let after = '';
+  for (;;) {
+    const page = memoriesTable.livePage(ctx.db, after, size);
+    yield* page;
+    if (page.length < size) return;
+    after = page[page.length - 1]!.memory_id;
   }
 }
 

@@ -16,7 +16,10 @@ function targetDecision(ctx: Ctx, actor: string, rec: MemoryRecord, target: stri
   return enforce(authorize(targetInput(ctx, actor, rec, target)));
 }
 
-/** Copies a memory into another space (a new memory, new DEK, the target's epoch key), inside the current unit of work. */
+/**
+ * Copies a memory into another space (a new memory, new DEK, the target's epoch key), inside the
+ * current unit of work. The copy records where it came from (copied_from, in its sealed metadata).
+ */
 export function copyInto(ctx: Ctx, actor: string, rec: MemoryRecord, target: string): string {
   const decision = targetDecision(ctx, actor, rec, target);
   const content = openContentOrFail(ctx, rec, dekFor(ctx, rec, actor));
@@ -24,7 +27,7 @@ export function copyInto(ctx: Ctx, actor: string, rec: MemoryRecord, target: str
     space_id: target, type: rec.type, band: rec.band, title: content.title, body: content.body, tags: content.tags,
     people: content.people, places: content.places, ...(content.occurred_at ? { occurred_at: content.occurred_at } : {}),
     ...(rec.expires_at ? { expires_at: new Date(rec.expires_at).toISOString() } : {}),
-  }, decision);
+  }, decision, { memory_id: rec.memory_id, space_id: rec.space_id, copied_at: ctx.clock.now() });
   emit(ctx, {
     topic: 'MEMORY_PROJECTED', payload: { memory_id: rec.memory_id, target_space_id: target, new_memory_id: copy.memory_id },
     actor: eventActor(ctx, actor, rec.space_id), space_id: rec.space_id, band: rec.band, obligations: decision.obligations, audit: rec.band !== 'GREEN',

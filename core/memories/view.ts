@@ -16,6 +16,7 @@ export function toView(rec: MemoryRecord, content: Content | null, decision: Dec
     deleted_at: rec.deleted_at ? iso(rec.deleted_at) : null,
     expires_at: rec.expires_at ? iso(rec.expires_at) : null,
     recipients: rec.meta.recipients ?? [], version: rec.version,
+    ...(rec.meta.copied_from ? { copied_from: { memory_id: rec.meta.copied_from.memory_id, space_id: rec.meta.copied_from.space_id, copied_at: iso(rec.meta.copied_from.copied_at) } } : {}),
   };
   const redacted = decision !== 'full' && decision.effect === 'ALLOW_REDACTED';
   // a redacted preview follows the band's rule for readers who are not the author

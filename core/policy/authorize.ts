@@ -6,8 +6,8 @@ import { previewRule } from './redaction';
 
 /** Every action a method contract may name (contracts/policy/policy.json lists the same set). */
 export type PolicyAction =
-  | 'vault.open' | 'vault.lock' | 'vault.passphrase' | 'system.read' | 'vault.read' | 'profile.create' | 'settings.change'
-  | 'device.pair.offer' | 'device.pair.accept' | 'device.confirm' | 'invite.manage' | 'device.revoke' | 'sync.control'
+  | 'vault.open' | 'vault.lock' | 'vault.passphrase' | 'system.read' | 'vault.read' | 'profile.create' | 'profile.switch' | 'profile.pin' | 'settings.change'
+  | 'device.pair.offer' | 'device.pair.accept' | 'device.confirm' | 'invite.manage' | 'device.revoke' | 'device.rename' | 'sync.control'
   | 'space.create' | 'space.list' | 'space.read' | 'space.admin' | 'space.join'
   | 'memory.create' | 'memory.read' | 'memory.preview' | 'memory.search' | 'memory.update' | 'memory.delete' | 'memory.share' | 'memory.setBand' | 'memory.erase'
   | 'undo.read' | 'undo.apply' | 'events.read' | 'audit.read' | 'audit.verify'
@@ -24,6 +24,11 @@ export interface PolicyInput {
    */
   stage?: 'call' | 'resource';
   actor: PolicyActor;
+  /**
+   * the profile the caller's host session is bound to (session.switchProfile): on that session
+   * nobody else acts, whatever the call's `as` says. Undefined: a session bound to no profile.
+   */
+  session_member?: string;
   /** the band the action is about (for memory.setBand: the current band); GREEN when none */
   band?: Band;
   /** the device deciding (BLACK is readable only on its origin device) */
@@ -84,7 +89,8 @@ export function authorize(input: PolicyInput): Decision {
 
   // ---- who acts: decided before any resource is read ----------------------------------------
   // acting as someone needs their keys here, whatever the action; `local` is unknown while locked
-  if (input.actor.local === false) deny.push({ code: 'NOT_LOCAL_MEMBER', message: 'act only as a member whose keys this vault holds' });
+  if (input.session_member !== undefined && input.actor.member_id !== input.session_member) deny.push({ code: 'SESSION_BOUND', message: 'this session is bound to another profile: switch profiles (with its PIN) to act as someone else' });
+  else if (input.actor.local === false) deny.push({ code: 'NOT_LOCAL_MEMBER', message: 'act only as a member whose keys this vault holds' });
   // while locked no member acts: only methods that need no keys run there, and their credentials decide
   else if (scope !== 'anyone' && input.actor.local !== undefined) {
     if (scope === 'owner' && !input.actor.owner) deny.push({ code: 'NOT_OWNER', message: `only the vault owner may do this: ${p.actions[input.action].description.replace(/\.$/, '').toLowerCase()}` });

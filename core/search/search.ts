@@ -3,11 +3,10 @@ import { keys, type Ctx } from '../context/ctx';
 import { policyDocument } from '../policy/policy-document';
 import { previewRule, previewText, type PreviewRule } from '../policy/redaction';
 import { iso } from '../shared/time';
-import { ApiError } from '../shared/errors';
-import { SearchIndex, type Candidate, type CandidateQuery, type IndexedMemory, type StoredText } from '../store/search-index';
+import type { Candidate, CandidateQuery, IndexedMemory, SearchIndex, StoredText } from '../store/search-index';
 import { liveContents } from '../memories/read-model';
 import { membershipsOf } from '../spaces/spaces';
-import { setFacet, storeOf, toFacet, vocabularyOf, type Facet } from './facets';
+import { facetOf, type Facet } from './facets';
 import { fuzzyAlternatives } from './fuzzy';
 import { toIndexed } from './indexer';
 import { fold, highlightRanges, matchesEvery, queryTerms, snippetWithRanges, type Term } from './snippet';
@@ -15,20 +14,22 @@ import { fold, highlightRanges, matchesEvery, queryTerms, snippetWithRanges, typ
 /** Counting stops here: past it the answer is "200+", never a cap shown as a count. */
 export const COUNT_CAP = 200;
 
-/** Builds the in-memory index from the encrypted read model (at unlock). */
-export function buildSearchIndex(ctx: Ctx): number {
-  const idx = new SearchIndex();
-  const facets: [string, Facet][] = [];
-  function* items(): Generator<IndexedMemory> {
-    for (const { rec, content } of liveContents(ctx)) {
-      facets.push([rec.memory_id, toFacet(rec, content)]);
-      yield toIndexed(rec, content);
+/**
+ * Opens the persisted index at unlock. It is already whole (every write joins the read model's
+ * transaction); only a database whose index was written in another format — a data directory of
+ * an earlier release — is filled from the read model, once. Returns how many memories that fill
+ * indexed (0 when there was nothing to do).
+ */
+export function openSearchIndex(ctx: Ctx): number {
+  const idx = ctx.search;
+  let n = 0;
+  if (!idx.current()) {
+    function* items(): Generator<IndexedMemory> {
+      for (const { rec, content } of liveContents(ctx)) yield toIndexed(rec, content);
     }
+    // IMMEDIATE: two processes unlocking an old data directory at once fill it once
+    n = ctx.uow.run(() => (idx.current() ? 0 : idx.refill(items(), ctx.clock.now())));
   }
-  const n = idx.loadAll(items());
-  for (const [id, f] of facets) setFacet(idx, id, f);
-  ctx.search?.close();
-  ctx.search = idx;
   return n;
 }
 
@@ -113,7 +114,6 @@ function* windows(idx: SearchIndex, q: Omit<CandidateQuery, 'limit' | 'offset'>,
 export function searchMemories(ctx: Ctx, actor: string, q: MemorySearchRequest): MemorySearchResponse {
   keys(ctx);
   const idx = ctx.search;
-  if (!idx) throw new ApiError('LOCKED', 'the search index is not built: unlock the vault');
   const p = policyDocument();
   const scopes = membershipsOf(ctx, actor)
     .filter((s) => p.roles[s.role].caps.includes('RECALL'))
@@ -121,7 +121,7 @@ export function searchMemories(ctx: Ctx, actor: string, q: MemorySearchRequest):
   const limit = Math.min(q.limit ?? 20, COUNT_CAP);
   const words = queryTerms(q.query ?? '');
   const sort: Sort = q.sort ?? (words.length ? 'relevance' : 'updated');
-  const vocab = words.some((w) => [...w].length >= 5) ? vocabularyOf(idx) : [];
+  const vocab = words.some((w) => [...w].length >= 5) ? idx.vocabulary() : [];
   const terms: Term[] = words.map((w) => ({ word: w, alts: fuzzyAlternatives(w, vocab) }));
   const exact: Term[] = words.map((w) => ({ word: w, alts: [] }));
   // label filters also narrow the match in the index (a phrase in the label's column: a superset
@@ -136,25 +136,30 @@ export function searchMemories(ctx: Ctx, actor: string, q: MemorySearchRequest):
   };
   const filtered = hasFilters(filters);
   const base = { scopes, member_id: actor, space_id: q.space_id, type: q.type, band: q.band };
-  const facets = storeOf(idx).facets;
-  const facetOf = (c: Candidate): Facet => facets.get(c.memory_id) ?? { created_at: c.updated_at, updated_at: c.updated_at, occurred_at: null, tags: [], people: [], places: [] };
+  // a candidate's facets come with it from the index (search_docs), parsed once per search
+  const facetCache = new Map<number, Facet>();
+  const facetOfC = (c: Candidate): Facet => {
+    let f = facetCache.get(c.id);
+    if (!f) facetCache.set(c.id, (f = facetOf(c)));
+    return f;
+  };
 
   // every candidate once, in the order asked; `fuzzy` when only an alternative matched
   function* ordered(): Generator<{ c: Candidate; fuzzy: boolean }> {
     if (sort === 'relevance' && words.length && exactFts) {
       const seen = new Set<number>();
-      for (const c of windows(idx!, { ...base, fts: exactFts, order: 'rank' }, filtered)) { seen.add(c.id); yield { c, fuzzy: false }; }
-      if (fuzzyFts) for (const c of windows(idx!, { ...base, fts: fuzzyFts, order: 'rank' }, filtered)) if (!seen.has(c.id)) yield { c, fuzzy: true };
+      for (const c of windows(idx, { ...base, fts: exactFts, order: 'rank' }, filtered)) { seen.add(c.id); yield { c, fuzzy: false }; }
+      if (fuzzyFts) for (const c of windows(idx, { ...base, fts: fuzzyFts, order: 'rank' }, filtered)) if (!seen.has(c.id)) yield { c, fuzzy: true };
       return;
     }
-    const exactIds = fuzzyFts && exactFts ? idx!.matching(exactFts) : null;
+    const exactIds = fuzzyFts && exactFts ? idx.matching(exactFts) : null;
     const tag = (c: Candidate) => ({ c, fuzzy: exactIds ? !exactIds.has(c.id) : false });
     const fts = fuzzyFts ?? exactFts;
-    if (sort === 'updated' || sort === 'relevance') { for (const c of windows(idx!, { ...base, fts, order: 'updated' }, filtered)) yield tag(c); return; }
+    if (sort === 'updated' || sort === 'relevance') { for (const c of windows(idx, { ...base, fts, order: 'updated' }, filtered)) yield tag(c); return; }
     // created / happened: by a date the index does not hold; sorted here, on what the reader is shown
-    const all = idx!.candidates({ ...base, fts, order: 'updated', limit: -1, offset: 0 });
+    const all = idx.candidates({ ...base, fts, order: 'updated', limit: -1, offset: 0 });
     const key = (c: Candidate): number => {
-      const f = facetOf(c);
+      const f = facetOfC(c);
       if (sort === 'created') return f.created_at;
       // a hidden date does not order anything: the day it was written stands in, as for the filter
       const occurred = f.occurred_at && previewRule(c.band as Band, c.author === actor) !== 'hidden' ? f.occurred_at : null;
@@ -181,7 +186,7 @@ export function searchMemories(ctx: Ctx, actor: string, q: MemorySearchRequest):
   for (const { c, fuzzy: fz } of ordered()) {
     let fuzzy = fz;
     const rule = previewRule(c.band as Band, c.author === actor); // RED content stays hidden until opened
-    const f = facetOf(c);
+    const f = facetOfC(c);
     if (!passes(f, rule, filters)) continue;
     if (words.length && rule === 'redact_pii') {
       // the index matched the stored text: it counts only if the words match what the reader is shown

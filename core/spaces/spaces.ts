@@ -108,3 +108,14 @@ export function setMemberRole(ctx: Ctx, actor: string, spaceId: string, memberId
   });
   return getSpace(ctx, spaceId, actor);
 }
+
+/** space.rename (a guardian's; the caller decided): the space document carries the name to every member's devices. */
+export function renameSpace(ctx: Ctx, actor: string, spaceId: string, name: string): Space {
+  const r = spaceRow(ctx, spaceId);
+  ctx.uow.run(() => {
+    const n = sealText(ctx, 'space|' + spaceId, name);
+    spacesTable.setName(ctx.db, n.nonce, n.ciphertext, spaceId);
+    writeSpaceDoc(ctx, spaceId, r.epoch, (info) => info.set('name', name));
+  });
+  return getSpace(ctx, spaceId, actor);
+}

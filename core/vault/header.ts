@@ -24,6 +24,12 @@ export interface VaultHeader {
   rec: Sealed;
   /** failed unlock attempts in a row, and when the next one may be tried */
   unlock: { failed: number; not_before: number | null };
+  /**
+   * Whether the person proved they kept the recovery key (it is shown once, at creation). Until
+   * then the app asks again after a reload, with a new key, rather than let the only way back
+   * into the vault be lost unnoticed. Absent in headers written before this field: true.
+   */
+  recovery_confirmed: boolean;
 }
 
 interface HeaderJson {
@@ -31,6 +37,7 @@ interface HeaderJson {
   kdf: { alg: 'argon2id13'; salt: string; opslimit: number; memlimit: number };
   pass: { nonce: string; ct: string }; rec: { nonce: string; ct: string };
   unlock: { failed: number; not_before: number | null };
+  recovery_confirmed?: boolean;
   database: { cipher: 'chacha20'; key: 'blake2b(vmk)' };
 }
 
@@ -50,6 +57,7 @@ export function readHeader(dataDir: string): VaultHeader | null {
     pass: { nonce: fromB64(j.pass.nonce), ciphertext: fromB64(j.pass.ct) },
     rec: { nonce: fromB64(j.rec.nonce), ciphertext: fromB64(j.rec.ct) },
     unlock: { failed: j.unlock?.failed ?? 0, not_before: j.unlock?.not_before ?? null },
+    recovery_confirmed: j.recovery_confirmed ?? true,
   };
 }
 
@@ -60,6 +68,7 @@ export function writeHeader(dataDir: string, h: VaultHeader): void {
     pass: { nonce: b64(h.pass.nonce), ct: b64(h.pass.ciphertext) },
     rec: { nonce: b64(h.rec.nonce), ct: b64(h.rec.ciphertext) },
     unlock: h.unlock,
+    recovery_confirmed: h.recovery_confirmed,
     database: { cipher: 'chacha20', key: 'blake2b(vmk)' },
   };
   writeFileDurably(headerPath(dataDir), JSON.stringify(j, null, 2) + '\n');

@@ -48,6 +48,7 @@ export function vaultStatus(ctx: Ctx) {
     member_name: name,
     created_at: row ? iso(row.created_at) : null,
     unlock: unlockGuardStatus(ctx, header),
+    recovery_key_confirmed: header ? header.recovery_confirmed : null,
   };
 }
 
@@ -71,6 +72,7 @@ export function adoptLegacyHeader(ctx: Ctx): boolean {
     pass: { nonce: row.pass_nonce, ciphertext: row.pass_ct },
     rec: { nonce: row.rec_nonce, ciphertext: row.rec_ct },
     unlock: { failed: row.failed_unlocks ?? 0, not_before: row.unlock_not_before ?? null },
+    recovery_confirmed: true, // an earlier release showed the key and never asked again: nothing to ask now
   });
   ctx.log.info('vault header written from the plaintext database of an earlier release; the database is encrypted at the next unlock');
   return true;
@@ -138,7 +140,7 @@ export async function createVault(ctx: Ctx, passphrase: string, name: string) {
       personal = createSpace(ctx, memberId, { kind: 'personal', name: 'Personal', slug: 'me' }).space_id;
     });
     // the header, then the database into place: a crash before the header leaves no vault at all
-    writeHeader(ctx.dataDir, { kdf: params, pass: byPass, rec: byRec, unlock: { failed: 0, not_before: null } });
+    writeHeader(ctx.dataDir, { kdf: params, pass: byPass, rec: byRec, unlock: { failed: 0, not_before: null }, recovery_confirmed: false });
     ctx.store.commitCreation(dbKey);
   } catch (e) {
     ctx.keyring = null;
@@ -217,8 +219,6 @@ export function lockVault(ctx: Ctx): { ok: true } {
   // sync sessions need the device key: they end on this event (delivered before the keys go)
   ctx.keyring = null;
   k.wipe();
-  ctx.search?.close(); // the index holds plaintext in memory: it goes with the keys
-  ctx.search = null;
   ctx.store.close(); // and the database closes: locked, nothing on disk can be read
   ctx.log.info('vault locked');
   return { ok: true };
@@ -252,4 +252,39 @@ export function checkPassphrase(ctx: Ctx, passphrase: string): boolean {
   recordGoodUnlock(ctx, header);
   wipe(vmk);
   return true;
+}
+
+/**
+ * The person shows they kept the recovery key by giving it back: it must open the header's
+ * recovery wrap. From then on the app stops asking for it.
+ */
+export function confirmRecoveryKey(ctx: Ctx, recoveryKey: string): { ok: true } {
+  const header = requireHeader(ctx);
+  const recKey = kdf(parseRecoveryKey(recoveryKey), 'memoryos-recovery');
+  const vmk = aeadDecrypt(header.rec, REC_AD, recKey);
+  wipe(recKey);
+  if (!vmk) throw new ApiError('BAD_CREDENTIALS', 'that is not this vault\'s recovery key');
+  wipe(vmk);
+  if (!header.recovery_confirmed) writeHeader(ctx.dataDir, { ...header, recovery_confirmed: true });
+  return { ok: true };
+}
+
+/**
+ * A new recovery key, proved by the passphrase: the master key is wrapped by it instead of the old
+ * one (which stops working), and it waits to be confirmed. What a person does whose recovery key
+ * was never saved — the window closed or reloaded on the screen that showed it once.
+ */
+export function newRecoveryKey(ctx: Ctx, passphrase: string): { recovery_key: string } {
+  const header = requireHeader(ctx);
+  checkUnlockAllowed(ctx, header);
+  const vmk = vmkFromPassphrase(header, passphrase);
+  if (!vmk) { recordFailedUnlock(ctx, header); throw new ApiError('BAD_CREDENTIALS', 'wrong passphrase'); }
+  const recovery = random(32);
+  const recKey = kdf(recovery, 'memoryos-recovery');
+  const rec = aeadEncrypt(vmk, REC_AD, recKey);
+  wipe(recKey); wipe(vmk);
+  writeHeader(ctx.dataDir, { ...header, rec, unlock: { failed: 0, not_before: null }, recovery_confirmed: false });
+  const memberId = ctx.keyring?.memberId ?? vaultRow(ctx)?.member_id ?? '';
+  ctx.uow.run(() => emit(ctx, { topic: 'VAULT_STATE_CHANGED', payload: { state: 'recovery_key_replaced' }, actor: { member_id: memberId, caps: capsOf(null) }, audit: true }));
+  return { recovery_key: formatRecoveryKey(recovery) };
 }

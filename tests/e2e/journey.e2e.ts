@@ -4,7 +4,9 @@ import { snap } from './screenshots';
 /**
  * The whole journey of issue 3 in one browser session against a real host process:
  * create vault → unlock → create space → a memory of each band → search → share AMBER →
- * countdown in the undo queue → undo → verify audit → lock and unlock.
+ * countdown in the undo queue → undo → a long Markdown note → trash and restore → a share with
+ * its pending banner, undone there → verify audit → lock and unlock → a child's profile on the
+ * same computer, switched to with its PIN, seeing what the child may see, and back.
  */
 test('a person keeps, finds, shares, takes back and audits memories', async ({ page, host }) => {
   // ---- create the vault: strength feedback, recovery key shown once ----
@@ -165,4 +167,28 @@ test('a person keeps, finds, shares, takes back and audits memories', async ({ p
   await page.getByRole('textbox', { name: 'Recovery key' }).fill(recoveryKey);
   await page.getByRole('button', { name: 'Unlock' }).click();
   await expect(page.getByTestId('list-status')).toContainText('4 memories');
+
+  // ---- a child's profile on this computer: switched to with its PIN, sees what a child may ----
+  const { member: leo } = await host.call<{ member: { member_id: string } }>('member.create', { name: 'Leo' });
+  await host.call('space.addMember', { space_id: 'shared:family', member_id: leo.member_id, role: 'child' });
+  await host.call('member.setPin', { member_id: leo.member_id, pin: '4321' });
+  await host.call('memory.create', { space_id: 'shared:family', type: 'semantic', band: 'AMBER', title: 'School pickup', body: 'Text ann@example.com when you are at the gate.' });
+  await host.call('memory.create', { space_id: 'shared:family', type: 'semantic', band: 'RED', title: 'Birthday present', body: 'A telescope, hidden in the attic.' });
+  await page.getByTestId('profile-button').click();
+  const profiles = page.getByTestId('profiles-dialog');
+  await profiles.getByTestId('switch-to-Leo').click();
+  await profiles.getByTestId('profile-pin').fill('4321');
+  await profiles.getByTestId('profile-pin-submit').click();
+  await expect(page.getByTestId('profile-button')).toHaveText('Profile: Leo');
+  await expect(page.getByTestId('spaces')).not.toContainText('Personal'); // Ann's own space is not Leo's
+  await page.getByTestId('spaces').getByRole('button', { name: /^Family/ }).click();
+  const childList = page.getByTestId('memory-list');
+  await expect(childList).toContainText('School pickup');
+  await expect(childList).not.toContainText('ann@example.com');
+  await expect(childList).not.toContainText('telescope');
+  await expect(childList).not.toContainText('Doctor notes');
+  await page.getByTestId('profile-button').click();
+  await profiles.getByTestId('switch-to-Ann').click();
+  await expect(page.getByTestId('profile-button')).toHaveText('Profile: Ann');
+  await expect(page.getByTestId('spaces')).toContainText('Personal');
 });

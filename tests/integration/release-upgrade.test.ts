@@ -28,5 +28,5 @@ describe('a data directory from the previous release', () => {
     expect(call(dir, 'memory.search', { query: 'canary' }).hits.length).toBe(5);
     expect(call(dir, 'space.list').spaces.map((s: any) => s.name).sort()).toEqual(['Grandparents', 'Personal']);
     expect(call(dir, 'audit.verify').valid).toBe(true);
-  });
+  }, 180_000); // ten one-shot CLI calls, each a process that unlocks
 });

@@ -29,7 +29,7 @@ type Ctx = { a: TestApp; b: TestApp; ids: Record<RoleName, string>; mem: Record<
 type Req = (c: Ctx, band: Band, role: RoleName) => Promise<unknown>;
 const fresh = async (c: Ctx, band: Band, title = 'fresh') =>
   (await c.owner('memory.create', { space_id: SPACE, type: 'semantic', band, title, body: 'b' })).memory.memory_id as string;
-const banded = new Set(['memory.create', 'memory.import', 'memory.get', 'memory.update', 'memory.delete', 'memory.restore', 'memory.share', 'memory.setBand', 'privacy.erase', 'trash.restore']);
+const banded = new Set(['memory.create', 'memory.import', 'memory.get', 'memory.previewAs', 'memory.update', 'memory.delete', 'memory.restore', 'memory.share', 'memory.setBand', 'privacy.erase', 'trash.restore']);
 /** the bands a method's contract accepts (memory.import takes GREEN and AMBER only) */
 const bandsOf = (method: string): readonly Band[] => (method === 'memory.import' ? ['GREEN', 'AMBER'] : banded.has(method) ? BANDS : ['GREEN']);
 
@@ -39,14 +39,22 @@ const REQUESTS: Record<string, Req> = {
   'vault.unlock': async () => ({ passphrase: PASS }),
   'vault.lock': async () => ({}),
   'vault.changePassphrase': async () => ({ old_passphrase: 'not the old one at all', new_passphrase: 'maple orbit lantern pebble' }),
+  'vault.confirmRecoveryKey': async () => ({ recovery_key: 'ABCD-EFGH-JKMN-PQRS-TVWX-YZ01-2345-6789-ABCD-EFGH-JKMN-PQRS-T' }),
+  'vault.newRecoveryKey': async () => ({ passphrase: 'not the passphrase at all' }),
   'system.health': async () => ({}), 'system.components': async () => ({}), 'system.metrics': async () => ({}), 'system.methods': async () => ({}),
   'member.list': async () => ({}),
   'member.create': async () => ({ name: 'Aunt' }),
+  // the owner's PIN: the owner sets it, a profile may not; cleared, so the fixture needs none
+  'member.setPin': async (c) => ({ member_id: c.ids.owner, pin: null }),
+  // a door without sessions (in-process) answers INVALID_INPUT once the policy allowed the switch
+  'session.switchProfile': async (c) => ({ member_id: c.ids.owner }),
+  'session.current': async () => ({}),
   'device.list': async () => ({}),
   'device.pairOffer': async () => ({}),
   'device.pairAccept': async () => ({ invite: 'mos1.bm90LWFuLWludml0ZQ' }),
   'device.confirm': async (c) => ({ device_id: c.b.app.ctx.keyring!.deviceId }),
   'device.revoke': async (c) => ({ device_id: c.b.app.ctx.keyring!.deviceId }),
+  'device.rename': async (c) => ({ device_id: c.a.app.ctx.keyring!.deviceId, name: 'Kitchen laptop' }),
   'invite.list': async () => ({}),
   'job.get': async () => ({ job_id: '01JD0000000000000000000000' }),
   'job.list': async () => ({}),
@@ -69,6 +77,7 @@ const REQUESTS: Record<string, Req> = {
   'space.create': async (_c, _b, role) => ({ kind: 'selective', name: `made by ${role}` }),
   'space.list': async () => ({}),
   'space.get': async () => ({ space_id: SPACE }),
+  'space.rename': async () => ({ space_id: SPACE, name: 'Family' }),
   'space.addMember': async (c) => ({ space_id: SPACE, member_id: (await c.owner('member.create', { name: 'Newcomer' })).member.member_id, role: 'guest' }),
   'space.invite': async () => ({ space_id: SPACE, role: 'guest' }),
   'space.join': async () => ({ invite: 'mos1.bm90LWFuLWludml0ZQ' }),
@@ -80,6 +89,7 @@ const REQUESTS: Record<string, Req> = {
   'memory.create': async (_c, band) => ({ space_id: SPACE, type: 'semantic', band, title: 'new', body: 'x' }),
   'memory.import': async (_c, band) => ({ space_id: SPACE, memories: [{ type: 'semantic', band, title: 'imported', body: 'x' }] }),
   'memory.get': async (c, band) => ({ memory_id: c.mem[band] }),
+  'memory.previewAs': async (c, band) => ({ memory_id: c.mem[band], member_id: c.ids.guest }),
   'memory.list': async () => ({ space_id: SPACE }),
   'memory.search': async () => ({ query: 'fixture' }),
   'memory.update': async (c, band) => ({ memory_id: c.mem[band], patch: { body: 'edited' } }),

@@ -32,10 +32,17 @@ export const OWNERS: Record<string, string> = {
   sync_peers: 'core/store/tables/sync-peers.ts',
   invites: 'core/store/tables/invites.ts',
   jobs: 'core/store/tables/jobs.ts',
-  // the in-memory full-text index: its own database, its own tables
-  docs: 'core/store/search-index.ts',
-  fts: 'core/store/search-index.ts',
-  fts_vocab: 'core/store/search-index.ts',
+  // the full-text index (FTS5 and its shadow tables) and the format it was written in
+  search_docs: 'core/store/search-index.ts',
+  search_fts: 'core/store/search-index.ts',
+  search_fts_data: 'core/store/search-index.ts',
+  search_fts_idx: 'core/store/search-index.ts',
+  search_fts_content: 'core/store/search-index.ts',
+  search_fts_docsize: 'core/store/search-index.ts',
+  search_fts_config: 'core/store/search-index.ts',
+  search_state: 'core/store/search-index.ts',
+  // the index's vocabulary (fts5vocab over search_fts, migration 016), for typo tolerance
+  search_vocab: 'core/store/search-index.ts',
 };
 
 /** Modules that open connections, run migrations or keep the statement cache: they name no table. */

@@ -1,4 +1,4 @@
-import { listDevices } from '../../members/devices';
+import { listDevices, renameDevice } from '../../members/devices';
 import { revokeDevice } from '../../members/device-trust';
 import type { HandlersOf } from '../handler';
 import { requireSync } from './require-sync';
@@ -14,4 +14,6 @@ export const deviceHandlers: HandlersOf<'device'> = {
     return r;
   },
   'device.revoke': ({ ctx, actor }, p) => revokeDevice(ctx, actor, p.device_id),
+  // an owner action: the router decided
+  'device.rename': ({ ctx }, p) => ({ device: renameDevice(ctx, p.device_id, p.name) }),
 };

@@ -1,4 +1,4 @@
-import { createMemory, getMemory, importMemories, listMemories, updateMemory } from '../../memories/memories';
+import { createMemory, getMemory, previewMemoryAs, importMemories, listMemories, updateMemory } from '../../memories/memories';
 import { deleteMemory, restoreMemory } from '../../memories/lifecycle';
 import { shareMemory } from '../../memories/share';
 import { setBand } from '../../memories/band';
@@ -10,6 +10,7 @@ export const memoryHandlers: HandlersOf<'memory'> = {
   'memory.create': ({ ctx, actor }, p) => createMemory(ctx, actor, p),
   'memory.import': ({ ctx, actor }, p) => importMemories(ctx, actor, p.space_id, p.memories),
   'memory.get': ({ ctx, actor }, p) => getMemory(ctx, actor, p.memory_id),
+  'memory.previewAs': ({ ctx, actor }, p) => previewMemoryAs(ctx, actor, p.memory_id, p.member_id, p.space_id),
   'memory.update': ({ ctx, actor }, p) => updateMemory(ctx, actor, p.memory_id, p.patch, p.base_version),
   'memory.list': ({ ctx, actor }, p) => listMemories(ctx, actor, p),
   'memory.search': ({ ctx, actor }, p) => searchMemories(ctx, actor, p),

@@ -1,7 +1,7 @@
 import { authorize, enforce } from '../../policy/authorize';
 import { ApiError } from '../../shared/errors';
 import { undoWindowSeconds } from '../../settings/settings';
-import { createSpace, getSpace, listSpaces, roleOf, setMemberRole, spaceRow } from '../../spaces/spaces';
+import { createSpace, getSpace, listSpaces, renameSpace, roleOf, setMemberRole, spaceRow } from '../../spaces/spaces';
 import { stageAction } from '../../undo/undo';
 import { keys } from '../../context/ctx';
 import type { CallContext, HandlersOf } from '../handler';
@@ -21,6 +21,10 @@ export const spaceHandlers: HandlersOf<'space'> = {
   'space.addMember': (c, p) => {
     requireAdmin(c, p.space_id);
     return { space: setMemberRole(c.ctx, c.actor, p.space_id, p.member_id, p.role) };
+  },
+  'space.rename': (c, p) => {
+    requireAdmin(c, p.space_id);
+    return { space: renameSpace(c.ctx, c.actor, p.space_id, p.name) };
   },
   'space.invite': (c, p) => {
     requireAdmin(c, p.space_id);

@@ -1,6 +1,6 @@
 import type { Ctx } from '../../context/ctx';
 import { ApiError } from '../../shared/errors';
-import { changePassphrase, createVault, lockVault, unlockVault, vaultStatus } from '../../vault/vault';
+import { changePassphrase, confirmRecoveryKey, createVault, lockVault, newRecoveryKey, unlockVault, vaultStatus } from '../../vault/vault';
 import type { HandlersOf } from '../handler';
 
 /** What the app does right after a vault opens: build the search index, commit overdue undo actions. */
@@ -23,5 +23,7 @@ export function vaultHandlers(afterUnlock: AfterUnlock): HandlersOf<'vault'> {
     },
     'vault.lock': ({ ctx }) => lockVault(ctx),
     'vault.changePassphrase': ({ ctx }, p) => changePassphrase(ctx, p.old_passphrase, p.new_passphrase),
+    'vault.confirmRecoveryKey': ({ ctx }, p) => confirmRecoveryKey(ctx, p.recovery_key),
+    'vault.newRecoveryKey': ({ ctx }, p) => newRecoveryKey(ctx, p.passphrase),
   };
 }

@@ -9,6 +9,8 @@ export interface DeviceRow {
   local: number; created_at: number; status: DeviceStatus; address: string | null;
   /** the member's Ed25519 public key when the device was revoked: exposed until the member rotates */
   revoked_member_key: Buffer | null;
+  /** the name given on this device, sealed (device.rename); null: never named */
+  name_nonce: Buffer | null; name_ct: Buffer | null;
 }
 
 export const devicesTable = {
@@ -27,6 +29,7 @@ export const devicesTable = {
     memberIds.length ? dynamic<DeviceRow>(db, `SELECT * FROM devices WHERE status = 'trusted' AND member_id IN (${placeholders(memberIds.length)}) ORDER BY created_at`).all(...memberIds) : [],
   /** a peer learnt again: member, status and address (COALESCE keeps the last known address) */
   updateRemote: query<[string, DeviceStatus, string | null, string]>('UPDATE devices SET member_id = ?, status = ?, address = COALESCE(?, address) WHERE device_id = ?').run,
+  setName: query<[Uint8Array, Uint8Array, string]>('UPDATE devices SET name_nonce = ?, name_ct = ? WHERE device_id = ?').run,
   setStatus: query<[DeviceStatus, string]>('UPDATE devices SET status = ? WHERE device_id = ?').run,
   /** a peer only: this device is never marked by what others say */
   setRemoteStatus: query<[DeviceStatus, string]>('UPDATE devices SET status = ? WHERE device_id = ? AND local = 0').run,

@@ -56,8 +56,9 @@ export const memoriesTable = {
   countLive: (db: Db, space: string): number => countLive.get(db, space)?.n ?? 0,
   /** working memories past their expiry that are not in the trash yet */
   expired: query<[number], { memory_id: string }>('SELECT memory_id FROM memories WHERE deleted_at IS NULL AND expires_at IS NOT NULL AND expires_at <= ?').all,
-  liveForIndex: query<[], IndexRow>(`SELECT memory_id, space_id, band, type, author, origin_device, created_at, updated_at, deleted_at, expires_at,
-    meta_key_id, meta_nonce, meta_ct, key_id, nonce, ciphertext FROM memories WHERE deleted_at IS NULL`).iterate,
+  /** one page of the live rows after a memory id: the connection is free between pages (the caller may write) */
+  livePage: query<[string, number], IndexRow>(`SELECT memory_id, space_id, band, type, author, origin_device, created_at, updated_at, deleted_at, expires_at,
+    meta_key_id, meta_nonce, meta_ct, key_id, nonce, ciphertext FROM memories WHERE deleted_at IS NULL AND memory_id > ? ORDER BY memory_id LIMIT ?`).all,
   /** newest first from the cursor on; the caller stops after a page */
   listFrom: (db: Db, f: ListFilter): IterableIterator<MemoryRow> => {
     const single = f.spaces.length === 1;

@@ -10,7 +10,7 @@ export type Result<M extends MethodName> = ApiMethods[M]['response'];
  * renamed field breaks the renderer's build instead of a screen. The transport decides the door.
  */
 export class ApiClient {
-  constructor(private readonly transport: Transport) {}
+  constructor(private readonly transport: Transport, private readonly onToken: (token: string) => void = () => {}) {}
 
   get door(): Transport['kind'] {
     return this.transport.kind;
@@ -26,6 +26,13 @@ export class ApiClient {
 
   subscribe(topic: string, listener: EventListener): () => void {
     return this.transport.subscribe(topic, listener);
+  }
+
+  /** a profile switch answered a new session token (the local host's door); IPC has none to keep */
+  rebind(token: string | null): void {
+    if (!token || !this.transport.setToken) return;
+    this.transport.setToken(token);
+    this.onToken(token);
   }
 
   onStatus(listener: (s: TransportStatus) => void): () => void {

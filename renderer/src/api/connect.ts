@@ -1,6 +1,6 @@
 import { ApiClient } from './client';
 import { IpcTransport } from './ipc-transport';
-import { browserTokenEnv, takeLoginToken } from './login-token';
+import { browserTokenEnv, rememberLoginToken, takeLoginToken } from './login-token';
 import type { MemoryOsBridge } from './transport';
 import { WebSocketTransport } from './ws-transport';
 
@@ -18,5 +18,5 @@ export function connect(): Connection {
     return { client: null, problem: 'This page needs the login link that `npm start` printed (it ends in #token=…). Open that link in this browser.' };
   }
   const url = `${window.location.protocol === 'https:' ? 'wss' : 'ws'}://${window.location.host}/api/ws`;
-  return { client: new ApiClient(new WebSocketTransport(url, token)) };
+  return { client: new ApiClient(new WebSocketTransport(url, token), (t) => rememberLoginToken(window.sessionStorage, t)) };
 }

@@ -51,6 +51,7 @@ const FIELD_WORDS: Record<string, string> = {
   new_passphrase: 'the new passphrase (at least 8 characters)',
   old_passphrase: 'the current passphrase',
   recovery_key: 'the recovery key',
+  pin: 'the PIN (4 to 12 digits)',
   address: 'the address (as host:port)',
   invite: 'the invite',
   role: 'the role',
@@ -90,6 +91,8 @@ const REASON_WORDS: Record<string, string> = {
   MISSING_CAP_RECALL: 'your role in that space does not allow reading',
   MISSING_CAP_PROJECT: 'your role in that space does not allow sharing out of it',
   MISSING_CAP_ADMIN: 'only a guardian of the space may do that',
+  SESSION_BOUND: 'this window is switched to another profile; switch profiles (with its PIN) to act as someone else',
+  NOT_SUBJECT: 'only that person themself, or the owner of this vault, may do that',
 };
 
 export function reasonInWords(r: Reason): string {
@@ -141,10 +144,12 @@ export function errorSentence(e: ApiCallError): string {
   const pick = (table: [RegExp, string][], text: string) => table.find(([re]) => re.test(text))?.[1];
   switch (e.code) {
     case 'BAD_CREDENTIALS':
+      if (method === 'session.switchProfile') return /wrong PIN/.test(e.message) ? 'That PIN is not right.' : 'This profile has a PIN: enter it to switch.';
       if (/recovery/.test(e.message)) return 'That recovery key is not right.';
       if (method === 'vault.changePassphrase') return 'The current passphrase is not right.';
       return 'That passphrase is not right.';
     case 'INVALID_INPUT': {
+      if ((e.details as { door_has_sessions?: unknown } | null)?.door_has_sessions === false) return 'This window cannot switch profiles: open MemoryOS through the link `npm start` prints to switch between family profiles.';
       if (method === 'vault.unlock') return e.problems.some((p) => p.path.includes('recovery_key')) && !e.problems.some((p) => p.path.includes('passphrase'))
         ? 'That recovery key is not right.' : 'That passphrase is not right.';
       const fields = fieldsOf(e);
@@ -175,11 +180,26 @@ export function errorSentence(e: ApiCallError): string {
       return pick(BUSY_WORDS, e.message) ?? 'MemoryOS is busy. Try again in a moment.';
     case 'INTERNAL':
       return 'Something went wrong inside MemoryOS. Try again; if it keeps happening, the Diagnostics screen shows which part is unwell.';
+    case 'RATE_LIMITED': {
+      const at = Date.parse(String((e.details as { retry_at?: unknown } | null)?.retry_at ?? ''));
+      const secs = Number.isFinite(at) ? Math.max(1, Math.ceil((at - Date.now()) / 1000)) : null;
+      const what = method === 'session.switchProfile' ? 'Too many wrong PINs' : 'Too many wrong attempts';
+      return secs ? `${what}: try again in ${secs} s.` : `${what}: wait a moment, then try again.`;
+    }
     case 'TRANSPORT':
       if (/timed out/.test(e.message)) return 'MemoryOS took too long to answer. Try again.';
       return 'MemoryOS is not answering: it may have stopped. Start it again and open the link it prints.';
   }
   return 'Something went wrong. Try again.';
+}
+
+/**
+ * The sentence for a failed job (job.get's error). A job fails with an API error code, or with
+ * INTERRUPTED, a job's own: the process running it stopped (it is marked failed at the next boot).
+ */
+export function jobErrorSentence(err: { code: string; message: string }, method: string): string {
+  if (err.code === 'INTERRUPTED') return 'MemoryOS stopped before the job finished, and removed what it had written. Start it again.';
+  return errorSentence(new ApiCallError(err.code as ErrorCode, err.message, null, method));
 }
 
 /** One line a person can read, for any thrown value. */

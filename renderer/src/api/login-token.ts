@@ -15,7 +15,7 @@ export interface TokenEnv {
 export function parseTokenFragment(hash: string): string | null {
   const h = hash.startsWith('#') ? hash.slice(1) : hash;
   const value = new URLSearchParams(h).get('token');
-  return value && /^[A-Za-z0-9_-]{16,200}$/.test(value) ? value : null;
+  return value && /^(s\.)?[A-Za-z0-9_-]{16,200}$/.test(value) ? value : null;
 }
 
 export function takeLoginToken(env: TokenEnv): string | null {
@@ -34,4 +34,9 @@ export function browserTokenEnv(): TokenEnv {
     storage: window.sessionStorage,
     clearHash: () => window.history.replaceState(null, '', window.location.pathname + window.location.search),
   };
+}
+
+/** A profile switch gave this tab a new session token: a reload or reconnect presents it, the old one is gone. */
+export function rememberLoginToken(storage: Pick<Storage, 'setItem'>, token: string): void {
+  storage.setItem(KEY, token);
 }

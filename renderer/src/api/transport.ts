@@ -13,6 +13,11 @@ export interface Transport {
   subscribe(topic: string, listener: EventListener): () => void;
   /** connection state changes (the WebSocket reconnects; IPC is always "open") */
   onStatus?(listener: (status: TransportStatus) => void): () => void;
+  /**
+   * the local host answered a profile switch with a new session token: the open socket is
+   * already rebound, later (re)connections present this one (IPC keeps no such token)
+   */
+  setToken?(token: string): void;
 }
 
 export type TransportStatus = 'connecting' | 'open' | 'closed';

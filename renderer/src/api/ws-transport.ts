@@ -47,7 +47,7 @@ export class WebSocketTransport implements Transport {
 
   constructor(
     private readonly url: string,
-    private readonly token: string,
+    private token: string,
     private readonly factory: SocketFactory = (u, p) => new WebSocket(u, p) as unknown as SocketLike,
   ) {
     this.connect();
@@ -152,6 +152,10 @@ export class WebSocketTransport implements Transport {
     }
     set.add(listener);
     return () => { set!.delete(listener); };
+  }
+
+  setToken(token: string): void {
+    this.token = token;
   }
 
   onStatus(listener: (s: TransportStatus) => void): () => void {

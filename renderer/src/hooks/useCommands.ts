@@ -20,6 +20,7 @@ export const SCREENS: { screen: Screen; label: string }[] = [
   { screen: 'trash', label: 'Trash' },
   { screen: 'devices', label: 'Devices & sync' },
   { screen: 'audit', label: 'Audit log' },
+  { screen: 'privacy', label: 'Privacy' },
   { screen: 'diagnostics', label: 'Diagnostics' },
   { screen: 'settings', label: 'Settings' },
 ];

@@ -12,9 +12,16 @@ export function checkSettings(f: { undo: string; autoLock: string; retention: st
   if (!(lock >= 0 && lock <= 1440)) return { problem: 'Enter after how many idle minutes the vault locks itself: a whole number from 0 (never) to 1440 (a day).' };
   const settings: Settings = { undo_window_seconds: undo, auto_lock_minutes: lock };
   if (f.retention.trim() !== '') {
-    const days = int(f.retention);
-    if (!(days >= 1 && days <= 3650)) return { problem: 'Enter how many days the trash keeps a memory: a whole number from 1 to 3650 (ten years).' };
-    settings.trash_retention_days = days;
+    const r = checkRetention(f.retention);
+    if ('problem' in r) return r;
+    settings.trash_retention_days = r.days;
   }
   return { settings };
+}
+
+/** The trash retention field alone (the Privacy center's), 1 to 3650 days. */
+export function checkRetention(text: string): { days: number } | { problem: string } {
+  const days = /^\s*\d+\s*$/.test(text) ? Number(text) : NaN;
+  if (!(days >= 1 && days <= 3650)) return { problem: 'Enter how many days the trash keeps a memory: a whole number from 1 to 3650 (ten years).' };
+  return { days };
 }

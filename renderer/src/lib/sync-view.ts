@@ -7,7 +7,8 @@ export type PeerSpace = PeerStatus['spaces'][number];
  * A device has no name of its own: its platform and the tail of its id (the random part of the
  * ULID; the head is a timestamp shared by devices made the same minute) tell two apart.
  */
-export function deviceLabel(d: { device_id: string; platform?: string }): string {
+export function deviceLabel(d: { device_id: string; platform?: string; name?: string }): string {
+  if (d.name) return d.name;
   const tail = d.device_id.slice(-6);
   return d.platform ? `${d.platform} · …${tail}` : `…${tail}`;
 }

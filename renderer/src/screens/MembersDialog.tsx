@@ -5,6 +5,7 @@ import { Dialog } from '../components/Dialog';
 import { Field } from '../components/Field';
 import { formatClock } from '../lib/format';
 import { canInWords, LEAST_ROLE, ROLES } from '../lib/kinds';
+import { useProfiles } from '../stores/profiles';
 import { useSession } from '../stores/session';
 import { spaceById, useSpaces } from '../stores/spaces';
 import { useUndo } from '../stores/undo';
@@ -19,12 +20,15 @@ import { useUndo } from '../stores/undo';
 export function MembersDialog({ spaceId, onClose }: { spaceId: string; onClose(): void }) {
   const space = useSpaces((s) => spaceById(s.spaces, spaceId));
   const people = useSpaces((s) => s.members);
-  const me = useSession((s) => s.status?.member_id);
+  // the profile this window acts as (the vault owner's until a switch)
+  const owner = useSession((s) => s.status?.member_id);
+  const me = useProfiles((s) => s.current?.member_id) ?? owner;
   const actions = useUndo((s) => s.actions);
   const removing = useUndo((s) => s.removing);
   const [memberId, setMemberId] = useState('');
   const [role, setRole] = useState<Role>(LEAST_ROLE);
   const [newName, setNewName] = useState('');
+  const [spaceName, setSpaceName] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   if (!space) return null;
@@ -42,6 +46,11 @@ export function MembersDialog({ spaceId, onClose }: { spaceId: string; onClose()
     e.preventDefault();
     if (memberId) void run(async () => { await useSpaces.getState().addMember(spaceId, memberId, role); setMemberId(''); setRole(LEAST_ROLE); });
   };
+  const rename = (e: FormEvent) => {
+    e.preventDefault();
+    const name = (spaceName ?? '').trim();
+    if (name && name !== space.name) void run(async () => { await useSpaces.getState().rename(spaceId, name); setSpaceName(null); });
+  };
   const createPerson = (e: FormEvent) => {
     e.preventDefault();
     if (newName.trim()) void run(async () => { const m = await useSpaces.getState().createMember(newName.trim()); setNewName(''); setMemberId(m.member_id); });
@@ -49,6 +58,12 @@ export function MembersDialog({ spaceId, onClose }: { spaceId: string; onClose()
 
   return (
     <Dialog title={`Members of ${space.name}`} onClose={onClose} testId="members-dialog" actions={<button className="btn" type="button" onClick={onClose}>Close</button>}>
+      {isGuardian && (
+        <form className="row" onSubmit={rename} data-testid="rename-space">
+          <Field label="Space name"><input value={spaceName ?? space.name} maxLength={200} onChange={(e) => setSpaceName(e.target.value)} /></Field>
+          <button className="btn small" type="submit" disabled={busy || !(spaceName ?? '').trim() || (spaceName ?? '').trim() === space.name}>Rename</button>
+        </form>
+      )}
       <table className="members">
         <thead><tr><th scope="col">Name</th><th scope="col">Role</th><th scope="col">Can</th><th scope="col"><span className="sr-only">Actions</span></th></tr></thead>
         <tbody>

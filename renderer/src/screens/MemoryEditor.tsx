@@ -61,6 +61,26 @@ function PendingBanners({ memoryId }: { memoryId: string }) {
   );
 }
 
+/** A copy made by a share says where it came from, and opens the original when it is still readable. */
+function CopiedFrom({ origin }: { origin: NonNullable<Memory['copied_from']> }) {
+  const spaces = useSpaces((s) => s.spaces);
+  const from = spaceById(spaces, origin.space_id);
+  const openOriginal = async () => {
+    try {
+      await useMemories.getState().open(origin.memory_id);
+      useMemories.getState().select(origin.memory_id);
+    } catch (e) {
+      useUi.getState().notify(describeError(e));
+    }
+  };
+  return (
+    <p className="muted small" data-testid="copied-from">
+      Copied from {from ? from.name : 'a space you are not in'} on {formatWhen(origin.copied_at)}; later edits of either one do not reach the other.
+      {' '}<button className="btn link small" type="button" onClick={() => void openOriginal()}>Open the original</button>
+    </p>
+  );
+}
+
 export function MemoryEditor({ memoryId }: { memoryId: string }) {
   const [memory, setMemory] = useState<Memory | null>(null);
   const [draft, setDraft] = useState<Draft | null>(null);
@@ -269,6 +289,7 @@ export function MemoryEditor({ memoryId }: { memoryId: string }) {
         <p className="decision deny" data-testid="trashed-notice">In the trash since {formatWhen(memory.deleted_at)}: read only. <button className="btn small" type="button" onClick={restore}>Restore</button></p>
       )}
       {memory.redacted && <p className="muted">Parts of this memory are hidden from you by its band.</p>}
+      {memory.copied_from && <CopiedFrom origin={memory.copied_from} />}
       <input className="title-input" type="text" aria-label="Title" value={draft.title} readOnly={readOnly} maxLength={500} placeholder="Untitled" onChange={(e) => set('title', e.target.value)} data-testid="edit-title" />
       <div className="meta-row">
         <Field label="Type"><select value={draft.type} disabled={readOnly} onChange={(e) => set('type', e.target.value as MemoryType)}>

@@ -1,4 +1,5 @@
 import { Fragment, useId, useState } from 'react';
+import { describeError } from '../api/errors';
 import { useSession } from '../stores/session';
 
 /** The kit as a text file: the key, whose vault it opens, and how to use and keep it. */
@@ -32,6 +33,7 @@ export function RecoveryKey({ recoveryKey }: { recoveryKey: string }) {
   const [copied, setCopied] = useState(false);
   const [fileSaved, setFileSaved] = useState(false);
   const [check, setCheck] = useState('');
+  const [failure, setFailure] = useState<string | null>(null);
   const checkId = useId();
   const groups = recoveryKey.split('-');
   const last = groups[groups.length - 1];
@@ -88,9 +90,11 @@ export function RecoveryKey({ recoveryKey }: { recoveryKey: string }) {
               {wrong ? 'That is not the last group of the key above.' : matches ? 'That matches.' : `The ${groups.length} groups of four, the last one: from the kit you saved, not from the screen.`}
             </p>
           </div>
-          <button className="btn primary" type="button" disabled={!saved || !matches} onClick={() => useSession.getState().acknowledgeRecoveryKey()}>
+          <button className="btn primary" type="button" disabled={!saved || !matches}
+            onClick={() => { setFailure(null); useSession.getState().acknowledgeRecoveryKey().catch((e: unknown) => setFailure(describeError(e))); }}>
             Continue to my vault
           </button>
+          {failure && <p className="error" role="alert">{failure}</p>}
         </div>
       </section>
     </main>

@@ -54,7 +54,7 @@ export function SettingsScreen() {
         <p id="undo-hint" className="muted">Now {formatDuration(settings.undo_window_seconds ?? 900)}: Amber and Red shares, band changes, deletions and member removals wait this long before anyone else sees them. Changing it is recorded in the audit log.</p>
         <Field label="Lock automatically after (minutes idle, 0 = never)"><input type="number" min={0} max={1440} value={autoLock} onChange={(e) => setAutoLock(e.target.value)} /></Field>
         <Field label="Keep deleted memories in the trash for (days)"><input type="number" min={1} max={3650} value={retention} onChange={(e) => setRetention(e.target.value)} aria-describedby="retention-hint" /></Field>
-        <p id="retention-hint" className="muted">Emptying the trash after this time comes with erasure, in a coming version; until then nothing in the trash is erased.</p>
+        <p id="retention-hint" className="muted">Items in the trash for more than {settings.trash_retention_days ?? 30} days are erased for good, here and on your other devices. Export and erasure are in the Privacy center.</p>
         <button className="btn primary" type="submit">Save settings</button>
         {msg && <p role="status" className={msg.ok ? 'ok' : 'error'} data-testid="settings-message">{msg.text}</p>}
       </form>

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { Field } from '../components/Field';
-import type { Decision, Memory, MemoryShareResponse, Reason } from '../../../contracts/types';
+import type { Decision, Memory, MemoryPreviewAsResponse, MemoryShareResponse, Reason, Space } from '../../../contracts/types';
 import { ApiCallError, describeError, reasonInWords } from '../api/errors';
 import { BandBadge } from '../components/BandBadge';
 import { Dialog } from '../components/Dialog';
@@ -9,6 +9,7 @@ import { kindLabel } from '../lib/kinds';
 import { obligationInWords } from '../lib/obligations';
 import { toSharePreview, type SharePreview } from '../lib/share-preview';
 import { useMemories } from '../stores/memories';
+import { useProfiles } from '../stores/profiles';
 import { useSettings } from '../stores/settings';
 import { spaceById, useSpaces } from '../stores/spaces';
 import { useUndo } from '../stores/undo';
@@ -27,6 +28,48 @@ function ReasonList({ reasons, policyVersion }: { reasons: Reason[]; policyVersi
         {policyVersion && <p className="muted">Policy version {policyVersion}.</p>}
       </details>
     </div>
+  );
+}
+
+/**
+ * "Preview as …": what one member of the target space would see of this memory there — the
+ * core's own decision and redaction for that member (memory.previewAs), nothing decided here.
+ */
+function PreviewAs({ memory, space }: { memory: Memory; space: Space }) {
+  const me = useProfiles((s) => s.current?.member_id);
+  const others = space.members.filter((m) => m.member_id !== me);
+  const [who, setWho] = useState(others[0]?.member_id ?? '');
+  const [shown, setShown] = useState<MemoryPreviewAsResponse | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => { setShown(null); setError(null); setWho(others[0]?.member_id ?? ''); }, [space.space_id]);
+  if (!others.length) return null;
+  const name = others.find((m) => m.member_id === who)?.name ?? 'them';
+  const show = async () => {
+    setError(null);
+    try { setShown(await useProfiles.getState().previewAs(memory.memory_id, who, space.space_id)); } catch (e) { setError(describeError(e)); setShown(null); }
+  };
+  return (
+    <section className="preview-as" aria-label="Preview as" data-testid="preview-as">
+      <div className="row">
+        <Field label="Preview as"><select value={who} onChange={(e) => { setWho(e.target.value); setShown(null); }} data-testid="preview-as-member">
+          {others.map((m) => <option key={m.member_id} value={m.member_id}>{m.name} ({m.role})</option>)}
+        </select></Field>
+        <button className="btn small" type="button" onClick={() => void show()} data-testid="preview-as-show">Preview as {name}</button>
+      </div>
+      {error && <p className="error" role="alert">{error}</p>}
+      {shown && (shown.memory === null ? (
+        <div className="decision deny" data-testid="preview-as-result">
+          <p><strong>{name} would not see this memory</strong> in {space.name}.</p>
+          <ReasonList reasons={shown.decision.reasons} policyVersion={shown.decision.policy_version} />
+        </div>
+      ) : (
+        <div className="decision allow" data-testid="preview-as-result">
+          <p><strong>What {name} would see</strong>{shown.memory.redacted ? ' (parts hidden by the band’s rules)' : ''}:</p>
+          <p><strong>{shown.memory.title || '(untitled)'}</strong></p>
+          <p className="preview-as-body" data-testid="preview-as-body" style={{ whiteSpace: 'pre-wrap' }}>{shown.memory.body || '(the text is hidden)'}</p>
+        </div>
+      ))}
+    </section>
   );
 }
 
@@ -114,6 +157,7 @@ export function ShareDialog({ memory, onClose }: { memory: Memory; onClose(): vo
           <span>I consent to moving this Amber memory from a {source && kindLabel(source.kind).toLowerCase()} space up to a wider {dst && kindLabel(dst.kind).toLowerCase()} space.</span>
         </label>
       )}
+      {dst && <PreviewAs memory={memory} space={dst} />}
       {preview && decisionBox({ ...preview, obligations: preview.effect === 'ALLOW' ? preview.obligations : [] }, 'Policy decision before you confirm')}
       {preview?.effect === 'DENY' && preview.remedies.length > 0 && (
         <div data-testid="share-remedies"><strong>What would allow it:</strong><ul>{preview.remedies.map((r) => <li key={r}>{r}</li>)}</ul></div>

@@ -4,6 +4,8 @@ import { Dialog } from '../components/Dialog';
 import { MOD, requestLock, SCREENS } from '../hooks/useCommands';
 import { useShortcuts } from '../hooks/useShortcuts';
 import { useMemories } from '../stores/memories';
+import { usePrivacy } from '../stores/privacy';
+import { useProfiles } from '../stores/profiles';
 import { hostGone, useSession } from '../stores/session';
 import { useSettings } from '../stores/settings';
 import { useSpaces } from '../stores/spaces';
@@ -17,6 +19,7 @@ import { DevicesScreen } from './DevicesScreen';
 import { DiagnosticsScreen } from './DiagnosticsScreen';
 import { EncryptionScreen } from './EncryptionScreen';
 import { MemoriesScreen } from './MemoriesScreen';
+import { PrivacyScreen } from './PrivacyScreen';
 import { SettingsScreen } from './SettingsScreen';
 import { ShortcutsSheet } from './ShortcutsSheet';
 import { SpacesSidebar } from './SpacesSidebar';
@@ -71,6 +74,7 @@ export function Shell() {
       useSettings.getState().load(),
       useUndo.getState().load(),
       useMemories.getState().reload(),
+      useProfiles.getState().load(),
     ]).catch((e) => useUi.getState().notify(describeError(e)));
     return () => {
       useSpaces.getState().reset();
@@ -78,6 +82,7 @@ export function Shell() {
       useUndo.getState().reset();
       useSync.getState().reset();
       useTrash.getState().reset();
+      usePrivacy.getState().reset();
       useUi.getState().setOverlay(null);
       useUi.getState().notify(null);
       useUi.getState().go('memories'); // after a lock, unlocking starts from the memories again
@@ -120,6 +125,7 @@ export function Shell() {
           {screen === 'devices' && <DevicesScreen />}
           {screen === 'audit' && <AuditScreen />}
           {screen === 'diagnostics' && <DiagnosticsScreen />}
+          {screen === 'privacy' && <PrivacyScreen />}
           {screen === 'settings' && <SettingsScreen />}
           {screen === 'encryption' && <EncryptionScreen />}
         </main>

@@ -6,6 +6,7 @@ import { useSpaces } from '../stores/spaces';
 import { useUi } from '../stores/ui';
 import { MembersDialog } from './MembersDialog';
 import { NewSpaceDialog } from './NewSpaceDialog';
+import { ProfileButton } from './ProfilesDialog';
 
 /** drawn, not an emoji: emoji fonts are missing on many Linux desktops */
 function PersonIcon() {
@@ -52,6 +53,7 @@ export function SpacesSidebar() {
         ))}
       </ul>
       <div className="sidebar-foot">
+        <ProfileButton />
         <p className="muted small">[ and ] switch spaces.</p>
         <button type="button" className="btn link small" onClick={() => useUi.getState().go('encryption')}>What is encrypted</button>
       </div>

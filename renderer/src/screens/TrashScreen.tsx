@@ -10,8 +10,8 @@ import { useUi } from '../stores/ui';
 
 /**
  * The trash (SPEC §8): deleted memories, most recent first, each restorable into its space. The
- * retention setting is shown as what it is today: emptying the trash for good is erasure, which
- * comes with privacy.erase; until then nothing here is erased, and there is no erase button.
+ * retention setting is said as what it does (the core's scheduler erases what waited longer);
+ * emptying the trash at once is in the Privacy center, with its typed confirmation.
  */
 export function TrashScreen() {
   const rows = useTrash((s) => s.rows);
@@ -35,7 +35,7 @@ export function TrashScreen() {
     <section className="screen" aria-labelledby="trash-title">
       <h1 id="trash-title">Trash</h1>
       <p data-testid="trash-retention">
-        The trash keeps deleted memories for <strong>{days} days</strong> (a setting). Emptying it after that, and erasing a memory for good, come with erasure in a coming version: until then nothing here is erased, and all of it stays encrypted.
+        The trash keeps deleted memories for <strong>{days} days</strong> (a setting): after that they are erased for good, here and on your other devices. To empty it now, or to change how long it keeps them, go to the Privacy center.
       </p>
       {(error || problem) && <p className="error" role="alert">{problem ?? error}</p>}
       {rows.length === 0

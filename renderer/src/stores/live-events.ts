@@ -2,6 +2,7 @@ import type { Envelope } from '../../../contracts/types';
 import type { ApiClient } from '../api/client';
 import { useAudit } from './audit';
 import { useMemories } from './memories';
+import { usePrivacy } from './privacy';
 import { useSession } from './session';
 import { useSettings } from './settings';
 import { useSpaces } from './spaces';
@@ -77,6 +78,8 @@ export function wireLiveEvents(client: ApiClient): () => void {
       return;
     }
     if (topic === 'SETTINGS_CHANGED' && unlocked()) void useSettings.getState().load().catch(() => {});
+    // an export or its read-back moved on: the Privacy center's progress bar, and the next step
+    if (topic === 'JOB_STATUS_CHANGED' && unlocked()) usePrivacy.getState().noteJob((env.payload ?? {}) as Record<string, unknown>);
     if (UNDO_TOPICS.has(topic)) refreshUndo();
     if (MEMORY_TOPICS.has(topic)) refreshMemories();
     if (SPACE_TOPICS.has(topic)) refreshSpaces();

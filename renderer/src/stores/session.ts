@@ -33,7 +33,10 @@ interface SessionState {
    */
   lock(opts?: { force?: boolean }): Promise<'locked' | 'unsaved'>;
   changePassphrase(oldPassphrase: string, newPassphrase: string): Promise<void>;
-  acknowledgeRecoveryKey(): void;
+  /** the person gave the key back (its last group typed): the vault stops asking for it */
+  acknowledgeRecoveryKey(): Promise<void>;
+  /** a key never confirmed (the window closed on it) is replaced, after the passphrase */
+  replaceRecoveryKey(passphrase: string): Promise<void>;
   setRecoveryKey(key: string): void;
   setUnreachable(problem: string): void;
   setConnection(s: TransportStatus): void;
@@ -95,8 +98,15 @@ export const useSession = create<SessionState>((set, get) => ({
   async changePassphrase(oldPassphrase, newPassphrase) {
     await api().call('vault.changePassphrase', { old_passphrase: oldPassphrase, new_passphrase: newPassphrase });
   },
-  acknowledgeRecoveryKey() {
+  async acknowledgeRecoveryKey() {
+    const key = get().recoveryKey;
+    if (key) await api().call('vault.confirmRecoveryKey', { recovery_key: key });
     set({ recoveryKey: null });
+    await get().refresh();
+  },
+  async replaceRecoveryKey(passphrase) {
+    const r = await api().call('vault.newRecoveryKey', { passphrase });
+    set({ recoveryKey: r.recovery_key });
   },
   setRecoveryKey(key) {
     set({ recoveryKey: key });

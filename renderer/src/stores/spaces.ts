@@ -15,6 +15,8 @@ interface SpacesState {
   /** a member's role changed in place (space.addMember sets the role of someone already in the space) */
   setRole(spaceId: string, memberId: string, role: Role): Promise<void>;
   createMember(name: string): Promise<Member>;
+  /** space.rename (guardians): the id stays, the name reaches every member's devices by sync */
+  rename(spaceId: string, name: string): Promise<void>;
   /** space.removeMember: staged behind the undo window (read into the undo queue at once) */
   removeMember(spaceId: string, memberId: string): Promise<PendingAction>;
   /** space.invite: an invite for another person, with a role */
@@ -46,6 +48,10 @@ export const useSpaces = create<SpacesState>((set, get) => ({
   },
   async setRole(spaceId, memberId, role) {
     const { space } = await api().call('space.addMember', { space_id: spaceId, member_id: memberId, role });
+    set({ spaces: get().spaces.map((s) => (s.space_id === spaceId ? { ...space, memory_count: space.memory_count ?? s.memory_count } : s)) });
+  },
+  async rename(spaceId, name) {
+    const { space } = await api().call('space.rename', { space_id: spaceId, name });
     set({ spaces: get().spaces.map((s) => (s.space_id === spaceId ? { ...space, memory_count: space.memory_count ?? s.memory_count } : s)) });
   },
   async createMember(name) {

@@ -43,6 +43,8 @@ interface SyncState {
   /** 'trusted' once both sides confirmed, 'waiting' while the other side has not */
   confirm(deviceId: string): Promise<'trusted' | 'waiting'>;
   revoke(deviceId: string): Promise<string[]>;
+  /** device.rename: a name for a device, kept on this device */
+  rename(deviceId: string, name: string): Promise<void>;
   /** sync.connect: dial a device at host:port by hand */
   connect(address: string): Promise<SyncConnectResponse>;
   /** sync.disconnect: pause sync (closes every connection) */
@@ -127,6 +129,10 @@ export const useSync = create<SyncState>((set, get) => {
       if (get().offer && r.status === 'trusted' && !r.adopted) set({ offer: null }); // the invite is single-use: it linked this device
       await get().load();
       return r.status;
+    },
+    async rename(deviceId, name) {
+      const { device } = await api().call('device.rename', { device_id: deviceId, name });
+      set({ devices: get().devices.map((d) => (d.device_id === deviceId ? device : d)) });
     },
     async revoke(deviceId) {
       const r = await api().call('device.revoke', { device_id: deviceId });

@@ -21,8 +21,8 @@ interface TrashState {
   /** memory.restore: back into its space */
   restore(memoryId: string): Promise<Memory>;
   reset(): void;
-  // "Erase for good" comes with privacy.erase (the privacy issue builds it): until that method
-  // exists there is no erase action here, and the screen shows no button that would do nothing.
+  // emptying the trash for good (trash.empty) is the Privacy center's, with its typed
+  // confirmation (stores/privacy.ts); retention empties it on its own after trash_retention_days
 }
 
 let generation = 0;

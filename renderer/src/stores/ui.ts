@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 
-export type Screen = 'memories' | 'trash' | 'devices' | 'audit' | 'diagnostics' | 'settings' | 'encryption';
+export type Screen = 'memories' | 'trash' | 'devices' | 'audit' | 'diagnostics' | 'settings' | 'encryption' | 'privacy';
 export type Theme = 'light' | 'dark';
 
 const THEME_KEY = 'memoryos.theme';

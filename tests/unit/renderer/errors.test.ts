@@ -52,4 +52,15 @@ describe('every API error code has a sentence in people’s words (issue 10, def
     expect(errorSentence(new ApiCallError('BUSY', 'no answer from 10.0.0.2:4848'))).toMatch(/^The other device did not answer/);
     expect(errorSentence(new ApiCallError('TRANSPORT', 'memory.get timed out'))).toBe('MemoryOS took too long to answer. Try again.');
   });
+
+  it('profiles: a session bound to another profile, a wrong PIN, too many, a door without sessions', () => {
+    const bound = new ApiCallError('FORBIDDEN', 'bound', { reasons: [{ code: 'SESSION_BOUND', message: 'this session is bound to another profile' }] }, 'memory.get');
+    expect(errorSentence(bound)).toMatch(/switched to another profile/);
+    expect(errorSentence(new ApiCallError('BAD_CREDENTIALS', 'wrong PIN', { pin_required: true }, 'session.switchProfile'))).toBe('That PIN is not right.');
+    expect(errorSentence(new ApiCallError('BAD_CREDENTIALS', 'this profile has a PIN: enter it to switch', { pin_required: true }, 'session.switchProfile'))).toBe('This profile has a PIN: enter it to switch.');
+    const limited = new ApiCallError('RATE_LIMITED', 'too many', { retry_at: new Date(Date.now() + 4000).toISOString() }, 'session.switchProfile');
+    expect(errorSentence(limited)).toMatch(/^Too many wrong PINs: try again in [1-5] s\.$/);
+    expectPeoplesWords(errorSentence(limited), 'RATE_LIMITED');
+    expect(errorSentence(new ApiCallError('INVALID_INPUT', 'no sessions', { door_has_sessions: false }, 'session.switchProfile'))).toMatch(/^This window cannot switch profiles/);
+  });
 });
