@@ -77,12 +77,15 @@ const hasFilters = (q: Filters): boolean => !!(q.tags.length || q.people.length 
 
 function passes(f: Facet, rule: PreviewRule, q: Filters): boolean {
   if (!hasFilters(q)) return true;
-  const s = shown(f, rule);
-  if (!q.tags.every((t) => s.tags.includes(t))) return false;
-  if (!q.people.every((t) => s.people.includes(t))) return false;
-  if (!q.places.every((t) => s.places.includes(t))) return false;
+  if (q.tags.length || q.people.length || q.places.length) {
+    // the labels are read (and parsed from the index's row) only when a label filter needs them
+    const s = shown(f, rule);
+    if (!q.tags.every((t) => s.tags.includes(t))) return false;
+    if (!q.people.every((t) => s.people.includes(t))) return false;
+    if (!q.places.every((t) => s.places.includes(t))) return false;
+  }
   if (q.from || q.to) {
-    const day = happenedDay(f, s.occurred_at);
+    const day = happenedDay(f, rule === 'hidden' ? null : f.occurred_at);
     if (q.from && day < q.from) return false;
     if (q.to && day > q.to) return false;
   }
