@@ -23,6 +23,7 @@ export type LabelList = Label[];
 export type Body = string;
 export type Passphrase = string;
 export type Obligation = string;
+export type MemorySearchRequestCalendarDate = string;
 export type VaultUnlockRequest =
   | {
       passphrase: Passphrase;
@@ -131,7 +132,10 @@ export interface ContractTypes {
   MemoryRestoreRequest: MemoryRestoreRequest;
   MemoryRestoreResponse: MemoryRestoreResponse;
   MemorySearchRequest: MemorySearchRequest;
+  MemorySearchRequestCalendarDate: MemorySearchRequestCalendarDate;
   MemorySearchResponse: MemorySearchResponse;
+  MemorySearchResponseRange: MemorySearchResponseRange;
+  MemorySearchResponseHit: MemorySearchResponseHit;
   MemorySetBandRequest: MemorySetBandRequest;
   MemorySetBandResponse: MemorySetBandResponse;
   MemoryShareRequest: MemoryShareRequest;
@@ -743,18 +747,99 @@ export interface MemoryRestoreResponse {
   memory: Memory;
 }
 export interface MemorySearchRequest {
-  query: string;
+  /**
+   * What the person typed. Every word must match (as a prefix); a word of five letters or more also matches index terms one edit away (insertion, deletion, substitution or transposition), ranked below exact matches. Empty or absent: the filters alone list the memories.
+   */
+  query?: string;
   space_id?: SpaceId;
   type?: MemoryType;
   band?: Band;
+  /**
+   * Only memories carrying every one of these tags (case and diacritics folded), as the caller sees them: a label a redacted preview hides never matches.
+   */
+  tags?: LabelList;
+  /**
+   * Only memories naming every one of these people, as the caller sees them.
+   */
+  people?: LabelList;
+  /**
+   * Only memories naming every one of these places, as the caller sees them.
+   */
+  places?: LabelList;
+  /**
+   * Only memories that happened on or after this calendar day (the day it happened, else the UTC day it was written; no time-zone shift).
+   */
+  happened_from?: MemorySearchRequestCalendarDate;
+  /**
+   * Only memories that happened on or before this calendar day (inclusive).
+   */
+  happened_to?: MemorySearchRequestCalendarDate;
+  /**
+   * relevance (the default with a query; exact matches before typo-tolerant ones), updated (the default without one), created or happened: newest first.
+   */
+  sort?: "relevance" | "updated" | "created" | "happened";
   limit?: number;
 }
 export interface MemorySearchResponse {
-  hits: SearchHit[];
+  hits: MemorySearchResponseHit[];
+  /**
+   * How many memories match that the caller may see and find (every filter and the query, on what the caller is shown). When total_capped, at least this many: show it as "200+", never as a count.
+   */
+  total: number;
+  /**
+   * true when counting stopped at the cap: more than `total` match.
+   */
+  total_capped: boolean;
   /**
    * How many records of the searched spaces are left out of the index because they failed authentication or were altered on disk.
    */
   skipped?: number;
+}
+export interface MemorySearchResponseHit {
+  memory_id: Ulid;
+  space_id: SpaceId;
+  type: MemoryType;
+  band: Band;
+  /**
+   * as the caller may see it (AMBER PII redacted for others, RED hidden until opened)
+   */
+  title: string;
+  /**
+   * plain text (no markup) around the first match, … where cut; band-aware like the title
+   */
+  snippet: string;
+  score: number;
+  redacted: boolean;
+  updated_at: Timestamp;
+  created_at: Timestamp;
+  /**
+   * when it happened (a calendar day at 00:00 UTC); null when none, or hidden
+   */
+  occurred_at: Timestamp | null;
+  /**
+   * matched only through typo tolerance
+   */
+  fuzzy: boolean;
+  /**
+   * what matched, as ranges into the title and the snippet shown (never into hidden text)
+   */
+  highlights: {
+    /**
+     * @maxItems 200
+     */
+    title: MemorySearchResponseRange[];
+    /**
+     * @maxItems 200
+     */
+    snippet: MemorySearchResponseRange[];
+  };
+}
+/**
+ * A highlighted span of a string: UTF-16 code-unit offsets, end exclusive.
+ */
+export interface MemorySearchResponseRange {
+  start: number;
+  end: number;
 }
 export interface MemorySetBandRequest {
   memory_id: Ulid;

@@ -117,7 +117,7 @@ export function loadRecord(ctx: Ctx, memoryId: string): MemoryRecord {
 }
 
 /** The fields of a record that indexing needs. */
-export type IndexSource = Pick<MemoryRecord, 'memory_id' | 'space_id' | 'band' | 'type' | 'updated_at' | 'author'> & { recipients: string[] };
+export type IndexSource = Pick<MemoryRecord, 'memory_id' | 'space_id' | 'band' | 'type' | 'updated_at' | 'author'> & { recipients: string[]; created_at?: number };
 
 /**
  * Every live memory this device can open, with its content: what unlock indexes. Who may find a
@@ -136,7 +136,7 @@ export function* liveContents(ctx: Ctx): Generator<{ rec: IndexSource; content: 
     const c = aeadDecrypt({ nonce: r.nonce, ciphertext: r.ciphertext }, contentAd(r, r.key_id), dek);
     if (!c) { ctx.problems.note({ record: 'memory', id: r.memory_id, space_id: r.space_id, kind: 'corrupt', fields: [] }); continue; }
     yield {
-      rec: { memory_id: r.memory_id, space_id: r.space_id, band: meta.band, type: meta.type, updated_at: r.updated_at, author: meta.author, recipients: meta.recipients ?? [] },
+      rec: { memory_id: r.memory_id, space_id: r.space_id, band: meta.band, type: meta.type, updated_at: r.updated_at, author: meta.author, recipients: meta.recipients ?? [], created_at: meta.created_at },
       content: JSON.parse(Buffer.from(c).toString('utf8')) as Content,
     };
   }

@@ -14,6 +14,7 @@ export function toIndexed(rec: IndexSource, c: Content): IndexedMemory {
   return {
     memory_id: rec.memory_id, space_id: rec.space_id, band: rec.band, type: rec.type, updated_at: rec.updated_at, author: rec.author,
     readers: readersOf(rec), title: c.title, body: c.body, tags: c.tags, people: c.people, places: c.places,
+    created_at: rec.created_at ?? rec.updated_at, occurred_at: c.occurred_at ?? null,
   };
 }
 

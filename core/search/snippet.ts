@@ -39,3 +39,58 @@ export function matchesAll(fields: string[], terms: string[]): boolean {
   for (const f of fields) for (const m of f.matchAll(WORD)) words.add(fold(m[0]));
   return terms.every((t) => [...words].some((w) => w.startsWith(t)));
 }
+
+/** A query word as matched: the folded word as a prefix, or one of its typo-tolerant alternatives as a whole word. */
+export interface Term { word: string; alts: string[] }
+
+export interface Range { start: number; end: number }
+
+const wordMatches = (folded: string, terms: Term[]): boolean => terms.some((t) => folded.startsWith(t.word) || t.alts.includes(folded));
+
+/** Ranges (UTF-16 offsets, end exclusive) of the words of `text` a query term matches. */
+export function highlightRanges(text: string, terms: Term[]): Range[] {
+  if (!terms.length) return [];
+  const out: Range[] = [];
+  for (const m of text.matchAll(WORD)) if (wordMatches(fold(m[0]), terms)) out.push({ start: m.index!, end: m.index! + m[0].length });
+  return out;
+}
+
+/**
+ * Plain text of about `size` words around the first match in the first field that has one, …
+ * where cut, with the ranges of its matches. No field matches: the start of the first field.
+ * `display` (same lengths as `fields`, e.g. with redaction placeholders unmasked) is what the
+ * text is cut from; `fields` is what is matched.
+ */
+export function snippetWithRanges(fields: string[], terms: Term[], size = 12, display: string[] = fields): { text: string; ranges: Range[] } {
+  const window = (i: number, first: number, mark: boolean): { text: string; ranges: Range[] } => {
+    const text = fields[i] ?? '';
+    const shown = display[i] ?? text;
+    const words = [...text.matchAll(WORD)].map((m) => ({ start: m.index!, end: m.index! + m[0].length, hit: mark && wordMatches(fold(m[0]), terms) }));
+    if (!words.length) return { text: '', ranges: [] };
+    const from = Math.max(0, Math.min(first - 2, words.length - size));
+    const to = Math.min(words.length, from + size);
+    const begin = from > 0 ? words[from].start : 0;
+    const end = to < words.length ? words[to - 1].end : text.length;
+    const prefix = from > 0 ? '…' : '';
+    // one character for one, so the ranges stay true: line breaks become spaces
+    const out = prefix + shown.slice(begin, end).replace(/\s/g, ' ') + (to < words.length ? '…' : '');
+    const ranges = words.slice(from, to).filter((w) => w.hit).map((w) => ({ start: w.start - begin + prefix.length, end: w.end - begin + prefix.length }));
+    return { text: out, ranges };
+  };
+  if (terms.length) {
+    for (let i = 0; i < fields.length; i++) {
+      const first = [...fields[i].matchAll(WORD)].findIndex((m) => wordMatches(fold(m[0]), terms));
+      if (first >= 0) return window(i, first, true);
+    }
+  }
+  return window(0, 0, false);
+}
+
+/** Whether every term matches some word of the fields (what FTS5 matched, checked on the text as shown). */
+export function matchesEvery(fields: string[], terms: Term[]): boolean {
+  const words = new Set<string>();
+  for (const f of fields) for (const m of f.matchAll(WORD)) words.add(fold(m[0]));
+  return terms.every((t) => [...words].some((w) => w.startsWith(t.word) || t.alts.includes(w)));
+}
+
+export { fold };

@@ -67,7 +67,7 @@ export async function measurePieces(app: App, dataDir: string): Promise<{ pieces
 
   // the live index of the vault just measured (n memories), one upsert per autocommit as indexMemory's onCommit does
   const idx = ictx.search!;
-  const doc = (i: number) => { const x = memoryAt(600_000 + i, 1000); return { memory_id: 'PIECE' + String(i).padStart(21, '0'), space_id: space, band: x.band, type: x.type, updated_at: i, author: 'a', readers: null, title: x.title, body: x.body, tags: x.tags, people: x.people, places: x.places }; };
+  const doc = (i: number) => { const x = memoryAt(600_000 + i, 1000); return { memory_id: 'PIECE' + String(i).padStart(21, '0'), space_id: space, band: x.band, type: x.type, updated_at: i, author: 'a', readers: null, title: x.title, body: x.body, tags: x.tags, people: x.people, places: x.places, created_at: i, occurred_at: null }; };
   const fresh = Array.from({ length: 500 }, (_, i) => doc(i)); // generated outside the timed loop
   const fts = usPerOp((i) => idx.upsert(fresh[i]!), 300);
   for (const d of fresh) idx.remove(d.memory_id);

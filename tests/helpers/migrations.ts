@@ -93,11 +93,15 @@ export interface TableInfo {
   foreignKeys: { from: string; table: string; to: string | null }[];
 }
 
-/** Ordinary and virtual tables that hold user data (no sqlite_* internals, no FTS shadow tables). */
+/**
+ * Ordinary and virtual tables that hold user data (no sqlite_* internals, no FTS shadow tables, no
+ * fts5vocab tables: read-only views over an FTS5 index, holding nothing of their own).
+ */
 export function tables(db: Db): TableInfo[] {
   const list = db.pragma('table_list') as { schema: string; name: string; type: string; wr: number }[];
+  const views = new Set((db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%USING fts5vocab%'").all() as { name: string }[]).map((r) => r.name));
   return list
-    .filter((t) => t.schema === 'main' && (t.type === 'table' || t.type === 'virtual') && !t.name.startsWith('sqlite_'))
+    .filter((t) => t.schema === 'main' && (t.type === 'table' || t.type === 'virtual') && !t.name.startsWith('sqlite_') && !views.has(t.name))
     .sort((a, b) => a.name.localeCompare(b.name))
     .map((t) => {
       const columns = (db.pragma(`table_info(${q(t.name)})`) as { name: string; type: string; notnull: number; dflt_value: string | null; pk: number }[])

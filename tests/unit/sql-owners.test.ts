@@ -41,6 +41,8 @@ export const OWNERS: Record<string, string> = {
   search_fts_docsize: 'core/store/search-index.ts',
   search_fts_config: 'core/store/search-index.ts',
   search_state: 'core/store/search-index.ts',
+  // the index's vocabulary (fts5vocab over search_fts, migration 016), for typo tolerance
+  search_vocab: 'core/store/search-index.ts',
 };
 
 /** Modules that open connections, run migrations or keep the statement cache: they name no table. */

@@ -1,19 +1,23 @@
 /**
- * Search snippets come from the core's full-text index with matches wrapped in [ and ], and are
- * already band-aware (AMBER PII redacted, RED hidden). Parsing them into parts lets the list mark
- * matches with <mark> without ever using innerHTML.
+ * Search hits come with plain-text titles and snippets (already band-aware: AMBER PII redacted,
+ * RED hidden) and the ranges of what matched. Splitting the text at those ranges lets the list
+ * mark matches with <mark> without ever using innerHTML: the text stays text, whatever it holds.
  */
 export interface SnippetPart { text: string; match: boolean }
+export interface TextRange { start: number; end: number }
 
-export function parseSnippet(snippet: string): SnippetPart[] {
+export function splitRanges(text: string, ranges: readonly TextRange[]): SnippetPart[] {
   const parts: SnippetPart[] = [];
-  const re = /\[([^\[\]]*)\]/g;
   let last = 0;
-  for (let m = re.exec(snippet); m; m = re.exec(snippet)) {
-    if (m.index > last) parts.push({ text: snippet.slice(last, m.index), match: false });
-    if (m[1]) parts.push({ text: m[1], match: true });
-    last = m.index + m[0].length;
+  // sorted, clipped to the text, overlaps merged: a malformed range never duplicates or drops text
+  for (const r of [...ranges].sort((a, b) => a.start - b.start)) {
+    const start = Math.max(last, Math.min(r.start, text.length));
+    const end = Math.max(start, Math.min(r.end, text.length));
+    if (end === start) continue;
+    if (start > last) parts.push({ text: text.slice(last, start), match: false });
+    parts.push({ text: text.slice(start, end), match: true });
+    last = end;
   }
-  if (last < snippet.length) parts.push({ text: snippet.slice(last), match: false });
+  if (last < text.length) parts.push({ text: text.slice(last), match: false });
   return parts;
 }

@@ -6,8 +6,8 @@ import { BANDS } from '../lib/bands';
 import { dateInputToIso, formatDay, formatWhen } from '../lib/format';
 import { plainPreview } from '../lib/markdown';
 import { MEMORY_TYPES, typeLabel } from '../lib/memory-types';
-import { parseSnippet } from '../lib/snippet';
-import { SEARCH_LIMIT, useMemories, type Filters } from '../stores/memories';
+import { splitRanges, type TextRange } from '../lib/snippet';
+import { defaultSort, isSearch, useMemories, type Filters, type SortOrder } from '../stores/memories';
 import { spaceById, useSpaces } from '../stores/spaces';
 import { useUndo } from '../stores/undo';
 
@@ -15,14 +15,36 @@ export const ROW_HEIGHT = 62;
 const SEARCH_DELAY_MS = 120;
 const TEXT_FILTER_DELAY_MS = 350;
 
-function Snippet({ text }: { text: string }) {
-  return <>{parseSnippet(text).map((p, i) => (p.match ? <mark key={i}>{p.text}</mark> : <span key={i}>{p.text}</span>))}</>;
+/** Text with what matched in <mark>, from the core's ranges: the text stays text (no HTML is ever injected). */
+function Highlighted({ text, ranges }: { text: string; ranges: readonly TextRange[] }) {
+  return <>{splitRanges(text, ranges).map((p, i) => (p.match ? <mark key={i}>{p.text}</mark> : <span key={i}>{p.text}</span>))}</>;
+}
+
+const SORTS: { value: SortOrder; label: string }[] = [
+  { value: 'relevance', label: 'Best match' },
+  { value: 'updated', label: 'Last updated' },
+  { value: 'created', label: 'Date written' },
+  { value: 'happened', label: 'When it happened' },
+];
+
+/** The order of the list: best match (with a query), last updated, written or happened, newest first. */
+function SortControl() {
+  const sort = useMemories((s) => s.sort);
+  const query = useMemories((s) => s.query);
+  return (
+    <label className="sort-control">Sort
+      <select aria-label="Sort by" data-testid="sort" value={sort ?? defaultSort(query)} onChange={(e) => useMemories.getState().setSort(e.target.value as SortOrder)}>
+        {SORTS.map((o) => <option key={o.value} value={o.value}>{o.label}</option>)}
+      </select>
+    </label>
+  );
 }
 
 function FiltersBar() {
   const filters = useMemories((s) => s.filters);
   const [tag, setTag] = useState(filters.tag ?? '');
   const [person, setPerson] = useState(filters.person ?? '');
+  const [place, setPlace] = useState(filters.place ?? '');
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
   const apply = (patch: Partial<Filters>) => {
@@ -34,10 +56,12 @@ function FiltersBar() {
   useEffect(() => {
     const t = setTimeout(() => {
       const f = useMemories.getState().filters;
-      if ((f.tag ?? '') !== tag.trim() || (f.person ?? '') !== person.trim()) apply({ tag: tag.trim() || undefined, person: person.trim() || undefined });
+      if ((f.tag ?? '') !== tag.trim() || (f.person ?? '') !== person.trim() || (f.place ?? '') !== place.trim()) {
+        apply({ tag: tag.trim() || undefined, person: person.trim() || undefined, place: place.trim() || undefined });
+      }
     }, TEXT_FILTER_DELAY_MS);
     return () => clearTimeout(t);
-  }, [tag, person]);
+  }, [tag, person, place]);
   const active = Object.keys(filters).length > 0;
   // open while filters are set, and as the person left it: clearing them does not fold it away
   const [open, setOpen] = useState(active);
@@ -64,15 +88,18 @@ function FiltersBar() {
         <label>Person
           <input aria-label="Filter by person" type="text" value={person} onChange={(e) => setPerson(e.target.value)} placeholder="e.g. Grandma" />
         </label>
-        <label>From
+        <label>Place
+          <input aria-label="Filter by place" type="text" value={place} onChange={(e) => setPlace(e.target.value)} placeholder="e.g. Lisbon" />
+        </label>
+        <label>Happened from
           <input aria-label="Filter by from date" type="date" value={from} onChange={(e) => { setFrom(e.target.value); apply({ from: dateInputToIso(e.target.value) }); }} />
         </label>
-        <label>To
+        <label>Happened to
           <input aria-label="Filter by to date" type="date" value={to} onChange={(e) => { setTo(e.target.value); apply({ to: e.target.value ? `${e.target.value}T23:59:59.999Z` : undefined }); }} />
         </label>
       </div>
       {active && (
-        <button className="btn link" type="button" onClick={() => { setTag(''); setPerson(''); setFrom(''); setTo(''); useMemories.getState().setFilters({}); }}>
+        <button className="btn link" type="button" onClick={() => { setTag(''); setPerson(''); setPlace(''); setFrom(''); setTo(''); useMemories.getState().setFilters({}); }}>
           Clear filters
         </button>
       )}
@@ -86,6 +113,7 @@ export function MemoryList({ onNew }: { onNew(): void }) {
   const searchRef = useRef<HTMLInputElement>(null);
 
   // instant search: a short pause after typing, and every answer for an older query is dropped
+  // (clearing the query is handled by setQuery at once)
   useEffect(() => {
     if (!m.query.trim()) return;
     const t = setTimeout(() => void useMemories.getState().search(), SEARCH_DELAY_MS);
@@ -99,8 +127,12 @@ export function MemoryList({ onNew }: { onNew(): void }) {
     if (s.hits === null && end + 50 > s.rows.length) void s.ensureLoaded(end + 50);
   }, []);
 
-  const searching = m.hits !== null;
-  const count = searching ? m.hits!.length : m.total;
+  // a search (a query, or a filter or order only memory.search knows) shows its hits, never the list under it
+  const searching = isSearch(m);
+  const hits = m.hits ?? [];
+  const count = searching ? hits.length : m.total;
+  const q = m.query.trim();
+  const found = m.searchCapped ? `${m.searchTotal}+` : String(m.searchTotal);
   const spaceName = (id: string) => spaceById(spaces, id)?.name ?? id;
   const actions = useUndo((s) => s.actions);
   const pendingWord = (id: string) => {
@@ -108,16 +140,20 @@ export function MemoryList({ onNew }: { onNew(): void }) {
     return [kinds.has('delete') && 'Deleting', kinds.has('share') && 'Sharing', kinds.has('set_band') && 'Band change'].filter(Boolean).join(' · ');
   };
   const pending = (id: string) => { const w = pendingWord(id); return w ? <span className="row-pending">{w}</span> : null; };
-  const selectedIndex = searching ? m.hits!.findIndex((h) => h.memory_id === m.selectedId) : m.rows.findIndex((r) => r.memory_id === m.selectedId);
+  const selectedIndex = searching ? hits.findIndex((h) => h.memory_id === m.selectedId) : m.rows.findIndex((r) => r.memory_id === m.selectedId);
 
   const renderRow = (i: number) => {
     if (searching) {
-      const h = m.hits![i];
+      const h = hits[i];
+      if (!h) return <div className="title">Loading…</div>;
+      // the date shown is the one the list is sorted by
+      const sort = m.sort ?? defaultSort(m.query);
+      const when = sort === 'created' ? `Written ${formatWhen(h.created_at)}` : `Updated ${formatWhen(h.updated_at)}`;
       return (
         <>
-          <div className="title"><BandBadge band={h.band} /> {h.title || <em>(untitled)</em>}{pending(h.memory_id)}</div>
-          <div className="snippet">{h.redacted && !h.snippet ? <em className="muted">Content hidden ({h.band})</em> : <Snippet text={h.snippet} />}</div>
-          <div className="meta">{typeLabel(h.type)} · {spaceName(h.space_id)} · Updated {formatWhen(h.updated_at)}</div>
+          <div className="title" data-testid="hit-title"><BandBadge band={h.band} /> {h.title ? <Highlighted text={h.title} ranges={h.highlights.title} /> : <em>{h.redacted ? `Hidden ${h.band} memory` : '(untitled)'}</em>}{pending(h.memory_id)}</div>
+          <div className="snippet" data-testid="hit-snippet">{h.redacted && !h.snippet ? <em className="muted">Content hidden ({h.band})</em> : <Highlighted text={h.snippet} ranges={h.highlights.snippet} />}</div>
+          <div className="meta">{typeLabel(h.type)} · {spaceName(h.space_id)} · {when}{h.occurred_at ? ` · Happened ${formatDay(h.occurred_at)}` : ''}{h.fuzzy ? ' · close match' : ''}</div>
         </>
       );
     }
@@ -132,7 +168,7 @@ export function MemoryList({ onNew }: { onNew(): void }) {
       </>
     );
   };
-  const rowKey = (i: number) => (searching ? `h-${m.hits![i].memory_id}` : m.rows[i]?.memory_id ?? `p-${i}`);
+  const rowKey = (i: number) => (searching ? `h-${hits[i]?.memory_id ?? i}` : m.rows[i]?.memory_id ?? `p-${i}`);
 
   return (
     <section className="list-pane" aria-label="Memories">
@@ -156,22 +192,26 @@ export function MemoryList({ onNew }: { onNew(): void }) {
           </label>
           <button className="btn primary" type="button" onClick={onNew}>+ New memory</button>
         </div>
-        <FiltersBar />
+        <div className="row list-options">
+          <FiltersBar />
+          <SortControl />
+        </div>
       </div>
       <div className="list-status" role="status" aria-live="polite" data-testid="list-status">
         {searching
-          ? (m.searching ? 'Searching…' : `${count >= SEARCH_LIMIT ? `${SEARCH_LIMIT}+ results (the best ${SEARCH_LIMIT} shown)` : `${count} result${count === 1 ? '' : 's'}`} for “${m.query.trim()}”`)
+          ? (m.searching || m.hits === null
+            ? 'Searching…'
+            : q
+              ? `${found} result${m.searchTotal === 1 && !m.searchCapped ? '' : 's'} for “${q}”${m.searchCapped ? ` (the first ${hits.length} shown)` : ''}`
+              : `${found} memor${m.searchTotal === 1 && !m.searchCapped ? 'y' : 'ies'}${m.searchCapped ? ` (the first ${hits.length} shown)` : ''}`)
           : m.loading && m.rows.length === 0 ? 'Loading…' : `${count.toLocaleString()} memor${count === 1 ? 'y' : 'ies'}`}
-        {searching && (m.filters.tag || m.filters.person || m.filters.from || m.filters.to) && (
-          <span> · search does not apply the tag, person and date choices yet (type and band it does)</span>
-        )}
         {m.error && <span className="error"> · {m.error}</span>}
       </div>
-      {count === 0 && !m.loading && !m.searching
+      {count === 0 && !m.loading && !m.searching && !(searching && m.hits === null)
         ? (
           <div className="empty" data-testid="list-empty">
-            {searching
-              ? <p>Nothing matches “{m.query.trim()}”. Search looks in the titles, text, tags, people and places of the memories you can read{m.spaceId ? ' in this space' : ''}; a Red memory you are not a recipient of is not searched.</p>
+            {searching && q
+              ? <p>Nothing matches “{q}”{Object.keys(m.filters).length ? ' with the filters above' : ''}. Search looks in the titles, text, tags, people and places of the memories you can read{m.spaceId ? ' in this space' : ''}; a Red memory you are not a recipient of is not searched.</p>
               : Object.keys(m.filters).length
                 ? <p>No memory matches what the panel above asks for.</p>
                 : <><p>No memories {m.spaceId ? `in ${spaceName(m.spaceId)} ` : ''}yet.</p><p>A memory can be a moment, a fact (an allergy, the wifi), a how-to or a short-lived working note. Press “+ New memory” or N.</p></>}
@@ -186,7 +226,7 @@ export function MemoryList({ onNew }: { onNew(): void }) {
             renderRow={renderRow}
             rowKey={rowKey}
             onSelect={(i) => {
-              const id = searching ? m.hits![i]?.memory_id : m.rows[i]?.memory_id;
+              const id = searching ? hits[i]?.memory_id : m.rows[i]?.memory_id;
               if (id) m.select(id);
             }}
             onRange={onRange}

@@ -53,7 +53,7 @@ export function wireLiveEvents(client: ApiClient): () => void {
     if (!unlocked()) return;
     const m = useMemories.getState();
     void m.refreshTop();
-    if (m.query.trim()) void m.search();
+    if (m.hits !== null) void m.search();
   }, 150);
   const refreshSpaces = debounced(() => { if (unlocked()) void useSpaces.getState().load().catch(() => {}); }, 300);
   // a device came online, went offline, was added or revoked (or a space doc brought devices in,

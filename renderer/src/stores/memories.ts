@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import type {
-  Band, Memory, MemoryCreateRequest, MemoryDeleteResponse, MemoryListRequest, MemoryPatch, MemorySetBandResponse,
-  MemoryShareResponse, MemoryType, SearchHit,
+  Band, Memory, MemoryCreateRequest, MemoryDeleteResponse, MemoryListRequest, MemoryPatch, MemorySearchRequest,
+  MemorySearchResponseHit, MemorySetBandResponse, MemoryShareResponse, MemoryType,
 } from '../../../contracts/types';
 import { ApiCallError, describeError } from '../api/errors';
 import type { Draft } from '../lib/patch';
@@ -34,13 +34,51 @@ export interface Filters {
   band?: Band;
   tag?: string;
   person?: string;
-  /** ISO timestamps */
+  /** memory.list has no place filter: with one set, the list is a search (memory.search) */
+  place?: string;
+  /** ISO timestamps (the day's first and last millisecond, UTC: the calendar day as picked) */
   from?: string;
   to?: string;
 }
 
-/** memory.search answers at most this many hits: a full answer is "200+", not a count */
+/** memory.search answers at most this many hits, and counts up to this many: more is "200+", not a count */
 export const SEARCH_LIMIT = 200;
+
+export type SortOrder = NonNullable<MemorySearchRequest['sort']>;
+export type SearchHit = MemorySearchResponseHit;
+
+/** the order shown when the person has not chosen one: best match for a query, else the newest update */
+export const defaultSort = (query: string): SortOrder => (query.trim() ? 'relevance' : 'updated');
+
+/**
+ * Whether the list is a search: a query, a filter on what memories say (tag, person, place, when
+ * it happened) or an order by date written or happened. One path for all of them, so a filter
+ * means the same with and without a query (labels folded, redacted ones never matching) and the
+ * count is the same count. Otherwise (everything, or by type and band) memory.list pages through
+ * all of it by update time.
+ */
+export function isSearch(s: Pick<MemoriesState, 'query' | 'filters' | 'sort'>): boolean {
+  const f = s.filters;
+  return !!s.query.trim() || !!(f.tag || f.person || f.place || f.from || f.to) || s.sort === 'created' || s.sort === 'happened';
+}
+
+/** memory.search's parameters for what the list shows: the query AND every filter, in the order chosen. */
+export function searchParams(s: Pick<MemoriesState, 'query' | 'filters' | 'sort' | 'spaceId'>): MemorySearchRequest {
+  const query = s.query.trim();
+  const f = s.filters;
+  const p: MemorySearchRequest = { limit: SEARCH_LIMIT };
+  if (query) p.query = query;
+  if (s.spaceId) p.space_id = s.spaceId;
+  if (f.type) p.type = f.type;
+  if (f.band) p.band = f.band;
+  if (f.tag) p.tags = [f.tag];
+  if (f.person) p.people = [f.person];
+  if (f.place) p.places = [f.place];
+  if (f.from) p.happened_from = f.from.slice(0, 10);
+  if (f.to) p.happened_to = f.to.slice(0, 10);
+  if (s.sort) p.sort = s.sort;
+  return p;
+}
 
 /** first page small, so the list paints fast after unlock; later pages larger, fewer round trips */
 export const FIRST_PAGE = 40;
@@ -57,8 +95,13 @@ interface MemoriesState {
   total: number;
   cursor: string | null;
   loading: boolean;
-  /** search hits while query is non-empty; null when not searching */
+  /** the order chosen in the panel; null: the default (defaultSort) */
+  sort: SortOrder | null;
+  /** search hits while the list is a search (isSearch); null when it is not */
   hits: SearchHit[] | null;
+  /** how many match (at most SEARCH_LIMIT); capped: more than that, shown as "200+" */
+  searchTotal: number;
+  searchCapped: boolean;
   searching: boolean;
   error: string | null;
   selectedId: string | null;
@@ -78,6 +121,7 @@ interface MemoriesState {
   setScope(spaceId: string | null): void;
   setFilters(f: Filters): void;
   setQuery(q: string): void;
+  setSort(sort: SortOrder | null): void;
   select(id: string | null): void;
   reload(): Promise<void>;
   refreshTop(): Promise<void>;
@@ -113,13 +157,13 @@ interface MemoriesState {
 function listParams(s: Pick<MemoriesState, 'spaceId' | 'filters'>): MemoryListRequest {
   const p: MemoryListRequest = {};
   if (s.spaceId) p.space_id = s.spaceId;
-  for (const [k, v] of Object.entries(s.filters)) if (v) (p as Record<string, unknown>)[k] = v;
+  for (const [k, v] of Object.entries(s.filters)) if (v && k !== 'place') (p as Record<string, unknown>)[k] = v;
   return p;
 }
 
 const initial = {
   spaceId: null, filters: {}, query: '', rows: [], total: 0, cursor: null, loading: false,
-  hits: null, searching: false, error: null, selectedId: null, generation: 0,
+  sort: null, hits: null, searchTotal: 0, searchCapped: false, searching: false, error: null, selectedId: null, generation: 0,
   known: {}, changes: {}, unsaved: {}, deleting: {},
 };
 
@@ -136,16 +180,24 @@ export const useMemories = create<MemoriesState>((set, get) => ({
   setScope(spaceId) {
     set({ spaceId });
     void get().reload();
-    if (get().query) void get().search();
+    if (isSearch(get())) void get().search();
   },
   setFilters(filters) {
     set({ filters });
     void get().reload();
-    if (get().query) void get().search();
+    // a search keeps every filter: a tag chosen, then a word typed, still lists that tag only
+    if (isSearch(get())) void get().search(); else set({ hits: null, searching: false });
   },
   setQuery(query) {
     set({ query });
-    if (!query.trim()) set({ hits: null, searching: false });
+    // typing waits for a pause (MemoryList); clearing the query goes back to the list, or to the filters' search
+    if (!query.trim()) {
+      if (isSearch(get())) void get().search(); else set({ hits: null, searching: false });
+    }
+  },
+  setSort(sort) {
+    set({ sort });
+    if (isSearch(get())) void get().search(); else set({ hits: null, searching: false });
   },
   select(id) {
     set({ selectedId: id });
@@ -203,16 +255,17 @@ export const useMemories = create<MemoriesState>((set, get) => ({
   },
   async search() {
     const s = get();
-    const query = s.query.trim();
-    if (!query) { set({ hits: null, searching: false }); return; }
+    if (!isSearch(s)) { set({ hits: null, searching: false }); return; }
+    const params = searchParams(s);
+    const key = JSON.stringify(params);
+    const current = () => JSON.stringify(searchParams(get())) === key;
     set({ searching: true });
     try {
-      const params = { query, limit: SEARCH_LIMIT, ...(s.spaceId ? { space_id: s.spaceId } : {}), ...(s.filters.type ? { type: s.filters.type } : {}), ...(s.filters.band ? { band: s.filters.band } : {}) };
       const r = await api().call('memory.search', params);
-      if (get().query.trim() !== query) return; // typed on: a newer search is on its way
-      set({ hits: r.hits, searching: false, error: null });
+      if (!current()) return; // typed on, or a filter changed: a newer search is on its way
+      set({ hits: r.hits, searchTotal: r.total, searchCapped: r.total_capped, searching: false, error: null });
     } catch (e) {
-      if (get().query.trim() === query) set({ searching: false, error: describeError(e) });
+      if (current()) set({ searching: false, error: describeError(e) });
     }
   },
   reset() {

@@ -4,7 +4,7 @@ import { dateInputToIso, formatDuration, isoToDateInput, parseList } from '../..
 import { histogramQuantile, parsePrometheus, sum } from '../../../renderer/src/lib/metrics';
 import { passphraseStrength } from '../../../renderer/src/lib/passphrase-strength';
 import { diffPatch, draftOf, mergeDraft } from '../../../renderer/src/lib/patch';
-import { parseSnippet } from '../../../renderer/src/lib/snippet';
+import { splitRanges } from '../../../renderer/src/lib/snippet';
 import { scrollToReveal, virtualWindow } from '../../../renderer/src/lib/virtual-window';
 import { parseTokenFragment, takeLoginToken } from '../../../renderer/src/api/login-token';
 import type { Memory } from '../../../contracts/types';
@@ -48,13 +48,18 @@ describe('virtual window', () => {
   });
 });
 
-describe('search snippets', () => {
-  it('splits matches marked with [ ] into parts, never HTML', () => {
-    expect(parseSnippet('…saw a [heron] at <b>the</b> [lake]')).toEqual([
+describe('search highlights', () => {
+  it('splits a text at its highlight ranges into parts, never HTML', () => {
+    const text = '…saw a heron at <b>the</b> lake';
+    expect(splitRanges(text, [{ start: 7, end: 12 }, { start: 27, end: 31 }])).toEqual([
       { text: '…saw a ', match: false }, { text: 'heron', match: true }, { text: ' at <b>the</b> ', match: false }, { text: 'lake', match: true },
     ]);
-    expect(parseSnippet('')).toEqual([]);
-    expect(parseSnippet('no match')).toEqual([{ text: 'no match', match: false }]);
+    expect(splitRanges('', [])).toEqual([]);
+    expect(splitRanges('no match', [])).toEqual([{ text: 'no match', match: false }]);
+    // out of order, overlapping, past the end: clipped and merged, no text lost or doubled
+    expect(splitRanges('abcdef', [{ start: 4, end: 99 }, { start: 0, end: 2 }, { start: 1, end: 3 }])).toEqual([
+      { text: 'ab', match: true }, { text: 'c', match: true }, { text: 'd', match: false }, { text: 'ef', match: true },
+    ]);
   });
 });
 
