@@ -103,6 +103,9 @@ for (const theme of ['light', 'dark'] as const) {
     await expectNoSeriousViolations(page, 'diagnostics');
     await page.getByRole('button', { name: 'Settings' }).click();
     await expectNoSeriousViolations(page, 'settings');
+    await page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Privacy', exact: true }).click();
+    await expect(page.getByRole('heading', { name: /Privacy/ }).first()).toBeVisible();
+    await expectNoSeriousViolations(page, 'privacy center');
 
     await page.getByRole('button', { name: 'Memories', exact: true }).click();
     if (theme === 'dark') await snap(page, '09-memories-dark');

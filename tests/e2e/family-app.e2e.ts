@@ -342,6 +342,11 @@ test('defect 9: reloading on the recovery key screen does not skip it: a new key
   await expect(page.getByTestId('recovery-key-lost')).toBeVisible();
   await expect(page.getByRole('navigation', { name: 'Screens' })).toHaveCount(0);
   await expectNoSeriousViolations(page, 'recovery key not saved');
+  await snap(page, '24-recovery-key-lost');
+  // the dark theme on this screen too (the app sets it on the root element)
+  await page.evaluate(() => { document.documentElement.dataset.theme = 'dark'; });
+  await expectNoSeriousViolations(page, 'recovery key not saved (dark)');
+  await page.evaluate(() => { document.documentElement.dataset.theme = 'light'; });
   await page.getByLabel('Your passphrase').fill('not the passphrase at all');
   await page.getByRole('button', { name: 'Make a new recovery kit' }).click();
   await expect(page.getByRole('alert')).toContainText('That passphrase is not right');
