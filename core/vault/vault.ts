@@ -101,10 +101,9 @@ export async function createVault(ctx: Ctx, passphrase: string, name: string) {
   const params = newKdfParams();
   const passKey = passphraseKey(passphrase, params);
   const recovery = random(32);
-  const recKey = kdf(recovery, 'memoryos-recovery');
   const byPass = aeadEncrypt(vmk, PASS_AD, passKey);
-  const byRec = aeadEncrypt(vmk, REC_AD, recKey);
-  wipe(passKey); wipe(recKey);
+  const byRec = sealForRecovery(vmk, recovery);
+  wipe(passKey);
 
   const deviceId = ulid(ctx.clock.now());
   const memberId = ulid(ctx.clock.now());
@@ -161,6 +160,29 @@ function vmkFromPassphrase(h: VaultHeader, passphrase: string): Uint8Array | nul
   return vmk;
 }
 
+function vmkFromRecoveryKey(h: VaultHeader, recoveryKey: string): Uint8Array | null {
+  const key = kdf(parseRecoveryKey(recoveryKey), 'memoryos-recovery');
+  const vmk = aeadDecrypt(h.rec, REC_AD, key);
+  wipe(key);
+  return vmk;
+}
+
+/** The master key sealed by a recovery key (32 random bytes, shown to the person as text). */
+function sealForRecovery(vmk: Uint8Array, recovery: Uint8Array) {
+  const key = kdf(recovery, 'memoryos-recovery');
+  const sealed = aeadEncrypt(vmk, REC_AD, key);
+  wipe(key);
+  return sealed;
+}
+
+/** The passphrase proves the person before a change to the header: a wrong one counts as a failed unlock. */
+function vmkOrBadCredentials(ctx: Ctx, header: VaultHeader, passphrase: string): Uint8Array {
+  checkUnlockAllowed(ctx, header);
+  const vmk = vmkFromPassphrase(header, passphrase);
+  if (!vmk) { recordFailedUnlock(ctx, header); throw new ApiError('BAD_CREDENTIALS', 'wrong passphrase'); }
+  return vmk;
+}
+
 /** Unlock with the passphrase or the recovery key; a wrong one is BAD_CREDENTIALS and changes nothing. */
 export async function unlockVault(ctx: Ctx, cred: { passphrase?: string; recovery_key?: string }) {
   await initCrypto();
@@ -172,11 +194,7 @@ export async function unlockVault(ctx: Ctx, cred: { passphrase?: string; recover
   checkUnlockAllowed(ctx, header);
   let vmk: Uint8Array | null = null;
   if (cred.passphrase !== undefined) vmk = vmkFromPassphrase(header, cred.passphrase);
-  else if (cred.recovery_key !== undefined) {
-    const recKey = kdf(parseRecoveryKey(cred.recovery_key), 'memoryos-recovery');
-    vmk = aeadDecrypt(header.rec, REC_AD, recKey);
-    wipe(recKey);
-  }
+  else if (cred.recovery_key !== undefined) vmk = vmkFromRecoveryKey(header, cred.recovery_key);
   if (!vmk) {
     recordFailedUnlock(ctx, header);
     throw new ApiError('BAD_CREDENTIALS', cred.passphrase !== undefined ? 'wrong passphrase' : 'wrong recovery key');
@@ -228,9 +246,7 @@ export function lockVault(ctx: Ctx): { ok: true } {
 export function changePassphrase(ctx: Ctx, oldPassphrase: string, newPassphrase: string): { ok: true } {
   const header = requireHeader(ctx);
   checkPassphraseStrength(newPassphrase, 'new_passphrase');
-  checkUnlockAllowed(ctx, header);
-  const vmk = vmkFromPassphrase(header, oldPassphrase);
-  if (!vmk) { recordFailedUnlock(ctx, header); throw new ApiError('BAD_CREDENTIALS', 'wrong passphrase'); }
+  const vmk = vmkOrBadCredentials(ctx, header, oldPassphrase);
   const params = newKdfParams();
   const key = passphraseKey(newPassphrase, params);
   const wrapped = aeadEncrypt(vmk, PASS_AD, key);
@@ -260,9 +276,7 @@ export function checkPassphrase(ctx: Ctx, passphrase: string): boolean {
  */
 export function confirmRecoveryKey(ctx: Ctx, recoveryKey: string): { ok: true } {
   const header = requireHeader(ctx);
-  const recKey = kdf(parseRecoveryKey(recoveryKey), 'memoryos-recovery');
-  const vmk = aeadDecrypt(header.rec, REC_AD, recKey);
-  wipe(recKey);
+  const vmk = vmkFromRecoveryKey(header, recoveryKey);
   if (!vmk) throw new ApiError('BAD_CREDENTIALS', 'that is not this vault\'s recovery key');
   wipe(vmk);
   if (!header.recovery_confirmed) writeHeader(ctx.dataDir, { ...header, recovery_confirmed: true });
@@ -276,13 +290,10 @@ export function confirmRecoveryKey(ctx: Ctx, recoveryKey: string): { ok: true } 
  */
 export function newRecoveryKey(ctx: Ctx, passphrase: string): { recovery_key: string } {
   const header = requireHeader(ctx);
-  checkUnlockAllowed(ctx, header);
-  const vmk = vmkFromPassphrase(header, passphrase);
-  if (!vmk) { recordFailedUnlock(ctx, header); throw new ApiError('BAD_CREDENTIALS', 'wrong passphrase'); }
+  const vmk = vmkOrBadCredentials(ctx, header, passphrase);
   const recovery = random(32);
-  const recKey = kdf(recovery, 'memoryos-recovery');
-  const rec = aeadEncrypt(vmk, REC_AD, recKey);
-  wipe(recKey); wipe(vmk);
+  const rec = sealForRecovery(vmk, recovery);
+  wipe(vmk);
   writeHeader(ctx.dataDir, { ...header, rec, unlock: { failed: 0, not_before: null }, recovery_confirmed: false });
   const memberId = ctx.keyring?.memberId ?? vaultRow(ctx)?.member_id ?? '';
   ctx.uow.run(() => emit(ctx, { topic: 'VAULT_STATE_CHANGED', payload: { state: 'recovery_key_replaced' }, actor: { member_id: memberId, caps: capsOf(null) }, audit: true }));
