@@ -10,14 +10,6 @@ export interface IndexedMemory {
   created_at: number; occurred_at: string | null;
 }
 
-export interface SearchQuery {
-  query: string;
-  /** the spaces the actor may search, with the bands their role may read there */
-  scopes: { space_id: string; bands: string[] }[];
-  member_id: string;
-  space_id?: string; type?: string; band?: string; limit: number;
-}
-
 /** What `candidates` asks for: an FTS5 expression (null: every doc in scope), the same scope rules as `search`, an order and a window. */
 export interface CandidateQuery {
   fts: string | null;
@@ -47,9 +39,6 @@ export function labelsOf(c: Pick<Candidate, 'labels'>): Labels {
 }
 
 export interface StoredText { title: string; body: string; tags: string; people: string; places: string }
-
-/** A ranked hit with its stored text, from which the caller makes the snippet (only for the page it returns). */
-export interface RawHit { memory_id: string; space_id: string; band: string; type: string; updated_at: number; author: string; score: number; text: { title: string; body: string; tags: string; people: string; places: string } }
 
 // bm25 column weights: title, body, tags, people, places
 const WEIGHTS = '5.0, 1.0, 3.0, 3.0, 2.0';
@@ -142,34 +131,6 @@ export class SearchIndex {
   }
 
   get size(): number { return countDocs.get(this.db()); }
-
-  search(q: SearchQuery): RawHit[] {
-    const fts = toFtsQuery(q.query);
-    if (!fts || !q.scopes.length) return [];
-    const db = this.db();
-    const params: unknown[] = [fts];
-    const scope = q.scopes.map((s) => {
-      params.push(s.space_id, ...s.bands);
-      return `(d.space_id = ? AND d.band IN (${s.bands.map(() => '?').join(',')}))`;
-    }).join(' OR ');
-    let where = `search_fts MATCH ? AND (${scope}) AND (d.readers IS NULL OR instr(d.readers, ?) > 0)`;
-    params.push(',' + q.member_id + ',');
-    if (q.space_id) { where += ' AND d.space_id = ?'; params.push(q.space_id); }
-    if (q.type) { where += ' AND d.type = ?'; params.push(q.type); }
-    if (q.band) { where += ' AND d.band = ?'; params.push(q.band); }
-    params.push(q.limit);
-    // Rank first, carrying only ids through the sort; snippets are made for the page alone.
-    const top = dynamic<Omit<RawHit, 'text'> & { id: number }>(db, `SELECT d.id, d.memory_id, d.space_id, d.band, d.type, d.updated_at, d.author, -bm25(search_fts, ${WEIGHTS}) AS score
-      FROM search_fts JOIN search_docs d ON d.id = search_fts.rowid WHERE ${where} ORDER BY bm25(search_fts, ${WEIGHTS}) LIMIT ?`).all(...params);
-    if (!top.length) return [];
-    const texts = new Map(dynamic<{ id: number; title: string; body: string; tags: string; people: string; places: string }>(db, textsOf(top.length))
-      .all(...top.map((t) => t.id)).map((t) => [t.id, t]));
-    const none = { title: '', body: '', tags: '', people: '', places: '' };
-    return top.map(({ id, ...hit }) => {
-      const t = texts.get(id);
-      return { ...hit, text: t ? { title: t.title, body: t.body, tags: t.tags, people: t.people, places: t.places } : none };
-    });
-  }
 
   /** One window of the documents in scope that match `fts` (or all of them), ordered; filtering and counting are the caller's. */
   candidates(q: CandidateQuery): Candidate[] {
