@@ -15,7 +15,7 @@ import { measureHost, type HostResult } from './host-rss';
 import { codeVersion, machine } from './machine';
 import { FULL, QUICK, type BenchSize } from './options';
 import { row, table, type Row } from './report';
-import { percentile, summarize } from './stats';
+import { dirBytes, percentile, summarize } from './stats';
 import { printProfile } from './print-profile';
 import { runSync, type SyncResult } from './sync';
 
@@ -48,7 +48,7 @@ function baselineSearchableRss(dir: string, key: string, n: number): number {
   return Number(r.stdout);
 }
 
-function figures(s: Samples, size: BenchSize, host: HostResult, baseRss: number, baseExport: ReturnType<typeof baselineExport> | null): Row[] {
+function figures(s: Samples, size: BenchSize, host: HostResult, baseRss: number, baseExport: ReturnType<typeof baselineExport> | null, disk: { ours: number; baseline: number }): Row[] {
   const o = { create: summarize(s.create_ms.ours), search: summarize(s.search.ms.ours) };
   const b = { create: summarize(s.create_ms.baseline), search: summarize(s.search.ms.baseline) };
   const rate = (ms: number[]) => size.n / (ms.reduce((a, x) => a + x, 0) / 1000);
@@ -71,6 +71,8 @@ function figures(s: Samples, size: BenchSize, host: HostResult, baseRss: number,
     row('  of which Argon2id INTERACTIVE (both sides)', 's', argon2, argon2),
     row('  unlock → searchable without Argon2id', 's', unlockO - argon2, unlockB),
     row('RSS of the bench process after load', 'MB', s.rss_after_load.ours / MB, s.rss_after_load.baseline / MB),
+    // the baseline holds sealed rows only (its index is rebuilt in memory): ours adds the persisted index and the log
+    row('data directory on disk after load (baseline: sealed rows, no index)', 'MB', disk.ours / MB, disk.baseline / MB),
     row('host RSS, unlocked + searched (memoryos serve)', 'MB', host.rss / MB, baseRss / MB, '≤ 300 MB', (v) => v <= 300),
     ...(host.export && baseExport ? [
       row(`export of every memory (privacy.export, ${host.export.files.toLocaleString('en-US')} files, written + verified)`, 's', host.export.ms / 1000, baseExport.ms / 1000, '≤ 15 s', (v) => v <= 15),
@@ -93,17 +95,18 @@ async function main(): Promise<void> {
   const code = codeVersion(ROOT);
   const what = syncOnly ? `sync only, ${size.sync_n.toLocaleString('en-US')} memories` : `${size.n.toLocaleString('en-US')} memories of ~1 KB (+${size.warmup + size.creates} created one by one)${withSync ? `, sync ${size.sync_n.toLocaleString('en-US')}` : ''}`;
   process.stdout.write(`MemoryOS bench — ${what}, ${m.cpu}, ${m.cores} cores, Node ${m.node}, load average ${m.load_avg_at_start.join(' ')}, commit ${code.commit}${code.dirty_core_files ? ` + ${code.dirty_core_files} uncommitted core/contracts files` : ''}\n`);
-  let core: { s: Samples; host: HostResult; baseRss: number; baseExport: ReturnType<typeof baselineExport> | null } | null = null;
+  let core: { s: Samples; disk: { ours: number; baseline: number }; host: HostResult; baseRss: number; baseExport: ReturnType<typeof baselineExport> | null } | null = null;
   if (!syncOnly) {
     process.stdout.write('MemoryOS (router, dist/ build) and baseline (raw better-sqlite3-multiple-ciphers + libsodium), step by step, alternating…\n');
     const tmp = mkdtempSync(join(tmpdir(), 'memoryos-bench-'));
     try {
       const s = await drive(size, tmp);
+      const disk = { ours: dirBytes(join(tmp, 'vault')), baseline: dirBytes(join(tmp, 'raw')) };
       process.stdout.write('host process (memoryos serve) and a fresh baseline process, for RSS…\n');
       const host = await measureHost(join(tmp, 'vault'), s.search.queries[0]!.query, join(tmp, 'export.zip'));
       process.stdout.write('export baseline (the same rows decrypted into the same ZIP writer) in a fresh process…\n');
       const baseExport = baselineExport(join(tmp, 'raw'), s.extras.baseline.key as string, join(tmp, 'export-baseline.zip'));
-      core = { s, host, baseRss: baselineSearchableRss(join(tmp, 'raw'), s.extras.baseline.key as string, size.n), baseExport };
+      core = { s, disk, host, baseRss: baselineSearchableRss(join(tmp, 'raw'), s.extras.baseline.key as string, size.n), baseExport };
     } finally {
       rmSync(tmp, { recursive: true, force: true });
     }
@@ -114,7 +117,7 @@ async function main(): Promise<void> {
     sync = await runSync(size);
   }
 
-  const rows = [...(core ? figures(core.s, size, core.host, core.baseRss, core.baseExport) : []), ...(sync?.rows ?? [])];
+  const rows = [...(core ? figures(core.s, size, core.host, core.baseRss, core.baseExport, core.disk) : []), ...(sync?.rows ?? [])];
   const wall = (performance.now() - t0) / 1000;
   process.stdout.write('\n' + table(rows) + '\n');
   process.stdout.write(`\nratio = cost relative to the baseline (time or memory ÷ baseline; for rates baseline ÷ ours). Targets are set for 100k memories (sync: 10k)${size.n < 100_000 || size.sync_n < 10_000 ? `: at ${syncOnly ? '' : `${size.n.toLocaleString('en-US')} / `}${size.sync_n.toLocaleString('en-US')} (sync) they are indicative only` : ''}.\n`);

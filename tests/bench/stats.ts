@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 
 /** Nearest-rank percentile of a sample, in the sample's unit. */
 export function percentile(xs: number[], p: number): number {
@@ -31,4 +32,12 @@ export function procRss(pid: number): { rss: number; peak: number } | null {
   } catch {
     return null;
   }
+}
+
+/** Bytes of every file under a directory (the database, its WAL, the vault header): what a data directory costs on disk. */
+export function dirBytes(dir: string): number {
+  return readdirSync(dir, { withFileTypes: true }).reduce((sum, e) => {
+    const p = join(dir, e.name);
+    return sum + (e.isDirectory() ? dirBytes(p) : e.isFile() ? statSync(p).size : 0);
+  }, 0);
 }
