@@ -1,4 +1,5 @@
-import { readdirSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
+import { filesUnder } from './stats';
 import { join, relative } from 'node:path';
 import type * as AppModule from '../../core/app/app';
 import type * as InternalsModule from '../../core/app/internals';
@@ -42,16 +43,9 @@ export const core = {
   archive: () => load<typeof ArchiveModule>('core/privacy/archive/index.js'),
 };
 
-function walk(dir: string): string[] {
-  return readdirSync(dir).flatMap((f) => {
-    const p = join(dir, f);
-    return statSync(p).isDirectory() ? walk(p) : [p];
-  });
-}
-
 /** Sources under core/ whose compiled file is missing or older: measuring those would mislead. */
 export function staleSources(): string[] {
-  return walk(join(ROOT, 'core'))
+  return filesUnder(join(ROOT, 'core'))
     .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))
     .filter((f) => {
       const out = join(DIST, relative(ROOT, f)).replace(/\.ts$/, '.js');

@@ -34,10 +34,13 @@ export function procRss(pid: number): { rss: number; peak: number } | null {
   }
 }
 
-/** Bytes of every file under a directory (the database, its WAL, the vault header): what a data directory costs on disk. */
-export function dirBytes(dir: string): number {
-  return readdirSync(dir, { withFileTypes: true }).reduce((sum, e) => {
+/** Every file under a directory, recursively (the bench's stale-build check and its disk figure). */
+export function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const p = join(dir, e.name);
-    return sum + (e.isDirectory() ? dirBytes(p) : e.isFile() ? statSync(p).size : 0);
-  }, 0);
+    return e.isDirectory() ? filesUnder(p) : e.isFile() ? [p] : [];
+  });
 }
+
+/** Bytes of every file under a directory (the database, its WAL, the vault header): what a data directory costs on disk. */
+export const dirBytes = (dir: string): number => filesUnder(dir).reduce((sum, f) => sum + statSync(f).size, 0);
