@@ -319,6 +319,8 @@ test('defect 8: every error in people’s words — a short wrong passphrase, an
   await page.getByRole('button', { name: 'Unlock', exact: true }).click();
 
   await nav(page, 'Settings');
+  // the settings arrive from the host after unlock; what the person types is not overwritten by them
+  await expect(page.getByLabel('Undo window (seconds)')).toHaveValue('900');
   await page.getByLabel('Undo window (seconds)').fill('');
   await page.getByRole('button', { name: 'Save settings' }).click();
   const msg = page.getByTestId('settings-message');

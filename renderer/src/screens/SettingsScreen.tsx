@@ -18,11 +18,16 @@ export function SettingsScreen() {
   const [newP, setNewP] = useState('');
   const [repeatP, setRepeatP] = useState('');
   const [passMsg, setPassMsg] = useState<{ ok: boolean; text: string } | null>(null);
+  // once the person has typed into the form, settings arriving from the host (the first load
+  // after unlock, a change made on another device) must not overwrite what they typed
+  const [edited, setEdited] = useState(false);
   useEffect(() => {
+    if (edited) return;
     setUndo(String(settings.undo_window_seconds ?? ''));
     setAutoLock(String(settings.auto_lock_minutes ?? ''));
     setRetention(String(settings.trash_retention_days ?? ''));
-  }, [settings.undo_window_seconds, settings.auto_lock_minutes, settings.trash_retention_days]);
+  }, [edited, settings.undo_window_seconds, settings.auto_lock_minutes, settings.trash_retention_days]);
+  const edit = (set: (v: string) => void) => (v: string) => { setEdited(true); set(v); };
 
   const saveSettings = async (e: FormEvent) => {
     e.preventDefault();
@@ -31,6 +36,7 @@ export function SettingsScreen() {
     if ('problem' in checked) { setMsg({ ok: false, text: checked.problem }); return; }
     try {
       await useSettings.getState().save(checked.settings);
+      setEdited(false);
       setMsg({ ok: true, text: 'Saved.' });
     } catch (err) { setMsg({ ok: false, text: describeError(err) }); }
   };
@@ -50,10 +56,10 @@ export function SettingsScreen() {
       <h1 id="settings-title">Settings</h1>
       <form className="card settings-card" onSubmit={saveSettings} noValidate>
         <h2>Safety</h2>
-        <Field label="Undo window (seconds)"><input type="number" min={1} max={604800} value={undo} onChange={(e) => setUndo(e.target.value)} aria-describedby="undo-hint" /></Field>
+        <Field label="Undo window (seconds)"><input type="number" min={1} max={604800} value={undo} onChange={(e) => edit(setUndo)(e.target.value)} aria-describedby="undo-hint" /></Field>
         <p id="undo-hint" className="muted">Now {formatDuration(settings.undo_window_seconds ?? 900)}: Amber and Red shares, band changes, deletions and member removals wait this long before anyone else sees them. Changing it is recorded in the audit log.</p>
-        <Field label="Lock automatically after (minutes idle, 0 = never)"><input type="number" min={0} max={1440} value={autoLock} onChange={(e) => setAutoLock(e.target.value)} /></Field>
-        <Field label="Keep deleted memories in the trash for (days)"><input type="number" min={1} max={3650} value={retention} onChange={(e) => setRetention(e.target.value)} aria-describedby="retention-hint" /></Field>
+        <Field label="Lock automatically after (minutes idle, 0 = never)"><input type="number" min={0} max={1440} value={autoLock} onChange={(e) => edit(setAutoLock)(e.target.value)} /></Field>
+        <Field label="Keep deleted memories in the trash for (days)"><input type="number" min={1} max={3650} value={retention} onChange={(e) => edit(setRetention)(e.target.value)} aria-describedby="retention-hint" /></Field>
         <p id="retention-hint" className="muted">Items in the trash for more than {settings.trash_retention_days ?? 30} days are erased for good, here and on your other devices. Export and erasure are in the Privacy center.</p>
         <button className="btn primary" type="submit">Save settings</button>
         {msg && <p role="status" className={msg.ok ? 'ok' : 'error'} data-testid="settings-message">{msg.text}</p>}
