@@ -22,6 +22,8 @@ export type {
   DeviceRevokeResponse,
   EventsListRequest,
   EventsListResponse,
+  ImportRunRequest,
+  ImportRunResponse,
   InviteListRequest,
   InviteListResponse,
   InviteRevokeRequest,

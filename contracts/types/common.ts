@@ -32,5 +32,6 @@ export type {
   Device,
   AuditEntry,
   Settings,
+  Attachment,
   ComponentHealth,
 } from "./generated";

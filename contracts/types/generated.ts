@@ -81,6 +81,7 @@ export interface ContractTypes {
   Device: Device;
   AuditEntry: AuditEntry;
   Settings: Settings;
+  Attachment: Attachment;
   ComponentHealth: ComponentHealth;
   ApiError: ApiError;
   AuditListRequest: AuditListRequest;
@@ -101,6 +102,8 @@ export interface ContractTypes {
   DeviceRevokeResponse: DeviceRevokeResponse;
   EventsListRequest: EventsListRequest;
   EventsListResponse: EventsListResponse;
+  ImportRunRequest: ImportRunRequest;
+  ImportRunResponse: ImportRunResponse;
   InviteListRequest: InviteListRequest;
   InviteListResponse: InviteListResponse;
   InviteRevokeRequest: InviteRevokeRequest;
@@ -436,6 +439,29 @@ export interface Settings {
   undo_window_seconds?: number;
   auto_lock_minutes?: number;
   trash_retention_days?: number;
+  /**
+   * The largest file attachment.add accepts, in bytes (default 268435456, 256 MiB).
+   */
+  attachment_max_bytes?: number;
+}
+/**
+ * A file kept with a memory. Its bytes, name and type are encrypted on disk (secretstream chunks under a key of its own, sealed under the memory's key): whoever may open the memory may open its files, nobody else.
+ */
+export interface Attachment {
+  attachment_id: Ulid;
+  memory_id: Ulid;
+  space_id: SpaceId;
+  /**
+   * The file name as given (no folders).
+   */
+  name: string;
+  mime: string;
+  size: number;
+  /**
+   * SHA-256 of the file's bytes (lowercase hex).
+   */
+  sha256: string;
+  created_at: Timestamp;
 }
 export interface ComponentHealth {
   id: string;
@@ -582,6 +608,38 @@ export interface Envelope {
     [k: string]: unknown;
   };
   trace_id?: string;
+}
+export interface ImportRunRequest {
+  /**
+   * An absolute path: the export's folder (Markdown, Keep, Joplin) or file (ENEX, MemoryOS .zip).
+   */
+  path: string;
+  /**
+   * The source's format; detected from the path when absent (INVALID_INPUT when nothing fits).
+   */
+  format?: "markdown" | "enex" | "keep" | "joplin" | "memoryos";
+  /**
+   * The space the memories go into; the actor needs WRITE there and a role that may use the band.
+   */
+  space_id: SpaceId;
+  /**
+   * The band of every imported memory (default GREEN). For a MemoryOS export each memory keeps its own band, raised to this one when it is lower (never lowered: BLACK stays BLACK). RED memories are imported with no recipients (readable by the importer only).
+   */
+  band?: Band;
+  /**
+   * Read and check everything, write nothing: the report counts what would be imported (imported) and what would be skipped (skipped_duplicates).
+   */
+  dry_run?: boolean;
+  /**
+   * For an encrypted MemoryOS export. Kept in memory for the job only, never in its stored parameters.
+   */
+  passphrase?: string;
+}
+export interface ImportRunResponse {
+  /**
+   * kind import. When done, result is the report: {format, read, imported, skipped_duplicates, failed: [{path, reason}], warnings: [{path, warning}], failed_count, warnings_count, dry_run} — read: items read from the source (failures included); imported: memories written (dry_run: that would be written); skipped_duplicates: items already imported into this space; failed: items not imported, each with its place in the source and why (the first 1000; failed_count has them all); warnings: what an imported item lost without failing (an attachment not stored, Evernote-encrypted text…; the first 1000, warnings_count has them all). progress counts items for a folder, bytes for a file.
+   */
+  job: Job;
 }
 export interface InviteListRequest {}
 export interface InviteListResponse {
@@ -1764,6 +1822,7 @@ export interface ApiMethods {
   "device.rename": {request: DeviceRenameRequest; response: DeviceRenameResponse};
   "device.revoke": {request: DeviceRevokeRequest; response: DeviceRevokeResponse};
   "events.list": {request: EventsListRequest; response: EventsListResponse};
+  "import.run": {request: ImportRunRequest; response: ImportRunResponse};
   "invite.list": {request: InviteListRequest; response: InviteListResponse};
   "invite.revoke": {request: InviteRevokeRequest; response: InviteRevokeResponse};
   "job.cancel": {request: JobCancelRequest; response: JobCancelResponse};

@@ -27,6 +27,7 @@ import { systemHandlers } from '../api/handlers/system';
 import { inviteHandlers } from '../api/handlers/invite';
 import { jobHandlers } from '../api/handlers/job';
 import { privacyHandlers } from '../api/handlers/privacy';
+import { importHandlers } from '../api/handlers/import';
 import { trashHandlers } from '../api/handlers/trash';
 import { sessionHandlers } from '../api/handlers/session';
 import { eventVisibleToMember } from '../audit/visible-log';
@@ -160,7 +161,7 @@ export async function openApp(opts: AppOptions): Promise<App> {
       apiCatalog();
       router = new Router(ctx, {
         ...vaultHandlers(afterUnlock), ...memberHandlers, ...deviceHandlers, ...spaceHandlers, ...memoryHandlers, ...undoHandlers,
-        ...settingsHandlers, ...eventsHandlers, ...auditHandlers, ...syncHandlers, ...inviteHandlers, ...jobHandlers, ...privacyHandlers, ...trashHandlers, ...sessionHandlers,
+        ...settingsHandlers, ...eventsHandlers, ...auditHandlers, ...syncHandlers, ...inviteHandlers, ...jobHandlers, ...privacyHandlers, ...importHandlers, ...trashHandlers, ...sessionHandlers,
         ...systemHandlers(registry, () => router.methods()),
       }, () => sync?.port() ?? null);
     },

@@ -11,7 +11,7 @@ export type PolicyAction =
   | 'space.create' | 'space.list' | 'space.read' | 'space.admin' | 'space.join'
   | 'memory.create' | 'memory.read' | 'memory.preview' | 'memory.search' | 'memory.update' | 'memory.delete' | 'memory.share' | 'memory.setBand' | 'memory.erase'
   | 'undo.read' | 'undo.apply' | 'events.read' | 'audit.read' | 'audit.verify'
-  | 'job.read' | 'privacy.export' | 'privacy.verify' | 'privacy.erase' | 'trash.read' | 'trash.empty';
+  | 'job.read' | 'import.run' | 'privacy.export' | 'privacy.verify' | 'privacy.erase' | 'trash.read' | 'trash.empty';
 
 /** The acting member as the decision sees it. `local` and `owner` default to a local non-owner. */
 export interface PolicyActor { member_id: string; role: Role | null; local?: boolean; owner?: boolean }
@@ -141,6 +141,7 @@ export function authorize(input: PolicyInput): Decision {
       need('ADMIN', 'cannot administer members');
       break;
     case 'memory.create':
+    case 'import.run': // an import writes each memory as memory.create would
       need('WRITE', 'cannot write here');
       bandAllowed(band);
       break;

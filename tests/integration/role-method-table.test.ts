@@ -29,7 +29,7 @@ type Ctx = { a: TestApp; b: TestApp; ids: Record<RoleName, string>; mem: Record<
 type Req = (c: Ctx, band: Band, role: RoleName) => Promise<unknown>;
 const fresh = async (c: Ctx, band: Band, title = 'fresh') =>
   (await c.owner('memory.create', { space_id: SPACE, type: 'semantic', band, title, body: 'b' })).memory.memory_id as string;
-const banded = new Set(['memory.create', 'memory.import', 'memory.get', 'memory.previewAs', 'memory.update', 'memory.delete', 'memory.restore', 'memory.share', 'memory.setBand', 'privacy.erase', 'trash.restore']);
+const banded = new Set(['memory.create', 'memory.import', 'import.run', 'memory.get', 'memory.previewAs', 'memory.update', 'memory.delete', 'memory.restore', 'memory.share', 'memory.setBand', 'privacy.erase', 'trash.restore']);
 /** the bands a method's contract accepts (memory.import takes GREEN and AMBER only) */
 const bandsOf = (method: string): readonly Band[] => (method === 'memory.import' ? ['GREEN', 'AMBER'] : banded.has(method) ? BANDS : ['GREEN']);
 
@@ -87,6 +87,8 @@ const REQUESTS: Record<string, Req> = {
     return { space_id: SPACE, member_id: m };
   },
   'memory.create': async (_c, band) => ({ space_id: SPACE, type: 'semantic', band, title: 'new', body: 'x' }),
+  // a dry run of a real folder: the job starts (allow) or the call is refused (deny)
+  'import.run': async (_c, band) => ({ path: join(__dirname, '..', 'fixtures', 'import', 'obsidian'), space_id: SPACE, band, dry_run: true }),
   'memory.import': async (_c, band) => ({ space_id: SPACE, memories: [{ type: 'semantic', band, title: 'imported', body: 'x' }] }),
   'memory.get': async (c, band) => ({ memory_id: c.mem[band] }),
   'memory.previewAs': async (c, band) => ({ memory_id: c.mem[band], member_id: c.ids.guest }),
