@@ -1,73 +1,74 @@
-import { Fragment, useMemo, type ReactNode } from 'react';
-import { parseMarkdown, type Block, type Inline, type ListItem } from '../lib/markdown';
+import { useMemo, type ReactNode } from 'react';
+import ReactMarkdown, { type Components } from 'react-markdown';
+import remarkGfm from 'remark-gfm';
+import { attachmentIdOf, memoryUrl, rehypeChecklists } from '../lib/markdown';
+
+/** How the view shows a memory's own files; absent (a preview, a test): their names only. */
+export interface AttachmentSlots {
+  /** `![alt](attachment:<id>)`: the image itself */
+  image(id: string, alt: string): ReactNode;
+  /** `[label](attachment:<id>)`: a chip that opens or saves the file */
+  file(id: string, label: ReactNode): ReactNode;
+}
 
 interface Props {
   source: string;
   /** ticks or clears the checklist item on that source line; absent: the boxes are read-only */
   onToggleTask?(line: number, checked: boolean): void;
+  attachments?: AttachmentSlots;
 }
 
-function inlines(nodes: Inline[]): ReactNode[] {
-  return nodes.map((n, i) => {
-    switch (n.t) {
-      case 'text': return <Fragment key={i}>{n.text}</Fragment>;
-      case 'strong': return <strong key={i}>{inlines(n.children)}</strong>;
-      case 'em': return <em key={i}>{inlines(n.children)}</em>;
-      case 'del': return <del key={i}>{inlines(n.children)}</del>;
-      case 'code': return <code key={i}>{n.text}</code>;
-      case 'br': return <br key={i} />;
-      case 'link': return <a key={i} href={n.href} target="_blank" rel="noopener noreferrer nofollow">{inlines(n.children)}</a>;
-      // images are never loaded (a remote image tells its server the memory was read)
-      case 'image': return n.href
-        ? <a key={i} href={n.href} target="_blank" rel="noopener noreferrer nofollow" className="md-image">image: {n.alt || n.href}</a>
-        : <span key={i} className="md-image">image: {n.alt || 'not shown'}</span>;
-    }
-  });
-}
+const REMARK = [remarkGfm];
+const REHYPE = [rehypeChecklists];
 
-function Item({ item, onToggleTask }: { item: ListItem; onToggleTask: Props['onToggleTask'] }) {
-  if (item.checked === null) return <li>{inlines(item.children)}{item.sub.length > 0 && <Blocks blocks={item.sub} onToggleTask={onToggleTask} />}</li>;
-  return (
-    <li className="task">
-      <label>
-        <input type="checkbox" checked={item.checked} disabled={!onToggleTask} onChange={(e) => onToggleTask?.(item.line, e.target.checked)} />
-        <span className={item.checked ? 'done' : undefined}>{inlines(item.children)}</span>
-      </label>
-      {item.sub.length > 0 && <Blocks blocks={item.sub} onToggleTask={onToggleTask} />}
-    </li>
-  );
-}
+// headings inside a memory sit below the page's own: # is a third-level heading here
+const heading = (level: 1 | 2 | 3 | 4 | 5 | 6): Components['h1'] => {
+  const H = `h${Math.min(6, level + 2)}` as 'h3';
+  return function Heading({ node: _node, ...p }) { return <H {...p} className={`md-h${level}`} />; };
+};
 
-function Blocks({ blocks, onToggleTask }: { blocks: Block[]; onToggleTask: Props['onToggleTask'] }) {
-  return (
-    <>
-      {blocks.map((b, i) => {
-        switch (b.t) {
-          case 'heading': {
-            // headings inside a memory sit below the page's own: # is a third-level heading here
-            const H = `h${Math.min(6, b.level + 2)}` as 'h3';
-            return <H key={i} className={`md-h${b.level}`}>{inlines(b.children)}</H>;
-          }
-          case 'paragraph': return <p key={i}>{inlines(b.children)}</p>;
-          case 'code': return <pre key={i} className="md-code"><code>{b.text}</code></pre>;
-          case 'quote': return <blockquote key={i}><Blocks blocks={b.children} onToggleTask={onToggleTask} /></blockquote>;
-          case 'hr': return <hr key={i} />;
-          case 'list': {
-            const items = b.items.map((it, j) => <Item key={j} item={it} onToggleTask={onToggleTask} />);
-            const tasks = b.items.every((it) => it.checked !== null) ? 'tasks' : undefined;
-            return b.ordered ? <ol key={i} start={b.start} className={tasks}>{items}</ol> : <ul key={i} className={tasks}>{items}</ul>;
-          }
-        }
-      })}
-    </>
-  );
+function components(onToggleTask: Props['onToggleTask'], slots: Props['attachments']): Components {
+  return {
+    h1: heading(1), h2: heading(2), h3: heading(3), h4: heading(4), h5: heading(5), h6: heading(6),
+    pre: ({ node: _node, ...p }) => <pre {...p} className="md-code" />,
+    a({ node: _node, href, children }) {
+      const id = attachmentIdOf(href);
+      if (id) return slots ? <>{slots.file(id, children)}</> : <span className="md-file">{children}</span>;
+      // memoryUrl emptied it (javascript:, data:, a relative path): the words stay, inert
+      if (!href) return <span className="md-dead-link">{children}</span>;
+      return <a href={href} target="_blank" rel="noopener noreferrer nofollow">{children}</a>;
+    },
+    img({ src, alt }) {
+      const url = typeof src === 'string' ? src : '';
+      const id = attachmentIdOf(url);
+      if (id) return slots ? <>{slots.image(id, alt ?? '')}</> : <span className="md-image">image: {alt || 'not shown'}</span>;
+      // remote images are never loaded (a remote image tells its server the memory was read)
+      return url
+        ? <a href={url} target="_blank" rel="noopener noreferrer nofollow" className="md-image">image: {alt || url}</a>
+        : <span className="md-image">image: {alt || 'not shown'}</span>;
+    },
+    input({ node: _node, type, checked, ...p }) {
+      if (type !== 'checkbox') return null;
+      const line = Number((p as Record<string, unknown>)['data-line']);
+      return (
+        <input type="checkbox" checked={!!checked} data-line={line} disabled={!onToggleTask || !Number.isInteger(line)}
+          onChange={(e) => onToggleTask?.(line, e.target.checked)} />
+      );
+    },
+  };
 }
 
 /**
- * A memory's body, rendered. Only React elements are made from the parsed tree (lib/markdown.ts):
- * no innerHTML anywhere, so raw HTML in a memory shows as the text it is.
+ * A memory's body, rendered: react-markdown with GFM (tables, strikethrough, autolinks, checklists)
+ * into React elements, never innerHTML. Raw HTML in the text shows as the text it is; links keep
+ * only http(s), mailto and tel targets (lib/markdown.ts memoryUrl); `attachment:` ones go to the
+ * slots the editor gives.
  */
-export function Markdown({ source, onToggleTask }: Props) {
-  const blocks = useMemo(() => parseMarkdown(source), [source]);
-  return <Blocks blocks={blocks} onToggleTask={onToggleTask} />;
+export function Markdown({ source, onToggleTask, attachments }: Props) {
+  const comps = useMemo(() => components(onToggleTask, attachments), [onToggleTask, attachments]);
+  return (
+    <ReactMarkdown remarkPlugins={REMARK} rehypePlugins={REHYPE} urlTransform={memoryUrl} components={comps}>
+      {source}
+    </ReactMarkdown>
+  );
 }
