@@ -25,7 +25,7 @@ const ELECTRON_PACKAGE = pkg('electron');
 
 // the rooms of core/ (SPEC §1; docs/ARCHITECTURE.md draws them)
 const SHARED = 'shared|crypto|observability|schemas|registry|crdt';
-const DOMAIN = 'vault|members|spaces|memories|search|undo|settings|privacy|audit|import|importer|jobs';
+const DOMAIN = 'vault|members|spaces|memories|search|undo|settings|privacy|audit|import|importer|attachments|jobs';
 const UPPER = 'sync|transports|api|app|host|cli|worker';
 /** React and anything that needs a DOM */
 const UI_PACKAGES = pkg(

@@ -4,6 +4,14 @@
  */
 export type {
   ApiError,
+  AttachmentAddRequest,
+  AttachmentAddResponse,
+  AttachmentDeleteRequest,
+  AttachmentDeleteResponse,
+  AttachmentGetRequest,
+  AttachmentGetResponse,
+  AttachmentListRequest,
+  AttachmentListResponse,
   AuditListRequest,
   AuditListResponse,
   AuditVerifyRequest,

@@ -23,6 +23,33 @@ export type LabelList = Label[];
 export type Body = string;
 export type Passphrase = string;
 export type Obligation = string;
+export type AttachmentAddRequest =
+  | {
+      memory_id: Ulid;
+      /**
+       * An absolute path of the file to add (read, never changed or removed).
+       */
+      path: string;
+      /**
+       * The file's bytes, base64 (up to 4 MiB; larger files by path).
+       */
+      data_base64?: string;
+      name: string;
+      mime: string;
+    }
+  | {
+      memory_id: Ulid;
+      /**
+       * An absolute path of the file to add (read, never changed or removed).
+       */
+      path?: string;
+      /**
+       * The file's bytes, base64 (up to 4 MiB; larger files by path).
+       */
+      data_base64: string;
+      name: string;
+      mime: string;
+    };
 export type MemorySearchRequestCalendarDate = string;
 export type VaultUnlockRequest =
   | {
@@ -84,6 +111,14 @@ export interface ContractTypes {
   Attachment: Attachment;
   ComponentHealth: ComponentHealth;
   ApiError: ApiError;
+  AttachmentAddRequest: AttachmentAddRequest;
+  AttachmentAddResponse: AttachmentAddResponse;
+  AttachmentDeleteRequest: AttachmentDeleteRequest;
+  AttachmentDeleteResponse: AttachmentDeleteResponse;
+  AttachmentGetRequest: AttachmentGetRequest;
+  AttachmentGetResponse: AttachmentGetResponse;
+  AttachmentListRequest: AttachmentListRequest;
+  AttachmentListResponse: AttachmentListResponse;
   AuditListRequest: AuditListRequest;
   AuditListResponse: AuditListResponse;
   AuditVerifyRequest: AuditVerifyRequest;
@@ -496,6 +531,43 @@ export interface ApiError {
     message: string;
     details: unknown;
   };
+}
+export interface AttachmentAddResponse {
+  attachment: Attachment;
+}
+export interface AttachmentDeleteRequest {
+  attachment_id: Ulid;
+}
+export interface AttachmentDeleteResponse {
+  attachment_id: Ulid;
+  /**
+   * false when another file in the space still holds the same bytes
+   */
+  chunks_deleted: boolean;
+}
+export interface AttachmentGetRequest {
+  attachment_id: Ulid;
+  /**
+   * Where to write the file: an absolute path; an existing file is never replaced.
+   */
+  out?: string;
+}
+export interface AttachmentGetResponse {
+  attachment: Attachment;
+  /**
+   * The file's bytes, when out was not given.
+   */
+  data_base64?: string;
+  /**
+   * The path written, when out was given.
+   */
+  out?: string;
+}
+export interface AttachmentListRequest {
+  memory_id: Ulid;
+}
+export interface AttachmentListResponse {
+  attachments: Attachment[];
 }
 export interface AuditListRequest {
   limit?: number;
@@ -1813,6 +1885,10 @@ export interface SyncFrameEntry {
  * Request and response type of every API method (contracts/api/methods/*.json).
  */
 export interface ApiMethods {
+  "attachment.add": {request: AttachmentAddRequest; response: AttachmentAddResponse};
+  "attachment.delete": {request: AttachmentDeleteRequest; response: AttachmentDeleteResponse};
+  "attachment.get": {request: AttachmentGetRequest; response: AttachmentGetResponse};
+  "attachment.list": {request: AttachmentListRequest; response: AttachmentListResponse};
   "audit.list": {request: AuditListRequest; response: AuditListResponse};
   "audit.verify": {request: AuditVerifyRequest; response: AuditVerifyResponse};
   "device.confirm": {request: DeviceConfirmRequest; response: DeviceConfirmResponse};

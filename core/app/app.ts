@@ -28,6 +28,7 @@ import { inviteHandlers } from '../api/handlers/invite';
 import { jobHandlers } from '../api/handlers/job';
 import { privacyHandlers } from '../api/handlers/privacy';
 import { importHandlers } from '../api/handlers/import';
+import { attachmentHandlers } from '../api/handlers/attachment';
 import { trashHandlers } from '../api/handlers/trash';
 import { sessionHandlers } from '../api/handlers/session';
 import { eventVisibleToMember } from '../audit/visible-log';
@@ -161,7 +162,7 @@ export async function openApp(opts: AppOptions): Promise<App> {
       apiCatalog();
       router = new Router(ctx, {
         ...vaultHandlers(afterUnlock), ...memberHandlers, ...deviceHandlers, ...spaceHandlers, ...memoryHandlers, ...undoHandlers,
-        ...settingsHandlers, ...eventsHandlers, ...auditHandlers, ...syncHandlers, ...inviteHandlers, ...jobHandlers, ...privacyHandlers, ...importHandlers, ...trashHandlers, ...sessionHandlers,
+        ...settingsHandlers, ...eventsHandlers, ...auditHandlers, ...syncHandlers, ...inviteHandlers, ...jobHandlers, ...privacyHandlers, ...importHandlers, ...attachmentHandlers, ...trashHandlers, ...sessionHandlers,
         ...systemHandlers(registry, () => router.methods()),
       }, () => sync?.port() ?? null);
     },

@@ -10,6 +10,7 @@ export type PolicyAction =
   | 'device.pair.offer' | 'device.pair.accept' | 'device.confirm' | 'invite.manage' | 'device.revoke' | 'device.rename' | 'sync.control'
   | 'space.create' | 'space.list' | 'space.read' | 'space.admin' | 'space.join'
   | 'memory.create' | 'memory.read' | 'memory.preview' | 'memory.search' | 'memory.update' | 'memory.delete' | 'memory.share' | 'memory.setBand' | 'memory.erase'
+  | 'attachment.add' | 'attachment.read' | 'attachment.delete'
   | 'undo.read' | 'undo.apply' | 'events.read' | 'audit.read' | 'audit.verify'
   | 'job.read' | 'import.run' | 'privacy.export' | 'privacy.verify' | 'privacy.erase' | 'trash.read' | 'trash.empty';
 
@@ -150,6 +151,19 @@ export function authorize(input: PolicyInput): Decision {
       need('RECALL', 'cannot read here');
       bandAllowed(band);
       if (input.action === 'memory.read' || band === 'BLACK') readable();
+      break;
+    case 'attachment.read':
+      // a memory's files are part of it: whoever may open the memory may open them
+      need('RECALL', 'cannot read here');
+      bandAllowed(band);
+      readable();
+      break;
+    case 'attachment.add':
+    case 'attachment.delete':
+      // adding or removing a file is an edit of the memory
+      need('WRITE', 'cannot edit here');
+      bandAllowed(band);
+      readable();
       break;
     case 'memory.update':
       need('WRITE', 'cannot edit here');

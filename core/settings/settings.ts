@@ -5,8 +5,11 @@ import { settingsTable } from '../store/tables/settings';
 
 export type FullSettings = Required<Settings>;
 
+/** 256 MiB: a phone video or a scanned book fits; a disk image does not (attachment.add refuses it in words) */
+export const ATTACHMENT_MAX_BYTES_DEFAULT = 256 * 1024 * 1024;
+
 export function defaults(): FullSettings {
-  return { undo_window_seconds: policyDocument().undo_window_default_seconds, auto_lock_minutes: 15, trash_retention_days: 30 };
+  return { undo_window_seconds: policyDocument().undo_window_default_seconds, auto_lock_minutes: 15, trash_retention_days: 30, attachment_max_bytes: ATTACHMENT_MAX_BYTES_DEFAULT };
 }
 
 export function getSettings(ctx: Pick<Ctx, 'db'>): FullSettings {
@@ -23,3 +26,5 @@ export function writeSettings(ctx: Pick<Ctx, 'db'>, patch: Settings): FullSettin
 }
 
 export const undoWindowSeconds = (ctx: Pick<Ctx, 'db'>): number => getSettings(ctx).undo_window_seconds;
+
+export const attachmentMaxBytes = (ctx: Pick<Ctx, 'db'>): number => getSettings(ctx).attachment_max_bytes;

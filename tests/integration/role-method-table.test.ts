@@ -29,7 +29,7 @@ type Ctx = { a: TestApp; b: TestApp; ids: Record<RoleName, string>; mem: Record<
 type Req = (c: Ctx, band: Band, role: RoleName) => Promise<unknown>;
 const fresh = async (c: Ctx, band: Band, title = 'fresh') =>
   (await c.owner('memory.create', { space_id: SPACE, type: 'semantic', band, title, body: 'b' })).memory.memory_id as string;
-const banded = new Set(['memory.create', 'memory.import', 'import.run', 'memory.get', 'memory.previewAs', 'memory.update', 'memory.delete', 'memory.restore', 'memory.share', 'memory.setBand', 'privacy.erase', 'trash.restore']);
+const banded = new Set(['memory.create', 'memory.import', 'import.run', 'memory.get', 'memory.previewAs', 'memory.update', 'memory.delete', 'memory.restore', 'memory.share', 'memory.setBand', 'privacy.erase', 'trash.restore', 'attachment.add', 'attachment.list', 'attachment.get', 'attachment.delete']);
 /** the bands a method's contract accepts (memory.import takes GREEN and AMBER only) */
 const bandsOf = (method: string): readonly Band[] => (method === 'memory.import' ? ['GREEN', 'AMBER'] : banded.has(method) ? BANDS : ['GREEN']);
 
@@ -103,6 +103,10 @@ const REQUESTS: Record<string, Req> = {
   },
   'memory.share': async (c, band) => ({ memory_id: c.mem[band], target_space_id: OTHER, consent: true }),
   'memory.setBand': async (c, band) => ({ memory_id: c.mem[band], band }),
+  'attachment.add': async (c, band) => ({ memory_id: c.mem[band], data_base64: Buffer.from('a file').toString('base64'), name: 'note.txt', mime: 'text/plain' }),
+  'attachment.list': async (c, band) => ({ memory_id: c.mem[band] }),
+  'attachment.get': async (c, band) => ({ attachment_id: (await c.owner('attachment.add', { memory_id: c.mem[band], data_base64: Buffer.from('to read').toString('base64'), name: 'r.txt', mime: 'text/plain' })).attachment.attachment_id }),
+  'attachment.delete': async (c, band) => ({ attachment_id: (await c.owner('attachment.add', { memory_id: c.mem[band], data_base64: Buffer.from('to delete').toString('base64'), name: 'd.txt', mime: 'text/plain' })).attachment.attachment_id }),
   'undo.list': async () => ({}),
   'undo.apply': async (c) => {
     const staged = await c.owner('memory.delete', { memory_id: await fresh(c, 'AMBER') });
