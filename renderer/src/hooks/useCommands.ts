@@ -66,6 +66,7 @@ export function useCommands(): Command[] {
       ...SCREENS.map((s) => ({ id: `go-${s.screen}`, label: s.label, words: 'go to screen open', run: () => ui().go(s.screen) })),
       { id: 'go-encryption', label: 'What is encrypted', words: 'privacy plaintext metadata keys', run: () => ui().go('encryption') },
       { id: 'new', label: 'New memory', keys: 'N', words: 'write create add note', run: () => { ui().go('memories'); ui().setOverlay('new-memory'); } },
+      { id: 'import', label: 'Import notes from another app…', words: 'evernote enex keep joplin obsidian markdown backup restore bring in', run: () => ui().setOverlay('import') },
       { id: 'search', label: 'Search memories', keys: '/', words: 'find look', run: focusSearch },
       { id: 'space-all', label: 'All spaces', words: 'space show every', run: () => pickSpace(null) },
       ...spaces.map((s) => ({ id: `space-${s.space_id}`, label: `Space: ${s.name}`, words: 'go to space switch', run: () => pickSpace(s.space_id) })),

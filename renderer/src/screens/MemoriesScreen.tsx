@@ -29,6 +29,7 @@ function Welcome() {
       <p>If you forget your passphrase, the recovery key you just saved is the only way back in. Nobody, not even the makers of MemoryOS, can open your vault without one of the two.</p>
       <div className="row" style={{ flexWrap: 'wrap', marginTop: 10 }}>
         <button className="btn primary" type="button" onClick={() => useUi.getState().setOverlay('new-memory')}>Write your first memory</button>
+        <button className="btn" type="button" onClick={() => useUi.getState().setOverlay('import')}>Bring notes in from another app</button>
         <button className="btn" type="button" onClick={() => useUi.getState().go('encryption')}>What is encrypted</button>
         <button className="btn" type="button" onClick={() => useUi.getState().setOverlay('shortcuts')}>Keyboard shortcuts</button>
       </div>

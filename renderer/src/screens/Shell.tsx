@@ -3,6 +3,7 @@ import { describeError } from '../api/errors';
 import { Dialog } from '../components/Dialog';
 import { MOD, requestLock, SCREENS } from '../hooks/useCommands';
 import { useShortcuts } from '../hooks/useShortcuts';
+import { useImport } from '../stores/import';
 import { useMemories } from '../stores/memories';
 import { usePrivacy } from '../stores/privacy';
 import { useProfiles } from '../stores/profiles';
@@ -18,6 +19,7 @@ import { CommandPalette } from './CommandPalette';
 import { DevicesScreen } from './DevicesScreen';
 import { DiagnosticsScreen } from './DiagnosticsScreen';
 import { EncryptionScreen } from './EncryptionScreen';
+import { ImportDialog } from './ImportDialog';
 import { MemoriesScreen } from './MemoriesScreen';
 import { PrivacyScreen } from './PrivacyScreen';
 import { SettingsScreen } from './SettingsScreen';
@@ -83,6 +85,7 @@ export function Shell() {
       useSync.getState().reset();
       useTrash.getState().reset();
       usePrivacy.getState().reset();
+      useImport.getState().reset();
       useUi.getState().setOverlay(null);
       useUi.getState().notify(null);
       useUi.getState().go('memories'); // after a lock, unlocking starts from the memories again
@@ -134,6 +137,7 @@ export function Shell() {
       {!gone && overlay === 'palette' && <CommandPalette />}
       {!gone && overlay === 'shortcuts' && <ShortcutsSheet />}
       {!gone && overlay === 'lock-unsaved' && <LockUnsavedDialog />}
+      {!gone && overlay === 'import' && <ImportDialog onClose={() => useUi.getState().setOverlay(null)} />}
       <div aria-live="polite" role="status" className={notice && !gone ? 'toast' : 'sr-only'} data-testid="notice">
         {!gone && notice}
         {!gone && notice && noticeAction && (

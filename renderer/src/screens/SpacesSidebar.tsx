@@ -54,6 +54,7 @@ export function SpacesSidebar() {
       </ul>
       <div className="sidebar-foot">
         <ProfileButton />
+        <button type="button" className="btn small" onClick={() => useUi.getState().setOverlay('import')} title="Evernote, Google Keep, Joplin, a Markdown folder, or a MemoryOS backup" data-testid="open-import">Import notes…</button>
         <p className="muted small">[ and ] switch spaces.</p>
         <button type="button" className="btn link small" onClick={() => useUi.getState().go('encryption')}>What is encrypted</button>
       </div>

@@ -1,6 +1,7 @@
 import type { Envelope } from '../../../contracts/types';
 import type { ApiClient } from '../api/client';
 import { useAudit } from './audit';
+import { useImport } from './import';
 import { useMemories } from './memories';
 import { usePrivacy } from './privacy';
 import { useSession } from './session';
@@ -79,7 +80,11 @@ export function wireLiveEvents(client: ApiClient): () => void {
     }
     if (topic === 'SETTINGS_CHANGED' && unlocked()) void useSettings.getState().load().catch(() => {});
     // an export or its read-back moved on: the Privacy center's progress bar, and the next step
-    if (topic === 'JOB_STATUS_CHANGED' && unlocked()) usePrivacy.getState().noteJob((env.payload ?? {}) as Record<string, unknown>);
+    // (or an import: the import dialog's dry run, progress bar and report)
+    if (topic === 'JOB_STATUS_CHANGED' && unlocked()) {
+      usePrivacy.getState().noteJob((env.payload ?? {}) as Record<string, unknown>);
+      useImport.getState().noteJob((env.payload ?? {}) as Record<string, unknown>);
+    }
     if (UNDO_TOPICS.has(topic)) refreshUndo();
     if (MEMORY_TOPICS.has(topic)) refreshMemories();
     if (SPACE_TOPICS.has(topic)) refreshSpaces();

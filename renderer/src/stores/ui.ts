@@ -14,8 +14,8 @@ function initialTheme(): Theme {
 /** A button in the toast: the Undo of "Moved to the trash." */
 export interface NoticeAction { label: string; run(): void | Promise<void> }
 
-/** Dialogs the shell opens: the command palette, the sheet of shortcuts, a new memory. */
-export type Overlay = 'palette' | 'shortcuts' | 'new-memory' | 'lock-unsaved' | null;
+/** Dialogs the shell opens: the command palette, the sheet of shortcuts, a new memory, an import. */
+export type Overlay = 'palette' | 'shortcuts' | 'new-memory' | 'lock-unsaved' | 'import' | null;
 
 interface UiState {
   screen: Screen;
