@@ -1436,7 +1436,17 @@ export interface MemoryUpdatedPayload {
   memory_id: Ulid;
   version: number;
   fields: (
-    "title" | "body" | "type" | "tags" | "people" | "places" | "occurred_at" | "expires_at" | "recipients" | "restored"
+    | "title"
+    | "body"
+    | "type"
+    | "tags"
+    | "people"
+    | "places"
+    | "occurred_at"
+    | "expires_at"
+    | "recipients"
+    | "restored"
+    | "attachments"
   )[];
 }
 /**
@@ -1451,7 +1461,14 @@ export interface PresenceDeviceChangedPayload {
  */
 export interface RecallRequestPayload {
   memory_id: Ulid;
-  kind: "get";
+  /**
+   * get: the memory itself; attachment: one of its files (attachment.get)
+   */
+  kind: "get" | "attachment";
+  /**
+   * the file opened, with kind attachment
+   */
+  attachment_id?: Ulid;
 }
 /**
  * What an open returned, as policy decided. Payloads carry ids and metadata only, never memory content.
