@@ -69,15 +69,24 @@ function expiryFor(type: MemoryType, expiresAt: string | undefined | null, now: 
  * Writes a new memory inside the current unit of work: two Yjs documents (metadata under the
  * epoch key, content under a fresh DEK) appended to the log, the read model, the index.
  */
-export function writeNewMemory(ctx: Ctx, actor: string, input: MemoryCreateRequest, decision: Decision, origin?: Meta['copied_from']): { rec: MemoryRecord; content: Content } {
+/** When an imported memory was written and last changed in its source (ms); absent: now. */
+export interface SourceDates { created_at?: number; updated_at?: number }
+
+/** One memory of a bulk import: a create request without its space, and the source's dates. */
+export type ImportedMemory = Omit<MemoryCreateRequest, 'space_id'> & { dates?: SourceDates };
+
+export function writeNewMemory(ctx: Ctx, actor: string, input: MemoryCreateRequest, decision: Decision, origin?: Meta['copied_from'], dates: SourceDates = {}): { rec: MemoryRecord; content: Content } {
   const k = keys(ctx);
   const now = ctx.clock.now();
+  // an import keeps its source's dates (never later than now, never updated before created)
+  const createdAt = Math.min(dates.created_at ?? now, now);
+  const updatedAt = Math.max(createdAt, Math.min(dates.updated_at ?? dates.created_at ?? now, now));
   const space = spaceRow(ctx, input.space_id);
   const memoryId = ulid(now);
   const recipients = validateRecipients(ctx, input.space_id, input.band, actor, input.recipients);
   const dek = newKey();
   const meta: Meta = {
-    band: input.band, type: input.type, author: actor, origin_device: k.deviceId, created_at: now,
+    band: input.band, type: input.type, author: actor, origin_device: k.deviceId, created_at: createdAt,
     deleted_at: null, expires_at: expiryFor(input.type, input.expires_at, now), recipients,
     dek: wrapDek(ctx, dek, input.space_id, memoryId, input.band, space.epoch, [actor, ...recipients]),
     ...(origin ? { copied_from: origin } : {}),
@@ -89,7 +98,7 @@ export function writeNewMemory(ctx: Ctx, actor: string, input: MemoryCreateReque
   const contentUpdate = change(contentDoc, () => writeContent(contentDoc, {
     title: input.title, body: input.body ?? '', tags: input.tags ?? [], people: input.people ?? [], places: input.places ?? [],
     occurred_at: input.occurred_at ?? null,
-  }, now))!;
+  }, updatedAt))!;
   const log = logFor(input.band);
   const mk = metaKeyFor(ctx, input.space_id, input.band);
   appendUpdate(ctx, log, input.space_id, metaDocId(memoryId), mk.keyId, mk.key, metaUpdate);
@@ -113,13 +122,13 @@ export function createMemory(ctx: Ctx, actor: string, input: MemoryCreateRequest
 }
 
 /** Bulk import: one transaction, one policy decision for the batch. */
-export function importMemories(ctx: Ctx, actor: string, space: string, items: Omit<MemoryCreateRequest, 'space_id'>[]): { imported: number; memory_ids: string[] } {
+export function importMemories(ctx: Ctx, actor: string, space: string, items: ImportedMemory[]): { imported: number; memory_ids: string[] } {
   spaceRow(ctx, space);
   const decisions = new Map<Band, Decision>();
   for (const band of new Set(items.map((i) => i.band))) {
     decisions.set(band, enforce(authorize(createInput(ctx, actor, space, band))));
   }
-  const ids = ctx.uow.run(() => items.map((i) => writeNewMemory(ctx, actor, { ...i, space_id: space }, decisions.get(i.band)!).rec.memory_id));
+  const ids = ctx.uow.run(() => items.map(({ dates, ...i }) => writeNewMemory(ctx, actor, { ...i, space_id: space }, decisions.get(i.band)!, undefined, dates).rec.memory_id));
   ctx.metrics.inc('memoryos_memories_written_total', { band: 'import' }, ids.length);
   return { imported: ids.length, memory_ids: ids };
 }

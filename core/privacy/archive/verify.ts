@@ -217,7 +217,7 @@ async function check(zip: ZipFile, encrypted: boolean, opts: VerifyOptions): Pro
 
 // ---- the encrypted form as a yauzl RandomAccessReader ---------------------------------------
 
-const TAIL_KEEP = 16 * 1024 * 1024;
+export const TAIL_KEEP = 16 * 1024 * 1024;
 /** the end-of-central-directory records, a comment of up to 64 KiB and the ZIP64 records fit in this */
 const MIN_TAIL = 128 * 1024;
 const MAX_CENTRAL_DIRECTORY = 512 * 1024 * 1024;
@@ -246,7 +246,7 @@ function centralDirectoryStart(tail: Buffer, tailStart: number): number {
  * decrypting pass. Reads before the part in memory must come in increasing order — as they do
  * when the entries are read one after the other.
  */
-class EncryptedZipReader extends RandomAccessReader {
+export class EncryptedZipReader extends RandomAccessReader {
   private forward: AsyncIterator<Buffer> | undefined;
   private cur: Buffer = Buffer.alloc(0);
   private curOff = 0;

@@ -1,0 +1,64 @@
+import type { Band } from '../../contracts/types';
+import type { Ctx } from '../context/ctx';
+import { createInput, importMemories } from '../memories/memories';
+import { authorize, enforce } from '../policy/authorize';
+import { bandRank } from '../policy/policy-document';
+import { memoriesTable } from '../store/tables/memories';
+import { importSourcesTable } from '../store/tables/import-sources';
+import { fitItem } from './fit-limits';
+import type { SourceItem } from './source';
+import { sourceKey } from './source-key';
+
+export type Outcome = { outcome: 'imported' | 'duplicate' | 'trashed'; warnings: string[] };
+
+export interface WriteOptions {
+  space_id: string;
+  /** the band asked for (import.run's band); undefined: GREEN, or a MemoryOS memory's own */
+  band?: Band;
+  dry_run: boolean;
+  /** the source keys this run has met (a dry run writes none, yet two equal items are one) */
+  seen: Set<string>;
+}
+
+/** A MemoryOS memory keeps its band, raised to the one asked for, never lowered (BLACK stays BLACK). */
+const bandFor = (src: SourceItem, asked: Band | undefined): Band => {
+  if (!src.kept) return asked ?? 'GREEN';
+  if (!asked) return src.kept.band;
+  return bandRank(asked) > bandRank(src.kept.band) ? asked : src.kept.band;
+};
+
+/** an expiry in the past would expire the restored memory at once: it gets the default week instead */
+const futureExpiry = (ctx: Ctx, iso: string | null | undefined): string | undefined =>
+  iso && Date.parse(iso) > ctx.clock.now() ? iso : undefined;
+
+/**
+ * One source item into the space: skipped when this space has it from an earlier import (and its
+ * memory still exists), else fitted to the API's limits and written in one unit of work — the
+ * memory through the core write path (importMemories, which decides the band for the actor) and
+ * the record that it was imported — so an item is all there or not at all. Throws what should
+ * fail the item (ItemDoesNotFit, a FORBIDDEN for a band the role may not use).
+ */
+export function writeItem(ctx: Ctx, actor: string, src: SourceItem, o: WriteOptions): Outcome {
+  const { item } = src;
+  const warnings = [...(item.warnings ?? [])];
+  if (item.trashed) return { outcome: 'trashed', warnings: ['in the source\'s trash: not imported'] };
+  const key = sourceKey(ctx, o.space_id, item.source.hash);
+  const hex = key.toString('hex');
+  const earlier = importSourcesTable.find(ctx.db, o.space_id, key);
+  if (o.seen.has(hex) || (earlier && memoriesTable.find(ctx.db, earlier.memory_id))) return { outcome: 'duplicate', warnings: [] };
+  const band = bandFor(src, o.band);
+  const fitted = fitItem(item, band, src.kept?.type, src.kept?.type === 'working' ? futureExpiry(ctx, src.kept.expires_at) : undefined);
+  warnings.push(...fitted.warnings);
+  if (src.kept && src.kept.recipients > 0) warnings.push('a RED memory\'s recipients are not carried over: it is readable by you only until you name them again');
+  // attachment storage is not wired into imports yet: the body keeps its attachment:<sha256> refs
+  for (const a of item.attachments) warnings.push(`attachment not stored (sha256 ${a.sha256.slice(0, 12)}…, ${a.size} bytes)`);
+  if (o.dry_run) enforce(authorize(createInput(ctx, actor, o.space_id, band))); // the decision the write would get
+  else {
+    ctx.uow.run(() => {
+      const { memory_ids } = importMemories(ctx, actor, o.space_id, [fitted.memory]);
+      importSourcesTable.put(ctx.db, o.space_id, key, memory_ids[0]!, ctx.clock.now());
+    });
+  }
+  o.seen.add(hex);
+  return { outcome: 'imported', warnings };
+}
