@@ -37,3 +37,19 @@ export function progressBar(stream: NodeJS.WriteStream, label: string): { update
     end() { if (last) stream.write('\n'); },
   };
 }
+
+/** Progress as plain lines for a log or a pipe (not a terminal): one line each time another ~5 % is done. */
+export function progressLines(stream: NodeJS.WritableStream, label: string, step = 5): { update(j: Job): void; end(): void } {
+  let shown = -1;
+  return {
+    update(j) {
+      const { done, total } = j.progress;
+      if (!total) return;
+      const pct = Math.floor(Math.min(1, done / total) * 100);
+      if (shown >= 0 && pct < shown + step && !(pct === 100 && shown < 100)) return;
+      shown = pct;
+      stream.write(`${label}: ${pct}% (${done}/${total})\n`);
+    },
+    end() { /* every line is already whole */ },
+  };
+}

@@ -6,6 +6,7 @@ import { ApiError } from '../shared/errors';
 import { parseArgs, type CliArgs } from './args';
 import { withCore } from './core-session';
 import { exportCommand, verifyExportCommand } from './export';
+import { importCommand } from './import';
 import { isJobAnswer, waitForJob } from './job-wait';
 import { readPassphrase } from './passphrase';
 import { parseParams } from '../shared/json-limits';
@@ -19,6 +20,8 @@ const USAGE = `memoryos — local-first encrypted memory spaces
   memoryos [--data-dir DIR] export [--out FILE] [--include-black] [--encrypt] [--subject MEMBER]
                                                         your data as a signed ZIP (GDPR Art. 15/20); progress on stderr
   memoryos verify-export FILE [--key BASE64]            check every hash and the signature: exit 0 valid, 2 not
+  memoryos [--data-dir DIR] import PATH --space SPACE [--format F] [--band B] [--dry-run] [--passphrase-file FILE]
+                                                        bring in Markdown/Obsidian, ENEX, Keep, Joplin or a MemoryOS export; report as JSON
 
 The data directory defaults to $MEMORYOS_DATA_DIR or ~/.memoryos. API errors print
 {"error":{"code","message","details"}} and exit with code 2.`;
@@ -112,6 +115,7 @@ export async function main(argv: string[]): Promise<void> {
     else if (cmd === 'methods') print([...(await import('../api/catalog')).apiCatalog().values()].map((d) => ({ method: d.method, summary: d.summary })));
     else if (cmd === 'serve') { await serve(args); return; }
     else if (cmd === 'export') print(await exportCommand(args));
+    else if (cmd === 'import') print(await importCommand(args));
     else if (cmd === 'verify-export') { const r = await verifyExportCommand(args); print(r); if (!r.valid) process.exit(2); }
     else { process.stdout.write(USAGE + '\n'); process.exit(cmd === undefined || cmd === 'help' || cmd === '--help' ? 0 : 64); }
   } catch (e) {
