@@ -1,20 +1,10 @@
-import type { Readable } from 'node:stream';
-import type { Attachment } from '../../contracts/types';
-import type { Ctx } from '../context/ctx';
-import { ApiError } from '../shared/errors';
-
-/** What another room (the importer) hands over to keep a file with a memory. */
-export interface AddAttachmentInput {
-  memory_id: string;
-  /** an absolute path, or a stream of the bytes (read once, never whole in memory) */
-  source: Readable | string;
-  name: string;
-  mime: string;
-  /** when the caller knows it (an import manifest): checked against what was read, CORRUPT if it differs */
-  sha256?: string;
-}
-
-/** Keeps a file with a memory (attachment.add's core; the importer calls it directly). Filled in the next commits. */
-export async function addAttachment(_ctx: Ctx, _actor: string, _input: AddAttachmentInput): Promise<Attachment> {
-  throw new ApiError('INTERNAL', 'attachments are not wired yet');
-}
+/**
+ * Files kept with memories: encrypted in secretstream chunks under a key of their own, that key
+ * sealed under the memory's key (so the band decides who opens them), stored as rows of the
+ * encrypted database (migration 017), deduplicated per space, erased with their memory.
+ */
+export { addAttachment, type AddAttachmentInput } from './add';
+export { listAttachments } from './list';
+export { getAttachment, attachmentBytes } from './get';
+export { deleteAttachment } from './delete';
+export type { AttachmentSource } from './source';

@@ -9,6 +9,7 @@ import { roleOf } from '../spaces/spaces';
 import { appendSigned, purgeDocEntries } from '../store/sync-log';
 import { memoriesTable } from '../store/tables/memories';
 import { tombstonesTable } from '../store/tables/tombstones';
+import { attachmentsTable } from '../store/tables/attachments';
 import { checkpointTruncate } from '../store/database';
 import { metaDocId } from './memory-doc';
 import { dropRecord, findRecord } from './read-model';
@@ -36,13 +37,15 @@ export const mayErase = (ctx: Ctx, space: string, memoryId: string, member: stri
 
 /**
  * What TOMBSTONE_PROPAGATE does on every device (inside a unit of work): drop the DEK, purge
- * the ciphertext of both documents (headers stay: seq stays gap-free), drop the read model and
- * the index entry, and remember the tombstone so late-arriving entries are purged on arrival.
+ * the ciphertext of both documents (headers stay: seq stays gap-free), drop the memory's files,
+ * the read model and the index entry, and remember the tombstone so late-arriving entries are purged on arrival.
  */
 export function applyTombstone(ctx: Ctx, space: string, memoryId: string, actor: string): void {
   tombstonesTable.add(ctx.db, space, memoryId, ctx.clock.now());
   const docIds = [memoryId, metaDocId(memoryId)];
   purgeDocEntries(ctx, space, docIds);
+  // its files: every attachment row, and every chunk no other memory's file shares
+  attachmentsTable.eraseOfMemory(ctx.db, memoryId);
   dropRecord(ctx, memoryId);
   const k = keys(ctx);
   const dek = k.deks.get(memoryId);

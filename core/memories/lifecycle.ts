@@ -12,6 +12,7 @@ import { dropRecord, type MemoryRecord } from './read-model';
 import { article } from '../shared/text';
 import { dropLocalDocs } from '../store/sync-log';
 import { memoriesTable } from '../store/tables/memories';
+import { attachmentsTable } from '../store/tables/attachments';
 import { checkpointTruncate } from '../store/database';
 
 /** Moves a memory to the trash (restorable) inside the current unit of work. */
@@ -23,9 +24,10 @@ export function trash(ctx: Ctx, actor: string, rec: MemoryRecord, mode: 'trash' 
   });
 }
 
-/** Crypto-shred: the DEK, the read model and every log entry of a BLACK memory are gone for good. */
+/** Crypto-shred: the DEK, the read model, every log entry and every file of a BLACK memory are gone for good. */
 export function shred(ctx: Ctx, actor: string, rec: MemoryRecord): void {
   dropLocalDocs(ctx, rec.space_id, [rec.memory_id, metaDocId(rec.memory_id)]);
+  attachmentsTable.eraseOfMemory(ctx.db, rec.memory_id);
   dropRecord(ctx, rec.memory_id);
   const dek = keys(ctx).deks.get(rec.memory_id);
   if (dek) { dek.fill(0); keys(ctx).deks.delete(rec.memory_id); }

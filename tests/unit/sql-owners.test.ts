@@ -32,6 +32,9 @@ export const OWNERS: Record<string, string> = {
   sync_peers: 'core/store/tables/sync-peers.ts',
   invites: 'core/store/tables/invites.ts',
   jobs: 'core/store/tables/jobs.ts',
+  attachments: 'core/store/tables/attachments.ts',
+  attachment_blobs: 'core/store/tables/attachments.ts',
+  attachment_chunks: 'core/store/tables/attachments.ts',
   import_sources: 'core/store/tables/import-sources.ts',
   // the full-text index (FTS5 and its shadow tables) and the format it was written in
   search_docs: 'core/store/search-index.ts',

@@ -3,7 +3,7 @@ import { open, rm } from 'node:fs/promises';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { initCrypto, newKdfParams, passphraseKey, wipe, type KdfParams } from '../../crypto/sodium';
-import { SECRETSTREAM_ABYTES, SECRETSTREAM_HEADERBYTES, secretstreamOpener, secretstreamSealer, type Opener, type Sealer } from './secretstream';
+import { SECRETSTREAM_ABYTES, SECRETSTREAM_HEADERBYTES, secretstreamOpener, secretstreamSealer, type Opener, type Sealer } from '../../crypto/secretstream';
 
 /**
  * The encrypted form of an export archive: the same ZIP bytes, sealed as they stream out.

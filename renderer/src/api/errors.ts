@@ -51,6 +51,8 @@ const FIELD_WORDS: Record<string, string> = {
   new_passphrase: 'the new passphrase (at least 8 characters)',
   old_passphrase: 'the current passphrase',
   recovery_key: 'the recovery key',
+  path: 'the path (a whole path of a folder or file on this computer)',
+  mime: 'the file’s type',
   pin: 'the PIN (4 to 12 digits)',
   address: 'the address (as host:port)',
   invite: 'the invite',
@@ -136,6 +138,9 @@ const NOT_FOUND_WORDS: [RegExp, string][] = [
   [/^device\.|^sync\./, 'That device is not known here.'],
   [/^undo\./, 'That action is no longer waiting.'],
   [/^member\./, 'That person is not known here.'],
+  [/^attachment\./, 'That file is no longer with this memory: it was removed, or the memory was erased.'],
+  [/^import\./, 'There is nothing at that path on this computer. Check it, and that the export is finished.'],
+  [/^job\./, 'That job is not known here any more.'],
 ];
 
 /** The sentence for a failed call; every error code has one (tests/unit/renderer/errors.test.ts). */
@@ -152,8 +157,15 @@ export function errorSentence(e: ApiCallError): string {
       if ((e.details as { door_has_sessions?: unknown } | null)?.door_has_sessions === false) return 'This window cannot switch profiles: open MemoryOS through the link `npm start` prints to switch between family profiles.';
       if (method === 'vault.unlock') return e.problems.some((p) => p.path.includes('recovery_key')) && !e.problems.some((p) => p.path.includes('passphrase'))
         ? 'That recovery key is not right.' : 'That passphrase is not right.';
+      const why = (e.details as { reason?: unknown; max_bytes?: unknown } | null)?.reason;
+      if (why === 'TOO_LARGE') {
+        const max = Number((e.details as { max_bytes?: unknown }).max_bytes);
+        return `That file is larger than this vault accepts${Number.isFinite(max) && max > 0 ? ` (${Math.round(max / 1_048_576).toLocaleString('en-US')} MB at most)` : ''}.`;
+      }
+      if (why === 'TOO_LARGE_INLINE') return 'That file is too large to open in this window (4 MB at most here): save it to a folder on this computer instead.';
       const fields = fieldsOf(e);
       if (fields.length) return `This is not accepted: check ${fields.join(', and ')}.`;
+      if (method === 'import.run') return 'MemoryOS could not read an export there. Check the path, and that it is one of the formats listed (or choose the format).';
       if (/address/.test(e.message)) return 'Enter the address as host:port, for example 192.168.1.20:4848.';
       if (/invite/.test(e.message)) return 'That invite is not complete: paste it whole, as the other device showed it.';
       return 'Something you entered is not accepted. Check the fields and try again.';
@@ -186,6 +198,9 @@ export function errorSentence(e: ApiCallError): string {
       const what = method === 'session.switchProfile' ? 'Too many wrong PINs' : 'Too many wrong attempts';
       return secs ? `${what}: try again in ${secs} s.` : `${what}: wait a moment, then try again.`;
     }
+    case 'CORRUPT':
+      if (/^attachment\./.test(method)) return 'This file is damaged on this device and cannot be opened. A synced device may still hold a good copy.';
+      break;
     case 'TRANSPORT':
       if (/timed out/.test(e.message)) return 'MemoryOS took too long to answer. Try again.';
       return 'MemoryOS is not answering: it may have stopped. Start it again and open the link it prints.';

@@ -35,6 +35,22 @@ export function attachmentMarkdown(a: { attachment_id: string; name: string; mim
   return `${a.mime.startsWith('image/') ? '!' : ''}[${label}](attachment:${a.attachment_id})`;
 }
 
+/** The body without its references to one attachment (removed for good): each leaves its label as text. */
+export function removeAttachmentRefs(body: string, attachmentId: string): string {
+  const ref = new RegExp(`!?\\[((?:\\\\.|[^\\]\\\\])*)\\]\\(attachment:${attachmentId}\\)`, 'g');
+  return body.replace(ref, (_m, label: string) => label.replace(/\\([\\[\]])/g, '$1'));
+}
+
+/** The body with `text` put at `at` (clamped), on a line of its own. */
+export function insertBlock(body: string, at: number, text: string): string {
+  const i = Math.max(0, Math.min(at, body.length));
+  const before = body.slice(0, i);
+  const after = body.slice(i);
+  const lead = before === '' || before.endsWith('\n') ? '' : '\n';
+  const trail = after === '' || after.startsWith('\n') ? '' : '\n';
+  return `${before}${lead}${text}${trail}${after}`;
+}
+
 // ---- checklists ------------------------------------------------------------------------------
 
 /** The bits of a hast tree the checklist plugin reads (hast's own types, narrowed). */

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent as ReactDragEvent } from 'react';
 import { Field } from '../components/Field';
 import type { Band, Memory, MemoryType } from '../../../contracts/types';
 import { ApiCallError, describeError } from '../api/errors';
@@ -6,11 +6,13 @@ import { BandBadge } from '../components/BandBadge';
 import { BandSelector } from '../components/BandSelector';
 import { ChipsField } from '../components/ChipsField';
 import { Dialog } from '../components/Dialog';
-import { Markdown } from '../components/Markdown';
+import { Markdown, type AttachmentSlots } from '../components/Markdown';
 import { useAutosave } from '../hooks/useAutosave';
 import { useNames } from '../hooks/useNames';
 import { dateInputToIso, formatClock, formatWhen, isoToDateInput } from '../lib/format';
-import { toggleTask } from '../lib/markdown';
+import { attachmentMarkdown, insertBlock, removeAttachmentRefs, toggleTask } from '../lib/markdown';
+import { useAttachments } from '../stores/attachments';
+import { AttachmentChip, AttachmentImage, AttachmentsPanel } from './MemoryAttachments';
 import { MEMORY_TYPES } from '../lib/memory-types';
 import { diffPatch, draftOf, mergeDraft, type Draft } from '../lib/patch';
 import { bannerVerb } from '../lib/undo-words';
@@ -25,6 +27,15 @@ import { useNow } from '../hooks/useNow';
 import { formatCountdown, secondsRemaining } from '../lib/countdown';
 
 const AUTOSAVE_DELAY_MS = 700;
+
+/** `attachment:` images and links in the rendered text: the file itself, read through the store */
+const ATTACHMENT_SLOTS: AttachmentSlots = {
+  image: (id, alt) => <AttachmentImage id={id} alt={alt} />,
+  file: (id, label) => <AttachmentChip id={id} label={label} />,
+};
+
+/** the files a drag or a paste carries (text dragged or pasted is left to the browser) */
+const filesOf = (d: DataTransfer | null): File[] => (d ? Array.from(d.files) : []);
 
 /** Tags, people and places already used in the memories this window has seen, for autocomplete. */
 function useLabelSuggestions(): { tags: string[]; people: string[]; places: string[] } {
@@ -90,6 +101,7 @@ export function MemoryEditor({ memoryId }: { memoryId: string }) {
   const [reauthFor, setReauthFor] = useState<Band | null>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [editing, setEditing] = useState(false);
+  const [dropping, setDropping] = useState(false);
   /** the memory as last saved or read: the draft is diffed against it */
   const base = useRef<Memory | null>(null);
   const latestDraft = useRef<Draft | null>(null);
@@ -264,6 +276,27 @@ export function MemoryEditor({ memoryId }: { memoryId: string }) {
   };
   const onToggleTask = readOnly ? undefined : (line: number, checked: boolean) => set('body', toggleTask(draft.body, line, checked));
 
+  // files dropped on the text or pasted while writing: each is added (attachment.add), then named
+  // in the text where the caret was (an image shows inline, another file as a chip); the draft is
+  // saved by autosave like any edit
+  const place = (a: { attachment_id: string; name: string; mime: string }, at: number | null) =>
+    setDraft((d) => (d ? { ...d, body: insertBlock(d.body, at ?? d.body.length, attachmentMarkdown(a)) } : d));
+  const addFiles = (files: File[], at: number | null) => {
+    for (const f of files) void useAttachments.getState().addFile(memory.memory_id, f).then((a) => { if (a) place(a, at); });
+  };
+  const caret = () => (editing && body.current ? body.current.selectionEnd : null);
+  const dropProps = readOnly || memory.redacted ? {} : {
+    onDragOver: (e: ReactDragEvent) => { if (Array.from(e.dataTransfer.types).includes('Files')) { e.preventDefault(); e.dataTransfer.dropEffect = 'copy'; setDropping(true); } },
+    onDragLeave: (e: ReactDragEvent) => { if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setDropping(false); },
+    onDrop: (e: ReactDragEvent) => {
+      const files = filesOf(e.dataTransfer);
+      setDropping(false);
+      if (!files.length) return;
+      e.preventDefault();
+      addFiles(files, caret());
+    },
+  };
+
   const others = (space?.members ?? []).filter((m) => m.member_id !== memory.author);
   const saveText = { saved: 'All changes saved', pending: 'Unsaved changes…', saving: 'Saving…', error: 'Not saved' }[saver.status];
   const saveError = saver.error ? `Not saved: ${describeError(saver.error)} Your text is kept here and saved as soon as it can be.` : null;
@@ -300,7 +333,7 @@ export function MemoryEditor({ memoryId }: { memoryId: string }) {
           <Field label="Expires on"><input type="date" value={isoToDateInput(draft.expires_at)} readOnly={readOnly} onChange={(e) => set('expires_at', dateInputToIso(e.target.value) ?? null)} /></Field>
         )}
       </div>
-      <div className="body-area">
+      <div className={dropping ? 'body-area dropping' : 'body-area'} {...dropProps} data-testid="body-area">
         <div className="body-toolbar">
           <span className="muted small">{editing && !readOnly ? 'Markdown: # heading, **bold**, _italic_, - [ ] to-do, [link](https://…) · Esc when done' : 'Text'}</span>
           {!readOnly && (editing
@@ -315,6 +348,12 @@ export function MemoryEditor({ memoryId }: { memoryId: string }) {
             value={draft.body}
             placeholder="Write here. Markdown works: # a heading, **bold**, - [ ] a to-do, [a link](https://…)"
             onChange={(e) => set('body', e.target.value)}
+            onPaste={(e) => {
+              const files = filesOf(e.clipboardData);
+              if (!files.length) return;
+              e.preventDefault();
+              addFiles(files, e.currentTarget.selectionEnd);
+            }}
             onBlur={() => setEditing(false)}
             onKeyDown={(e) => { if (e.key === 'Escape') { e.preventDefault(); e.stopPropagation(); setEditing(false); requestAnimationFrame(() => editButton.current?.focus()); } }}
             data-testid="edit-body"
@@ -332,12 +371,17 @@ export function MemoryEditor({ memoryId }: { memoryId: string }) {
               }}
             >
               {draft.body.trim()
-                ? <Markdown source={draft.body} onToggleTask={onToggleTask} />
+                ? <Markdown source={draft.body} onToggleTask={onToggleTask} attachments={ATTACHMENT_SLOTS} />
                 : <p className="muted">{readOnly ? 'No text.' : 'Nothing written yet. Press “Edit text” (or E) to write; Markdown works.'}</p>}
             </div>
           </div>
         )}
       </div>
+      {!memory.redacted && (
+        <AttachmentsPanel memoryId={memory.memory_id} readOnly={readOnly}
+          onAdded={(a) => place(a, null)}
+          onRemoved={(a) => setDraft((d) => (d ? { ...d, body: removeAttachmentRefs(d.body, a.attachment_id) } : d))} />
+      )}
       <div className="chips-row">
         <ChipsField label="Tags" noun="tag" value={draft.tags} readOnly={readOnly} suggestions={suggestions.tags} placeholder="add a tag" onChange={(v) => set('tags', v)} />
         <ChipsField label="People" noun="person" value={draft.people} readOnly={readOnly} suggestions={suggestions.people} placeholder="add a person" onChange={(v) => set('people', v)} />

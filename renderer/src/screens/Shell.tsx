@@ -3,6 +3,7 @@ import { describeError } from '../api/errors';
 import { Dialog } from '../components/Dialog';
 import { MOD, requestLock, SCREENS } from '../hooks/useCommands';
 import { useShortcuts } from '../hooks/useShortcuts';
+import { useAttachments } from '../stores/attachments';
 import { useImport } from '../stores/import';
 import { useMemories } from '../stores/memories';
 import { usePrivacy } from '../stores/privacy';
@@ -70,6 +71,14 @@ export function Shell() {
   useShortcuts();
 
   useEffect(() => {
+    // a file dropped where nothing takes it would make the browser leave the app to show it
+    const keep = (e: DragEvent) => { if (e.dataTransfer && Array.from(e.dataTransfer.types).includes('Files')) e.preventDefault(); };
+    window.addEventListener('dragover', keep);
+    window.addEventListener('drop', keep);
+    return () => { window.removeEventListener('dragover', keep); window.removeEventListener('drop', keep); };
+  }, []);
+
+  useEffect(() => {
     // everything a fresh unlock shows, read once; events keep it current from here on
     void Promise.all([
       useSpaces.getState().load(),
@@ -86,6 +95,7 @@ export function Shell() {
       useTrash.getState().reset();
       usePrivacy.getState().reset();
       useImport.getState().reset();
+      useAttachments.getState().reset();
       useUi.getState().setOverlay(null);
       useUi.getState().notify(null);
       useUi.getState().go('memories'); // after a lock, unlocking starts from the memories again
