@@ -8,6 +8,7 @@ import { bytesOfBase64, INLINE_MAX_BYTES, openableType } from '../lib/attachment
 import { isAbsolutePath } from '../lib/import-view';
 import { formatBytes, percent } from '../lib/privacy-view';
 import { useAttachments, type Upload } from '../stores/attachments';
+import { useMemories } from '../stores/memories';
 import { useUi } from '../stores/ui';
 
 /** the bytes behind a data: URL the store holds, as a Blob of the given type */
@@ -95,13 +96,14 @@ function SaveToDialog({ attachment, onClose }: { attachment: Attachment; onClose
   );
 }
 
-function UploadRow({ u }: { u: Upload }) {
+function UploadRow({ u, onByPath }: { u: Upload; onByPath(): void }) {
   const pct = u.phase === 'reading' && u.size > 0 ? percent({ done: u.loaded, total: u.size }) : null;
   const label = u.phase === 'reading' ? `Reading “${u.name}”` : `Encrypting and saving “${u.name}”`;
   if (u.error) {
     return (
       <li className="upload failed" data-testid="upload">
         <span className="error" role="alert">Not added: {u.error}</span>
+        {u.tooLarge && <button className="btn small" type="button" onClick={() => { useAttachments.getState().dismissUpload(u.key); onByPath(); }}>Add by path…</button>}
         <button className="btn small" type="button" onClick={() => useAttachments.getState().dismissUpload(u.key)}>Dismiss</button>
       </li>
     );
@@ -115,10 +117,23 @@ function UploadRow({ u }: { u: Upload }) {
   );
 }
 
+/** "Attach…": the browser's file picker (it gives the files, not their paths: they go as data_base64). */
+export function AttachButton({ onFiles, onPress }: { onFiles(files: File[]): void; onPress?(): void }) {
+  const picker = useRef<HTMLInputElement>(null);
+  return (
+    <>
+      <button className="btn small" type="button" onMouseDown={(e) => { e.preventDefault(); onPress?.(); }} onClick={() => picker.current?.click()}
+        title="Add files to this memory (or drop them on the text, or paste an image while writing)">Attach…</button>
+      <input ref={picker} type="file" multiple hidden tabIndex={-1} aria-hidden="true" data-testid="file-picker"
+        onChange={(e) => { const files = Array.from(e.target.files ?? []); e.target.value = ''; if (files.length) onFiles(files); }} />
+    </>
+  );
+}
+
 /**
- * The memory's files under its text: each as a chip, the ones being added with their progress, and
- * ways to add more (a file picker, a path on this computer for large files; dropping on the text
- * or pasting while writing is the editor's).
+ * The memory's files under its text, once it has any: each as a chip, the ones being added with
+ * their progress, and a path on this computer for files too large for this window (the picker,
+ * dropping on the text and pasting while writing are the editor's).
  */
 export function AttachmentsPanel({ memoryId, readOnly, onAdded, onRemoved }: {
   memoryId: string; readOnly: boolean; onAdded(a: Attachment): void; onRemoved(a: Attachment): void;
@@ -128,40 +143,33 @@ export function AttachmentsPanel({ memoryId, readOnly, onAdded, onRemoved }: {
   const [error, setError] = useState<string | null>(null);
   const [byPath, setByPath] = useState(false);
   const [removing, setRemoving] = useState<Attachment | null>(null);
-  const picker = useRef<HTMLInputElement>(null);
 
+  // read again when an event says the memory changed (a file added on another device, or here)
+  const changed = useMemories((s) => s.changes[memoryId]?.seq ?? 0);
   useEffect(() => {
     setError(null);
     useAttachments.getState().load(memoryId).catch((e) => setError(describeError(e)));
-  }, [memoryId]);
+  }, [memoryId, changed]);
 
-  const addFiles = (files: FileList | null) => {
-    for (const f of Array.from(files ?? [])) void useAttachments.getState().addFile(memoryId, f).then((a) => { if (a) onAdded(a); });
-  };
   const remove = async (a: Attachment) => {
     setRemoving(null);
     try { await useAttachments.getState().remove(a); onRemoved(a); } catch (e) { setError(describeError(e)); }
   };
 
-  if (readOnly && !list?.length && !error) return null;
+  if (!list?.length && !uploads.length && !error && !byPath) return null;
   return (
     <section className="attachments" aria-label="Files" data-testid="attachments">
       <div className="row">
         <h3 className="grow">Files{list?.length ? ` (${list.length})` : ''}</h3>
-        {!readOnly && <>
-          <button className="btn small" type="button" onClick={() => picker.current?.click()}>Add a file…</button>
-          <button className="btn small" type="button" onClick={() => setByPath(true)}>Add by path…</button>
-          <input ref={picker} type="file" multiple hidden tabIndex={-1} aria-hidden="true" data-testid="file-picker"
-            onChange={(e) => { addFiles(e.target.files); e.target.value = ''; }} />
-        </>}
+        {!readOnly && <button className="btn small" type="button" onClick={() => setByPath(true)}>Add by path…</button>}
       </div>
       {list && list.length > 0 && (
         <ul className="file-list">
           {list.map((a) => <li key={a.attachment_id}><AttachmentChip id={a.attachment_id} {...(readOnly ? {} : { onRemove: setRemoving })} /></li>)}
         </ul>
       )}
-      {uploads.length > 0 && <ul className="uploads" aria-live="polite">{uploads.map((u) => <UploadRow key={u.key} u={u} />)}</ul>}
-      {!readOnly && !list?.length && !uploads.length && <p className="muted small">Drop files on the text, paste an image while writing, or add a file. Files are encrypted like the memory: who may read it may open them.</p>}
+      {uploads.length > 0 && <ul className="uploads" aria-live="polite">{uploads.map((u) => <UploadRow key={u.key} u={u} onByPath={() => setByPath(true)} />)}</ul>}
+      <p className="muted small">Files are encrypted like the memory: whoever may read it may open them.</p>
       {error && <p className="error" role="alert">{error}</p>}
       {byPath && <AddByPathDialog onClose={() => setByPath(false)} onAdd={(p) => { setByPath(false); void useAttachments.getState().addPath(memoryId, p).then((a) => { if (a) onAdded(a); }); }} />}
       {removing && (

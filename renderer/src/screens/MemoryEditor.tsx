@@ -12,7 +12,7 @@ import { useNames } from '../hooks/useNames';
 import { dateInputToIso, formatClock, formatWhen, isoToDateInput } from '../lib/format';
 import { attachmentMarkdown, insertBlock, removeAttachmentRefs, toggleTask } from '../lib/markdown';
 import { useAttachments } from '../stores/attachments';
-import { AttachmentChip, AttachmentImage, AttachmentsPanel } from './MemoryAttachments';
+import { AttachButton, AttachmentChip, AttachmentImage, AttachmentsPanel } from './MemoryAttachments';
 import { MEMORY_TYPES } from '../lib/memory-types';
 import { diffPatch, draftOf, mergeDraft, type Draft } from '../lib/patch';
 import { bannerVerb } from '../lib/undo-words';
@@ -102,6 +102,8 @@ export function MemoryEditor({ memoryId }: { memoryId: string }) {
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [editing, setEditing] = useState(false);
   const [dropping, setDropping] = useState(false);
+  /** where the caret was when "Attach…" was pressed (the picker takes the focus away) */
+  const pickAt = useRef<number | null>(null);
   /** the memory as last saved or read: the draft is diffed against it */
   const base = useRef<Memory | null>(null);
   const latestDraft = useRef<Draft | null>(null);
@@ -285,7 +287,8 @@ export function MemoryEditor({ memoryId }: { memoryId: string }) {
     for (const f of files) void useAttachments.getState().addFile(memory.memory_id, f).then((a) => { if (a) place(a, at); });
   };
   const caret = () => (editing && body.current ? body.current.selectionEnd : null);
-  const dropProps = readOnly || memory.redacted ? {} : {
+  const canAttach = !readOnly && !memory.redacted;
+  const dropProps = !canAttach ? {} : {
     onDragOver: (e: ReactDragEvent) => { if (Array.from(e.dataTransfer.types).includes('Files')) { e.preventDefault(); e.dataTransfer.dropEffect = 'copy'; setDropping(true); } },
     onDragLeave: (e: ReactDragEvent) => { if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setDropping(false); },
     onDrop: (e: ReactDragEvent) => {
@@ -335,7 +338,8 @@ export function MemoryEditor({ memoryId }: { memoryId: string }) {
       </div>
       <div className={dropping ? 'body-area dropping' : 'body-area'} {...dropProps} data-testid="body-area">
         <div className="body-toolbar">
-          <span className="muted small">{editing && !readOnly ? 'Markdown: # heading, **bold**, _italic_, - [ ] to-do, [link](https://…) · Esc when done' : 'Text'}</span>
+          <span className="muted small grow">{editing && !readOnly ? 'Markdown: # heading, **bold**, _italic_, - [ ] to-do, [link](https://…) · paste or drop files · Esc when done' : 'Text'}</span>
+          {canAttach && <AttachButton onPress={() => { pickAt.current = caret(); }} onFiles={(files) => addFiles(files, pickAt.current)} />}
           {!readOnly && (editing
             ? <button className="btn small" type="button" onMouseDown={(e) => e.preventDefault()} onClick={() => { setEditing(false); requestAnimationFrame(() => editButton.current?.focus()); }}>Done</button>
             : <button ref={editButton} className="btn small" type="button" onClick={() => setEditing(true)}>Edit text</button>)}

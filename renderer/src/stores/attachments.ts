@@ -19,6 +19,8 @@ export interface Upload {
   phase: 'reading' | 'saving';
   loaded: number;
   error: string | null;
+  /** refused for its size in this window: it may still be added by its path */
+  tooLarge: boolean;
 }
 
 export type FileBytes = { status: 'loading' } | { status: 'ready'; url: string } | { status: 'error'; error: string };
@@ -76,7 +78,7 @@ export const useAttachments = create<AttachmentsState>((set, get) => {
   /** one upload: a row with its progress while it runs; the row stays with the reason if it fails */
   const upload = async (memoryId: string, name: string, size: number, send: (key: number) => Promise<Attachment>) => {
     const key = nextKey++;
-    set({ uploads: [...get().uploads, { key, memoryId, name, size, phase: 'reading', loaded: 0, error: null }] });
+    set({ uploads: [...get().uploads, { key, memoryId, name, size, phase: 'reading', loaded: 0, error: null, tooLarge: false }] });
     try {
       const a = await send(key);
       learn(a);
@@ -124,7 +126,8 @@ export const useAttachments = create<AttachmentsState>((set, get) => {
       const name = file.name || pastedName(file.type);
       return upload(memoryId, name, file.size, async (key) => {
         if (file.size > INLINE_MAX_BYTES) {
-          throw new Error(`“${name}” is larger than this window can send (4 MB): add it by its path on this computer instead (“Add by path…”).`);
+          patchUpload(key, { tooLarge: true });
+          throw new Error(`“${name}” is larger than this window can send (4 MB): add it by its path on this computer instead.`);
         }
         const data = await readAsBase64(file, (loaded) => patchUpload(key, { loaded }));
         patchUpload(key, { phase: 'saving', loaded: file.size });

@@ -1,0 +1,228 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+import { expectNoSeriousViolations } from './axe';
+import { editBody, expect, newMemory, openUnlocked, test } from './fixtures';
+import { ROOT, type HostProcess } from './host-process';
+import { snap } from './screenshots';
+
+/**
+ * Issue 12, item 3 (the renderer): a memory's text rendered as Markdown and inert, the import
+ * dialog on the fixture exports (dry run → import → report), and files in the editor — an image
+ * dropped on the text and one pasted while writing, shown inline; another file as a chip.
+ */
+
+const FIXTURES = join(ROOT, 'tests', 'fixtures', 'import');
+
+async function byTitle(host: HostProcess, title: string) {
+  const { memories } = await host.call<{ memories: { memory_id: string; title: string; body: string }[] }>('memory.list', {});
+  const m = memories.find((x) => x.title === title);
+  if (!m) throw new Error(`no memory titled ${title}`);
+  return m;
+}
+
+test('a memory’s text is rendered as Markdown, and nothing in it runs', async ({ page, host }) => {
+  const dialogs: string[] = [];
+  page.on('dialog', (d) => { dialogs.push(d.message()); void d.dismiss(); });
+  await openUnlocked(page, host);
+  await newMemory(page, {
+    title: 'Recipe card', band: 'GREEN', body: [
+      '# Apple pie', '', 'A ~~quick~~ slow one, from [the family site](https://example.com/pie).', '',
+      '| what | how much |', '|---|---|', '| apples | 6 |', '',
+      '<img src=x onerror="window.__pwned=1">', '',
+      '[click me](javascript:window.__pwned=2) and [this too](data:text/html,<script>window.__pwned=3</script>)', '',
+      '![tracker](https://tracker.example/pixel.png)',
+    ].join('\n'),
+  });
+  const view = page.getByTestId('body-view');
+  await expect(view.getByRole('heading', { name: 'Apple pie' })).toBeVisible();
+  await expect(view.locator('del')).toHaveText('quick');
+  await expect(view.getByRole('cell', { name: 'apples' })).toBeVisible();
+  await expect(view.getByRole('link', { name: 'the family site' })).toHaveAttribute('href', 'https://example.com/pie');
+  // the raw HTML is its text; the javascript: and data: links are words without a target; the
+  // remote image is not loaded (a link to it at most)
+  await expect(view).toContainText('<img src=x onerror="window.__pwned=1">');
+  await expect(view.locator('img, script, iframe, object, [onerror]')).toHaveCount(0);
+  await expect(view.locator('a[href^="javascript:" i], a[href^="data:" i]')).toHaveCount(0);
+  await expect(view.getByText('click me')).toBeVisible();
+  await view.getByText('click me').click();
+  await page.keyboard.press('Escape');
+  await expect(view.getByRole('link', { name: 'image: tracker' })).toHaveAttribute('href', 'https://tracker.example/pixel.png');
+  expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+  expect(dialogs).toEqual([]);
+});
+
+test('import: a Markdown folder through the dry run, the import and its report; a second run finds it all there', async ({ page, host }) => {
+  await openUnlocked(page, host);
+  // from the sidebar, where the spaces are
+  await page.getByTestId('open-import').click();
+  const d = page.getByTestId('import-dialog');
+  await expect(d.getByRole('heading', { name: 'Import notes from another app' })).toBeVisible();
+  // a relative path is refused here, before the core is asked
+  await d.getByLabel('Where the export is (a folder or a file)').fill('Notes/obsidian');
+  await d.getByRole('button', { name: 'Check the export' }).click();
+  await expect(d.getByTestId('import-error')).toContainText('whole path');
+  await d.getByLabel('Where the export is (a folder or a file)').fill(join(FIXTURES, 'obsidian'));
+  await d.getByRole('button', { name: 'Check the export' }).click();
+
+  // the dry run: the format found, what would come in, what cannot be read and why
+  const preview = d.getByTestId('import-preview');
+  await expect(preview).toBeVisible();
+  await expect(d.getByTestId('import-format')).toHaveText('Markdown folder (Obsidian and others)');
+  await expect(d.getByTestId('import-count')).toHaveText('3');
+  await expect(d.getByTestId('import-duplicates')).toHaveText('0');
+  await expect(d.getByTestId('import-failed-count')).toHaveText('1');
+  await expect(d.getByTestId('import-failures')).toContainText('Trips/Broken front matter.md');
+  await expect(preview.getByRole('status')).toHaveText('3 memories would be imported, 1 item could not be read (of 4 items read).');
+  // nothing written yet
+  expect((await host.call<{ memories: unknown[] }>('memory.list', {})).memories).toHaveLength(0);
+  await expectNoSeriousViolations(page, 'the import dialog after its dry run');
+  await snap(page, '25-import-dry-run');
+
+  await d.getByTestId('import-start').click();
+  const report = d.getByTestId('import-report');
+  await expect(report).toBeVisible();
+  await expect(d.getByRole('heading', { name: 'Import finished' })).toBeVisible();
+  await expect(report.getByTestId('import-count')).toHaveText('3');
+  await expect(report.getByTestId('import-failures')).toContainText('Trips/Broken front matter.md');
+  await snap(page, '26-import-report');
+  await d.getByRole('button', { name: 'Show the space' }).click();
+  await expect(d).toBeHidden();
+  await expect(page.getByTestId('memory-list').getByText('Apple crumble (Grandma Rosa)')).toBeVisible();
+  expect((await byTitle(host, 'Apple crumble (Grandma Rosa)')).body).toContain('crumble');
+
+  // the same folder again: everything is already here, so there is nothing to import
+  await page.getByTestId('open-import').click();
+  await d.getByLabel('Where the export is (a folder or a file)').fill(join(FIXTURES, 'obsidian'));
+  await d.getByRole('button', { name: 'Check the export' }).click();
+  await expect(d.getByTestId('import-duplicates')).toHaveText('3');
+  await expect(d.getByTestId('import-count')).toHaveText('0');
+  await expect(d.getByTestId('import-start')).toBeDisabled();
+});
+
+test('import: a file that is no export says so in words; an ENEX file is recognised and imported', async ({ page, host }) => {
+  await openUnlocked(page, host);
+  await page.getByTestId('open-import').click();
+  const d = page.getByTestId('import-dialog');
+  await d.getByLabel('Where the export is (a folder or a file)').fill(join(FIXTURES, 'README.md'));
+  await d.getByRole('button', { name: 'Check the export' }).click();
+  await expect(d.getByTestId('import-error')).toBeVisible();
+  await expect(d.getByTestId('import-error')).not.toContainText(/INVALID_INPUT|import\.run/);
+
+  await d.getByLabel('Where the export is (a folder or a file)').fill(join(FIXTURES, 'enex', 'family.enex'));
+  await d.getByRole('button', { name: 'Check the export' }).click();
+  await expect(d.getByTestId('import-format')).toHaveText('Evernote (.enex)');
+  await d.getByTestId('import-start').click();
+  await expect(d.getByTestId('import-report')).toBeVisible();
+  await expect(d.getByTestId('import-report').getByTestId('import-count')).toHaveText('3');
+  await expect(d.getByTestId('import-failures')).toContainText('family.enex#3');
+});
+
+test('import: a folder of a few thousand notes moves the progress bar on the way to its report', async ({ page, host }) => {
+  const NOTES = 4000;
+  const dir = mkdtempSync(join(tmpdir(), 'memoryos-e2e-notes-'));
+  try {
+    for (let f = 0; f < 20; f++) {
+      mkdirSync(join(dir, `Folder ${f}`));
+      for (let i = 0; i < NOTES / 20; i++) writeFileSync(join(dir, `Folder ${f}`, `Note ${i}.md`), `---\ntags: [bulk]\n---\n# Note ${f}-${i}\n\nSome text for note ${i} of folder ${f}.\n`);
+    }
+    await openUnlocked(page, host);
+    await page.getByTestId('open-import').click();
+    const d = page.getByTestId('import-dialog');
+    await d.getByLabel('Where the export is (a folder or a file)').fill(dir);
+    await d.getByRole('button', { name: 'Check the export' }).click();
+    await expect(d.getByTestId('import-count')).toHaveText(String(NOTES), { timeout: 60_000 });
+    // every value the bar takes, as the page draws it (JOB_STATUS_CHANGED events, 4 a second)
+    await page.evaluate(() => {
+      const seen: number[] = [];
+      (window as unknown as { __bar: number[] }).__bar = seen;
+      new MutationObserver(() => {
+        const bar = document.querySelector<HTMLProgressElement>('[data-testid="import-bar"]');
+        if (bar && bar.hasAttribute('value')) seen.push(bar.value);
+      }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['value'] });
+    });
+    await d.getByTestId('import-start').click();
+    await expect(d.getByTestId('import-report')).toBeVisible({ timeout: 90_000 });
+    await expect(d.getByTestId('import-report').getByTestId('import-count')).toHaveText(String(NOTES));
+    const seen = await page.evaluate(() => (window as unknown as { __bar: number[] }).__bar);
+    expect(seen.some((v) => v > 0 && v < 100), `bar values: ${seen.join(', ')}`).toBe(true);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** A picture drawn in the page (a canvas: a few hundred pixels, so the screenshot shows it), as PNG bytes in base64. */
+async function drawnPng(page: Page): Promise<string> {
+  return page.evaluate(async () => {
+    const c = document.createElement('canvas');
+    c.width = 320; c.height = 180;
+    const g = c.getContext('2d')!;
+    g.fillStyle = '#f6e7c8'; g.fillRect(0, 0, 320, 180);
+    g.fillStyle = '#c07a2c'; g.beginPath(); g.arc(160, 95, 70, 0, Math.PI * 2); g.fill();
+    g.fillStyle = '#8a4f1a'; g.beginPath(); g.moveTo(160, 95); g.arc(160, 95, 70, -0.4, 0.5); g.closePath(); g.fill();
+    const blob = await new Promise<Blob>((r) => c.toBlob((b) => r(b!), 'image/png'));
+    const bytes = new Uint8Array(await blob.arrayBuffer());
+    let bin = '';
+    for (const b of bytes) bin += String.fromCharCode(b);
+    return btoa(bin);
+  });
+}
+
+test('attachments: an image dropped on the text and one pasted while writing show inline; a PDF is a chip that saves', async ({ page, host }) => {
+  await openUnlocked(page, host);
+  await newMemory(page, { title: 'Grandma’s pie', band: 'GREEN', body: 'The pie, as she made it.' });
+  const view = page.getByTestId('body-view');
+
+  // drop a picture on the rendered text
+  const drawn = await drawnPng(page);
+  const drop = await page.evaluateHandle((b64) => {
+    const bin = atob(b64);
+    const bytes = Uint8Array.from(bin, (ch) => ch.charCodeAt(0));
+    const dt = new DataTransfer();
+    dt.items.add(new File([bytes], 'pie.png', { type: 'image/png' }));
+    return dt;
+  }, drawn);
+  await page.getByTestId('body-area').dispatchEvent('dragover', { dataTransfer: drop });
+  await page.getByTestId('body-area').dispatchEvent('drop', { dataTransfer: drop });
+  const pie = view.getByRole('img', { name: 'pie.png' });
+  await expect(pie).toBeVisible();
+  expect(await pie.evaluate((i: HTMLImageElement) => [i.naturalWidth, i.src.slice(0, 22)])).toEqual([320, 'data:image/png;base64,']);
+  await expect.poll(async () => (await byTitle(host, 'Grandma’s pie')).body).toMatch(/!\[pie\.png\]\(attachment:[0-9A-Z]{26}\)/);
+
+  // paste another while writing: it goes where the caret is
+  const text = await editBody(page);
+  await text.press('Control+Home');
+  const garden = readFileSync(join(FIXTURES, 'obsidian', 'attachments', 'garden.png')).toString('base64');
+  await text.evaluate((el, b64) => {
+    const bytes = Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0));
+    const dt = new DataTransfer();
+    dt.items.add(new File([bytes], 'garden.png', { type: 'image/png' }));
+    el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+  }, garden);
+  await expect(text).toHaveValue(/^!\[garden\.png\]\(attachment:[0-9A-Z]{26}\)\nThe pie/);
+  await page.keyboard.press('Escape');
+  await expect(view.getByRole('img', { name: 'garden.png' })).toBeVisible();
+  expect(await view.getByRole('img', { name: 'garden.png' }).evaluate((i: HTMLImageElement) => i.naturalWidth)).toBeGreaterThan(0);
+
+  // another kind of file: a chip that saves it, byte for byte
+  const pdf = join(FIXTURES, 'enex', 'packing-list.pdf');
+  await page.getByTestId('file-picker').setInputFiles(pdf);
+  const chip = view.getByTestId('file-chip').filter({ hasText: 'packing-list.pdf' });
+  await expect(chip).toBeVisible();
+  await expect(chip.getByRole('button', { name: 'Open packing-list.pdf' })).toBeVisible();
+  const [download] = await Promise.all([page.waitForEvent('download'), chip.getByRole('button', { name: 'Save packing-list.pdf' }).click()]);
+  expect(download.suggestedFilename()).toBe('packing-list.pdf');
+  const saved = readFileSync((await download.path())!);
+  expect(createHash('sha256').update(saved).digest('hex')).toBe(createHash('sha256').update(readFileSync(pdf)).digest('hex'));
+
+  // the files panel lists all three; the core holds them, not only this window
+  const files = page.getByTestId('attachments');
+  await expect(files.getByRole('heading', { name: 'Files (3)' })).toBeVisible();
+  const { memory_id } = await byTitle(host, 'Grandma’s pie');
+  const { attachments } = await host.call<{ attachments: { name: string; mime: string }[] }>('attachment.list', { memory_id });
+  expect(attachments.map((a) => a.name).sort()).toEqual(['garden.png', 'packing-list.pdf', 'pie.png']);
+  await expectNoSeriousViolations(page, 'the editor with inline images and a file chip');
+  await snap(page, '27-attachments');
+});
