@@ -132,6 +132,16 @@ const BUSY_WORDS: [RegExp, string][] = [
   [/connection closed before/, 'The other device went away before it answered. Try again.'],
 ];
 
+/** import.run's refusals (some arrive as a failed job, without their details), matched by a phrase */
+const IMPORT_WORDS: [RegExp, string][] = [
+  [/no file or folder at/, 'There is nothing at that path on this computer. Check it, and that the export is finished.'],
+  [/format of path was not recognised/, 'MemoryOS does not recognise what is there as an export it reads. Check the path, or choose the format.'],
+  [/encrypted: give its passphrase/, 'This backup is encrypted: enter its passphrase.'],
+  [/passphrase is only for an encrypted/, 'This backup is not encrypted: leave the passphrase empty.'],
+  [/not (a|an) (Evernote|Google Keep|Joplin|folder of Markdown)/, 'What is at that path is not in the format chosen. Choose another format, or let MemoryOS find it out.'],
+  [/absolute path/, 'Enter the whole path, from the top of the disk.'],
+];
+
 const NOT_FOUND_WORDS: [RegExp, string][] = [
   [/^memory\./, 'That memory is no longer here: it may have been destroyed, or it is in a space you are no longer in.'],
   [/^space\./, 'That space is not on this device, or you are not in it.'],
@@ -152,6 +162,7 @@ export function errorSentence(e: ApiCallError): string {
       if (method === 'session.switchProfile') return /wrong PIN/.test(e.message) ? 'That PIN is not right.' : 'This profile has a PIN: enter it to switch.';
       if (/recovery/.test(e.message)) return 'That recovery key is not right.';
       if (method === 'vault.changePassphrase') return 'The current passphrase is not right.';
+      if (method === 'import.run') return 'That passphrase does not open this backup.';
       return 'That passphrase is not right.';
     case 'INVALID_INPUT': {
       if ((e.details as { door_has_sessions?: unknown } | null)?.door_has_sessions === false) return 'This window cannot switch profiles: open MemoryOS through the link `npm start` prints to switch between family profiles.';
@@ -162,10 +173,10 @@ export function errorSentence(e: ApiCallError): string {
         const max = Number((e.details as { max_bytes?: unknown }).max_bytes);
         return `That file is larger than this vault accepts${Number.isFinite(max) && max > 0 ? ` (${Math.round(max / 1_048_576).toLocaleString('en-US')} MB at most)` : ''}.`;
       }
-      if (why === 'TOO_LARGE_INLINE') return 'That file is too large to open in this window (4 MB at most here): save it to a folder on this computer instead.';
+      if (why === 'TOO_LARGE_INLINE') return 'That file is too large to open in this window (2 MB at most here): save it to a folder on this computer instead.';
       const fields = fieldsOf(e);
       if (fields.length) return `This is not accepted: check ${fields.join(', and ')}.`;
-      if (method === 'import.run') return 'MemoryOS could not read an export there. Check the path, and that it is one of the formats listed (or choose the format).';
+      if (method === 'import.run') return pick(IMPORT_WORDS, e.message) ?? 'MemoryOS could not read an export there. Check the path, and that it is one of the formats listed (or choose the format).';
       if (/address/.test(e.message)) return 'Enter the address as host:port, for example 192.168.1.20:4848.';
       if (/invite/.test(e.message)) return 'That invite is not complete: paste it whole, as the other device showed it.';
       return 'Something you entered is not accepted. Check the fields and try again.';

@@ -1,10 +1,11 @@
 import { create } from 'zustand';
 import type { ImportRunRequest, Job } from '../../../contracts/types';
 import { describeError, jobErrorSentence } from '../api/errors';
-import { asImportReport, type ImportReport } from '../lib/import-view';
+import { asImportReport, reportSentence, type ImportReport } from '../lib/import-view';
 import { api } from './client';
 import { useMemories } from './memories';
 import { useSpaces } from './spaces';
+import { useUi } from './ui';
 
 /**
  * One import as the import dialog follows it (issue 12): a dry run first (import.run with
@@ -64,6 +65,8 @@ export const useImport = create<ImportState>((set, get) => {
       if (dry) { set({ job, phase: 'checked', preview: report }); return; }
       passphrase = null;
       set({ job, phase: 'done', report });
+      // the dialog may have been hidden while it ran: say it finished, with a way back to the report
+      if (useUi.getState().overlay !== 'import') useUi.getState().notify(`Import finished: ${reportSentence(report)}`, { label: 'See the report', run: () => useUi.getState().setOverlay('import') });
       // the events of the import already move the list; one read more makes sure of the counts
       void useMemories.getState().reload().catch(() => {});
       void useSpaces.getState().load().catch(() => {});

@@ -28,3 +28,16 @@ describe('the import dialog’s words (issue 12)', () => {
     expect(isAbsolutePath('Notes/export.enex')).toBe(false);
   });
 });
+
+describe('import.run’s refusals in people’s words', () => {
+  it('says what to do about a missing path, an unknown format, an encrypted backup and a wrong passphrase', async () => {
+    const { ApiCallError, describeError, jobErrorSentence } = await import('../../../renderer/src/api/errors');
+    const say = (code: string, message: string) => describeError(new ApiCallError(code as never, message, null, 'import.run'));
+    expect(say('INVALID_INPUT', 'there is no file or folder at path')).toBe('There is nothing at that path on this computer. Check it, and that the export is finished.');
+    expect(say('INVALID_INPUT', 'the format of path was not recognised: name it with format (markdown, enex, keep, joplin, memoryos)')).toMatch(/^MemoryOS does not recognise/);
+    // a failed job's error has no details: the sentence comes from its message
+    expect(jobErrorSentence({ code: 'INVALID_INPUT', message: 'the export is encrypted: give its passphrase' }, 'import.run')).toBe('This backup is encrypted: enter its passphrase.');
+    expect(jobErrorSentence({ code: 'BAD_CREDENTIALS', message: 'wrong passphrase for the encrypted export' }, 'import.run')).toBe('That passphrase does not open this backup.');
+    expect(say('INVALID_INPUT', 'something new')).toMatch(/^MemoryOS could not read an export there/);
+  });
+});
