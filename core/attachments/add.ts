@@ -26,6 +26,8 @@ export interface AddAttachmentInput {
   mime: string;
   /** when the caller knows it (an import manifest): the bytes read must hash to it, or nothing is kept */
   sha256?: string;
+  /** the id to give it (a fresh ULID): an import names the file in the memory's text before the file is stored */
+  attachment_id?: string;
 }
 
 /**
@@ -39,6 +41,7 @@ export async function addAttachment(ctx: Ctx, actor: string, input: AddAttachmen
   const name = checkName(input.name);
   const mime = checkMime(input.mime);
   if (input.sha256 !== undefined && !/^[0-9a-f]{64}$/.test(input.sha256)) throw invalid('sha256 is 64 lowercase hex digits', { field: 'sha256' });
+  if (input.attachment_id !== undefined && !/^[0-9A-HJKMNP-TV-Z]{26}$/.test(input.attachment_id)) throw invalid('attachment_id is a ULID', { field: 'attachment_id' });
   const access = memoryAccess(ctx, actor, input.memory_id, 'attachment.add');
   if (access.rec.deleted_at) throw new ApiError('CONFLICT', 'the memory is in the trash: restore it before adding files', { id: input.memory_id });
   const space = access.rec.space_id;
@@ -51,14 +54,14 @@ export async function addAttachment(ctx: Ctx, actor: string, input: AddAttachmen
     known = await hashFile(input.source);
     checkGivenHash(input.sha256, known);
     const hit = ctx.uow.run(() => reusableBlob(ctx, actor, space, dedupeKey(ctx, space, known!), known!));
-    if (hit) return commit(ctx, actor, access, { name, mime }, { blob_id: hit.blob.blob_id, key: hit.key, size: hit.blob.size, sha256: known, chunks: hit.blob.chunks }, false);
+    if (hit) return commit(ctx, actor, access, { name, mime }, { blob_id: hit.blob.blob_id, key: hit.key, size: hit.blob.size, sha256: known, chunks: hit.blob.chunks }, false, input.attachment_id);
   }
   const sealed = await sealBlob(ctx, space, piecesOf(input.source), max);
   try {
     // a path that changed between the hash and the read is not the file that was checked
     if (known !== undefined && sealed.sha256 !== known) throw new ApiError('CONFLICT', 'the file changed while it was being added: add it again', { field: 'path' });
     checkGivenHash(input.sha256, sealed.sha256);
-    return commit(ctx, actor, access, { name, mime }, sealed, true);
+    return commit(ctx, actor, access, { name, mime }, sealed, true, input.attachment_id);
   } catch (e) {
     try { ctx.uow.run(() => attachmentBlobsTable.drop(ctx.db, sealed.blob_id)); } catch { /* locked meanwhile: swept later */ }
     throw e;
@@ -76,7 +79,7 @@ function checkGivenHash(given: string | undefined, actual: string): void {
  * again here (it may have been erased while the bytes were read), and so is the space's dedupe
  * index (another add of the same bytes may have finished first): then the new copy is dropped.
  */
-function commit(ctx: Ctx, actor: string, access: MemoryAccess, facts: { name: string; mime: string }, blob: SealedBlob, fresh: boolean): Attachment {
+function commit(ctx: Ctx, actor: string, access: MemoryAccess, facts: { name: string; mime: string }, blob: SealedBlob, fresh: boolean, id?: string): Attachment {
   const { rec, dek, decision } = access;
   const key = dedupeKey(ctx, rec.space_id, blob.sha256);
   return ctx.uow.run(() => {
@@ -91,7 +94,7 @@ function commit(ctx: Ctx, actor: string, access: MemoryAccess, facts: { name: st
         throw new ApiError('CONFLICT', 'the file was set aside while it was being added: add it again', { id: rec.memory_id });
       }
     }
-    const row = { attachment_id: ulid(ctx.clock.now()), memory_id: rec.memory_id, space_id: rec.space_id, blob_id: use.blob_id, created_at: ctx.clock.now() };
+    const row = { attachment_id: id ?? ulid(ctx.clock.now()), memory_id: rec.memory_id, space_id: rec.space_id, blob_id: use.blob_id, created_at: ctx.clock.now() };
     const meta = { ...facts, size: blob.size, sha256: blob.sha256, key: encodeKey(use.key) };
     const sealed = sealMeta(row, meta, dek);
     attachmentsTable.put(ctx.db, { ...row, nonce: sealed.nonce, ct: sealed.ct });

@@ -78,7 +78,7 @@ async function runImport(ctx: Ctx, job: JobHandle, actor: string, p: RunParams):
     else {
       const path = ev.source.item.source.path;
       try {
-        const r = writeItem(ctx, actor, ev.source, wo);
+        const r = await writeItem(ctx, actor, ev.source, wo);
         if (r.outcome === 'imported') report.imported++;
         else if (r.outcome === 'duplicate') report.skipped_duplicates++;
         else report.skipped_trashed++;

@@ -8,6 +8,7 @@ import { importSourcesTable } from '../store/tables/import-sources';
 import { fitItem } from './fit-limits';
 import type { SourceItem } from './source';
 import { sourceKey } from './source-key';
+import { planAttachments, storeAttachments } from './store-attachments';
 
 export type Outcome = { outcome: 'imported' | 'duplicate' | 'trashed'; warnings: string[] };
 
@@ -34,11 +35,13 @@ const futureExpiry = (ctx: Ctx, iso: string | null | undefined): string | undefi
 /**
  * One source item into the space: skipped when this space has it from an earlier import (and its
  * memory still exists), else fitted to the API's limits and written in one unit of work — the
- * memory through the core write path (importMemories, which decides the band for the actor) and
- * the record that it was imported — so an item is all there or not at all. Throws what should
- * fail the item (ItemDoesNotFit, a FORBIDDEN for a band the role may not use).
+ * memory through the core write path (importMemories, which decides the band for the actor), its
+ * text already naming its files by the ids they will get, and the record that it was imported —
+ * so the note is all there or not at all. Its files follow, each whole or not at all
+ * (store-attachments.ts). Throws what should fail the item (ItemDoesNotFit, a FORBIDDEN for a
+ * band the role may not use).
  */
-export function writeItem(ctx: Ctx, actor: string, src: SourceItem, o: WriteOptions): Outcome {
+export async function writeItem(ctx: Ctx, actor: string, src: SourceItem, o: WriteOptions): Promise<Outcome> {
   const { item } = src;
   const warnings = [...(item.warnings ?? [])];
   if (item.trashed) return { outcome: 'trashed', warnings: ['in the source\'s trash: not imported'] };
@@ -50,15 +53,20 @@ export function writeItem(ctx: Ctx, actor: string, src: SourceItem, o: WriteOpti
   const fitted = fitItem(item, band, src.kept?.type, src.kept?.type === 'working' ? futureExpiry(ctx, src.kept.expires_at) : undefined);
   warnings.push(...fitted.warnings);
   if (src.kept && src.kept.recipients > 0) warnings.push('a RED memory\'s recipients are not carried over: it is readable by you only until you name them again');
-  // attachment storage is not wired into imports yet: the body keeps its attachment:<sha256> refs
-  for (const a of item.attachments) warnings.push(`attachment not stored (sha256 ${a.sha256.slice(0, 12)}…, ${a.size} bytes)`);
-  if (o.dry_run) enforce(authorize(createInput(ctx, actor, o.space_id, band))); // the decision the write would get
-  else {
-    ctx.uow.run(() => {
-      const { memory_ids } = importMemories(ctx, actor, o.space_id, [fitted.memory]);
-      importSourcesTable.put(ctx.db, o.space_id, key, memory_ids[0]!, ctx.clock.now());
-    });
+  const plan = planAttachments(ctx, item.attachments);
+  warnings.push(...plan.warnings);
+  if (o.dry_run) {
+    enforce(authorize(createInput(ctx, actor, o.space_id, band))); // the decision the write would get
+    o.seen.add(hex);
+    return { outcome: 'imported', warnings };
   }
+  const memory = { ...fitted.memory, body: plan.rewrite(fitted.memory.body ?? '') };
+  const memoryId = ctx.uow.run(() => {
+    const { memory_ids } = importMemories(ctx, actor, o.space_id, [memory]);
+    importSourcesTable.put(ctx.db, o.space_id, key, memory_ids[0]!, ctx.clock.now());
+    return memory_ids[0]!;
+  });
   o.seen.add(hex);
+  warnings.push(...(await storeAttachments(ctx, actor, memoryId, plan)));
   return { outcome: 'imported', warnings };
 }

@@ -29,7 +29,7 @@ describe('memoryos import (CLI)', () => {
     const lines = r.stderr.trim().split('\n');
     expect(lines.filter((l) => /^Importing: \d+% \(\d+\/\d+\)$/.test(l)).length).toBeGreaterThanOrEqual(1);
     expect(lines).toContain('Importing: 100% (4/4)');
-    expect(lines.at(-1)).toBe('Imported 3, skipped 0 already imported, 1 failed, 3 warnings.');
+    expect(lines.at(-1)).toBe('Imported 3, skipped 0 already imported, 1 failed, 1 warnings.');
     const titles = call(home, 'memory.list', { space_id: 'shared:family' }).memories.map((m: any) => m.title).sort();
     expect(titles).toEqual(['Apple crumble (Grandma Rosa)', 'Lisbon 2024', 'Welcome']);
 

@@ -1,4 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestApp } from '../helpers/app';
@@ -8,7 +9,8 @@ import { tempDir } from '../helpers/tmp';
  * import.run (issue 12, item 1) on a real vault, with the sample exports in tests/fixtures/import
  * (written after the public format descriptions, one corrupt item in each): every note arrives
  * with its title, text, tags and dates; the corrupt one is in the report and the rest arrive; a
- * second run imports nothing new; a dry run writes nothing.
+ * second run imports nothing new; a dry run writes nothing. Each note's files are stored with it
+ * (attachment.get gives back the same SHA-256) and its text names them by their attachment ids.
  */
 const FIX = join(__dirname, '..', 'fixtures', 'import');
 type T = Awaited<ReturnType<typeof openTestApp>>;
@@ -29,23 +31,24 @@ const byTitle = (ms: any[], title: string) => {
   if (!m) throw new Error(`no memory "${title}" among ${ms.map((x) => x.title).join(', ')}`);
   return m;
 };
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const sourceRows = (t: T): number => (t.app.ctx.db.prepare('SELECT COUNT(*) AS n FROM import_sources').get() as { n: number }).n;
 
 const FORMATS = [
   {
-    format: 'markdown', path: 'obsidian', failed: 'Trips/Broken front matter.md', imported: 3,
+    format: 'markdown', path: 'obsidian', failed: 'Trips/Broken front matter.md', imported: 3, file: 'obsidian/attachments/garden.png',
     note: { title: 'Apple crumble (Grandma Rosa)', text: 'Best with apples from the garden', tags: ['dessert', 'family', 'Recipes/Desserts'], created_at: '2023-09-01T10:00:00.000Z', updated_at: '2023-09-03T08:30:00.000Z' },
   },
   {
-    format: 'enex', path: 'enex/family.enex', failed: 'family.enex#3', imported: 3,
+    format: 'enex', path: 'enex/family.enex', failed: 'family.enex#3', imported: 3, file: 'enex/pie.png',
     note: { title: 'Grandma\'s apple pie', text: 'Serves 8', tags: ['recipes', 'family'], created_at: '2023-11-05T10:15:00.000Z', updated_at: '2023-11-06T08:30:00.000Z' },
   },
   {
-    format: 'keep', path: 'keep', failed: 'Takeout/Keep/Broken note.json', imported: 3,
+    format: 'keep', path: 'keep', failed: 'Takeout/Keep/Broken note.json', imported: 3, file: 'keep/Takeout/Keep/1e8f3b7a2c4.9a1f0e6d5b3c7a28.png',
     note: { title: 'Trip to Lisbon', text: 'Tram 28 to the castle', tags: ['Travel'], created_at: '2024-05-02T18:00:00.000Z', updated_at: '2024-05-11T09:15:30.123Z' },
   },
   {
-    format: 'joplin', path: 'joplin', failed: '8c7b6a5d4e3f42a1b0c9d8e7f6a5b4c3.md', imported: 2,
+    format: 'joplin', path: 'joplin', failed: '8c7b6a5d4e3f42a1b0c9d8e7f6a5b4c3.md', imported: 2, file: 'joplin/resources/d1f6b5a4c3e2410f9a8b7c6d5e4f3a2b.png',
     note: { title: 'Chocolate cake', text: 'too much', tags: ['Recipes/Desserts', 'family'], created_at: '2023-10-01T15:30:00.000Z', updated_at: '2023-10-02T08:05:12.345Z' },
   },
 ] as const;
@@ -67,8 +70,7 @@ describe('import.run: each format into a real vault', () => {
       expect(r).toMatchObject({ format: f.format, dry_run: false, imported: f.imported, skipped_duplicates: 0, failed_count: 1 });
       expect(r.failed).toEqual([{ path: f.failed, reason: expect.any(String) }]);
       expect(r.read).toBe(r.imported + r.skipped_duplicates + r.skipped_trashed + r.failed_count);
-      // the attachment store is not wired into imports yet: each attachment is named in a warning
-      expect(r.warnings.some((w: any) => /^attachment not stored/.test(w.warning))).toBe(true);
+      expect(r.warnings.filter((w: any) => /^attachment not stored/.test(w.warning))).toEqual([]);
 
       const ms = await list(t, space);
       expect(ms).toHaveLength(f.imported);
@@ -79,8 +81,16 @@ describe('import.run: each format into a real vault', () => {
       expect(m.band).toBe('GREEN');
       const full = (await t.c('memory.get', { memory_id: m.memory_id })).memory;
       expect(full.body).toContain(f.note.text);
-      // attachment refs stay as the reader wrote them (attachment:<sha256>) until attachments are stored
-      if (f.format !== 'enex' && f.format !== 'keep') expect(full.body).toMatch(/attachment:[0-9a-f]{64}/);
+      // its file is stored with it, byte for byte, and the text names it by its id (what the editor opens)
+      const want = sha(readFileSync(join(FIX, f.file)));
+      const files = (await t.c('attachment.list', { memory_id: m.memory_id })).attachments;
+      const file = files.find((x: any) => x.sha256 === want);
+      expect(file, JSON.stringify(files)).toBeTruthy();
+      const got = (await t.c('attachment.get', { attachment_id: file.attachment_id })).data_base64;
+      expect(sha(Buffer.from(got, 'base64'))).toBe(want);
+      expect(full.body).not.toMatch(/attachment:[0-9a-f]{64}/);
+      // Keep's attachments have no place in the text: they are only kept with the memory
+      if (f.format !== 'keep') expect(full.body).toContain(`attachment:${file.attachment_id}`);
 
       const again = await run(t, { path: join(FIX, f.path), space_id: space });
       expect(again.result).toMatchObject({ imported: 0, skipped_duplicates: f.imported, failed_count: 1 });
@@ -170,6 +180,22 @@ describe('import.run: dry run, limits, bands, refusals', () => {
     const wrong = await run(t, { path: join(FIX, 'keep'), space_id: 'shared:amber', format: 'joplin' });
     expect(wrong.status).toBe('failed');
     expect(wrong.error.code).toBe('INVALID_INPUT');
+  }, 60_000);
+
+  it('a file over the attachment size cap is not stored: the note arrives, the report names the file by its hash, its link keeps the hash', async () => {
+    await t.c('settings.set', { settings: { attachment_max_bytes: 100 } });
+    try {
+      await t.c('space.create', { kind: 'shared', name: 'Capped', slug: 'capped' });
+      const job = await run(t, { path: join(FIX, 'enex', 'family.enex'), space_id: 'shared:capped' });
+      expect(job.result.imported).toBe(3);
+      // pie.png (83 bytes) fits, packing-list.pdf (601 bytes) does not
+      expect(job.result.warnings).toEqual([{ path: 'family.enex#2', warning: 'attachment not stored (sha256 e1cb9712c311…, 601 bytes): larger than the 100-byte limit' }]);
+      const packing = byTitle(await list(t, 'shared:capped'), 'Trip packing list');
+      expect((await t.c('attachment.list', { memory_id: packing.memory_id })).attachments).toEqual([]);
+      expect((await t.c('memory.get', { memory_id: packing.memory_id })).memory.body).toContain('attachment:e1cb9712c3117947655b8b5b5284d460a3ffcbe9405c3a310d0d9045024dbca4');
+    } finally {
+      await t.c('settings.set', { settings: { attachment_max_bytes: 268435456 } });
+    }
   }, 60_000);
 
   it('job.cancel stops an import between items: what was imported stays, the job ends cancelled', async () => {
