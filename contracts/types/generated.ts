@@ -31,10 +31,13 @@ export type AttachmentAddRequest =
        */
       path: string;
       /**
-       * The file's bytes, base64 (up to 4 MiB; larger files by path).
+       * The file's bytes, base64 (up to 2 MiB; larger files by path).
        */
       data_base64?: string;
       name: string;
+      /**
+       * The media type; parameters ("; charset=utf-8") are dropped, the rest kept in lower case.
+       */
       mime: string;
     }
   | {
@@ -44,10 +47,13 @@ export type AttachmentAddRequest =
        */
       path?: string;
       /**
-       * The file's bytes, base64 (up to 4 MiB; larger files by path).
+       * The file's bytes, base64 (up to 2 MiB; larger files by path).
        */
       data_base64: string;
       name: string;
+      /**
+       * The media type; parameters ("; charset=utf-8") are dropped, the rest kept in lower case.
+       */
       mime: string;
     };
 export type MemorySearchRequestCalendarDate = string;

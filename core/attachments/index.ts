@@ -8,3 +8,4 @@ export { listAttachments } from './list';
 export { getAttachment, attachmentBytes } from './get';
 export { deleteAttachment } from './delete';
 export type { AttachmentSource } from './source';
+export { exportFilesOf, exportFilesFor, type ExportFile } from './export-files';

@@ -1,7 +1,7 @@
 import { ApiError } from '../shared/errors';
 
-/** data_base64 in attachment.add and in attachment.get's answer: what fits a JSON call (the host takes 8 MiB bodies) */
-export const INLINE_MAX_BYTES = 4 * 1024 * 1024;
+/** data_base64 in attachment.add and in attachment.get's answer: what fits a JSON call (the router takes 4 MiB of params; base64 is 4/3 of the bytes) */
+export const INLINE_MAX_BYTES = 2 * 1024 * 1024;
 
 const mib = (n: number): string => {
   const m = n / (1024 * 1024);

@@ -11,9 +11,13 @@ export function checkName(name: string): string {
   return n;
 }
 
-/** A media type such as image/jpeg (what the file is, sealed with its name). */
+/**
+ * A media type such as image/jpeg (what the file is, sealed with its name): kept as its essence,
+ * lower case, parameters dropped ("text/plain; charset=utf-8" is text/plain), in the form the
+ * export's records take (contracts/storage/export-memory.schema.json).
+ */
 export function checkMime(mime: string): string {
-  const m = mime.trim().toLowerCase();
-  if (m.length > 255 || !/^[^\s/]+\/[^\s]+$/.test(m)) throw invalid('mime is a media type such as image/jpeg', { field: 'mime' });
+  const m = (mime.split(';')[0] ?? '').trim().toLowerCase();
+  if (m.length > 255 || !/^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/.test(m)) throw invalid('mime is a media type such as image/jpeg', { field: 'mime' });
   return m;
 }

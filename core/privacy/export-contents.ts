@@ -1,6 +1,7 @@
 import type { Band, Device, ExportMemoryRecord, Space } from '../../contracts/types';
 import { keys, type Ctx } from '../context/ctx';
 import { b64 } from '../crypto/sodium';
+import { exportFilesOf } from '../attachments/export-files';
 import { dekFor } from '../memories/memories';
 import { isRecordProblem } from '../memories/integrity';
 import { openContentOrFail, recordFromRow, type MemoryRecord } from '../memories/read-model';
@@ -56,9 +57,9 @@ export interface SpaceTally {
   damaged: number;
 }
 
-export interface ExportTally { spaces: Map<string, SpaceTally>; by_band: Record<Band, number>; exported: number }
+export interface ExportTally { spaces: Map<string, SpaceTally>; by_band: Record<Band, number>; exported: number; attachments: number }
 
-export const newTally = (): ExportTally => ({ spaces: new Map(), by_band: { GREEN: 0, AMBER: 0, RED: 0, BLACK: 0 }, exported: 0 });
+export const newTally = (): ExportTally => ({ spaces: new Map(), by_band: { GREEN: 0, AMBER: 0, RED: 0, BLACK: 0 }, exported: 0, attachments: 0 });
 
 /** How many rows the walk will visit: the job's progress total. */
 export const memoryRowCount = (ctx: Ctx): number => memoriesTable.count(ctx.db);
@@ -89,20 +90,27 @@ export function* subjectMemories(ctx: Ctx, opts: ExportOptions, spaceNames: Map<
     }
     if (rec.band === 'BLACK' && (rec.origin_device !== me || !opts.includeBlack)) { if (rec.origin_device === me) t.black_left_out++; yield null; continue; }
     let view;
-    try { view = toView(rec, openContentOrFail(ctx, rec, dekFor(ctx, rec, opts.subject)), 'full'); } catch (e) {
+    let attachments;
+    try {
+      const dek = dekFor(ctx, rec, opts.subject);
+      view = toView(rec, openContentOrFail(ctx, rec, dek), 'full');
+      // the files' records (their bytes are streamed by the writer, attachments/<memory_id>/…)
+      attachments = exportFilesOf(ctx, rec, dek).map((f) => f.record);
+    } catch (e) {
       if (isRecordProblem(e)) { t.damaged++; yield null; continue; }
       throw e;
     }
     t.exported++;
     tally.exported++;
     tally.by_band[rec.band]++;
+    tally.attachments += attachments.length;
     yield {
       memory_id: view.memory_id, space_id: view.space_id, space_name: t.name, type: view.type, band: view.band,
       title: view.title, body: view.body, tags: view.tags, people: view.people, places: view.places,
       occurred_at: view.occurred_at, expires_at: view.expires_at,
       author: { member_id: rec.author, name: nameOf(rec.author) }, origin_device: view.origin_device,
       created_at: view.created_at, updated_at: view.updated_at, deleted_at: view.deleted_at, version: view.version,
-      recipients: view.recipients, attachments: [],
+      recipients: view.recipients, attachments,
     };
   }
 }

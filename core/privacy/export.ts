@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { basename, isAbsolute, join } from 'node:path';
 import { Readable } from 'node:stream';
+import { exportFilesFor } from '../attachments/export-files';
 import type { Job } from '../../contracts/types';
 import { keys, type Ctx } from '../context/ctx';
 import { b64, sign } from '../crypto/sodium';
@@ -90,6 +91,8 @@ async function writeExport(ctx: Ctx, job: JobHandle, p: WriteParams): Promise<Re
         // (2× the export's time at 100k memories); the encrypted form is the one to protect
         await w.addFile(memoryJsonPath(m.memory_id), exportMemoryJson(m), STORED);
         await w.addFile(memoryMarkdownPath(m.memory_id), memoryMarkdown(m), STORED);
+        // its files, decrypted, each streamed a chunk at a time (stored: photos and PDFs are compressed already)
+        if (m.attachments.length) for (const f of exportFilesFor(ctx, m.memory_id, p.subject.member_id)) await w.addFile(f.record.path, Readable.from(f.bytes()), STORED);
       }
       if (++done % PROGRESS_EVERY === 0) {
         if (job.cancelled) throw new JobCancelled();
@@ -140,7 +143,7 @@ function countsOf(t: ExportTally, includeBlack: boolean, members: number, device
   let others = 0; let redToSubject = 0; let blackLeftOut = 0; let damaged = 0;
   for (const s of t.spaces.values()) { others += s.by_others; redToSubject += s.red_addressed_to_subject; blackLeftOut += s.black_left_out; damaged += s.damaged; }
   return {
-    memories: t.exported, markdown: t.exported, attachments: 0, green: t.by_band.GREEN, amber: t.by_band.AMBER, red: t.by_band.RED, black: t.by_band.BLACK,
+    memories: t.exported, markdown: t.exported, attachments: t.attachments, green: t.by_band.GREEN, amber: t.by_band.AMBER, red: t.by_band.RED, black: t.by_band.BLACK,
     others_left_out: others, red_addressed_to_subject_left_out: redToSubject, black_left_out: includeBlack ? 0 : blackLeftOut, damaged_left_out: damaged,
     spaces, members, devices,
   };
