@@ -9,6 +9,7 @@ import { isAbsolutePath } from '../lib/import-view';
 import { formatBytes, percent } from '../lib/privacy-view';
 import { useAttachments, type Upload } from '../stores/attachments';
 import { useMemories } from '../stores/memories';
+import { useSession } from '../stores/session';
 import { useUi } from '../stores/ui';
 
 /** the bytes behind a data: URL the store holds, as a Blob of the given type */
@@ -47,6 +48,8 @@ export function AttachmentChip({ id, label, onRemove }: { id: string; label?: Re
   const a = useAttachments((s) => s.known[id]);
   const [busy, setBusy] = useState(false);
   const [savingTo, setSavingTo] = useState(false);
+  // Electron opens no new window, ever (electron/security/navigation.ts): there a file is saved
+  const canOpen = useSession((s) => s.door) !== 'ipc';
   if (!a) return <span className="file-chip missing" data-testid="file-chip">{label ?? 'a file'} <span className="muted small">(not with this memory)</span></span>;
   const inline = a.size <= INLINE_MAX_BYTES;
   const act = (how: 'open' | 'save') => {
@@ -57,7 +60,7 @@ export function AttachmentChip({ id, label, onRemove }: { id: string; label?: Re
     <span className="file-chip" data-testid="file-chip">
       <span className="file-name">{label ?? a.name}</span>
       <span className="muted small">{formatBytes(a.size)}</span>
-      {inline && openableType(a.mime) && <button className="btn small" type="button" disabled={busy} onClick={() => act('open')} aria-label={`Open ${a.name}`}>Open</button>}
+      {inline && canOpen && openableType(a.mime) && <button className="btn small" type="button" disabled={busy} onClick={() => act('open')} aria-label={`Open ${a.name}`}>Open</button>}
       {inline
         ? <button className="btn small" type="button" disabled={busy} onClick={() => act('save')} aria-label={`Save ${a.name}`}>Save</button>
         : <button className="btn small" type="button" onClick={() => setSavingTo(true)} aria-label={`Save ${a.name} to a folder`}>Save to…</button>}

@@ -10,6 +10,7 @@ import { Markdown, type AttachmentSlots } from '../components/Markdown';
 import { useAutosave } from '../hooks/useAutosave';
 import { useNames } from '../hooks/useNames';
 import { dateInputToIso, formatClock, formatWhen, isoToDateInput } from '../lib/format';
+import { pastedName } from '../lib/attachment-view';
 import { attachmentMarkdown, insertBlock, removeAttachmentRefs, toggleTask } from '../lib/markdown';
 import { useAttachments } from '../stores/attachments';
 import { AttachButton, AttachmentChip, AttachmentImage, AttachmentsPanel } from './MemoryAttachments';
@@ -353,7 +354,8 @@ export function MemoryEditor({ memoryId }: { memoryId: string }) {
             placeholder="Write here. Markdown works: # a heading, **bold**, - [ ] a to-do, [a link](https://…)"
             onChange={(e) => set('body', e.target.value)}
             onPaste={(e) => {
-              const files = filesOf(e.clipboardData);
+              // a pasted image comes as "image.png": each gets a name of its own, by the time it was pasted
+              const files = filesOf(e.clipboardData).map((f) => (/^image\.\w+$/.test(f.name) ? new File([f], pastedName(f.type), { type: f.type }) : f));
               if (!files.length) return;
               e.preventDefault();
               addFiles(files, e.currentTarget.selectionEnd);
