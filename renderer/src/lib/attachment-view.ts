@@ -7,6 +7,8 @@
 
 /** attachment.add's data_base64 and attachment.get's inline answer both stop at 2 MiB (contracts: the router takes 4 MiB of params) */
 export const INLINE_MAX_BYTES = 2 * 1024 * 1024;
+/** the same, as said to people */
+export const INLINE_MAX_MB = INLINE_MAX_BYTES / (1024 * 1024);
 
 const INLINE_IMAGES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/avif', 'image/bmp', 'image/svg+xml']);
 const OPENABLE = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/avif', 'image/bmp', 'application/pdf', 'text/plain']);

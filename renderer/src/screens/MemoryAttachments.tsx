@@ -4,7 +4,7 @@ import type { Attachment } from '../../../contracts/types';
 import { describeError } from '../api/errors';
 import { Dialog } from '../components/Dialog';
 import { Field } from '../components/Field';
-import { bytesOfBase64, INLINE_MAX_BYTES, openableType } from '../lib/attachment-view';
+import { bytesOfBase64, INLINE_MAX_BYTES, INLINE_MAX_MB, openableType } from '../lib/attachment-view';
 import { isAbsolutePath } from '../lib/import-view';
 import { formatBytes, percent } from '../lib/privacy-view';
 import { useAttachments, type Upload } from '../stores/attachments';
@@ -202,7 +202,7 @@ function AddByPathDialog({ onClose, onAdd }: { onClose(): void; onAdd(path: stri
       <button className="btn primary" type="submit" form="add-path-form">Add</button>
     </>}>
       <form id="add-path-form" onSubmit={submit}>
-        <p>For files over {formatBytes(INLINE_MAX_BYTES)}: MemoryOS reads the file from this computer’s disk and encrypts it as it goes (the file itself is left as it is).</p>
+        <p>For files over {INLINE_MAX_MB} MB: MemoryOS reads the file from this computer’s disk and encrypts it as it goes (the file itself is left as it is).</p>
         <Field label="The file’s path"><input type="text" value={path} onChange={(e) => setPath(e.target.value)} data-autofocus spellCheck={false} placeholder="/home/ana/Videos/first steps.mp4" /></Field>
         {error && <p className="error" role="alert">{error}</p>}
       </form>

@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import type { Attachment } from '../../../contracts/types';
 import { describeError } from '../api/errors';
-import { baseName, inlineImageType, INLINE_MAX_BYTES, mimeOf, pastedName } from '../lib/attachment-view';
+import { baseName, inlineImageType, INLINE_MAX_BYTES, INLINE_MAX_MB, mimeOf, pastedName } from '../lib/attachment-view';
 import { api } from './client';
 
 /**
@@ -127,7 +127,7 @@ export const useAttachments = create<AttachmentsState>((set, get) => {
       return upload(memoryId, name, file.size, async (key) => {
         if (file.size > INLINE_MAX_BYTES) {
           patchUpload(key, { tooLarge: true });
-          throw new Error(`“${name}” is larger than this window can send (4 MB): add it by its path on this computer instead.`);
+          throw new Error(`“${name}” is larger than this window can send (${INLINE_MAX_MB} MB): add it by its path on this computer instead.`);
         }
         const data = await readAsBase64(file, (loaded) => patchUpload(key, { loaded }));
         patchUpload(key, { phase: 'saving', loaded: file.size });
