@@ -109,6 +109,8 @@ export function plainPreview(src: string, max = 140): string {
     .replace(/^\s*[-*+]\s+\[ \]\s+/gm, '☐ ')
     .replace(/^\s*([-*+]|\d+[.)])\s+/gm, '')
     .replace(/^\s*>\s?/gm, '')
+    // a file shown in the text is no words of it: a preview leaves it out
+    .replace(/!\[[^\]]*\]\(attachment:[^)]*\)/g, ' ')
     .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
     .replace(/(\*\*|__|~~|`)/g, '')
     .replace(/(^|[^A-Za-z0-9])[*_](\S(?:.*?\S)?)[*_](?![A-Za-z0-9])/g, '$1$2')

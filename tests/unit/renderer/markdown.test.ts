@@ -96,5 +96,6 @@ describe('Markdown for memories (writing surface, issue 10; react-markdown since
 
   it('gives one-line previews without the markup', () => {
     expect(plainPreview('# Trip\n\n**Bring** [map](https://x.example)\n- [ ] passports\n- [x] tickets')).toBe('Trip Bring map ☐ passports ☑ tickets');
+    expect(plainPreview(`![pie.png](attachment:${ID})\nThe pie, see [policy.pdf](attachment:${ID}).`)).toBe('The pie, see policy.pdf.');
   });
 });
