@@ -91,7 +91,13 @@ test('import: a Markdown folder through the dry run, the import and its report; 
   await d.getByRole('button', { name: 'Show the space' }).click();
   await expect(d).toBeHidden();
   await expect(page.getByTestId('memory-list').getByText('Apple crumble (Grandma Rosa)')).toBeVisible();
-  expect((await byTitle(host, 'Apple crumble (Grandma Rosa)')).body).toContain('crumble');
+  expect((await byTitle(host, 'Apple crumble (Grandma Rosa)')).body).toMatch(/!\[garden\.png\]\(attachment:[0-9A-Z]{26}\)/);
+  // the note's embedded picture came with it, and shows where the note had it
+  await page.getByTestId('memory-list').getByText('Apple crumble (Grandma Rosa)').click();
+  const image = page.getByTestId('body-view').getByRole('img', { name: 'garden.png' });
+  await expect(image).toBeVisible();
+  expect(await image.evaluate((i: HTMLImageElement) => i.naturalWidth)).toBeGreaterThan(0);
+  await expect(page.getByTestId('body-view')).toContainText('Heat the oven to 180 °C.');
 
   // the same folder again: everything is already here, so there is nothing to import
   await page.getByTestId('open-import').click();
