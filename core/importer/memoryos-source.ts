@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { Readable } from 'node:stream';
-import type { ImportedItem } from '../import';
-import { archiveEntries } from '../privacy/archive/entries';
+import { Readable } from 'node:stream';
+import type { ImportedAttachment, ImportedItem } from '../import';
+import { archiveEntries, type ArchiveEntry } from '../privacy/archive/entries';
 import { checkExportMemory, type ExportMemory } from '../privacy/archive/export-memory';
 import { verifyExport, VerifyCancelled, type VerifyResult } from '../privacy/archive/verify';
 import { ApiError, invalid } from '../shared/errors';
@@ -21,7 +21,7 @@ export interface VerifiedArchive { files: number; encrypted: boolean; signing_de
  * against the key the manifest names: a fresh vault does not know the exporting device's key, so
  * this proves the archive whole and unchanged since it was signed, and the report names the
  * signing device. Then each memory's JSON is read, checked against
- * contracts/storage/export-memory.schema.json, and handed on with its band, type and expiry.
+ * contracts/storage/export-memory.schema.json, and handed on with its band, type, expiry and files.
  */
 export async function verifyArchive(path: string, o: Pick<SourceOptions, 'passphrase' | 'signal' | 'onProgress'>): Promise<VerifiedArchive> {
   let r: VerifyResult;
@@ -61,34 +61,91 @@ function itemOf(m: ExportMemory, path: string, hash: string): ImportedItem {
   };
 }
 
-/** The memories of a verified archive, in archive order. */
+/** `[label](attachment:<id>)` or `![label](attachment:<id>)` as the editor writes them; group 1 the label, 2 the id */
+const ID_REF = /!?\[((?:\\.|[^\]\\])*)\]\(attachment:([0-9A-HJKMNP-TV-Z]{26})\)/g;
+const unescapeLabel = (l: string): string => l.replace(/\\([\\[\]])/g, '$1');
+
+/**
+ * An exported body names its files by the attachment ids of the vault it came from, which the
+ * export's records do not carry; the editor labels each link with the file's name, so a link is
+ * matched to the record of that name (the first not yet matched when names repeat) and turned
+ * into the reader convention, `attachment:<sha256>`, which the importer maps to the new ids. A
+ * link that matches no record is left as written.
+ */
+export function linksBySha(body: string, files: ExportMemory['attachments']): { body: string; unmatched: number } {
+  const byId = new Map<string, string>();
+  const used = new Set<number>();
+  let unmatched = 0;
+  for (const m of body.matchAll(ID_REF)) {
+    const [, label, id] = m as unknown as [string, string, string];
+    if (byId.has(id)) continue;
+    const name = unescapeLabel(label);
+    const i = files.findIndex((f, n) => !used.has(n) && f.name === name);
+    if (i < 0) { unmatched++; continue; }
+    used.add(i);
+    byId.set(id, files[i]!.sha256);
+  }
+  return { body: body.replace(/attachment:([0-9A-HJKMNP-TV-Z]{26})/g, (whole, id: string) => (byId.has(id) ? `attachment:${byId.get(id)}` : whole)), unmatched };
+}
+
+/** A stream of an archive entry, opened when read (the reader hands a stream at once; yauzl opens one asynchronously). */
+const entryStream = (e: ArchiveEntry): Readable => Readable.from((async function* () { yield* (await e.open()) as AsyncIterable<Buffer>; })());
+
+/** The memories of a verified archive, in archive order, each with the files that follow it. */
 export async function* readExportMemories(path: string, o: SourceOptions): AsyncGenerator<SourceEvent> {
   let done = 0;
-  for await (const e of archiveEntries(path, o.passphrase)) {
-    if (o.signal.aborted) throw o.signal.reason;
-    if (++done % 64 === 0) o.onProgress({ unit: 'items', done: e.total + done, total: e.total * 2 });
-    if (!MEMORY_JSON.test(e.name)) continue;
-    const bytes = e.size > MEMORY_JSON_MAX ? null : await readAll(await e.open(), MEMORY_JSON_MAX);
-    if (!bytes) { yield { failure: { path: e.name, reason: 'the file is larger than a memory can be' } }; continue; }
-    let m: ExportMemory;
-    try {
-      const parsed: unknown = JSON.parse(bytes.toString('utf8'));
-      checkExportMemory(parsed);
-      m = parsed;
-    } catch (err) {
-      yield { failure: { path: e.name, reason: `not a memory of an export: ${String((err as Error).message).split('\n')[0]!.slice(0, 300)}` } };
-      continue;
+  const it = archiveEntries(path, o.passphrase)[Symbol.asyncIterator]();
+  let held: (ArchiveEntry & { total: number }) | undefined;
+  const next = async (): Promise<(ArchiveEntry & { total: number }) | undefined> => {
+    if (held) { const h = held; held = undefined; return h; }
+    const r = await it.next();
+    if (r.done) return undefined;
+    if (++done % 64 === 0) o.onProgress({ unit: 'items', done: r.value.total + done, total: r.value.total * 2 });
+    return r.value;
+  };
+  try {
+    for (let e = await next(); e; e = await next()) {
+      if (o.signal.aborted) throw o.signal.reason;
+      if (!MEMORY_JSON.test(e.name)) continue;
+      const bytes = e.size > MEMORY_JSON_MAX ? null : await readAll(await e.open(), MEMORY_JSON_MAX);
+      if (!bytes) { yield { failure: { path: e.name, reason: 'the file is larger than a memory can be' } }; continue; }
+      let m: ExportMemory;
+      try {
+        const parsed: unknown = JSON.parse(bytes.toString('utf8'));
+        checkExportMemory(parsed);
+        m = parsed;
+      } catch (err) {
+        yield { failure: { path: e.name, reason: `not a memory of an export: ${String((err as Error).message).split('\n')[0]!.slice(0, 300)}` } };
+        continue;
+      }
+      // its files follow it in the archive (the export writes memories/<id>.json, .md, then
+      // attachments/<id>/…): gathered here, read only when the importer stores them, in order
+      const wanted = new Map(m.attachments.map((a) => [a.path, a]));
+      const found: ImportedAttachment[] = [];
+      const markdown = e.name.replace(/\.json$/, '.md');
+      while (wanted.size) {
+        const f = await next();
+        if (!f) break;
+        const rec = wanted.get(f.name);
+        if (rec) {
+          wanted.delete(f.name);
+          found.push({ name: rec.name, mime: rec.mime, size: rec.size, sha256: rec.sha256, open: () => entryStream(f) });
+        } else if (f.name !== markdown) { held = f; break; }
+      }
+      const warnings = [...wanted.values()].map((a) => `attachment not stored (sha256 ${a.sha256.slice(0, 12)}…, ${a.size} bytes): not where the export puts it, after its memory`);
+      const links = linksBySha(m.body, m.attachments);
+      if (links.unmatched) warnings.push(`${links.unmatched} link(s) to files in the text match no file of the memory: left as written`);
+      // the source item is the file's own bytes (its files' hashes are in them): the same memory
+      // in a later export is the same item
+      const hash = createHash('sha256').update(bytes).digest('hex');
+      yield {
+        source: {
+          item: { ...itemOf({ ...m, body: links.body }, e.name, hash), attachments: found, ...(warnings.length ? { warnings } : {}) },
+          kept: { band: m.band, type: m.type, expires_at: m.expires_at, recipients: m.recipients.length },
+        },
+      };
     }
-    // the source item is the file's own bytes: the same memory in a later export is the same item
-    const hash = createHash('sha256').update(bytes).digest('hex');
-    // the archive's attachment files are not read yet (attachment storage is not wired into
-    // imports): each is named by its hash, never its file name, in the report
-    const warnings = m.attachments.map((a) => `attachment not stored (sha256 ${a.sha256.slice(0, 12)}…, ${a.size} bytes)`);
-    yield {
-      source: {
-        item: { ...itemOf(m, e.name, hash), ...(warnings.length ? { warnings } : {}) },
-        kept: { band: m.band, type: m.type, expires_at: m.expires_at, recipients: m.recipients.length },
-      },
-    };
+  } finally {
+    await it.return?.(undefined);
   }
 }

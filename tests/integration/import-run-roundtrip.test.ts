@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,9 +7,10 @@ import { tempDir } from '../helpers/tmp';
 
 /**
  * Backup and restore (issue 12, item 1, and the acceptance line "export a vault …, import the
- * archive into a fresh vault: the same memories, the same text"): a real privacy.export of one
- * vault, plain and encrypted, imported with import.run into a second, fresh vault. The archive is
- * verified before anything is read: a copy with one byte changed imports nothing.
+ * archive into a fresh vault: the same memories, the same text, the same files (SHA-256 equal)"):
+ * a real privacy.export of one vault, plain and encrypted, imported with import.run into a second,
+ * fresh vault. The archive is verified before anything is read: a copy with one byte changed
+ * imports nothing.
  */
 type T = Awaited<ReturnType<typeof openTestApp>>;
 
@@ -31,6 +33,21 @@ async function memories(t: T, space: string): Promise<Map<string, any>> {
 }
 const SAME = ['title', 'body', 'tags', 'people', 'places', 'occurred_at', 'band', 'type', 'created_at', 'updated_at'] as const;
 const pick = (m: any) => Object.fromEntries(SAME.map((k) => [k, m[k]]));
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+/** a memory's files by SHA-256 (their bytes read back through attachment.get), and its text with each link naming the file's hash instead of its id */
+async function files(t: T, m: any): Promise<{ bySha: Map<string, { name: string; mime: string; size: number }>; body: string }> {
+  const list = (await t.c('attachment.list', { memory_id: m.memory_id })).attachments as any[];
+  const bySha = new Map<string, { name: string; mime: string; size: number }>();
+  let body = m.body as string;
+  for (const a of list) {
+    const bytes = Buffer.from((await t.c('attachment.get', { attachment_id: a.attachment_id })).data_base64, 'base64');
+    expect(sha(bytes)).toBe(a.sha256);
+    bySha.set(a.sha256, { name: a.name, mime: a.mime, size: a.size });
+    body = body.replaceAll(`attachment:${a.attachment_id}`, `attachment:${a.sha256}`);
+  }
+  return { bySha, body };
+}
 
 describe('export → import into a fresh vault', () => {
   let a: T;
@@ -52,10 +69,15 @@ describe('export → import into a fresh vault', () => {
     const edited = (await a.c('memory.create', { space_id: 'personal:me', type: 'semantic', band: 'GREEN', title: 'Edited later', body: 'first' })).memory;
     await new Promise((r) => setTimeout(r, 15));
     await a.c('memory.update', { memory_id: edited.memory_id, patch: { body: 'second version' } });
+    // a memory with files, linked from its text as the editor links them (one over several chunks)
+    const withFiles = (await a.c('memory.create', { space_id: 'personal:me', type: 'episodic', band: 'AMBER', title: 'Vaccination card', body: 'draft' })).memory;
+    const photo = (await a.c('attachment.add', { memory_id: withFiles.memory_id, data_base64: randomBytes(700_000).toString('base64'), name: 'card.png', mime: 'image/png' })).attachment;
+    const pdf = (await a.c('attachment.add', { memory_id: withFiles.memory_id, data_base64: Buffer.from('%PDF-1.4 policy').toString('base64'), name: 'policy.pdf', mime: 'application/pdf' })).attachment;
+    await a.c('memory.update', { memory_id: withFiles.memory_id, patch: { body: `The card:\n\n![card.png](attachment:${photo.attachment_id})\n\nAnd [policy.pdf](attachment:${pdf.attachment_id}).` } });
     const trashed = (await a.c('memory.create', { space_id: 'personal:me', type: 'semantic', band: 'GREEN', title: 'Trashed one', body: 'gone' })).memory;
     await a.c('memory.delete', { memory_id: trashed.memory_id });
     original = await memories(a, 'personal:me');
-    expect(original.size).toBe(6);
+    expect(original.size).toBe(7);
 
     const e1 = await run(a, 'privacy.export', { out: plain, include_black: true, reauth: { passphrase: PASS } });
     expect(e1.status, JSON.stringify(e1.error)).toBe('done');
@@ -65,18 +87,27 @@ describe('export → import into a fresh vault', () => {
   afterAll(async () => { await a?.close(); cleanup(); });
 
   for (const kind of ['plain', 'encrypted'] as const) {
-    it(`${kind}: the fresh vault gets the same memories — title, text, tags, people, places, dates, band (BLACK stays BLACK), type; the trashed one is left out; a second run skips all`, async () => {
+    it(`${kind}: the fresh vault gets the same memories — title, text, tags, people, places, dates, band (BLACK stays BLACK), type, files (SHA-256 equal, linked from the text); the trashed one is left out; a second run skips all`, async () => {
       const b = await openTestApp();
       try {
         const path = kind === 'plain' ? plain : sealed;
         const params = { path, space_id: 'personal:me', ...(kind === 'encrypted' ? { passphrase: 'export passphrase 42' } : {}) };
         const job = await run(b, 'import.run', params);
         expect(job.status, JSON.stringify(job.error)).toBe('done');
-        expect(job.result).toMatchObject({ format: 'memoryos', imported: 6, skipped_duplicates: 0, skipped_trashed: 1, failed_count: 0 });
+        expect(job.result.warnings).toEqual([{ path: expect.stringMatching(/^memories\//), warning: 'in the source\'s trash: not imported' }]);
+        expect(job.result).toMatchObject({ format: 'memoryos', imported: 7, skipped_duplicates: 0, skipped_trashed: 1, failed_count: 0, warnings_count: 1 });
         expect(job.result.verified).toMatchObject({ encrypted: kind === 'encrypted', signing_device_id: a.app.ctx.keyring!.deviceId });
         const restored = await memories(b, 'personal:me');
         expect([...restored.keys()].sort()).toEqual([...original.keys()].sort());
-        for (const [title, m] of original) expect(pick(restored.get(title)), title).toEqual(pick(m));
+        for (const [title, m] of original) {
+          const back = restored.get(title);
+          // the files come back byte for byte, and the text links the new copies where it linked the old
+          const was = await files(a, m);
+          const now = await files(b, back);
+          expect(now.bySha, title).toEqual(was.bySha);
+          expect({ ...pick(back), body: now.body }, title).toEqual({ ...pick(m), body: was.body });
+        }
+        expect((await files(b, restored.get('Vaccination card'))).bySha.size).toBe(2);
         // a BLACK memory is written to the local log only, as one written here would be
         const black = restored.get('Black diary');
         const row = b.app.ctx.db.prepare('SELECT COUNT(*) AS n FROM sync_log WHERE doc_id = ?').get(black.memory_id) as { n: number };
@@ -85,7 +116,7 @@ describe('export → import into a fresh vault', () => {
         expect(local.n).toBeGreaterThan(0);
 
         const again = await run(b, 'import.run', params);
-        expect(again.result).toMatchObject({ imported: 0, skipped_duplicates: 6 });
+        expect(again.result).toMatchObject({ imported: 0, skipped_duplicates: 7 });
       } finally {
         await b.close();
       }
