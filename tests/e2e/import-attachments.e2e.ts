@@ -232,3 +232,54 @@ test('attachments: an image dropped on the text and one pasted while writing sho
   await expectNoSeriousViolations(page, 'the editor with inline images and a file chip');
   await snap(page, '27-attachments');
 });
+
+test('attachments: a file too large for the window is added by its path with a progress row, and saved to a path', async ({ page, host }) => {
+  const dir = mkdtempSync(join(tmpdir(), 'memoryos-e2e-files-'));
+  try {
+    const big = join(dir, 'first steps.mp4');
+    const bytes = Buffer.alloc(6 * 1024 * 1024);
+    for (let i = 0; i < bytes.length; i += 4) bytes.writeUInt32LE((i * 2654435761) >>> 0, i);
+    writeFileSync(big, bytes);
+    await openUnlocked(page, host);
+    await newMemory(page, { title: 'First steps', band: 'GREEN', body: 'Leo walks.' });
+    // every upload row the page draws, with its bar
+    await page.evaluate(() => {
+      const seen: string[] = [];
+      (window as unknown as { __rows: string[] }).__rows = seen;
+      new MutationObserver(() => {
+        for (const row of document.querySelectorAll('[data-testid="upload"]')) if (row.querySelector('progress')) seen.push(row.textContent ?? '');
+      }).observe(document.body, { subtree: true, childList: true });
+    });
+
+    // dropped, it is refused here (the window sends 2 MB at most) with the way on
+    const drop = await page.evaluateHandle(() => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([new Uint8Array(3 * 1024 * 1024)], 'first steps.mp4', { type: 'video/mp4' }));
+      return dt;
+    });
+    await page.getByTestId('body-area').dispatchEvent('drop', { dataTransfer: drop });
+    const files = page.getByTestId('attachments');
+    await expect(files.getByTestId('upload')).toContainText('larger than this window can send (2 MB)');
+    await files.getByRole('button', { name: 'Add by path…' }).first().click();
+    const add = page.getByRole('dialog', { name: 'Add a file by its path' });
+    await add.getByLabel('The file’s path').fill(big);
+    await add.getByRole('button', { name: 'Add' }).click();
+    const chip = files.getByTestId('file-chip').filter({ hasText: 'first steps.mp4' });
+    await expect(chip).toBeVisible();
+    await expect(chip).toContainText('6.3 MB');
+    expect((await page.evaluate(() => (window as unknown as { __rows: string[] }).__rows)).some((t) => t.includes('Encrypting and saving “first steps.mp4”'))).toBe(true);
+    // the text names it as a link, a chip there too
+    await expect(page.getByTestId('body-view').getByTestId('file-chip')).toContainText('first steps.mp4');
+
+    // too large to open in the window: MemoryOS writes it, decrypted, where the person says
+    await chip.getByRole('button', { name: 'Save first steps.mp4 to a folder' }).click();
+    const save = page.getByRole('dialog', { name: 'Save “first steps.mp4”' });
+    const out = join(dir, 'copy.mp4');
+    await save.getByLabel('Save as (a whole path)').fill(out);
+    await save.getByRole('button', { name: 'Save' }).click();
+    await expect(page.getByTestId('notice')).toContainText(`Saved “first steps.mp4” to ${out}.`);
+    expect(createHash('sha256').update(readFileSync(out)).digest('hex')).toBe(createHash('sha256').update(bytes).digest('hex'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
