@@ -114,8 +114,11 @@ test('import: a file that is no export says so in words; an ENEX file is recogni
   const d = page.getByTestId('import-dialog');
   await d.getByLabel('Where the export is (a folder or a file)').fill(join(FIXTURES, 'README.md'));
   await d.getByRole('button', { name: 'Check the export' }).click();
-  await expect(d.getByTestId('import-error')).toBeVisible();
-  await expect(d.getByTestId('import-error')).not.toContainText(/INVALID_INPUT|import\.run/);
+  await expect(d.getByTestId('import-error')).toHaveText('MemoryOS does not recognise what is there as an export it reads. Check the path, or choose the format.');
+  // a path where nothing is
+  await d.getByLabel('Where the export is (a folder or a file)').fill(join(FIXTURES, 'no such export'));
+  await d.getByRole('button', { name: 'Check the export' }).click();
+  await expect(d.getByTestId('import-error')).toHaveText('There is nothing at that path on this computer. Check it, and that the export is finished.');
 
   await d.getByLabel('Where the export is (a folder or a file)').fill(join(FIXTURES, 'enex', 'family.enex'));
   await d.getByRole('button', { name: 'Check the export' }).click();
