@@ -8,7 +8,8 @@ import { startSide, type SideClient } from './sides';
 export interface Samples {
   import_ms: Pair<number[]>;
   create_ms: Pair<number[]>;
-  search: { queries: BenchQuery[]; ms: Pair<number[]>; hits: Pair<number[]> };
+  /** top: each query's hits as corpus positions, in order (top-overlap.ts) */
+  search: { queries: BenchQuery[]; ms: Pair<number[]>; hits: Pair<number[]>; top: Pair<number[][]> };
   rss_after_load: Pair<number>;
   unlock: Pair<{ total_ms: number; parts: Record<string, number> }[]>;
   extras: Pair<Record<string, unknown>>;
@@ -35,7 +36,7 @@ export async function drive(size: BenchSize, tmp: string): Promise<Samples> {
     };
     const s: Samples = {
       import_ms: { ours: [], baseline: [] }, create_ms: { ours: [], baseline: [] },
-      search: { queries: queries(size.n, size.queries), ms: { ours: [], baseline: [] }, hits: { ours: [], baseline: [] } },
+      search: { queries: queries(size.n, size.queries), ms: { ours: [], baseline: [] }, hits: { ours: [], baseline: [] }, top: { ours: [], baseline: [] } },
       rss_after_load: { ours: 0, baseline: 0 }, unlock: { ours: [], baseline: [] }, extras: { ours: {}, baseline: {} },
     };
 
@@ -63,6 +64,8 @@ export async function drive(size: BenchSize, tmp: string): Promise<Samples> {
       s.search.ms.baseline.push(r.baseline.ms);
       s.search.hits.ours.push(r.ours.hits);
       s.search.hits.baseline.push(r.baseline.hits);
+      s.search.top.ours.push(r.ours.top);
+      s.search.top.baseline.push(r.baseline.top);
     }
     progress(`memory.search ×${qs.length} done`);
 

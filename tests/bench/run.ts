@@ -18,6 +18,7 @@ import { row, table, type Row } from './report';
 import { dirBytes, percentile, summarize } from './stats';
 import { printProfile } from './print-profile';
 import { runSync, type SyncResult } from './sync';
+import { overlapLine, topOverlap } from './top-overlap';
 
 const MB = 1024 * 1024;
 const median = (xs: number[]) => percentile(xs, 50);
@@ -125,6 +126,7 @@ async function main(): Promise<void> {
     const s = core.s;
     const hitsDiffer = s.search.hits.ours.filter((h, i) => h !== s.search.hits.baseline[i]).length;
     process.stdout.write(`search sanity: ${hitsDiffer === 0 ? 'every query returned as many hits as the baseline' : `${hitsDiffer} of ${s.search.hits.ours.length} queries returned a different number of hits than the baseline`}.\n`);
+    process.stdout.write(overlapLine(topOverlap(s.search.queries, s.search.top.ours, s.search.top.baseline)) + '\n');
     printProfile(s, size);
   }
   if (sync) {
@@ -160,6 +162,7 @@ function coreDetails(s: Samples, host: HostResult, baseRss: number) {
     create_ms: { ours: summarize(s.create_ms.ours), baseline: summarize(s.create_ms.baseline) },
     search_ms: { ours: summarize(s.search.ms.ours), baseline: summarize(s.search.ms.baseline) },
     search_hit_mismatches: hitsDiffer,
+    search_top20: topOverlap(s.search.queries, s.search.top.ours, s.search.top.baseline),
     unlock: s.unlock,
     rss_after_load: s.rss_after_load, host, baseline_searchable_rss: baseRss,
     ours: s.extras.ours, baseline: baseExtras,

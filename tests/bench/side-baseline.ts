@@ -33,21 +33,25 @@ export function rebuildFts(db: Database.Database, key: Uint8Array): Database.Dat
   // same columns and tokenizer as core/store/search-index.ts, nothing else
   fts.exec("CREATE VIRTUAL TABLE fts USING fts5(title, body, tags, people, places, tokenize = 'unicode61 remove_diacritics 2')");
   const ins = fts.prepare('INSERT INTO fts (rowid, title, body, tags, people, places) VALUES (?, ?, ?, ?, ?, ?)');
-  let rowid = 0;
   fts.transaction(() => {
     for (const r of db.prepare('SELECT id, nonce, ct FROM raw').iterate() as IterableIterator<{ id: string; nonce: Buffer; ct: Buffer }>) {
       const m = JSON.parse(Buffer.from(rawDecrypt(r.ct, r.id, r.nonce, key)).toString('utf8')) as BenchMemory;
-      ins.run(++rowid, m.title, m.body, m.tags.join(' '), m.people.join(' '), m.places.join(' '));
+      // rowid = corpus position + 1 (idOf is base 36): the top-20 comparison names hits by corpus position
+      ins.run(parseInt(r.id, 36) + 1, m.title, m.body, m.tags.join(' '), m.people.join(' '), m.places.join(' '));
     }
   })();
   return fts;
 }
 
-/** The same MATCH expression MemoryOS builds, ranked the same way; no joins, filters or snippets. */
-export function rawSearch(fts: Database.Database): (q: string) => unknown[] {
+/**
+ * The same MATCH expression MemoryOS builds, ranked the same way; no joins, filters or snippets.
+ * Exact bm25: every match is ranked, ties by rowid (corpus order, as ours breaks them): the
+ * reference of the top-20 comparison (top-overlap.ts).
+ */
+export function rawSearch(fts: Database.Database): (q: string) => { rowid: number; title: string }[] {
   const { toFtsQuery } = core.searchIndex();
-  const stmt = fts.prepare('SELECT rowid, title FROM fts WHERE fts MATCH ? ORDER BY bm25(fts, 5.0, 1.0, 3.0, 3.0, 2.0) LIMIT 20');
-  return (q) => stmt.all(toFtsQuery(q));
+  const stmt = fts.prepare('SELECT rowid, title FROM fts WHERE fts MATCH ? ORDER BY bm25(fts, 5.0, 1.0, 3.0, 3.0, 2.0), rowid LIMIT 20');
+  return (q) => stmt.all(toFtsQuery(q)) as { rowid: number; title: string }[];
 }
 
 export class BaselineSide implements Side {
@@ -55,7 +59,7 @@ export class BaselineSide implements Side {
   private db!: Database.Database;
   private insert!: Database.Statement;
   private fts!: Database.Database;
-  private searchFts!: (q: string) => unknown[];
+  private searchFts!: (q: string) => { rowid: number; title: string }[];
 
   constructor(private readonly args: SideArgs) {}
 
@@ -81,11 +85,12 @@ export class BaselineSide implements Side {
     return performance.now() - t0;
   }
 
-  async search(query: string): Promise<{ ms: number; hits: number }> {
+  async search(query: string): Promise<{ ms: number; hits: number; top: number[] }> {
     if (!this.searchFts) this.buildIndex();
     const t0 = performance.now();
-    const hits = this.searchFts(query).length;
-    return { ms: performance.now() - t0, hits };
+    const rows = this.searchFts(query);
+    const ms = performance.now() - t0;
+    return { ms, hits: rows.length, top: rows.map((r) => r.rowid - 1) };
   }
 
   async rss(): Promise<number> { return rssBytes(); }

@@ -1,6 +1,7 @@
 import type { App } from '../../core/app/app';
 import { core } from './core-dist';
 import { extraMemoryAt, memoryAt } from './corpus';
+import { CorpusIds } from './corpus-ids';
 import { BENCH_PASSPHRASE } from './options';
 import { profileCreates, profileImports, profileUnlock } from './ours-profile';
 import { measurePieces } from './pieces';
@@ -11,6 +12,8 @@ import { rssBytes } from './stats';
 export class OursSide implements Side {
   private app!: App;
   private space = '';
+  /** memory id → corpus position, for the top-20 comparison with the baseline */
+  private ids = new CorpusIds();
 
   constructor(private readonly args: SideArgs) {}
 
@@ -23,21 +26,26 @@ export class OursSide implements Side {
   async importBatch(start: number, count: number): Promise<number> {
     const memories = Array.from({ length: count }, (_, k) => memoryAt(start + k, this.args.n));
     const t0 = performance.now();
-    await this.app.call('memory.import', { space_id: this.space, memories });
-    return performance.now() - t0;
+    const r = (await this.app.call('memory.import', { space_id: this.space, memories })) as { memory_ids: string[] };
+    const ms = performance.now() - t0;
+    r.memory_ids.forEach((id, k) => this.ids.add(id, start + k));
+    return ms;
   }
 
   async create(j: number): Promise<number> {
     const params = { space_id: this.space, ...extraMemoryAt(j, this.args.n) };
     const t0 = performance.now();
-    await this.app.call('memory.create', params);
-    return performance.now() - t0;
+    const r = (await this.app.call('memory.create', params)) as { memory: { memory_id: string } };
+    const ms = performance.now() - t0;
+    this.ids.add(r.memory.memory_id, this.args.n + j);
+    return ms;
   }
 
-  async search(query: string): Promise<{ ms: number; hits: number }> {
+  async search(query: string): Promise<{ ms: number; hits: number; top: number[] }> {
     const t0 = performance.now();
-    const r = (await this.app.call('memory.search', { query, limit: 20 })) as { hits: unknown[] };
-    return { ms: performance.now() - t0, hits: r.hits.length };
+    const r = (await this.app.call('memory.search', { query, limit: 20 })) as { hits: { memory_id: string }[] };
+    const ms = performance.now() - t0;
+    return { ms, hits: r.hits.length, top: r.hits.map((h) => this.ids.indexOf(h.memory_id)) };
   }
 
   async rss(): Promise<number> { return rssBytes(); }

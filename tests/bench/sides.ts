@@ -15,7 +15,8 @@ export interface Side {
   importBatch(start: number, count: number): Promise<number>;
   /** creates the j-th extra memory on its own; returns ms */
   create(j: number): Promise<number>;
-  search(query: string): Promise<{ ms: number; hits: number }>;
+  /** `top`: the corpus positions of the hits, in order (for the top-20 comparison) */
+  search(query: string): Promise<{ ms: number; hits: number; top: number[] }>;
   /** resident set size, after a GC */
   rss(): Promise<number>;
   /** close everything, open again, unlock, answer `query`: the "unlock to searchable" path */
