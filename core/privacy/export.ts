@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { basename, isAbsolute, join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -110,19 +109,18 @@ async function writeExport(ctx: Ctx, job: JobHandle, p: WriteParams): Promise<Re
     await w.addFile('README.md', readmeBytes(readmeParams(ctx, p, generatedAt, spaces, members, tally)));
     job.progress(total - 1, total);
     const counts = countsOf(tally, p.includeBlack, members.length, devices.length, spaces.length);
-    const { manifest } = await writeManifest(w, {
+    const { compactSha256: manifestSha } = await writeManifest(w, {
       subject: p.subject, generated_at: generatedAt, policy_version: policyDocument().policy_version,
       signing_device: { device_id: k.deviceId, public_key: k.deviceSign.publicKey }, counts,
     }, (bytes) => sign(bytes, k.deviceSign.privateKey));
     const finished = await w.finish();
     job.output(finished.path); // until the job is recorded done, a crash removes the file
-    const manifestSha = createHash('sha256').update(JSON.stringify(manifest)).digest('hex');
     ctx.uow.run(() => emit(ctx, {
-      topic: 'DSAR_EXPORT', payload: { job_id: job.job_id, file_count: finished.files.length }, actor: { member_id: p.subject.member_id, caps: [] }, audit: true,
+      topic: 'DSAR_EXPORT', payload: { job_id: job.job_id, file_count: finished.count }, actor: { member_id: p.subject.member_id, caps: [] }, audit: true,
     }));
     job.progress(total, total);
     return {
-      path: finished.path, bytes: finished.bytes, files: finished.files.length, memories: tally.exported, encrypted: !!p.encrypt,
+      path: finished.path, bytes: finished.bytes, files: finished.count, memories: tally.exported, encrypted: !!p.encrypt,
       manifest_sha256: manifestSha, signing_device_id: k.deviceId, signing_public_key: b64(k.deviceSign.publicKey),
     };
   } catch (e) {

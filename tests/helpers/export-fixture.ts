@@ -5,7 +5,7 @@ import { b64, sign, signKeyPair } from '../../core/crypto/sodium';
 import {
   buildManifest, exportMemoryJson, memoryJsonPath, memoryMarkdown, memoryMarkdownPath, openArchive, readmeBytes, signManifest,
   writeManifest, MANIFEST_PATH, SIGNATURE_PATH,
-  type ArchiveWriter, type ExportMemory, type FileRecord, type FinishedArchive, type Manifest, type ReadmeParams,
+  type ArchiveWriter, type ExportMemory, type FileRecord, type FinishedArchive, type ManifestHead, type ReadmeParams,
 } from '../../core/privacy/archive';
 
 /**
@@ -76,7 +76,7 @@ export interface WriteOptions {
   extra?: { path: string; data: Buffer | string; compress?: boolean }[];
 }
 
-export async function writeFixtureArchive(path: string, device: TestDevice, opts: WriteOptions = {}): Promise<FinishedArchive & { manifest: Manifest }> {
+export async function writeFixtureArchive(path: string, device: TestDevice, opts: WriteOptions = {}): Promise<FinishedArchive & { manifest: ManifestHead }> {
   const f = fixture();
   const memories = opts.memories ?? f.memories;
   const w = openArchive(path, { encrypt: opts.encrypt, mtime: new Date('2026-11-25T12:00:00.000Z') });
@@ -101,7 +101,7 @@ export async function writeFixtureArchive(path: string, device: TestDevice, opts
       counts: { memories: memories.length, markdown: memories.length, attachments: 0, others_left_out: f.left_out.length, black_included: memories.filter((m) => m.band === 'BLACK').length },
     };
     const signer = (bytes: Uint8Array): Uint8Array => sign(bytes, device.privateKey);
-    let manifest: Manifest;
+    let manifest: ManifestHead;
     if (opts.phantom) {
       const built = buildManifest({ ...input, files: [...w.files, ...opts.phantom] });
       const sig = await signManifest(built.bytes, signer, device.publicKey);

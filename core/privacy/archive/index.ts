@@ -4,9 +4,9 @@
  */
 export { openArchive, ArchiveAbortedError, type ArchiveWriter, type AddFileOptions, type FileRecord, type FinishedArchive, type OpenArchiveOptions } from './zip-writer';
 export {
-  buildManifest, signManifest, verifyManifest, writeManifest, parseManifest, exportMemorySchemaVersion, ManifestError,
+  buildManifest, manifestBytes, signManifest, verifyManifest, writeManifest, parseManifest, exportMemorySchemaVersion, ManifestError,
   EXPORT_FORMAT, EXPORT_FORMAT_VERSION, MANIFEST_PATH, SIGNATURE_PATH, EXPORT_MEMORY_SCHEMA,
-  type Manifest, type ManifestInput, type ManifestSigner,
+  type Manifest, type ManifestHead, type ManifestInput, type ManifestSigner,
 } from './manifest';
 export {
   exportMemoryJson, checkExportMemory, orderedMemory, memoryJsonPath, memoryMarkdownPath, ExportMemoryInvalidError, EXPORT_MEMORY_FIELDS,

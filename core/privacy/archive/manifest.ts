@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { b64, fromB64, verify } from '../../crypto/sodium';
 import { contractsDir } from '../../shared/paths';
 import { APP_VERSION } from '../../shared/version';
-import type { ArchiveWriter, FileRecord } from './zip-writer';
+import type { FileRecord } from './entry-table';
+import type { ArchiveWriter } from './zip-writer';
 
 /**
  * manifest.json and manifest.sig. The manifest lists every other file of the archive with its
@@ -75,20 +77,14 @@ function publicKeyB64(k: string | Uint8Array): string {
   return b64(bytes);
 }
 
-/** The manifest and its exact bytes (2-space JSON, fields in a fixed order, a final newline). */
-export function buildManifest(input: ManifestInput): { manifest: Manifest; bytes: Buffer } {
-  const seen = new Set<string>();
-  const files = input.files.map((f) => {
-    if (isReserved(f.path)) throw new ManifestError(`${f.path} cannot list itself`);
-    if (seen.has(f.path)) throw new ManifestError(`duplicate path ${f.path}`);
-    if (!Number.isSafeInteger(f.size) || f.size < 0 || !SHA256_HEX.test(f.sha256)) throw new ManifestError(`incomplete record for ${f.path} (was its stream read to the end?)`);
-    seen.add(f.path);
-    return { path: f.path, size: f.size, sha256: f.sha256 };
-  });
+/** The manifest without its file list: what is held as an object. */
+export type ManifestHead = Omit<Manifest, 'files'>;
+
+function manifestHead(input: Omit<ManifestInput, 'files'>): ManifestHead {
   for (const [k, v] of Object.entries(input.counts)) {
     if (!Number.isSafeInteger(v) || v < 0) throw new ManifestError(`count ${k} is not a non-negative integer`);
   }
-  const manifest: Manifest = {
+  return {
     format: EXPORT_FORMAT,
     format_version: EXPORT_FORMAT_VERSION,
     subject: { member_id: input.subject.member_id, name: input.subject.name },
@@ -98,9 +94,77 @@ export function buildManifest(input: ManifestInput): { manifest: Manifest; bytes
     policy_version: input.policy_version,
     signing_device: { device_id: input.signing_device.device_id, public_key: publicKeyB64(input.signing_device.public_key) },
     counts: { ...input.counts },
-    files,
   };
-  return { manifest, bytes: Buffer.from(JSON.stringify(manifest, null, 2) + '\n', 'utf8') };
+}
+
+function checkRecord(f: FileRecord): void {
+  if (isReserved(f.path)) throw new ManifestError(`${f.path} cannot list itself`);
+  if (!Number.isSafeInteger(f.size) || f.size < 0 || !SHA256_HEX.test(f.sha256)) throw new ManifestError(`incomplete record for ${f.path} (was its stream read to the end?)`);
+}
+
+/** records per piece of text made at once (the text of a few hundred KB, never of the whole list) */
+const BATCH = 2048;
+
+/**
+ * The manifest's exact bytes — `JSON.stringify(manifest, null, 2) + '\n'`, fields in a fixed
+ * order — made from the head and the file records without holding either the records or the
+ * text as a whole: the records are read twice (once to size the buffer, once to fill it), each
+ * made and dropped as it is read. At 200k files the bytes are ~35 MB, the only large allocation;
+ * a signature needs them whole. Also gives the SHA-256 of the compact JSON of the same manifest
+ * (the export job's `manifest_sha256`).
+ */
+export function manifestBytes(head: ManifestHead, files: () => Iterable<FileRecord>): { bytes: Buffer; compactSha256: string; files: number } {
+  const indented = JSON.stringify({ ...head, files: [] }, null, 2);
+  const compact = JSON.stringify({ ...head, files: [] });
+  // both end with the empty list and the closing brace: the records go between
+  const pre = indented.slice(0, -'[]\n}'.length);
+  const preCompact = compact.slice(0, -'[]}'.length);
+  const item = (f: FileRecord, p: string): string => `    {\n      "path": ${p},\n      "size": ${f.size},\n      "sha256": "${f.sha256}"\n    }`;
+  let n = 0;
+  let length = 0;
+  for (const f of files()) {
+    checkRecord(f);
+    length += Buffer.byteLength(item(f, JSON.stringify(f.path))) + (n ? 2 : 0);
+    n++;
+  }
+  const post = n ? '\n  ]\n}\n' : '[]\n}\n';
+  length += Buffer.byteLength(pre) + (n ? 2 : 0) + Buffer.byteLength(post);
+  const bytes = Buffer.allocUnsafeSlow(length);
+  const sha = createHash('sha256').update(preCompact).update('[');
+  let off = bytes.write(pre + (n ? '[\n' : ''), 0);
+  let k = 0;
+  let text = '';
+  let textCompact = '';
+  const flush = (): void => {
+    off += bytes.write(text, off);
+    sha.update(textCompact);
+    text = '';
+    textCompact = '';
+  };
+  for (const f of files()) {
+    if (k >= n) throw new ManifestError('the file list changed while the manifest was made');
+    const p = JSON.stringify(f.path);
+    text += (k ? ',\n' : '') + item(f, p);
+    textCompact += `${k ? ',' : ''}{"path":${p},"size":${f.size},"sha256":"${f.sha256}"}`;
+    if (++k % BATCH === 0) flush();
+  }
+  flush();
+  off += bytes.write(post, off);
+  if (k !== n || off !== length) throw new ManifestError('the file list changed while the manifest was made');
+  return { bytes, compactSha256: sha.update(']}').digest('hex'), files: n };
+}
+
+/** The manifest and its exact bytes (2-space JSON, fields in a fixed order, a final newline), from a list of records. */
+export function buildManifest(input: ManifestInput): { manifest: Manifest; bytes: Buffer } {
+  const seen = new Set<string>();
+  const files = input.files.map((f) => {
+    checkRecord(f);
+    if (seen.has(f.path)) throw new ManifestError(`duplicate path ${f.path}`);
+    seen.add(f.path);
+    return { path: f.path, size: f.size, sha256: f.sha256 };
+  });
+  const head = manifestHead(input);
+  return { manifest: { ...head, files }, bytes: manifestBytes(head, () => files).bytes };
 }
 
 /** A detached signature over `bytes`, checked against `publicKey` before it is returned. */
@@ -123,18 +187,21 @@ export function verifyManifest(bytes: Uint8Array, sigBase64: string, publicKey: 
 
 /**
  * Adds manifest.json and manifest.sig, listing every file the writer holds so far: call it last,
- * just before finish(). Returns the manifest as written.
+ * just before finish(). The writer's records are read as they are (it refuses duplicate names),
+ * never copied into a list. Returns the manifest's head, how many files it lists, the signature,
+ * and the SHA-256 of the manifest's compact JSON.
  */
 export async function writeManifest(
   w: ArchiveWriter,
   input: Omit<ManifestInput, 'files'>,
   sign: ManifestSigner,
-): Promise<{ manifest: Manifest; signature: string }> {
-  const { manifest, bytes } = buildManifest({ ...input, files: w.files });
+): Promise<{ manifest: ManifestHead; files: number; signature: string; compactSha256: string }> {
+  const manifest = manifestHead(input);
+  const { bytes, compactSha256, files } = manifestBytes(manifest, () => w.records());
   const signature = await signManifest(bytes, sign, manifest.signing_device.public_key);
   await w.addFile(MANIFEST_PATH, bytes);
   await w.addFile(SIGNATURE_PATH, signature + '\n');
-  return { manifest, signature };
+  return { manifest, files, signature, compactSha256 };
 }
 
 /** Parses manifest bytes and checks their shape; throws ManifestError naming what is wrong. */

@@ -13,11 +13,11 @@ import { fixture, pythonWithNacl, runChecker, testDevice, type TestDevice } from
  * large entries streamed from generators, never held whole. RSS is sampled every 20 ms and after
  * every 500 entries while writing.
  *
- * What the writer keeps grows with the number of entries, not their bytes: yazl's record of each
- * entry for the central directory and our {path, size, sha256} for the manifest, ~0.5 KB live and
- * ~1.7 KB of RSS per entry here (V8 grows its heap ahead of what is live): 30 000 entries cost
- * ~60 MiB, 40 000 ~80-90 MiB, so 200 000 (100k memories, .json + .md) would not fit this budget. Bytes in flight are
- * bounded (8 MiB, 16 entries). Then a second archive of 66 000 entries (past 65 535, so ZIP64's
+ * What the writer keeps grows with the number of entries, not their bytes: one packed record per
+ * entry (entry-table.ts: central directory fields, size, SHA-256 and name, ~120 bytes), ~4 MB for
+ * these 30 000; the rest of the growth is garbage V8 has not collected yet (the test runs without
+ * --expose-gc, as the host does). Bytes in flight are bounded by back-pressure (a 256 KiB staging
+ * block and the output's 1 MiB). Then a second archive of 66 000 entries (past 65 535, so ZIP64's
  * end records) checks the ZIP64 path with both verifiers.
  */
 const SMALL = Number(process.env.MOS_SMALL ?? 30_000);
