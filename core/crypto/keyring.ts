@@ -1,4 +1,8 @@
+import { KeyCache } from './key-cache';
 import { BoxKeyPair, SignKeyPair, wipe } from './sodium';
+
+/** DEKs kept open: the least recently used goes first when there are more (key-cache.ts) */
+export const DEK_CACHE_ENTRIES = 4096;
 
 export interface MemberKeys { sign: SignKeyPair; box: BoxKeyPair }
 
@@ -11,8 +15,8 @@ export class Keyring {
   readonly epochKeys = new Map<string, Uint8Array>();
   /** `${space_id}#${epoch}` → every key of that epoch this device holds (concurrent starts), canonical first */
   readonly epochCandidates = new Map<string, Uint8Array[]>();
-  /** memory_id → DEK */
-  readonly deks = new Map<string, Uint8Array>();
+  /** memory_id → DEK, the DEK_CACHE_ENTRIES most recently used (an evicted one is dropped, not wiped) */
+  readonly deks = new KeyCache(DEK_CACHE_ENTRIES);
 
   constructor(
     public vmk: Uint8Array,
