@@ -1,7 +1,8 @@
-import { writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, cli } from '../helpers/cli';
+import { BIN, call, cli, PASSPHRASE } from '../helpers/cli';
 import { tempDir } from '../helpers/tmp';
 
 /**
@@ -37,6 +38,16 @@ describe('memoryos import (CLI)', () => {
     expect(dry.code).toBe(0);
     expect(dry.json.job.result).toMatchObject({ dry_run: true, imported: 0, skipped_duplicates: 3 });
     expect(dry.stderr).toContain('Checking: 100%');
+  }, 120_000);
+
+  // util-linux `script` gives the CLI a terminal for stderr (Debian and the CI image have it)
+  it.skipIf(!existsSync('/usr/bin/script'))('on a terminal, a progress bar redrawn in place (carriage returns), then the summary', () => {
+    const cmd = `${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} --data-dir ${JSON.stringify(home)} import ${JSON.stringify(join(FIX, 'keep'))} --space shared:family --dry-run >/dev/null`;
+    const r = spawnSync('/usr/bin/script', ['-qec', cmd, '/dev/null'], { encoding: 'utf8', env: { ...process.env, MEMORYOS_PASSPHRASE: PASSPHRASE }, timeout: 60_000 });
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/\rChecking \[#+\s*\] +100% 5\/5/);
+    expect(r.stdout).not.toMatch(/Checking: \d+%/); // not the plain lines meant for a pipe
+    expect(r.stdout).toContain('Would import 3, skipped 0 already imported, 1 failed');
   }, 120_000);
 
   it('--format and --band are passed on (the band applies to every memory); a job that fails exits 2 with the structured error', () => {
