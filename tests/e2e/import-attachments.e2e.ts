@@ -162,6 +162,40 @@ test('import: a folder of a few thousand notes moves the progress bar on the way
   }
 });
 
+test('import: stopped half way, what came in stays, and running it again brings in the rest', async ({ page, host }) => {
+  const NOTES = 3000;
+  const dir = mkdtempSync(join(tmpdir(), 'memoryos-e2e-notes-'));
+  try {
+    for (let i = 0; i < NOTES; i++) writeFileSync(join(dir, `Note ${i}.md`), `# Note ${i}\n\nText ${i}.\n`);
+    await openUnlocked(page, host);
+    await page.getByTestId('open-import').click();
+    const d = page.getByTestId('import-dialog');
+    await d.getByLabel('Where the export is (a folder or a file)').fill(dir);
+    await d.getByRole('button', { name: 'Check the export' }).click();
+    await expect(d.getByTestId('import-count')).toHaveText(String(NOTES), { timeout: 60_000 });
+    await d.getByTestId('import-start').click();
+    // once the bar has moved, stop
+    await expect(d.getByTestId('import-bar')).toHaveAttribute('value', /^[1-9]/, { timeout: 30_000 });
+    await d.getByRole('button', { name: 'Stop' }).click();
+    await expect(d.getByTestId('import-cancelled')).toBeVisible({ timeout: 30_000 });
+    const kept = (await host.call<{ total: number }>('memory.list', { limit: 1 })).total;
+    expect(kept).toBeGreaterThan(0);
+    expect(kept).toBeLessThan(NOTES);
+    await d.getByRole('button', { name: 'Close' }).click();
+
+    await page.getByTestId('open-import').click();
+    await d.getByLabel('Where the export is (a folder or a file)').fill(dir);
+    await d.getByRole('button', { name: 'Check the export' }).click();
+    await expect(d.getByTestId('import-duplicates')).toHaveText(String(kept), { timeout: 60_000 });
+    await expect(d.getByTestId('import-count')).toHaveText(String(NOTES - kept));
+    await d.getByTestId('import-start').click();
+    await expect(d.getByTestId('import-report').getByTestId('import-count')).toHaveText(String(NOTES - kept), { timeout: 90_000 });
+    expect((await host.call<{ total: number }>('memory.list', { limit: 1 })).total).toBe(NOTES);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 /** A picture drawn in the page (a canvas: a few hundred pixels, so the screenshot shows it), as PNG bytes in base64. */
 async function drawnPng(page: Page): Promise<string> {
   return page.evaluate(async () => {
