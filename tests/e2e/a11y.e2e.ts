@@ -1,4 +1,6 @@
+import { join } from 'node:path';
 import { expectNoSeriousViolations } from './axe';
+import { ROOT } from './host-process';
 import { expect, newMemory, PASSPHRASE, test } from './fixtures';
 import { snap } from './screenshots';
 
@@ -106,6 +108,24 @@ for (const theme of ['light', 'dark'] as const) {
     await page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Privacy', exact: true }).click();
     await expect(page.getByRole('heading', { name: /Privacy/ }).first()).toBeVisible();
     await expectNoSeriousViolations(page, 'privacy center');
+
+    // ---- issue 12: the import dialog, and files in the editor ----
+    await page.getByTestId('open-import').click();
+    const imp = page.getByTestId('import-dialog');
+    await expectNoSeriousViolations(page, 'import dialog');
+    await imp.getByLabel('Where the export is (a folder or a file)').fill(join(ROOT, 'tests', 'fixtures', 'import', 'obsidian'));
+    await imp.getByRole('button', { name: 'Check the export' }).click();
+    await expect(imp.getByTestId('import-preview')).toBeVisible();
+    await expectNoSeriousViolations(page, 'import dry run');
+    await imp.getByTestId('import-start').click();
+    await expect(imp.getByTestId('import-report')).toBeVisible();
+    await expectNoSeriousViolations(page, 'import report');
+    await imp.getByRole('button', { name: 'Show the space' }).click();
+    await page.getByRole('option', { name: /^GREEN Apple crumble/ }).click();
+    await expect(page.getByTestId('body-view').getByRole('img', { name: 'garden.png' })).toBeVisible();
+    await page.getByTestId('file-picker').setInputFiles(join(ROOT, 'tests', 'fixtures', 'import', 'enex', 'packing-list.pdf'));
+    await expect(page.getByTestId('attachments').getByTestId('file-chip').filter({ hasText: 'packing-list.pdf' })).toBeVisible();
+    await expectNoSeriousViolations(page, 'editor with an image and file chips');
 
     await page.getByRole('button', { name: 'Memories', exact: true }).click();
     if (theme === 'dark') await snap(page, '09-memories-dark');

@@ -1,7 +1,7 @@
 import { useMemo, type ReactNode } from 'react';
 import ReactMarkdown, { type Components } from 'react-markdown';
 import remarkGfm from 'remark-gfm';
-import { attachmentIdOf, memoryUrl, rehypeChecklists } from '../lib/markdown';
+import { attachmentIdOf, memoryUrl, rehypeChecklists, splitFrontMatter } from '../lib/markdown';
 
 /** How the view shows a memory's own files; absent (a preview, a test): their names only. */
 export interface AttachmentSlots {
@@ -66,9 +66,14 @@ function components(onToggleTask: Props['onToggleTask'], slots: Props['attachmen
  */
 export function Markdown({ source, onToggleTask, attachments }: Props) {
   const comps = useMemo(() => components(onToggleTask, attachments), [onToggleTask, attachments]);
+  const { front, body } = useMemo(() => splitFrontMatter(source), [source]);
   return (
-    <ReactMarkdown remarkPlugins={REMARK} rehypePlugins={REHYPE} urlTransform={memoryUrl} components={comps}>
-      {source}
-    </ReactMarkdown>
+    <>
+      {/* the note's own properties, as it had them (text, never parsed into markup) */}
+      {front !== null && <details className="md-front-matter"><summary>Properties</summary><pre>{front}</pre></details>}
+      <ReactMarkdown remarkPlugins={REMARK} rehypePlugins={REHYPE} urlTransform={memoryUrl} components={comps}>
+        {body}
+      </ReactMarkdown>
+    </>
   );
 }

@@ -51,6 +51,17 @@ export function insertBlock(body: string, at: number, text: string): string {
   return `${before}${lead}${text}${trail}${after}`;
 }
 
+/**
+ * A YAML front matter block at the top of a body (an imported note keeps the fields we do not map,
+ * Obsidian-style): its text, and the body with those lines blanked — not removed, so the
+ * checklist boxes below still know their source lines. Without one: front null, body as it is.
+ */
+export function splitFrontMatter(src: string): { front: string | null; body: string } {
+  const m = /^---[ \t]*\r?\n([\s\S]*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|$)/.exec(src);
+  if (!m || !/^[\w"'-][^\n]*:/m.test(m[1])) return { front: null, body: src };
+  return { front: m[1], body: m[0].replace(/[^\n]/g, '') + src.slice(m[0].length) };
+}
+
 // ---- checklists ------------------------------------------------------------------------------
 
 /** The bits of a hast tree the checklist plugin reads (hast's own types, narrowed). */
@@ -102,7 +113,7 @@ export function toggleTask(src: string, line: number, checked: boolean): string 
 
 /** Plain text of a Markdown body, for one-line previews in the list. */
 export function plainPreview(src: string, max = 140): string {
-  const text = src
+  const text = splitFrontMatter(src).body
     .replace(/```[\s\S]*?```/g, ' ')
     .replace(/^\s{0,3}#{1,6}\s+/gm, '')
     .replace(/^\s*[-*+]\s+\[[xX]\]\s+/gm, '☑ ')

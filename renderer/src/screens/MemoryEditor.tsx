@@ -371,7 +371,7 @@ export function MemoryEditor({ memoryId }: { memoryId: string }) {
               data-testid="body-view"
               onClick={(e) => {
                 // a click on the text (not on a link or a checkbox) starts editing
-                if (readOnly || (e.target as HTMLElement).closest('a, input, label, button')) return;
+                if (readOnly || (e.target as HTMLElement).closest('a, input, label, button, summary, .file-chip')) return;
                 if (window.getSelection()?.toString()) return;
                 setEditing(true);
               }}

@@ -2,7 +2,7 @@ import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import { Markdown, type AttachmentSlots } from '../../../renderer/src/components/Markdown';
-import { attachmentIdOf, attachmentMarkdown, memoryUrl, plainPreview, safeHref, toggleTask } from '../../../renderer/src/lib/markdown';
+import { attachmentIdOf, attachmentMarkdown, memoryUrl, plainPreview, safeHref, splitFrontMatter, toggleTask } from '../../../renderer/src/lib/markdown';
 
 /** The body as the memory view renders it (react-markdown + remark-gfm + our rules), as HTML. */
 const render = (source: string, opts: { toggle?: boolean; attachments?: AttachmentSlots } = {}) =>
@@ -74,6 +74,20 @@ describe('Markdown for memories (writing surface, issue 10; react-markdown since
     expect(toggleTask(src, 4, true)).toContain('  - [x] nested one');
     expect(toggleTask(src, 6, true)).toContain('> - [x] in a quote');
     expect(toggleTask(src, 0, true)).toBe(src); // not a checklist line
+  });
+
+  it('shows a front matter block as the note’s properties, and the boxes below keep their lines', () => {
+    const src = '---\ndate: 2024-05-12\nrating: 5\n---\nWe stayed near the river.\n\n- [ ] postcards';
+    const html = render(src, { toggle: true });
+    expect(html).toMatch(/^<details class="md-front-matter"><summary>Properties<\/summary><pre>date: 2024-05-12\nrating: 5<\/pre><\/details>/);
+    expect(html).not.toContain('<hr/>');
+    expect(html).not.toContain('<h');
+    expect(html).toContain('data-line="6"');
+    expect(toggleTask(src, 6, true)).toContain('- [x] postcards');
+    expect(plainPreview(src)).toBe('We stayed near the river. ☐ postcards');
+    // a rule and a setext heading are not front matter
+    expect(splitFrontMatter('---\nJust a rule\n---\n').front).toBeNull();
+    expect(splitFrontMatter('Text\n---\na: b\n---').front).toBeNull();
   });
 
   it('does not treat snake_case as emphasis, and keeps code spans literal', () => {
