@@ -12,13 +12,34 @@ import { spaceRow } from '../spaces/spaces';
 import { ItemDoesNotFit } from './fit-limits';
 import { readExportMemories, verifyArchive } from './memoryos-source';
 import { addFailure, addWarning, newReport } from './report';
-import type { SourceEvent, SourceOptions } from './source';
-import { writeItem, type WriteOptions } from './write-item';
+import type { SourceEvent, SourceItem, SourceOptions } from './source';
+import { writeItem, type Outcome, type WriteOptions } from './write-item';
 
 /** progress is stored at most this often (each store is a write of the jobs row) */
 const PROGRESS_MS = 200;
 /** items between turns of the event loop: a long import still lets other calls in */
 const YIELD_EVERY = 32;
+/** tries of one item's write when another process wrote first (each try wrote nothing) */
+const WRITE_TRIES = 6;
+
+/**
+ * Another process writing the same data directory (a second import, a CLI call beside this one,
+ * no host between them): the database stayed busy, or it took the log position this process had
+ * cached. The unit of work rolled back (and dropped the cache), so the item can be written again.
+ */
+const transient = (e: unknown): boolean =>
+  (e instanceof ApiError && e.code === 'BUSY') || (e as { code?: unknown } | null)?.code === 'SQLITE_CONSTRAINT_UNIQUE';
+
+async function writeWithRetry(ctx: Ctx, actor: string, src: SourceItem, wo: WriteOptions): Promise<Outcome> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await writeItem(ctx, actor, src, wo);
+    } catch (e) {
+      if (!transient(e) || attempt >= WRITE_TRIES) throw e;
+      await new Promise((r) => setTimeout(r, 20 * 2 ** attempt * (0.5 + Math.random())));
+    }
+  }
+}
 
 /** The format of what is at `path`: a reader's detection, or an encrypted export (not a ZIP until decrypted). */
 async function formatOf(path: string): Promise<ImportFormat | null> {
@@ -78,13 +99,13 @@ async function runImport(ctx: Ctx, job: JobHandle, actor: string, p: RunParams):
     else {
       const path = ev.source.item.source.path;
       try {
-        const r = await writeItem(ctx, actor, ev.source, wo);
+        const r = await writeWithRetry(ctx, actor, ev.source, wo);
         if (r.outcome === 'imported') report.imported++;
         else if (r.outcome === 'duplicate') report.skipped_duplicates++;
         else report.skipped_trashed++;
         for (const w of r.warnings) addWarning(report, path, w);
       } catch (e) {
-        if (e instanceof ApiError && (e.code === 'LOCKED' || e.code === 'BUSY')) throw e; // the vault, not the item
+        if (e instanceof ApiError && (e.code === 'LOCKED' || e.code === 'BUSY')) throw e; // the vault, not the item (BUSY: after every try)
         if (e instanceof ItemDoesNotFit || e instanceof ApiError) addFailure(report, path, e.message);
         else {
           ctx.log.error('import item failed', { job_id: job.job_id, error: (e as Error).name, stack: ((e as Error).stack ?? '').split('\n').slice(1, 4).join(' | ') });

@@ -28,6 +28,12 @@ const bandFor = (src: SourceItem, asked: Band | undefined): Band => {
   return bandRank(asked) > bandRank(src.kept.band) ? asked : src.kept.band;
 };
 
+/** the space has this source from an earlier import, and the memory it became still exists (an erased one is imported again) */
+function alreadyThere(ctx: Ctx, space: string, key: Buffer): boolean {
+  const earlier = importSourcesTable.find(ctx.db, space, key);
+  return !!earlier && !!memoriesTable.find(ctx.db, earlier.memory_id);
+}
+
 /** an expiry in the past would expire the restored memory at once: it gets the default week instead */
 const futureExpiry = (ctx: Ctx, iso: string | null | undefined): string | undefined =>
   iso && Date.parse(iso) > ctx.clock.now() ? iso : undefined;
@@ -47,8 +53,7 @@ export async function writeItem(ctx: Ctx, actor: string, src: SourceItem, o: Wri
   if (item.trashed) return { outcome: 'trashed', warnings: ['in the source\'s trash: not imported'] };
   const key = sourceKey(ctx, o.space_id, item.source.hash);
   const hex = key.toString('hex');
-  const earlier = importSourcesTable.find(ctx.db, o.space_id, key);
-  if (o.seen.has(hex) || (earlier && memoriesTable.find(ctx.db, earlier.memory_id))) return { outcome: 'duplicate', warnings: [] };
+  if (o.seen.has(hex) || alreadyThere(ctx, o.space_id, key)) return { outcome: 'duplicate', warnings: [] };
   const band = bandFor(src, o.band);
   const fitted = fitItem(item, band, src.kept?.type, src.kept?.type === 'working' ? futureExpiry(ctx, src.kept.expires_at) : undefined);
   warnings.push(...fitted.warnings);
@@ -62,11 +67,14 @@ export async function writeItem(ctx: Ctx, actor: string, src: SourceItem, o: Wri
   }
   const memory = { ...fitted.memory, body: plan.rewrite(fitted.memory.body ?? '') };
   const memoryId = ctx.uow.run(() => {
+    // asked again inside the write: another process importing the same source may have been first
+    if (alreadyThere(ctx, o.space_id, key)) return null;
     const { memory_ids } = importMemories(ctx, actor, o.space_id, [memory]);
     importSourcesTable.put(ctx.db, o.space_id, key, memory_ids[0]!, ctx.clock.now());
     return memory_ids[0]!;
   });
   o.seen.add(hex);
+  if (!memoryId) return { outcome: 'duplicate', warnings: [] };
   warnings.push(...(await storeAttachments(ctx, actor, memoryId, plan)));
   return { outcome: 'imported', warnings };
 }

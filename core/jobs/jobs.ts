@@ -49,7 +49,7 @@ export function startJob(ctx: Ctx, kind: JobKind, actor: string, params: Record<
   keys(ctx);
   const id = ulid(ctx.clock.now());
   const now = ctx.clock.now();
-  ctx.uow.run(() => jobsTable.insert(ctx.db, id, kind, actor, JSON.stringify(params), now, now));
+  ctx.uow.run(() => jobsTable.insert(ctx.db, id, kind, actor, JSON.stringify(params), now, now, process.pid));
   let lastEvent = 0;
   let output: string | null = null;
   const handle: JobHandle = {
@@ -122,14 +122,21 @@ export function cancelJob(ctx: Ctx, actor: string, jobId: string): Job {
   return getJob(ctx, actor, jobId);
 }
 
+/** whether a process of this pid still runs (EPERM: it does, as another user) */
+function alive(pid: number): boolean {
+  try { process.kill(pid, 0); return true; } catch (e) { return (e as NodeJS.ErrnoException).code === 'EPERM'; }
+}
+
 /**
  * At boot: a job left queued or running was interrupted (the process died). It is marked
  * failed, and the file it was writing removed — a partial export must not pass for a whole one.
+ * A job another live process runs (a one-shot CLI import while another command opens the same
+ * data directory) was not interrupted and is left alone.
  */
 export function failInterruptedJobs(ctx: Pick<Ctx, 'db' | 'clock' | 'uow' | 'log'>): number {
   // a job this process still runs (the vault locked and unlocked under it) was not interrupted
   const mine = running.get(ctx as Ctx);
-  const open = jobsTable.open(ctx.db).filter((r) => !mine?.has(r.job_id));
+  const open = jobsTable.open(ctx.db).filter((r) => !mine?.has(r.job_id) && !(r.runner_pid !== null && r.runner_pid !== process.pid && alive(r.runner_pid)));
   for (const r of open) {
     if (r.output_path) rmSync(r.output_path, { force: true });
     ctx.uow.run(() => jobsTable.finish(ctx.db, 'failed', null, JSON.stringify({ code: 'INTERRUPTED', message: 'the process running the job stopped before it finished' }), ctx.clock.now(), r.job_id));

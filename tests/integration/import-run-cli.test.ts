@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, call, cli, PASSPHRASE } from '../helpers/cli';
@@ -64,6 +64,25 @@ describe('memoryos import (CLI)', () => {
     expect(usage.code).toBe(2);
     expect(usage.json.error.message).toMatch(/usage: memoryos import PATH --space SPACE/);
   }, 120_000);
+
+  it('two `memoryos import` processes of the same folder at once, no host: every note arrives once', async () => {
+    const dir = join(work, 'race');
+    expect(cli(dir, ['init', '--name', 'Ana']).code).toBe(0);
+    const src = join(work, 'race-notes');
+    mkdirSync(src, { recursive: true });
+    for (let i = 0; i < 150; i++) writeFileSync(join(src, `n${String(i).padStart(3, '0')}.md`), `note ${i}\n`);
+    const once = () => new Promise<{ code: number; json: any }>((resolve) => {
+      const p = spawn(process.execPath, [BIN, '--data-dir', dir, 'import', src, '--space', 'personal:me'], { env: { ...process.env, MEMORYOS_PASSPHRASE: PASSPHRASE }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      p.stdout.on('data', (d) => { out += d; });
+      p.on('exit', (code) => { let json: any = null; try { json = JSON.parse(out); } catch { /* asserted below */ } resolve({ code: code ?? -1, json }); });
+    });
+    const [a, b] = await Promise.all([once(), once()]);
+    expect([a.code, b.code], JSON.stringify([a.json, b.json])).toEqual([0, 0]);
+    expect(a.json.job.result.imported + b.json.job.result.imported).toBe(150);
+    expect(a.json.job.result.skipped_duplicates + b.json.job.result.skipped_duplicates).toBe(150);
+    expect(call(dir, 'memory.list', { space_id: 'personal:me', limit: 500 }).memories).toHaveLength(150);
+  }, 180_000);
 
   it('restores an encrypted `memoryos export` into a fresh data directory with --passphrase-file', () => {
     const zip = join(work, 'backup.zip');

@@ -98,6 +98,18 @@ describe('import.run: each format into a real vault', () => {
     }, 60_000);
   }
 
+  it('a note whose memory was erased since is imported again; one in the trash is still there and is skipped', async () => {
+    const space = 'shared:import-keep';
+    const ms = await list(t, space);
+    const gone = byTitle(ms, 'Trip to Lisbon');
+    await t.c('privacy.erase', { memory_ids: [gone.memory_id], confirm: true });
+    await t.c('memory.delete', { memory_id: byTitle(ms, 'Groceries').memory_id });
+    const job = await run(t, { path: join(FIX, 'keep'), space_id: space });
+    expect(job.result).toMatchObject({ imported: 1, skipped_duplicates: 2 });
+    const back = byTitle(await list(t, space), 'Trip to Lisbon');
+    expect(back.memory_id).not.toBe(gone.memory_id);
+  }, 60_000);
+
   it('keep: a note in the source\'s trash is not imported and is named in the report', async () => {
     const job = await run(t, { path: join(FIX, 'keep'), space_id: 'shared:import-keep', dry_run: true });
     expect(job.result.skipped_trashed).toBe(1);

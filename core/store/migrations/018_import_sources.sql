@@ -8,3 +8,7 @@ CREATE TABLE import_sources (
   PRIMARY KEY (space_id, source_key)
 ) WITHOUT ROWID;
 CREATE INDEX import_sources_memory ON import_sources (memory_id);
+-- The process running a job: another process opening the same data directory (a one-shot CLI
+-- call beside a long import) leaves a job whose runner is still alive alone, instead of failing it
+-- as interrupted.
+ALTER TABLE jobs ADD COLUMN runner_pid INTEGER;

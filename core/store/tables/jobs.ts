@@ -8,10 +8,12 @@ export type JobStatus = Job['status'];
 export interface JobRow {
   job_id: string; kind: JobKind; status: JobStatus; actor: string; params: string; output_path: string | null;
   done: number; total: number; result: string | null; error: string | null; created_at: number; updated_at: number;
+  /** the process running it (migration 018); null for rows from before */
+  runner_pid: number | null;
 }
 
 export const jobsTable = {
-  insert: query<[string, JobKind, string, string, number, number]>("INSERT INTO jobs (job_id, kind, status, actor, params, created_at, updated_at) VALUES (?, ?, 'queued', ?, ?, ?, ?)").run,
+  insert: query<[string, JobKind, string, string, number, number, number]>("INSERT INTO jobs (job_id, kind, status, actor, params, created_at, updated_at, runner_pid) VALUES (?, ?, 'queued', ?, ?, ?, ?, ?)").run,
   find: query<[string], JobRow>('SELECT * FROM jobs WHERE job_id = ?').get,
   list: query<[number], JobRow>('SELECT * FROM jobs ORDER BY created_at DESC, job_id DESC LIMIT ?').all,
   listOf: query<[string, number], JobRow>('SELECT * FROM jobs WHERE actor = ? ORDER BY created_at DESC, job_id DESC LIMIT ?').all,
