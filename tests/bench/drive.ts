@@ -16,11 +16,15 @@ export interface Samples {
 }
 export interface Pair<T> { ours: T; baseline: T }
 
+export type DrivePhase = 'import' | 'create' | 'search' | 'rss after load' | 'unlock' | 'profile';
+/** Runs one phase of the drive: the caller reports its figures as soon as it ends, or its failure (and the drive goes on). */
+export type PhaseRunner = (phase: DrivePhase, work: () => Promise<void>, s: Samples) => Promise<void>;
+
 /**
  * Runs every measured step on both sides, one side at a time and alternating which goes first,
  * so both see the same machine: the bench shares its two cores with other people's work.
  */
-export async function drive(size: BenchSize, tmp: string): Promise<Samples> {
+export async function drive(size: BenchSize, tmp: string, phase: PhaseRunner = (_p, work) => work()): Promise<Samples> {
   mkdirSync(join(tmp, 'vault'));
   mkdirSync(join(tmp, 'raw'));
   const ours = startSide({ ...size, kind: 'ours', dir: join(tmp, 'vault') });
@@ -40,47 +44,59 @@ export async function drive(size: BenchSize, tmp: string): Promise<Samples> {
       rss_after_load: { ours: 0, baseline: 0 }, unlock: { ours: [], baseline: [] }, extras: { ours: {}, baseline: {} },
     };
 
-    for (let start = 0, i = 0; start < size.n; start += size.batch, i++) {
-      const count = Math.min(size.batch, size.n - start);
-      const r = await both(i, (side) => side.call('importBatch', start, count));
-      s.import_ms.ours.push(r.ours);
-      s.import_ms.baseline.push(r.baseline);
-      if ((i + 1) % 10 === 0) progress(`imported ${start + count}/${size.n} (ours ${Math.round(count / (r.ours / 1000))}/s, baseline ${Math.round(count / (r.baseline / 1000))}/s in the last batch)`);
-    }
+    await phase('import', async () => {
+      for (let start = 0, i = 0; start < size.n; start += size.batch, i++) {
+        const count = Math.min(size.batch, size.n - start);
+        const r = await both(i, (side) => side.call('importBatch', start, count));
+        s.import_ms.ours.push(r.ours);
+        s.import_ms.baseline.push(r.baseline);
+        if ((i + 1) % 10 === 0) progress(`imported ${start + count}/${size.n} (ours ${Math.round(count / (r.ours / 1000))}/s, baseline ${Math.round(count / (r.baseline / 1000))}/s in the last batch)`);
+      }
+    }, s);
 
-    for (let j = 0; j < size.warmup + size.creates; j++) {
-      const r = await both(j, (side) => side.call('create', j));
-      if (j < size.warmup) continue;
-      s.create_ms.ours.push(r.ours);
-      s.create_ms.baseline.push(r.baseline);
-    }
-    progress(`memory.create ×${size.creates} done`);
+    await phase('create', async () => {
+      for (let j = 0; j < size.warmup + size.creates; j++) {
+        const r = await both(j, (side) => side.call('create', j));
+        if (j < size.warmup) continue;
+        s.create_ms.ours.push(r.ours);
+        s.create_ms.baseline.push(r.baseline);
+      }
+      progress(`memory.create ×${size.creates} done`);
+    }, s);
 
     const qs = s.search.queries;
-    for (const [i, q] of qs.slice(0, size.warmup).entries()) await both(i, (side) => side.call('search', q.query));
-    for (const [i, q] of qs.entries()) {
-      const r = await both(i, (side) => side.call('search', q.query));
-      s.search.ms.ours.push(r.ours.ms);
-      s.search.ms.baseline.push(r.baseline.ms);
-      s.search.hits.ours.push(r.ours.hits);
-      s.search.hits.baseline.push(r.baseline.hits);
-      s.search.top.ours.push(r.ours.top);
-      s.search.top.baseline.push(r.baseline.top);
-    }
-    progress(`memory.search ×${qs.length} done`);
+    await phase('search', async () => {
+      for (const [i, q] of qs.slice(0, size.warmup).entries()) await both(i, (side) => side.call('search', q.query));
+      for (const [i, q] of qs.entries()) {
+        const r = await both(i, (side) => side.call('search', q.query));
+        s.search.ms.ours.push(r.ours.ms);
+        s.search.ms.baseline.push(r.baseline.ms);
+        s.search.hits.ours.push(r.ours.hits);
+        s.search.hits.baseline.push(r.baseline.hits);
+        s.search.top.ours.push(r.ours.top);
+        s.search.top.baseline.push(r.baseline.top);
+      }
+      progress(`memory.search ×${qs.length} done`);
+    }, s);
 
-    s.rss_after_load = await both(0, (side) => side.call('rss'));
+    await phase('rss after load', async () => { s.rss_after_load = await both(0, (side) => side.call('rss')); }, s);
 
-    for (let i = 0; i < size.unlocks; i++) {
-      const r = await both(i, (side) => side.call('reopen', qs[0]!.query));
-      s.unlock.ours.push(r.ours);
-      s.unlock.baseline.push(r.baseline);
-    }
-    progress('unlock to searchable done');
+    await phase('unlock', async () => {
+      for (let i = 0; i < size.unlocks; i++) {
+        const r = await both(i, (side) => side.call('reopen', qs[0]!.query));
+        s.unlock.ours.push(r.ours);
+        s.unlock.baseline.push(r.baseline);
+      }
+      progress('unlock to searchable done');
+    }, s);
 
-    s.extras = { ours: await ours.call('extras'), baseline: await base.call('extras') };
-    await ours.call('close');
-    await base.call('close');
+    // the baseline's extras carry its key, which the export baseline needs: asked for even without profiles
+    await phase('profile', async () => {
+      s.extras.baseline = await base.call('extras');
+      s.extras.ours = await ours.call('extras');
+    }, s);
+    // a side that died in a phase above cannot close: what it measured before is still reported
+    for (const side of [ours, base]) await side.call('close').catch((e: Error) => progress(`closing a side failed: ${e.message}`));
     return s;
   } finally {
     await ours.stop();

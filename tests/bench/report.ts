@@ -28,6 +28,10 @@ function fmt(v: number | null, unit: Row['unit']): string {
 const ratioText = (r: number | null) => (r === null ? '—' : `${r < 10 ? r.toFixed(1) : Math.round(r)}×`);
 const targetText = (r: Row) => (r.met === null ? r.target : `${r.target} ${r.met ? '(met)' : '(NOT met)'}`);
 
+/** One row on one line, printed as soon as its phase ends (the table comes at the end of the run). */
+export const rowLine = (r: Row): string =>
+  `${r.figure.trim()}: ours ${fmt(r.ours, r.unit)}, baseline ${fmt(r.baseline, r.unit)}, ratio ${ratioText(r.ratio)}${r.target === '—' ? '' : `, target ${targetText(r)}`}`;
+
 export function table(rows: Row[]): string {
   const head = ['figure', 'ours', 'baseline', 'ratio', 'spec target'];
   const cells = rows.map((r) => [r.figure, fmt(r.ours, r.unit), fmt(r.baseline, r.unit), ratioText(r.ratio), targetText(r)]);

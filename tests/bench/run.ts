@@ -11,11 +11,12 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, staleSources } from './core-dist';
 import { drive, type Samples } from './drive';
-import { measureHost, type HostResult } from './host-rss';
+import { measureHost, type ExportResult, type HostResult } from './host-rss';
 import { codeVersion, machine } from './machine';
 import { FULL, QUICK, type BenchSize } from './options';
 import { row, table, type Row } from './report';
 import { dirBytes, percentile, summarize } from './stats';
+import { PhaseLog } from './phases';
 import { printProfile } from './print-profile';
 import { runSync, type SyncResult } from './sync';
 import { overlapLine, topOverlap } from './top-overlap';
@@ -49,38 +50,56 @@ function baselineSearchableRss(dir: string, key: string, n: number): number {
   return Number(r.stdout);
 }
 
-function figures(s: Samples, size: BenchSize, host: HostResult, baseRss: number, baseExport: ReturnType<typeof baselineExport> | null, disk: { ours: number; baseline: number }): Row[] {
-  const o = { create: summarize(s.create_ms.ours), search: summarize(s.search.ms.ours) };
-  const b = { create: summarize(s.create_ms.baseline), search: summarize(s.search.ms.baseline) };
-  const rate = (ms: number[]) => size.n / (ms.reduce((a, x) => a + x, 0) / 1000);
-  const kindP95 = (kind: string, side: 'ours' | 'baseline') => percentile(s.search.ms[side].filter((_, i) => s.search.queries[i]!.kind === kind), 95);
-  const unlockO = median(s.unlock.ours.map((u) => u.total_ms)) / 1000;
-  const unlockB = median(s.unlock.baseline.map((u) => u.total_ms)) / 1000;
-  const argon2 = median(s.unlock.ours.map((u) => u.parts.argon2id_ms!)) / 1000;
-  return [
-    row('memory.create p50', 'ms', o.create.p50, b.create.p50),
-    row('memory.create p95', 'ms', o.create.p95, b.create.p95, '≤ 2 ms', (v) => v <= 2),
-    row(`bulk import (memory.import, ${size.batch}/call)`, 'memories/s', rate(s.import_ms.ours), rate(s.import_ms.baseline), '≥ 10,000/s', (v) => v >= 10_000),
-    row('memory.search p50 (mixed queries)', 'ms', o.search.p50, b.search.p50),
-    row('memory.search p95 (mixed queries)', 'ms', o.search.p95, b.search.p95, '≤ 10 ms or ≤ ½ baseline', (v) => v <= 10 || v <= b.search.p95 / 2),
-    row('  search p95, one common word', 'ms', kindP95('common', 'ours'), kindP95('common', 'baseline')),
-    row('  search p95, one rare word', 'ms', kindP95('rare', 'ours'), kindP95('rare', 'baseline')),
-    row('  search p95, two common words', 'ms', kindP95('two-common', 'ours'), kindP95('two-common', 'baseline')),
-    row('  search p95, person + common word', 'ms', kindP95('person+common', 'ours'), kindP95('person+common', 'baseline')),
-    // the baseline gets the same Argon2id cost added: both sides must derive the key to unlock
-    row('unlock → searchable (open, unlock, first search)', 's', unlockO, unlockB + argon2, '≤ 1 s', (v) => v <= 1),
-    row('  of which Argon2id INTERACTIVE (both sides)', 's', argon2, argon2),
-    row('  unlock → searchable without Argon2id', 's', unlockO - argon2, unlockB),
-    row('RSS of the bench process after load', 'MB', s.rss_after_load.ours / MB, s.rss_after_load.baseline / MB),
-    // the baseline holds sealed rows only (its index is rebuilt in memory): ours adds the persisted index and the log
-    row('data directory on disk after load (baseline: sealed rows, no index)', 'MB', disk.ours / MB, disk.baseline / MB),
-    row('host RSS, unlocked + searched (memoryos serve)', 'MB', host.rss / MB, baseRss / MB, '≤ 300 MB', (v) => v <= 300),
-    ...(host.export && baseExport ? [
-      row(`export of every memory (privacy.export, ${host.export.files.toLocaleString('en-US')} files, written + verified)`, 's', host.export.ms / 1000, baseExport.ms / 1000, '≤ 15 s', (v) => v <= 15),
-      row('  export peak RSS growth over the unlocked host', 'MB', (host.export.peak_rss - host.export.rss_before) / MB, (baseExport.peak_rss - baseExport.rss_before) / MB, '≤ 150 MB', (v) => v <= 150),
-    ] : []),
-  ];
-}
+type BaselineExport = ReturnType<typeof baselineExport>;
+
+/** The rows of one phase, from what that phase measured (each written as soon as it ends: phases.ts). */
+const phaseRows = {
+  import: (s: Samples, size: BenchSize): Row[] => {
+    // memories imported ÷ summed call time (every batch is full but the last)
+    const rate = (ms: number[]) => Math.min(size.n, ms.length * size.batch) / (ms.reduce((a, x) => a + x, 0) / 1000);
+    return [row(`bulk import (memory.import, ${size.batch}/call)`, 'memories/s', rate(s.import_ms.ours), rate(s.import_ms.baseline), '≥ 10,000/s', (v) => v >= 10_000)];
+  },
+  create: (s: Samples): Row[] => {
+    const o = summarize(s.create_ms.ours);
+    const b = summarize(s.create_ms.baseline);
+    return [row('memory.create p50', 'ms', o.p50, b.p50), row('memory.create p95', 'ms', o.p95, b.p95, '≤ 2 ms', (v) => v <= 2)];
+  },
+  search: (s: Samples): Row[] => {
+    const o = summarize(s.search.ms.ours);
+    const b = summarize(s.search.ms.baseline);
+    const kindP95 = (kind: string, side: 'ours' | 'baseline') => percentile(s.search.ms[side].filter((_, i) => s.search.queries[i]!.kind === kind), 95);
+    return [
+      row('memory.search p50 (mixed queries)', 'ms', o.p50, b.p50),
+      row('memory.search p95 (mixed queries)', 'ms', o.p95, b.p95, '≤ 10 ms or ≤ ½ baseline', (v) => v <= 10 || v <= b.p95 / 2),
+      row('  search p95, one common word', 'ms', kindP95('common', 'ours'), kindP95('common', 'baseline')),
+      row('  search p95, one rare word', 'ms', kindP95('rare', 'ours'), kindP95('rare', 'baseline')),
+      row('  search p95, two common words', 'ms', kindP95('two-common', 'ours'), kindP95('two-common', 'baseline')),
+      row('  search p95, person + common word', 'ms', kindP95('person+common', 'ours'), kindP95('person+common', 'baseline')),
+    ];
+  },
+  unlock: (s: Samples): Row[] => {
+    const unlockO = median(s.unlock.ours.map((u) => u.total_ms)) / 1000;
+    const unlockB = median(s.unlock.baseline.map((u) => u.total_ms)) / 1000;
+    const argon2 = median(s.unlock.ours.map((u) => u.parts.argon2id_ms!)) / 1000;
+    return [
+      // the baseline gets the same Argon2id cost added: both sides must derive the key to unlock
+      row('unlock → searchable (open, unlock, first search)', 's', unlockO, unlockB + argon2, '≤ 1 s', (v) => v <= 1),
+      row('  of which Argon2id INTERACTIVE (both sides)', 's', argon2, argon2),
+      row('  unlock → searchable without Argon2id', 's', unlockO - argon2, unlockB),
+    ];
+  },
+  rss: (s: Samples): Row[] => [row('RSS of the bench process after load', 'MB', s.rss_after_load.ours / MB, s.rss_after_load.baseline / MB)],
+  // the baseline holds sealed rows only (its index is rebuilt in memory): ours adds the persisted index and the log
+  disk: (disk: { ours: number; baseline: number }): Row[] => [row('data directory on disk after load (baseline: sealed rows, no index)', 'MB', disk.ours / MB, disk.baseline / MB)],
+  host: (host: HostResult, baseRss: number | null): Row[] => [row('host RSS, unlocked + searched (memoryos serve)', 'MB', host.rss / MB, baseRss === null ? null : baseRss / MB, '≤ 300 MB', (v) => v <= 300)],
+  export: (e: ExportResult, base: BaselineExport | null): Row[] => [
+    row(`export of every memory (privacy.export, ${e.files.toLocaleString('en-US')} files, written + verified)`, 's', e.ms / 1000, base ? base.ms / 1000 : null, '≤ 15 s', (v) => v <= 15),
+    row('  export peak RSS growth over the unlocked host', 'MB', (e.peak_rss - e.rss_before) / MB, base ? (base.peak_rss - base.rss_before) / MB : null, '≤ 150 MB', (v) => v <= 150),
+  ],
+};
+
+/** The table's order of phases (the order they run in differs a little) */
+const TABLE_ORDER = ['create', 'import', 'search', 'unlock', 'rss after load', 'disk', 'host', 'export', 'sync'];
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
@@ -96,18 +115,38 @@ async function main(): Promise<void> {
   const code = codeVersion(ROOT);
   const what = syncOnly ? `sync only, ${size.sync_n.toLocaleString('en-US')} memories` : `${size.n.toLocaleString('en-US')} memories of ~1 KB (+${size.warmup + size.creates} created one by one)${withSync ? `, sync ${size.sync_n.toLocaleString('en-US')}` : ''}`;
   process.stdout.write(`MemoryOS bench — ${what}, ${m.cpu}, ${m.cores} cores, Node ${m.node}, load average ${m.load_avg_at_start.join(' ')}, commit ${code.commit}${code.dirty_core_files ? ` + ${code.dirty_core_files} uncommitted core/contracts files` : ''}\n`);
-  let core: { s: Samples; disk: { ours: number; baseline: number }; host: HostResult; baseRss: number; baseExport: ReturnType<typeof baselineExport> | null } | null = null;
+  const log = new PhaseLog(join(ROOT, 'test-results', syncOnly ? `bench-sync-${size.sync_n}-phases.jsonl` : `bench-${size.n}-phases.jsonl`), {
+    command: `npm run bench${argv.length ? ' -- ' + argv.join(' ') : ''}`, code, machine: m, size,
+  });
+  process.stdout.write(`each phase's figures are printed as it ends and appended to ${log.file}\n`);
+  let core: { s: Samples | null; host: HostResult | null; baseRss: number | null; baseExport: BaselineExport | null } | null = null;
   if (!syncOnly) {
     process.stdout.write('MemoryOS (router, dist/ build) and baseline (raw better-sqlite3-multiple-ciphers + libsodium), step by step, alternating…\n');
     const tmp = mkdtempSync(join(tmpdir(), 'memoryos-bench-'));
+    core = { s: null, host: null, baseRss: null, baseExport: null };
     try {
-      const s = await drive(size, tmp);
-      const disk = { ours: dirBytes(join(tmp, 'vault')), baseline: dirBytes(join(tmp, 'raw')) };
-      process.stdout.write('host process (memoryos serve) and a fresh baseline process, for RSS…\n');
-      const host = await measureHost(join(tmp, 'vault'), s.search.queries[0]!.query, join(tmp, 'export.zip'));
-      process.stdout.write('export baseline (the same rows decrypted into the same ZIP writer) in a fresh process…\n');
-      const baseExport = baselineExport(join(tmp, 'raw'), s.extras.baseline.key as string, join(tmp, 'export-baseline.zip'));
-      core = { s, disk, host, baseRss: baselineSearchableRss(join(tmp, 'raw'), s.extras.baseline.key as string, size.n), baseExport };
+      const rowsOf: Record<string, (s: Samples) => Row[]> = {
+        import: (s) => phaseRows.import(s, size), create: phaseRows.create, search: phaseRows.search, 'rss after load': phaseRows.rss, unlock: phaseRows.unlock, profile: () => [],
+      };
+      const s = await log.run('drive', () => drive(size, tmp, async (phase, work, samples) => {
+        await log.run(phase, async () => { await work(); log.record(phase, rowsOf[phase]!(samples)); });
+      }));
+      core.s = s;
+      await log.run('disk', () => log.record('disk', phaseRows.disk({ ours: dirBytes(join(tmp, 'vault')), baseline: dirBytes(join(tmp, 'raw')) })));
+      const key = s?.extras.baseline.key as string | undefined;
+      if (key) {
+        process.stdout.write('a fresh baseline process holding the decrypted FTS5, for RSS…\n');
+        core.baseRss = await log.run('baseline RSS', () => baselineSearchableRss(join(tmp, 'raw'), key, size.n));
+        process.stdout.write('export baseline (the same rows decrypted into the same ZIP writer) in a fresh process…\n');
+        core.baseExport = await log.run('export baseline', () => baselineExport(join(tmp, 'raw'), key, join(tmp, 'export-baseline.zip')));
+      }
+      if (s) {
+        process.stdout.write('host process (memoryos serve): RSS unlocked and searched, then privacy.export polled to its end…\n');
+        core.host = await log.run('host', () => measureHost(join(tmp, 'vault'), s.search.queries[0]!.query, join(tmp, 'export.zip'), (h) => log.record('host', phaseRows.host(h, core!.baseRss), { host_rss: h.rss, unlock_ms: h.unlock_ms })));
+        const host = core.host;
+        if (host?.export) log.record('export', phaseRows.export(host.export, core.baseExport), { ours: host.export, baseline: core.baseExport });
+        else if (host?.export_error) log.fail('export', host.export_error);
+      }
     } finally {
       rmSync(tmp, { recursive: true, force: true });
     }
@@ -115,14 +154,15 @@ async function main(): Promise<void> {
   let sync: SyncResult | null = null;
   if (withSync) {
     process.stdout.write(`sync: two \`memoryos serve\` hosts paired on loopback (${size.sync_n.toLocaleString('en-US')} memories, ${size.sync_edits} edits), and raw Yjs over TCP…\n`);
-    sync = await runSync(size);
+    sync = await log.run('sync', async () => { const r = await runSync(size); log.record('sync', r.rows); return r; });
   }
 
-  const rows = [...(core ? figures(core.s, size, core.host, core.baseRss, core.baseExport, core.disk) : []), ...(sync?.rows ?? [])];
+  const rows = log.rowsIn(TABLE_ORDER);
   const wall = (performance.now() - t0) / 1000;
   process.stdout.write('\n' + table(rows) + '\n');
   process.stdout.write(`\nratio = cost relative to the baseline (time or memory ÷ baseline; for rates baseline ÷ ours). Targets are set for 100k memories (sync: 10k)${size.n < 100_000 || size.sync_n < 10_000 ? `: at ${syncOnly ? '' : `${size.n.toLocaleString('en-US')} / `}${size.sync_n.toLocaleString('en-US')} (sync) they are indicative only` : ''}.\n`);
-  if (core) {
+  if (log.failures.length) process.stdout.write(`\nphases that failed (the table has the others): ${log.failures.map((f) => `${f.phase}: ${f.error}`).join('; ')}\n`);
+  if (core?.s) {
     const s = core.s;
     const hitsDiffer = s.search.hits.ours.filter((h, i) => h !== s.search.hits.baseline[i]).length;
     process.stdout.write(`search sanity: ${hitsDiffer === 0 ? 'every query returned as many hits as the baseline' : `${hitsDiffer} of ${s.search.hits.ours.length} queries returned a different number of hits than the baseline`}.\n`);
@@ -139,7 +179,8 @@ async function main(): Promise<void> {
     date: started.toISOString(), code, command: `npm run bench${argv.length ? ' -- ' + argv.join(' ') : ''}`, wall_s: Math.round(wall),
     machine: { ...m, load_avg_at_end: loadavg().map((x) => Math.round(x * 100) / 100) }, size: { ...size, total_memories: size.n + size.warmup + size.creates },
     figures: rows,
-    details: core ? { ...coreDetails(core.s, core.host, core.baseRss), export_baseline: core.baseExport } : {},
+    failures: log.failures,
+    details: core?.s ? { ...coreDetails(core.s, core.host, core.baseRss), export_baseline: core.baseExport } : {},
     sync: sync?.details ?? null,
   };
   mkdirSync(join(ROOT, 'test-results'), { recursive: true });
@@ -154,7 +195,7 @@ async function main(): Promise<void> {
   process.stdout.write('written test-results/bench.json\n');
 }
 
-function coreDetails(s: Samples, host: HostResult, baseRss: number) {
+function coreDetails(s: Samples, host: HostResult | null, baseRss: number | null) {
   const { key: _key, ...baseExtras } = s.extras.baseline;
   const hitsDiffer = s.search.hits.ours.filter((h, i) => h !== s.search.hits.baseline[i]).length;
   return {
