@@ -98,6 +98,14 @@ test('import: a Markdown folder through the dry run, the import and its report; 
   await expect(image).toBeVisible();
   expect(await image.evaluate((i: HTMLImageElement) => i.naturalWidth)).toBeGreaterThan(0);
   await expect(page.getByTestId('body-view')).toContainText('Heat the oven to 180 °C.');
+  // [[wiki links]] between the imported notes open the note they name
+  await page.getByTestId('body-view').getByRole('button', { name: 'Welcome' }).click();
+  await expect(page.getByTestId('edit-title')).toHaveValue('Welcome');
+  await page.getByTestId('body-view').getByRole('button', { name: 'Lisbon trip' }).click();
+  await expect(page.getByTestId('edit-title')).toHaveValue('Lisbon 2024');
+  // the front matter fields not mapped stay with the note, as its properties
+  await expect(page.getByTestId('body-view').locator('.md-front-matter')).toContainText('rating: 5');
+  await expect(page.getByTestId('body-view').getByRole('img', { name: 'Garden view' })).toBeVisible();
 
   // the same folder again: everything is already here, so there is nothing to import
   await page.getByTestId('open-import').click();

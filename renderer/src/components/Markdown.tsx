@@ -1,7 +1,7 @@
 import { useMemo, type ReactNode } from 'react';
 import ReactMarkdown, { type Components } from 'react-markdown';
 import remarkGfm from 'remark-gfm';
-import { attachmentIdOf, memoryUrl, rehypeChecklists, splitFrontMatter } from '../lib/markdown';
+import { attachmentIdOf, memoryUrl, rehypeChecklists, rehypeWikiLinks, splitFrontMatter } from '../lib/markdown';
 
 /** How the view shows a memory's own files; absent (a preview, a test): their names only. */
 export interface AttachmentSlots {
@@ -11,15 +11,19 @@ export interface AttachmentSlots {
   file(id: string, label: ReactNode): ReactNode;
 }
 
+/** How the view follows a `[[Title]]` link; absent: the words only. */
+export type WikiSlot = (title: string, label: ReactNode) => ReactNode;
+
 interface Props {
   source: string;
   /** ticks or clears the checklist item on that source line; absent: the boxes are read-only */
   onToggleTask?(line: number, checked: boolean): void;
   attachments?: AttachmentSlots;
+  wiki?: WikiSlot;
 }
 
 const REMARK = [remarkGfm];
-const REHYPE = [rehypeChecklists];
+const REHYPE = [rehypeChecklists, rehypeWikiLinks];
 
 // headings inside a memory sit below the page's own: # is a third-level heading here
 const heading = (level: 1 | 2 | 3 | 4 | 5 | 6): Components['h1'] => {
@@ -27,8 +31,13 @@ const heading = (level: 1 | 2 | 3 | 4 | 5 | 6): Components['h1'] => {
   return function Heading({ node: _node, ...p }) { return <H {...p} className={`md-h${level}`} />; };
 };
 
-function components(onToggleTask: Props['onToggleTask'], slots: Props['attachments']): Components {
+function components(onToggleTask: Props['onToggleTask'], slots: Props['attachments'], wiki: Props['wiki']): Components {
   return {
+    span({ node: _node, className, children, ...p }) {
+      const title = (p as Record<string, unknown>)['data-title'];
+      if (className === 'md-wiki' && typeof title === 'string') return wiki ? <>{wiki(title, children)}</> : <span className="md-wiki">{children}</span>;
+      return <span className={className}>{children}</span>;
+    },
     h1: heading(1), h2: heading(2), h3: heading(3), h4: heading(4), h5: heading(5), h6: heading(6),
     pre: ({ node: _node, ...p }) => <pre {...p} className="md-code" />,
     a({ node: _node, href, children }) {
@@ -64,8 +73,8 @@ function components(onToggleTask: Props['onToggleTask'], slots: Props['attachmen
  * only http(s), mailto and tel targets (lib/markdown.ts memoryUrl); `attachment:` ones go to the
  * slots the editor gives.
  */
-export function Markdown({ source, onToggleTask, attachments }: Props) {
-  const comps = useMemo(() => components(onToggleTask, attachments), [onToggleTask, attachments]);
+export function Markdown({ source, onToggleTask, attachments, wiki }: Props) {
+  const comps = useMemo(() => components(onToggleTask, attachments, wiki), [onToggleTask, attachments, wiki]);
   const { front, body } = useMemo(() => splitFrontMatter(source), [source]);
   return (
     <>

@@ -62,6 +62,40 @@ export function splitFrontMatter(src: string): { front: string | null; body: str
   return { front: m[1], body: m[0].replace(/[^\n]/g, '') + src.slice(m[0].length) };
 }
 
+// ---- wiki links -----------------------------------------------------------------------------
+
+/** `[[Title]]`, `[[Title|label]]`, `[[Title#Heading]]` (Obsidian, and Joplin note links as imported) */
+const WIKI = /(!?)\[\[([^\[\]|#\n]+)(#[^\[\]|\n]*)?(?:\|([^\[\]\n]+))?\]\]/g;
+
+/**
+ * A rehype plugin for wiki links: in text outside code, each `[[Title]]` becomes a
+ * <span class="md-wiki" data-title> the view turns into a link to the memory of that title.
+ * `![[Note]]` (a transclusion) stays as written: embedding another memory is not done here.
+ */
+export function rehypeWikiLinks() {
+  const visit = (n: HNode) => {
+    if (n.type === 'element' && (n.tagName === 'code' || n.tagName === 'pre' || n.tagName === 'a')) return;
+    if (!n.children) return;
+    const out: HNode[] = [];
+    for (const c of n.children) {
+      if (c.type !== 'text' || !c.value?.includes('[[')) { visit(c); out.push(c); continue; }
+      const v = c.value;
+      let at = 0;
+      for (const m of v.matchAll(WIKI)) {
+        if (m[1]) continue;
+        const title = m[2].trim();
+        if (!title) continue;
+        if (m.index! > at) out.push({ type: 'text', value: v.slice(at, m.index) });
+        out.push({ type: 'element', tagName: 'span', properties: { className: ['md-wiki'], dataTitle: title }, children: [{ type: 'text', value: (m[4] ?? title).trim() }] });
+        at = m.index! + m[0].length;
+      }
+      if (at < v.length) out.push({ type: 'text', value: v.slice(at) });
+    }
+    n.children = out;
+  };
+  return (tree: HNode) => { visit(tree); };
+}
+
 // ---- checklists ------------------------------------------------------------------------------
 
 /** The bits of a hast tree the checklist plugin reads (hast's own types, narrowed). */

@@ -6,7 +6,7 @@ import { BandBadge } from '../components/BandBadge';
 import { BandSelector } from '../components/BandSelector';
 import { ChipsField } from '../components/ChipsField';
 import { Dialog } from '../components/Dialog';
-import { Markdown, type AttachmentSlots } from '../components/Markdown';
+import { Markdown, type AttachmentSlots, type WikiSlot } from '../components/Markdown';
 import { useAutosave } from '../hooks/useAutosave';
 import { useNames } from '../hooks/useNames';
 import { dateInputToIso, formatClock, formatWhen, isoToDateInput } from '../lib/format';
@@ -14,6 +14,7 @@ import { pastedName } from '../lib/attachment-view';
 import { attachmentMarkdown, insertBlock, removeAttachmentRefs, toggleTask } from '../lib/markdown';
 import { useAttachments } from '../stores/attachments';
 import { AttachButton, AttachmentChip, AttachmentImage, AttachmentsPanel } from './MemoryAttachments';
+import { WikiLink } from './WikiLink';
 import { MEMORY_TYPES } from '../lib/memory-types';
 import { diffPatch, draftOf, mergeDraft, type Draft } from '../lib/patch';
 import { bannerVerb } from '../lib/undo-words';
@@ -120,6 +121,9 @@ export function MemoryEditor({ memoryId }: { memoryId: string }) {
   const deletionWaits = useUndo((s) => s.actions.some((a) => a.kind === 'delete' && a.memory_id === memoryId));
   const editorRequest = useUi((s) => s.editorRequest);
   const suggestions = useLabelSuggestions();
+  const spaceOfMemory = memory?.space_id ?? null;
+  // [[Title]] links look in this memory's space first
+  const wiki = useMemo<WikiSlot>(() => (title, label) => <WikiLink title={title} label={label} spaceId={spaceOfMemory} />, [spaceOfMemory]);
 
   useEffect(() => {
     let live = true;
@@ -377,7 +381,7 @@ export function MemoryEditor({ memoryId }: { memoryId: string }) {
               }}
             >
               {draft.body.trim()
-                ? <Markdown source={draft.body} onToggleTask={onToggleTask} attachments={ATTACHMENT_SLOTS} />
+                ? <Markdown source={draft.body} onToggleTask={onToggleTask} attachments={ATTACHMENT_SLOTS} wiki={wiki} />
                 : <p className="muted">{readOnly ? 'No text.' : 'Nothing written yet. Press “Edit text” (or E) to write; Markdown works.'}</p>}
             </div>
           </div>

@@ -152,6 +152,12 @@ interface MemoriesState {
   restore(memoryId: string): Promise<Memory>;
   /** memory.share; with dryRun the core's decision only, nothing changes */
   share(memoryId: string, targetSpaceId: string, opts?: { consent?: boolean; dryRun?: boolean }): Promise<MemoryShareResponse>;
+  /**
+   * The memory a `[[Title]]` link names (memory.search): the one of that title, case aside, in the
+   * space first, then anywhere; else one whose title starts with it (an Obsidian link names the
+   * file, and the front matter may have given the note a longer title). null: none.
+   */
+  findByTitle(title: string, spaceId: string | null): Promise<string | null>;
 }
 
 function listParams(s: Pick<MemoriesState, 'spaceId' | 'filters'>): MemoryListRequest {
@@ -354,6 +360,17 @@ export const useMemories = create<MemoriesState>((set, get) => ({
     get().learn([memory]);
     get().noteChanged(memoryId);
     return memory;
+  },
+  async findByTitle(title, spaceId) {
+    const want = title.trim().toLowerCase();
+    const pick = (hits: SearchHit[]) =>
+      hits.find((h) => h.title.trim().toLowerCase() === want) ?? hits.find((h) => h.title.trim().toLowerCase().startsWith(want));
+    for (const scope of spaceId ? [spaceId, null] : [null]) {
+      const r = await api().call('memory.search', { query: title, limit: 20, ...(scope ? { space_id: scope } : {}) });
+      const hit = pick(r.hits);
+      if (hit) return hit.memory_id;
+    }
+    return null;
   },
   async share(memoryId, targetSpaceId, opts = {}) {
     const r = await api().call('memory.share', {

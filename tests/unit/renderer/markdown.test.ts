@@ -1,12 +1,12 @@
 import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
-import { Markdown, type AttachmentSlots } from '../../../renderer/src/components/Markdown';
+import { Markdown, type AttachmentSlots, type WikiSlot } from '../../../renderer/src/components/Markdown';
 import { attachmentIdOf, attachmentMarkdown, memoryUrl, plainPreview, safeHref, splitFrontMatter, toggleTask } from '../../../renderer/src/lib/markdown';
 
 /** The body as the memory view renders it (react-markdown + remark-gfm + our rules), as HTML. */
-const render = (source: string, opts: { toggle?: boolean; attachments?: AttachmentSlots } = {}) =>
-  renderToStaticMarkup(createElement(Markdown, { source, ...(opts.toggle ? { onToggleTask: () => {} } : {}), ...(opts.attachments ? { attachments: opts.attachments } : {}) }));
+const render = (source: string, opts: { toggle?: boolean; attachments?: AttachmentSlots; wiki?: WikiSlot } = {}) =>
+  renderToStaticMarkup(createElement(Markdown, { source, ...(opts.toggle ? { onToggleTask: () => {} } : {}), ...(opts.attachments ? { attachments: opts.attachments } : {}), ...(opts.wiki ? { wiki: opts.wiki } : {}) }));
 
 const ID = '01JD0000000000000000000ABC';
 
@@ -88,6 +88,18 @@ describe('Markdown for memories (writing surface, issue 10; react-markdown since
     // a rule and a setext heading are not front matter
     expect(splitFrontMatter('---\nJust a rule\n---\n').front).toBeNull();
     expect(splitFrontMatter('Text\n---\na: b\n---').front).toBeNull();
+  });
+
+  it('turns [[wiki links]] outside code into links to the memory of that title; transclusions stay as written', () => {
+    const src = 'See [[Apple crumble]] or the [[Lisbon 2024|Lisbon trip]] and [[Recipes#Pies]].\n\n`[[in code]]` ![[Embedded note]]\n\n```\n[[in a block]]\n```';
+    const seen: string[] = [];
+    const html = render(src, { wiki: (title, label) => { seen.push(title); return createElement('button', null, label); } });
+    expect(seen).toEqual(['Apple crumble', 'Lisbon 2024', 'Recipes']);
+    expect(html).toContain('<button>Lisbon trip</button>');
+    expect(html).toContain('<code>[[in code]]</code>');
+    expect(html).toContain('![[Embedded note]]');
+    expect(html).toContain('[[in a block]]');
+    expect(render('[[Apple crumble]]')).toBe('<p><span class="md-wiki">Apple crumble</span></p>');
   });
 
   it('does not treat snake_case as emphasis, and keeps code spans literal', () => {
