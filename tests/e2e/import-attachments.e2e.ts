@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { expectNoSeriousViolations } from './axe';
-import { editBody, expect, newMemory, openUnlocked, test } from './fixtures';
-import { ROOT, type HostProcess } from './host-process';
+import { createConfirmedVault, editBody, expect, newMemory, openUnlocked, test } from './fixtures';
+import { ROOT, startHostProcess, type HostProcess } from './host-process';
 import { snap } from './screenshots';
 
 /**
@@ -200,6 +200,47 @@ test('import: stopped half way, what came in stays, and running it again brings 
     await expect(d.getByTestId('import-report').getByTestId('import-count')).toHaveText(String(NOTES - kept), { timeout: 90_000 });
     expect((await host.call<{ total: number }>('memory.list', { limit: 1 })).total).toBe(NOTES);
   } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('restore: an encrypted MemoryOS backup of another vault, with its passphrase, brings the same memories and files', async ({ page, host }) => {
+  // the vault the backup comes from: a memory with a file, exported encrypted
+  const old = await startHostProcess();
+  const dir = mkdtempSync(join(tmpdir(), 'memoryos-e2e-backup-'));
+  try {
+    const { personal_space_id } = await createConfirmedVault(old);
+    const { memory } = await old.call<{ memory: { memory_id: string } }>('memory.create', { space_id: personal_space_id, type: 'semantic', band: 'GREEN', title: 'Vaccination card', body: 'Leo, 2024.', tags: ['health'] });
+    const png = readFileSync(join(FIXTURES, 'enex', 'pie.png'));
+    await old.call('attachment.add', { memory_id: memory.memory_id, data_base64: png.toString('base64'), name: 'card.png', mime: 'image/png' });
+    const out = join(dir, 'backup.zip');
+    let { job } = await old.call<{ job: { job_id: string; status: string; error: unknown } }>('privacy.export', { out, encrypt: { passphrase: 'river stone copper kite' } });
+    await expect.poll(async () => (job = (await old.call<{ job: typeof job }>('job.get', { job_id: job.job_id })).job).status, { timeout: 60_000 }).toMatch(/done|failed/);
+    expect(job.error).toBeNull();
+
+    await openUnlocked(page, host);
+    await page.getByTestId('open-import').click();
+    const d = page.getByTestId('import-dialog');
+    await d.getByLabel('Where the export is (a folder or a file)').fill(out);
+    // a .zip asks for the passphrase of an encrypted backup; a wrong one is said so
+    await d.getByLabel('The export’s passphrase (only if it was encrypted)').fill('not the passphrase');
+    await d.getByRole('button', { name: 'Check the export' }).click();
+    await expect(d.getByTestId('import-error')).toHaveText('That passphrase does not open this backup.', { timeout: 60_000 });
+    await d.getByLabel('The export’s passphrase (only if it was encrypted)').fill('river stone copper kite');
+    await d.getByRole('button', { name: 'Check the export' }).click();
+    await expect(d.getByTestId('import-format')).toHaveText('MemoryOS export (backup)', { timeout: 60_000 });
+    await expect(d.getByTestId('import-count')).toHaveText('1');
+    await d.getByTestId('import-start').click();
+    await expect(d.getByTestId('import-report').getByTestId('import-count')).toHaveText('1', { timeout: 60_000 });
+    await d.getByRole('button', { name: 'Show the space' }).click();
+    await page.getByRole('option', { name: /^GREEN Vaccination card/ }).click();
+    await expect(page.getByTestId('body-view')).toContainText('Leo, 2024.');
+    const { memory_id } = await byTitle(host, 'Vaccination card');
+    const { attachments } = await host.call<{ attachments: { attachment_id: string; name: string; sha256: string }[] }>('attachment.list', { memory_id });
+    expect(attachments.map((a) => [a.name, a.sha256])).toEqual([['card.png', createHash('sha256').update(png).digest('hex')]]);
+    await expect(page.getByTestId('attachments').getByTestId('file-chip')).toContainText('card.png');
+  } finally {
+    await old.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 });
