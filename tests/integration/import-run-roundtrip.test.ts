@@ -123,6 +123,24 @@ describe('export → import into a fresh vault', () => {
     }, 120_000);
   }
 
+  it('a dry run verifies and reads the archive and writes nothing; band raises lower bands to it and never lowers one (BLACK stays BLACK)', async () => {
+    const b = await openTestApp();
+    try {
+      const dry = await run(b, 'import.run', { path: plain, space_id: 'personal:me', dry_run: true });
+      expect(dry.result).toMatchObject({ dry_run: true, imported: 7, skipped_trashed: 1, verified: { encrypted: false } });
+      expect((await b.c('memory.list', { space_id: 'personal:me' })).memories).toHaveLength(0);
+      const job = await run(b, 'import.run', { path: plain, space_id: 'personal:me', band: 'AMBER' });
+      expect(job.result.imported).toBe(7);
+      const bands = Object.fromEntries([...(await memories(b, 'personal:me'))].map(([title, m]) => [title, m.band]));
+      expect(bands).toEqual({
+        'Green picnic': 'AMBER', 'Semantic fact': 'AMBER', 'Edited later': 'AMBER', 'Amber allergy note': 'AMBER',
+        'Vaccination card': 'AMBER', 'Red diagnosis': 'RED', 'Black diary': 'BLACK',
+      });
+    } finally {
+      await b.close();
+    }
+  }, 120_000);
+
   it('an encrypted export without its passphrase, or with a wrong one, is refused and imports nothing', async () => {
     const b = await openTestApp();
     try {
