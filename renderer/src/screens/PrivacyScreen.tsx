@@ -10,6 +10,7 @@ import { checkRetention } from '../lib/settings-form';
 import { usePrivacy, type ExportRun } from '../stores/privacy';
 import { useSettings } from '../stores/settings';
 import { useSync } from '../stores/sync';
+import { useUi } from '../stores/ui';
 
 /**
  * The Privacy center (SPEC §8, §9): export a person's data (GDPR Art. 15/20) with a progress bar
@@ -143,6 +144,7 @@ function ExportCard() {
           {problem && <p className="error" role="alert" data-testid="export-problem">{problem}</p>}
         </form>
       )}
+      <p className="muted small">An export is also a backup: bring it back into this or a fresh vault with <button className="btn link small" type="button" onClick={() => useUi.getState().setOverlay('import')}>Import notes…</button> (the .zip, and its passphrase if it is encrypted).</p>
     </section>
   );
 }
