@@ -121,11 +121,11 @@ function UploadRow({ u, onByPath }: { u: Upload; onByPath(): void }) {
 }
 
 /** "Attach…": the browser's file picker (it gives the files, not their paths: they go as data_base64). */
-export function AttachButton({ onFiles, onPress }: { onFiles(files: File[]): void; onPress?(): void }) {
+export function AttachButton({ onFiles, onPress }: { onFiles(files: File[]): void; /** before the picker opens (the editor notes the caret) */ onPress?(): void }) {
   const picker = useRef<HTMLInputElement>(null);
   return (
     <>
-      <button className="btn small" type="button" onMouseDown={(e) => { e.preventDefault(); onPress?.(); }} onClick={() => picker.current?.click()}
+      <button className="btn small" type="button" onMouseDown={(e) => e.preventDefault()} onClick={() => { onPress?.(); picker.current?.click(); }}
         title="Add files to this memory (or drop them on the text, or paste an image while writing)">Attach…</button>
       <input ref={picker} type="file" multiple hidden tabIndex={-1} aria-hidden="true" data-testid="file-picker"
         onChange={(e) => { const files = Array.from(e.target.files ?? []); e.target.value = ''; if (files.length) onFiles(files); }} />
