@@ -4,6 +4,7 @@ import { policyDocument } from '../policy/policy-document';
 import { previewRule, previewText, type PreviewRule } from '../policy/redaction';
 import { iso } from '../shared/time';
 import type { Candidate, CandidateQuery, IndexedMemory, SearchIndex, StoredText } from '../store/search-index';
+import { leadable } from '../store/search-impact';
 import { liveContents } from '../memories/read-model';
 import { membershipsOf } from '../spaces/spaces';
 import { facetOf, type Facet } from './facets';
@@ -184,22 +185,56 @@ export function searchMemories(ctx: Ctx, actor: string, q: MemorySearchRequest):
     return [t.body, t.title, t.tags, t.people, t.places].map((x) => (rule === 'redact_pii' ? maskPlaceholders(previewText(rule, x)) : previewText(rule, x)));
   };
 
-  const page: { c: Candidate; fuzzy: boolean; rule: PreviewRule; f: Facet }[] = [];
-  let count = 0;
-  for (const { c, fuzzy: fz } of ordered()) {
+  type Entry = { c: Candidate; fuzzy: boolean; rule: PreviewRule; f: Facet };
+  // whether a candidate is a hit for this reader, and how it is shown
+  const admit = (c: Candidate, fz: boolean): Entry | null => {
     let fuzzy = fz;
     const rule = previewRule(c.band as Band, c.author === actor); // RED content stays hidden until opened
     const f = facetOfC(c);
-    if (!passes(f, rule, filters)) continue;
+    if (!passes(f, rule, filters)) return null;
     if (words.length && rule === 'redact_pii') {
       // the index matched the stored text: it counts only if the words match what the reader is shown
       const fields = visibleFields(c, rule);
-      if (!matchesEvery(fields, terms)) continue;
+      if (!matchesEvery(fields, terms)) return null;
       if (!fuzzy && !matchesEvery(fields, exact)) fuzzy = true;
     }
-    count++;
-    if (page.length < limit) page.push({ c, fuzzy, rule, f });
-    if (count > COUNT_CAP) break;
+    return { c, fuzzy, rule, f };
+  };
+
+  // By relevance, without a label or date filter, with more than COUNT_CAP exact matches the
+  // reader sees in full: the count is "200+" without ranking them all, and the page is the first
+  // of the exact matches, found through the impact index (SearchIndex.leading: the same order as
+  // ranking every match). Typo-tolerant matches rank after every exact one, so none is on it.
+  const leadingPage = (): Entry[] | null => {
+    if (sort !== 'relevance' || filtered || !exactFts || !leadable(words)) return null;
+    const q = { ...base, fts: exactFts };
+    const fullBands = (Object.keys(p.bands) as Band[]).filter((b) => previewRule(b, false) === 'full');
+    if (idx.countShownInFull(q, fullBands, COUNT_CAP + 1) <= COUNT_CAP) return null;
+    const rows = idx.leading(q, words, limit);
+    if (!rows) return null;
+    const out: Entry[] = [];
+    for (const c of rows) {
+      const e = admit(c, false);
+      if (e) out.push(e);
+      if (out.length === limit) return out;
+    }
+    return null; // the bound's prefix ran out before the page filled (readers' redactions): rank every match
+  };
+
+  let page: Entry[] = [];
+  let count = 0;
+  const led = leadingPage();
+  if (led) {
+    page = led;
+    count = COUNT_CAP + 1;
+  } else {
+    for (const { c, fuzzy } of ordered()) {
+      const e = admit(c, fuzzy);
+      if (!e) continue;
+      count++;
+      if (page.length < limit) page.push(e);
+      if (count > COUNT_CAP) break;
+    }
   }
 
   const missing = page.filter((h) => !texts.has(h.c.id)).map((h) => h.c.id);

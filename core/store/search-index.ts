@@ -1,5 +1,6 @@
 import type { Db } from './database';
 import { dynamic, query, scalar } from './query';
+import { COLUMN_WEIGHTS, impactOf, leadExpression, LEVELS, outsideBound, rareExpression, wordSpans, type BoundStats } from './search-impact';
 
 export interface IndexedMemory {
   memory_id: string; space_id: string; band: string; type: string; updated_at: number; author: string;
@@ -18,6 +19,8 @@ export interface CandidateQuery {
   space_id?: string; type?: string; band?: string;
   /** rank: bm25 (fts only); updated: newest update first */
   order: 'rank' | 'updated';
+  /** only documents that match this impact-index expression (search_lead), or `rare` (a search_fts expression), ranked as the rest (see `leading`) */
+  lead?: { lead: string | null; rare: string | null };
   limit: number; offset: number;
 }
 
@@ -40,8 +43,8 @@ export function labelsOf(c: Pick<Candidate, 'labels'>): Labels {
 
 export interface StoredText { title: string; body: string; tags: string; people: string; places: string }
 
-// bm25 column weights: title, body, tags, people, places
-const WEIGHTS = '5.0, 1.0, 3.0, 3.0, 2.0';
+// bm25 column weights: title, body, tags, people, places (the impact levels are counted with the same)
+const WEIGHTS = COLUMN_WEIGHTS.map((w) => w.toFixed(1)).join(', ');
 
 const readersKey = (readers: string[] | null): string | null => (readers ? ',' + readers.join(',') + ',' : null);
 
@@ -53,13 +56,25 @@ export function toFtsQuery(text: string): string | null {
 }
 
 /** The index format this code writes; a database whose rows were written with another is refilled once. */
-export const INDEX_FORMAT = 2; // 2: facets (created_at, occurred_at, labels; migration 016)
+export const INDEX_FORMAT = 3; // 2: facets (created_at, occurred_at, labels; migration 016); 3: impact tiers and lengths (019)
 
 const findId = query<[string], { id: number }>('SELECT id FROM search_docs WHERE memory_id = ?');
-const insertDoc = query<[string, string, string, string, number, string, string | null, number, string | null, string]>(
-  'INSERT INTO search_docs (memory_id, space_id, band, type, updated_at, author, readers, created_at, occurred_at, labels) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
-const updateDoc = query<[string, string, string, number, string, string | null, number, string | null, string, number]>(
-  'UPDATE search_docs SET space_id = ?, band = ?, type = ?, updated_at = ?, author = ?, readers = ?, created_at = ?, occurred_at = ?, labels = ? WHERE id = ?');
+const insertDoc = query<[string, string, string, string, number, string, string | null, number, string | null, string, number]>(
+  'INSERT INTO search_docs (memory_id, space_id, band, type, updated_at, author, readers, created_at, occurred_at, labels, length) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+const updateDoc = query<[string, string, string, number, string, string | null, number, string | null, string, number, number]>(
+  'UPDATE search_docs SET space_id = ?, band = ?, type = ?, updated_at = ?, author = ?, readers = ?, created_at = ?, occurred_at = ?, labels = ?, length = ? WHERE id = ?');
+const insertLead = query<[number | bigint, string]>('INSERT INTO search_lead (rowid, terms) VALUES (?, ?)');
+const deleteLead = query<[number]>('DELETE FROM search_lead WHERE rowid = ?');
+const clearLead = query('DELETE FROM search_lead');
+// what the bound of `leading` reads: FTS5's own totals (the averages record, id 1 of its data
+// table: varints of the row count and each column's token count, what bm25() divides), the
+// shortest document (NULL first: a row without a length makes no bound), a word's span in the
+// vocabulary, and how many documents hold a word at one level
+const averagesRecord = query<[], { block: Buffer }>('SELECT block FROM search_fts_data WHERE id = 1');
+const shortestDoc = query<[], { length: number | null }>('SELECT length FROM search_docs ORDER BY length LIMIT 1');
+const prefixTerms = query<[string, string, number], { term: string; doc: number }>('SELECT term, doc FROM search_vocab WHERE term >= ? AND term <= ? LIMIT ?');
+const countMatching = scalar<[string]>('SELECT count(*) FROM search_fts WHERE search_fts MATCH ?');
+const leadTokens = query<[string, string], { term: string; doc: number }>('SELECT term, doc FROM search_lead_vocab WHERE term >= ? AND term <= ?');
 const insertFts = query<[number | bigint, string, string, string, string, string]>(
   'INSERT INTO search_fts (rowid, title, body, tags, people, places) VALUES (?, ?, ?, ?, ?, ?)');
 const deleteFts = query<[number]>('DELETE FROM search_fts WHERE rowid = ?');
@@ -73,7 +88,55 @@ const matchingIds = query<[string], { id: number }>('SELECT rowid AS id FROM sea
 const vocabRows = query<[], { term: string; doc: number }>('SELECT term, doc FROM search_vocab');
 const dataVersion = query<[], { data_version: number }>('PRAGMA data_version');
 const labelsKey = (m: IndexedMemory): string => JSON.stringify({ tags: m.tags, people: m.people, places: m.places });
+const columnsOf = (m: IndexedMemory): [string, string, string, string, string] => [m.title, m.body, m.tags.join(' '), m.people.join(' '), m.places.join(' ')];
 const textsOf = (n: number) => `SELECT rowid AS id, title, body, tags, people, places FROM search_fts WHERE rowid IN (${Array.from({ length: n }, () => '?').join(',')})`;
+
+/** Scope (spaces and bands the reader may recall), readers (RED/BLACK), the optional filters and the impact restriction, as SQL. */
+function whereOf(q: Omit<CandidateQuery, 'order' | 'limit' | 'offset'>): { where: string; params: unknown[] } {
+  const params: unknown[] = q.fts ? [q.fts] : [];
+  const scope = q.scopes.map((s) => {
+    params.push(s.space_id, ...s.bands);
+    return `(d.space_id = ? AND d.band IN (${s.bands.map(() => '?').join(',')}))`;
+  }).join(' OR ');
+  let where = `${q.fts ? 'search_fts MATCH ? AND ' : ''}(${scope}) AND (d.readers IS NULL OR instr(d.readers, ?) > 0)`;
+  params.push(',' + q.member_id + ',');
+  // '+': a filter on the one walk of the doclist (as a rowid constraint FTS5 would run the MATCH once per candidate)
+  if (q.fts && q.lead) {
+    const parts: string[] = [];
+    if (q.lead.lead) { parts.push('SELECT rowid FROM search_lead WHERE search_lead MATCH ?'); params.push(q.lead.lead); }
+    if (q.lead.rare) { parts.push('SELECT rowid FROM search_fts WHERE search_fts MATCH ?'); params.push(q.lead.rare); }
+    where += parts.length ? ` AND +search_fts.rowid IN (${parts.join(' UNION ')})` : ' AND 0';
+  }
+  if (q.space_id) { where += ' AND d.space_id = ?'; params.push(q.space_id); }
+  if (q.type) { where += ' AND d.type = ?'; params.push(q.type); }
+  if (q.band) { where += ' AND d.band = ?'; params.push(q.band); }
+  return { where, params };
+}
+
+/** SQLite's varints (what FTS5 writes its records with): 7 bits a byte, high bit = more, the ninth byte whole. */
+function varints(b: Buffer): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < b.length;) {
+    let v = 0;
+    let k = 0;
+    for (; k < 8 && i < b.length; k++) {
+      const byte = b[i++]!;
+      v = v * 128 + (byte & 0x7f);
+      if (!(byte & 0x80)) break;
+    }
+    if (k === 8 && i < b.length) v = v * 256 + b[i++]!;
+    out.push(v);
+  }
+  return out;
+}
+
+/** the highest code point: `w <= term <= w + LAST_CHAR` is every term beginning with w */
+const LAST_CHAR = '\u{10FFFF}';
+/** a ranked query starts where the level documents reach LEAD_START × need; it ranks LEAD_SLACK rows past `need` to find the bound's end */
+const LEAD_START = 4;
+/** a word that begins more terms than this is left to the full ranking */
+const MAX_TERMS = 64;
+const LEAD_SLACK = 32;
 
 /**
  * The full-text index, kept in the vault's database (page-encrypted like everything in it): its
@@ -91,8 +154,10 @@ export class SearchIndex {
 
   private insert(m: IndexedMemory): void {
     const db = this.db();
-    const id = insertDoc.run(db, m.memory_id, m.space_id, m.band, m.type, m.updated_at, m.author, readersKey(m.readers), m.created_at, m.occurred_at, labelsKey(m)).lastInsertRowid;
-    insertFts.run(db, id, m.title, m.body, m.tags.join(' '), m.people.join(' '), m.places.join(' '));
+    const impact = impactOf(columnsOf(m));
+    const id = insertDoc.run(db, m.memory_id, m.space_id, m.band, m.type, m.updated_at, m.author, readersKey(m.readers), m.created_at, m.occurred_at, labelsKey(m), impact.length).lastInsertRowid;
+    insertFts.run(db, id, ...columnsOf(m));
+    if (impact.lead) insertLead.run(db, id, impact.lead);
   }
 
   upsert(m: IndexedMemory): void {
@@ -100,9 +165,12 @@ export class SearchIndex {
     this.generation++;
     const id = findId.get(db, m.memory_id)?.id;
     if (id === undefined) { this.insert(m); return; }
-    updateDoc.run(db, m.space_id, m.band, m.type, m.updated_at, m.author, readersKey(m.readers), m.created_at, m.occurred_at, labelsKey(m), id);
+    const impact = impactOf(columnsOf(m));
+    updateDoc.run(db, m.space_id, m.band, m.type, m.updated_at, m.author, readersKey(m.readers), m.created_at, m.occurred_at, labelsKey(m), impact.length, id);
     deleteFts.run(db, id);
-    insertFts.run(db, id, m.title, m.body, m.tags.join(' '), m.people.join(' '), m.places.join(' '));
+    insertFts.run(db, id, ...columnsOf(m));
+    deleteLead.run(db, id);
+    if (impact.lead) insertLead.run(db, id, impact.lead);
   }
 
   /** With secure-delete on (migration 012), the entry's terms are overwritten, not just unlinked. */
@@ -112,6 +180,7 @@ export class SearchIndex {
     const id = findId.get(db, memoryId)?.id;
     if (id === undefined) return;
     deleteFts.run(db, id);
+    deleteLead.run(db, id);
     deleteDoc.run(db, id);
   }
 
@@ -123,6 +192,7 @@ export class SearchIndex {
     const db = this.db();
     this.generation++;
     clearFts.run(db);
+    clearLead.run(db);
     clearDocs.run(db);
     let n = 0;
     for (const m of items) { this.insert(m); n++; }
@@ -135,16 +205,7 @@ export class SearchIndex {
   /** One window of the documents in scope that match `fts` (or all of them), ordered; filtering and counting are the caller's. */
   candidates(q: CandidateQuery): Candidate[] {
     if (!q.scopes.length) return [];
-    const params: unknown[] = q.fts ? [q.fts] : [];
-    const scope = q.scopes.map((s) => {
-      params.push(s.space_id, ...s.bands);
-      return `(d.space_id = ? AND d.band IN (${s.bands.map(() => '?').join(',')}))`;
-    }).join(' OR ');
-    let where = `${q.fts ? 'search_fts MATCH ? AND ' : ''}(${scope}) AND (d.readers IS NULL OR instr(d.readers, ?) > 0)`;
-    params.push(',' + q.member_id + ',');
-    if (q.space_id) { where += ' AND d.space_id = ?'; params.push(q.space_id); }
-    if (q.type) { where += ' AND d.type = ?'; params.push(q.type); }
-    if (q.band) { where += ' AND d.band = ?'; params.push(q.band); }
+    const { where, params } = whereOf(q);
     params.push(q.limit, q.offset);
     const cols = "d.id, d.memory_id, d.space_id, d.band, d.type, d.updated_at, d.author, coalesce(d.created_at, d.updated_at) AS created_at, d.occurred_at, coalesce(d.labels, '') AS labels";
     const sql = q.fts
@@ -152,6 +213,86 @@ export class SearchIndex {
          ORDER BY ${q.order === 'rank' ? `bm25(search_fts, ${WEIGHTS}), d.id` : 'd.updated_at DESC, d.memory_id DESC'} LIMIT ? OFFSET ?`
       : `SELECT ${cols}, 0 AS score FROM search_docs d WHERE ${where} ORDER BY d.updated_at DESC, d.memory_id DESC LIMIT ? OFFSET ?`;
     return dynamic<Candidate>(this.db(), sql).all(...params);
+  }
+
+  /**
+   * How many documents in scope match `q.fts` and are shown to the reader in full (they are its
+   * own, or of a band whose text every reader sees: `fullBands`), counting no further than `cap`.
+   * Walks the doclist without ranking, and stops at the cap.
+   */
+  countShownInFull(q: Omit<CandidateQuery, 'order' | 'limit' | 'offset'> & { fts: string }, fullBands: string[], cap: number): number {
+    if (!q.scopes.length) return 0;
+    const { where, params } = whereOf(q);
+    const full = fullBands.length ? ` OR d.band IN (${fullBands.map(() => '?').join(',')})` : '';
+    const sql = `SELECT count(*) AS n FROM (SELECT 1 FROM search_fts JOIN search_docs d ON d.id = search_fts.rowid WHERE ${where} AND (d.author = ?${full}) LIMIT ?)`;
+    return dynamic<{ n: number }>(this.db(), sql).get(...params, q.member_id, ...fullBands, cap)?.n ?? 0;
+  }
+
+  /**
+   * The first documents of `q`'s ranked order (q.fts: every word of `words` as a prefix), found
+   * through the impact index (search-impact.ts): the documents at the highest levels of the words
+   * are ranked with bm25 like every match would be, and kept as far as they score above what any
+   * other document can (outsideBound): that many are exactly the first of `candidates` with order
+   * 'rank'. At least `need` of them, or null where the bound does not reach that far (then rank
+   * every match). Scope, readers and filters are the same SQL as `candidates`.
+   */
+  leading(q: Omit<CandidateQuery, 'order' | 'limit' | 'offset' | 'lead'> & { fts: string }, words: string[], need: number): Candidate[] | null {
+    const stats = this.boundStats(words);
+    if (!stats) return null;
+    const counted = stats.words.filter((w) => !w.ignored);
+    const rare = rareExpression(stats.words);
+    // start from the highest level whose documents (summed over the words: at least their union)
+    // reach LEAD_START × need: ranking those few is cheap, and usually enough score above the bound
+    let level = 1;
+    for (let l = LEVELS.length, docs = 0; l >= 1; l--) {
+      for (const w of counted) docs += w.levelDocs[l] ?? 0;
+      if (docs >= LEAD_START * need) { level = l; break; }
+    }
+    for (let tries = 0; tries < 3; tries++) {
+      // strictly above, with room for rounding: a document outside may reach the bound itself
+      const bound = (l: number) => outsideBound(stats, l) * (1 + 1e-9);
+      const rows = this.candidates({ ...q, order: 'rank', lead: { lead: leadExpression(stats.words, level), rare }, limit: need + LEAD_SLACK, offset: 0 });
+      let sure = 0;
+      while (sure < rows.length && rows[sure]!.score > bound(level)) sure++;
+      if (sure >= need) return rows.slice(0, sure);
+      if (level === 1) return null;
+      if (rows.length < need) { level--; continue; }
+      // every candidate here is one at any lower level too, so the need-th best there scores at
+      // least this: the highest level whose bound is below it is sure to be enough (else the lowest)
+      const reach = rows[need - 1]!.score;
+      let next = level - 1;
+      while (next > 1 && bound(next) >= reach) next--;
+      level = next;
+    }
+    return null;
+  }
+
+  /** FTS5's row count and average length (what its bm25 uses), the shortest document, and each word's span in the vocabulary. */
+  private boundStats(words: string[]): BoundStats | null {
+    const db = this.db();
+    const block = averagesRecord.get(db)?.block;
+    if (!block) return null;
+    const [rows = 0, ...columns] = varints(block);
+    const tokens = columns.reduce((a, x) => a + x, 0);
+    const minLength = shortestDoc.get(db)?.length;
+    if (!rows || !tokens || minLength === null || minLength === undefined) return null;
+    const found: Parameters<typeof wordSpans>[1] = [];
+    for (const w of words) {
+      const terms = prefixTerms.all(db, w, w + LAST_CHAR, MAX_TERMS + 1);
+      // no term under it (or spelled unlike the index), or too many to bound: the full ranking answers
+      if (!terms.length || terms.length > MAX_TERMS) return null;
+      // the level tokens under it ("3family"), each level a range of its own
+      const levels: { term: string; level: number; doc: number }[] = [];
+      for (let l = 1; l <= LEVELS.length; l++) for (const t of leadTokens.all(db, `${l}${w}`, `${l}${w}${LAST_CHAR}`)) levels.push({ term: t.term.slice(1), level: l, doc: t.doc });
+      // a word over several terms is in more documents than its most frequent term: count them
+      // (one walk of its doclist), since idf drops to 1e-6 past half the rows and a bound from the
+      // one term alone could be far above every score
+      const hits = terms.length > 1 ? countMatching.get(db, `"${w}"*`) : undefined;
+      found.push({ word: w, terms, levels, hits });
+    }
+    const spans = wordSpans(rows, found);
+    if (!spans.some((s) => !s.ignored && (s.caps.length || s.rare.length))) return null;
+    return { rows, avgdl: tokens / rows, minLength, words: spans };
   }
 
   /** The rowids of every document matching `fts`, whatever its scope (the caller intersects). */

@@ -47,6 +47,13 @@ export const OWNERS: Record<string, string> = {
   search_state: 'core/store/search-index.ts',
   // the index's vocabulary (fts5vocab over search_fts, migration 016), for typo tolerance
   search_vocab: 'core/store/search-index.ts',
+  // the impact tiers of ranked search (FTS5 and its vocabulary; migration 019)
+  search_lead: 'core/store/search-index.ts',
+  search_lead_data: 'core/store/search-index.ts',
+  search_lead_idx: 'core/store/search-index.ts',
+  search_lead_content: 'core/store/search-index.ts',
+  search_lead_config: 'core/store/search-index.ts',
+  search_lead_vocab: 'core/store/search-index.ts',
 };
 
 /** Modules that open connections, run migrations or keep the statement cache: they name no table. */

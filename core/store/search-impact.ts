@@ -1,0 +1,162 @@
+// Impact tiers for ranked search (issue 11, item 6). Ranking a frequent word with FTS5's bm25()
+// costs ~0.7 µs per matching document (at 100k memories "family" matches all of them), while
+// walking the same doclist without bm25 costs a tenth of that. So each document also writes, into
+// a second small FTS5 index (search_lead, migration 019), one token per term it holds often or in
+// a heavy column: the term's impact level and the term ("3family"). A ranked query then computes
+// bm25 only for the documents of the highest levels of its words, and keeps their order only as
+// far as a bound proves no other document can come between (threshold early termination over
+// impact-ordered postings; the bm25 scores and tie order are FTS5's own, so the answer is exact
+// bm25). Where the bound cannot prove it, search ranks every match as before.
+//
+// This module is the arithmetic, with no SQL: the terms and levels of a document, and the bound.
+
+/** bm25 as FTS5 computes it (fts5_aux.c): k1, b, and the column weights search ranks with (title, body, tags, people, places). */
+export const BM25_K1 = 1.2;
+export const BM25_B = 0.75;
+export const COLUMN_WEIGHTS = [5, 1, 3, 3, 2] as const;
+
+/**
+ * A term's level in a document: the highest l with F ≥ LEVELS[l - 1], where F is its weighted
+ * frequency (Σ over columns of weight × occurrences, an integer: once in the title is 5). Below
+ * LEVELS[0] a term writes no token: most of a document's terms, once or twice in the body. One
+ * digit, so "3" + term never reads as another level's token.
+ */
+export const LEVELS = [4, 6, 9, 13, 19, 28, 40, 60, 90] as const;
+
+// unicode61's token characters (letters, digits, private use; marks stay inside a word and
+// fold away), and its folding (case, diacritics): the terms FTS5 makes of the same text, for the
+// text people write. Where the two differ (rare scripts, compatibility characters) a term's F can
+// be counted under another spelling, which can only make a ranked answer fall back or, at worst,
+// miss the order of a near tie — never show what the reader may not see (that is SQL's, below).
+const TOKEN = /[\p{L}\p{N}\p{Co}\p{M}]+/gu;
+const fold = (s: string): string => s.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
+
+/** The folded terms of a text, in order, as the index tokenizes it. */
+export function termsOf(text: string): string[] {
+  const out: string[] = [];
+  for (const m of text.matchAll(TOKEN)) {
+    const t = fold(m[0]);
+    if (t) out.push(t);
+  }
+  return out;
+}
+
+const levelOf = (f: number): number => {
+  let l = 0;
+  while (l < LEVELS.length && f >= LEVELS[l]!) l++;
+  return l;
+};
+
+/**
+ * What a document writes into the impact index: its level tokens (space-separated) and its length
+ * in tokens (all columns, what bm25 calls D). `columns` in COLUMN_WEIGHTS order.
+ */
+export function impactOf(columns: string[]): { lead: string; length: number } {
+  const f = new Map<string, number>();
+  let length = 0;
+  columns.forEach((text, c) => {
+    const w = COLUMN_WEIGHTS[c] ?? 1;
+    for (const t of termsOf(text)) { f.set(t, (f.get(t) ?? 0) + w); length++; }
+  });
+  const lead: string[] = [];
+  for (const [t, n] of f) { const l = levelOf(n); if (l) lead.push(`${l}${t}`); }
+  return { lead: lead.join(' '), length };
+}
+
+/** The query words the impact index can answer for: whole tokens for unicode61 (no '_', which it splits on). */
+export const leadable = (words: string[]): boolean => words.length > 0 && words.length <= 8 && words.every((w) => /^[\p{L}\p{N}]+$/u.test(w));
+
+/** What the bound needs of the index: FTS5's row count and average length, the shortest document, and per word what its prefix spans. */
+export interface BoundStats {
+  rows: number; avgdl: number; minLength: number;
+  words: WordSpan[];
+}
+
+/**
+ * A query word (a prefix) in the index: `main` terms under it are bounded by their level; `rare`
+ * ones (in a handful of documents each, like a word that only begins with a name) make all their
+ * documents candidates instead, so a document outside holds none of them. `maxDocs`: how many
+ * documents the word is in, or a floor of it (the most documents one term under it is in): idf
+ * falls as it grows, so the bound's idf is never below the score's.
+ * `ignored`: a word whose idf is so far below another word's that its whole part of any score is
+ * under the rounding of the others: it adds no candidates, and its largest possible part to the bound.
+ */
+export interface WordSpan {
+  word: string; rare: string[]; maxDocs: number; ignored: boolean;
+  /** per main term, the most F it has in any document: below the level above its highest level token (LEVELS[0] − 1 with none) */
+  caps: number[];
+  /** documents holding a level-l token of a main term under the word, at index l */
+  levelDocs: number[];
+}
+
+/** a term in at most this many documents is `rare` (its documents are candidates), while the rare ones of a word stay under RARE_TOTAL */
+export const RARE_DOCS = 64;
+export const RARE_TOTAL = 1024;
+
+/**
+ * Splits a word's terms (term, documents) into main and rare, with each main term's cap and the
+ * documents per level from its level tokens (`levels`: token without the digit, level, documents),
+ * and marks the words that cannot move a ranking.
+ */
+export function wordSpans(rows: number, words: { word: string; terms: { term: string; doc: number }[]; levels: { term: string; level: number; doc: number }[]; hits?: number }[]): WordSpan[] {
+  const spans = words.map(({ word, terms, levels, hits }) => {
+    const rare: string[] = [];
+    const main: string[] = [];
+    let rareDocs = 0;
+    for (const t of [...terms].sort((a, b) => a.doc - b.doc)) {
+      if (t.doc <= RARE_DOCS && rareDocs + t.doc <= RARE_TOTAL) { rare.push(t.term); rareDocs += t.doc; } else main.push(t.term);
+    }
+    const top = new Map<string, number>();
+    const levelDocs = new Array<number>(LEVELS.length + 1).fill(0);
+    const isMain = new Set(main);
+    for (const l of levels) {
+      if (!isMain.has(l.term)) continue;
+      top.set(l.term, Math.max(top.get(l.term) ?? 0, l.level));
+      levelDocs[l.level] += l.doc;
+    }
+    const caps = main.map((t) => { const l = top.get(t) ?? 0; return l >= LEVELS.length ? Infinity : LEVELS[l]! - 1; });
+    return { word, rare, caps, levelDocs, maxDocs: hits ?? Math.max(...terms.map((t) => t.doc)), ignored: false };
+  });
+  const top = Math.max(...spans.map((w) => idf(rows, w.maxDocs)));
+  for (const w of spans) w.ignored = idf(rows, w.maxDocs) * (BM25_K1 + 1) < top * 1e-4;
+  return spans;
+}
+
+/** The candidates at level l (a search_lead expression): documents where a counted word, as a prefix, has a main term at level l or higher. */
+export function leadExpression(words: WordSpan[], level: number): string | null {
+  const alts: string[] = [];
+  for (const w of words) if (!w.ignored && w.caps.length) for (let l = level; l <= LEVELS.length; l++) alts.push(`"${l}${w.word}"*`);
+  return alts.length ? alts.join(' OR ') : null;
+}
+
+/** The documents of the rare terms (a search_fts expression, whole terms), candidates at every level. */
+export function rareExpression(words: WordSpan[]): string | null {
+  const terms = words.flatMap((w) => (w.ignored ? [] : w.rare));
+  return terms.length ? terms.map((t) => `"${t.replace(/"/g, '""')}"`).join(' OR ') : null;
+}
+
+/** FTS5's idf (fts5_aux.c): log((N − n + 0.5) / (n + 0.5)), and 1e-6 where that is not positive. */
+export function idf(rows: number, hits: number): number {
+  const v = Math.log((rows - hits + 0.5) / (hits + 0.5));
+  return v <= 0 ? 1e-6 : v;
+}
+
+/**
+ * An upper bound on the bm25 score (−bm25(), as search ranks) of any document that is NOT a
+ * candidate at `level`: it holds no rare term of a counted word, and each main term under such a
+ * word has F ≤ LEVELS[level−1] − 1 and no more than its cap, so the word's frequency is at most
+ * the sum of those; bm25's term part grows with F and falls
+ * with the document's length, which is at least the shortest one's; idf falls with the number of
+ * documents a word is in, which is at least its most frequent term's.
+ */
+export function outsideBound(s: BoundStats, level: number): number {
+  const below = LEVELS[level - 1]! - 1;
+  const norm = BM25_K1 * (1 - BM25_B + (BM25_B * s.minLength) / s.avgdl);
+  let bound = 0;
+  for (const w of s.words) {
+    const f = w.caps.reduce((a, cap) => a + Math.min(below, cap), 0);
+    // an ignored word's part is at most idf × (k1 + 1), what the term part tends to as F grows
+    bound += idf(s.rows, w.maxDocs) * (w.ignored ? BM25_K1 + 1 : (f * (BM25_K1 + 1)) / (f + norm));
+  }
+  return bound;
+}
