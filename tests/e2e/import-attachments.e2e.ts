@@ -369,3 +369,39 @@ test('attachments: a file too large for the window is added by its path with a p
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('attachments: a photo too large for the window goes in as a smaller copy, named so', async ({ page, host }) => {
+  await openUnlocked(page, host);
+  await newMemory(page, { title: 'Vaccination card', band: 'GREEN', body: 'Leo’s card.' });
+  // a 1500 × 1500 picture of noise: several MB as PNG, as a phone photo would be
+  const drop = await page.evaluateHandle(async () => {
+    const c = document.createElement('canvas');
+    c.width = 1500; c.height = 1500;
+    const g = c.getContext('2d')!;
+    const img = g.createImageData(1500, 1500);
+    let x = 12345;
+    for (let i = 0; i < img.data.length; i++) { x = (x * 1103515245 + 12345) & 0x7fffffff; img.data[i] = i % 4 === 3 ? 255 : x >> 23; }
+    g.putImageData(img, 0, 0);
+    const blob = await new Promise<Blob>((r) => c.toBlob((b) => r(b!), 'image/png'));
+    const dt = new DataTransfer();
+    dt.items.add(new File([blob], 'card photo.png', { type: 'image/png' }));
+    return dt;
+  });
+  expect(await drop.evaluate((dt) => dt.files[0].size)).toBeGreaterThan(2 * 1024 * 1024);
+  await page.getByTestId('body-area').dispatchEvent('drop', { dataTransfer: drop });
+  const row = page.getByTestId('attachments').getByTestId('upload');
+  await expect(row).toContainText('larger than this window can send (2 MB)');
+  await row.getByRole('button', { name: 'Add a smaller copy' }).click();
+  const copy = page.getByTestId('body-view').getByRole('img', { name: 'card photo (smaller).jpg' });
+  await expect(copy).toBeVisible({ timeout: 30_000 });
+  // drawn again as JPEG, the shape kept, never larger than the original
+  const [w, h] = await copy.evaluate((i: HTMLImageElement) => [i.naturalWidth, i.naturalHeight]);
+  expect(w).toBeGreaterThanOrEqual(1280);
+  expect(w).toBeLessThanOrEqual(1500);
+  expect(h).toBe(w);
+  const { memory_id } = await byTitle(host, 'Vaccination card');
+  const { attachments } = await host.call<{ attachments: { name: string; mime: string; size: number }[] }>('attachment.list', { memory_id });
+  expect(attachments).toHaveLength(1);
+  expect(attachments[0]).toMatchObject({ name: 'card photo (smaller).jpg', mime: 'image/jpeg' });
+  expect(attachments[0].size).toBeLessThanOrEqual(2 * 1024 * 1024);
+});

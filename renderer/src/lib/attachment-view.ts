@@ -61,3 +61,34 @@ const MIME_BY_EXT: Record<string, string> = {
 
 /** the last part of a path a person typed (either kind of slash) */
 export const baseName = (p: string): string => p.split(/[\\/]/).filter(Boolean).pop() ?? p;
+
+/** The size to draw a w×h picture at so that its longer side is at most `max` (never enlarged). */
+export function fitWithin(w: number, h: number, max: number): { width: number; height: number } {
+  const k = Math.min(1, max / Math.max(w, h, 1));
+  return { width: Math.max(1, Math.round(w * k)), height: Math.max(1, Math.round(h * k)) };
+}
+
+/** "IMG_2041.HEIC" → "IMG_2041 (smaller).jpg" */
+export const smallerName = (name: string): string => `${name.replace(/\.[^.]+$/, '') || 'picture'} (smaller).jpg`;
+
+/**
+ * A smaller copy of a picture too large for this window to send: drawn again, its longer side at
+ * most 2560 px, as JPEG, the quality lowered until it fits. It is a copy, named so; the original
+ * can still be added by its path. null: the browser cannot draw this picture.
+ */
+export async function smallerImage(file: File, maxBytes = INLINE_MAX_BYTES): Promise<File | null> {
+  let bitmap: ImageBitmap;
+  try { bitmap = await createImageBitmap(file); } catch { return null; }
+  for (const side of [2560, 1920, 1280]) {
+    const { width, height } = fitWithin(bitmap.width, bitmap.height, side);
+    const canvas = document.createElement('canvas');
+    canvas.width = width; canvas.height = height;
+    canvas.getContext('2d')!.drawImage(bitmap, 0, 0, width, height);
+    for (const quality of [0.85, 0.7]) {
+      const blob = await new Promise<Blob | null>((r) => canvas.toBlob(r, 'image/jpeg', quality));
+      if (blob && blob.size <= maxBytes) { bitmap.close(); return new File([blob], smallerName(file.name), { type: 'image/jpeg' }); }
+    }
+  }
+  bitmap.close();
+  return null;
+}

@@ -99,13 +99,14 @@ function SaveToDialog({ attachment, onClose }: { attachment: Attachment; onClose
   );
 }
 
-function UploadRow({ u, onByPath }: { u: Upload; onByPath(): void }) {
+function UploadRow({ u, onByPath, onAdded }: { u: Upload; onByPath(): void; onAdded(a: Attachment): void }) {
   const pct = u.phase === 'reading' && u.size > 0 ? percent({ done: u.loaded, total: u.size }) : null;
   const label = u.phase === 'reading' ? `Reading “${u.name}”` : `Encrypting and saving “${u.name}”`;
   if (u.error) {
     return (
       <li className="upload failed" data-testid="upload">
         <span className="error" role="alert">Not added: {u.error}</span>
+        {u.canShrink && <button className="btn small" type="button" onClick={() => void useAttachments.getState().addSmaller(u.key).then((a) => { if (a) onAdded(a); })}>Add a smaller copy</button>}
         {u.tooLarge && <button className="btn small" type="button" onClick={() => { useAttachments.getState().dismissUpload(u.key); onByPath(); }}>Add by path…</button>}
         <button className="btn small" type="button" onClick={() => useAttachments.getState().dismissUpload(u.key)}>Dismiss</button>
       </li>
@@ -171,7 +172,7 @@ export function AttachmentsPanel({ memoryId, readOnly, onAdded, onRemoved }: {
           {list.map((a) => <li key={a.attachment_id}><AttachmentChip id={a.attachment_id} {...(readOnly ? {} : { onRemove: setRemoving })} /></li>)}
         </ul>
       )}
-      {uploads.length > 0 && <ul className="uploads" aria-live="polite">{uploads.map((u) => <UploadRow key={u.key} u={u} onByPath={() => setByPath(true)} />)}</ul>}
+      {uploads.length > 0 && <ul className="uploads" aria-live="polite">{uploads.map((u) => <UploadRow key={u.key} u={u} onByPath={() => setByPath(true)} onAdded={onAdded} />)}</ul>}
       <p className="muted small">Files are encrypted like the memory: whoever may read it may open them.</p>
       {error && <p className="error" role="alert">{error}</p>}
       {byPath && <AddByPathDialog onClose={() => setByPath(false)} onAdd={(p) => { setByPath(false); void useAttachments.getState().addPath(memoryId, p).then((a) => { if (a) onAdded(a); }); }} />}

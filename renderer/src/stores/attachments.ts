@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import type { Attachment } from '../../../contracts/types';
 import { describeError } from '../api/errors';
-import { baseName, inlineImageType, INLINE_MAX_BYTES, INLINE_MAX_MB, mimeOf, pastedName } from '../lib/attachment-view';
+import { baseName, inlineImageType, INLINE_MAX_BYTES, INLINE_MAX_MB, mimeOf, pastedName, smallerImage } from '../lib/attachment-view';
 import { api } from './client';
 
 /**
@@ -21,6 +21,8 @@ export interface Upload {
   error: string | null;
   /** refused for its size in this window: it may still be added by its path */
   tooLarge: boolean;
+  /** a picture refused for its size: a smaller copy of it may be added instead */
+  canShrink: boolean;
 }
 
 export type FileBytes = { status: 'loading' } | { status: 'ready'; url: string } | { status: 'error'; error: string };
@@ -44,10 +46,14 @@ interface AttachmentsState {
   saveTo(attachmentId: string, path: string): Promise<string>;
   remove(attachment: Attachment): Promise<void>;
   dismissUpload(key: number): void;
+  /** for a picture refused for its size: a smaller copy (lib/attachment-view smallerImage) added instead */
+  addSmaller(key: number): Promise<Attachment | null>;
   reset(): void;
 }
 
 let nextKey = 1;
+/** pictures refused for their size, by upload key, until a smaller copy is made or the row dismissed */
+const refused = new Map<number, File>();
 /** inline images kept in memory at most (the rest are read again when shown) */
 const KEEP_BYTES = 64 * 1024 * 1024;
 let keptBytes = 0;
@@ -78,7 +84,7 @@ export const useAttachments = create<AttachmentsState>((set, get) => {
   /** one upload: a row with its progress while it runs; the row stays with the reason if it fails */
   const upload = async (memoryId: string, name: string, size: number, send: (key: number) => Promise<Attachment>) => {
     const key = nextKey++;
-    set({ uploads: [...get().uploads, { key, memoryId, name, size, phase: 'reading', loaded: 0, error: null, tooLarge: false }] });
+    set({ uploads: [...get().uploads, { key, memoryId, name, size, phase: 'reading', loaded: 0, error: null, tooLarge: false, canShrink: false }] });
     try {
       const a = await send(key);
       learn(a);
@@ -126,7 +132,9 @@ export const useAttachments = create<AttachmentsState>((set, get) => {
       const name = file.name || pastedName(file.type);
       return upload(memoryId, name, file.size, async (key) => {
         if (file.size > INLINE_MAX_BYTES) {
-          patchUpload(key, { tooLarge: true });
+          const canShrink = file.type.startsWith('image/');
+          if (canShrink) refused.set(key, file);
+          patchUpload(key, { tooLarge: true, canShrink });
           throw new Error(`“${name}” is larger than this window can send (${INLINE_MAX_MB} MB): add it by its path on this computer instead.`);
         }
         const data = await readAsBase64(file, (loaded) => patchUpload(key, { loaded }));
@@ -156,10 +164,21 @@ export const useAttachments = create<AttachmentsState>((set, get) => {
       set({ known, bytes, lists: { ...get().lists, [a.memory_id]: (get().lists[a.memory_id] ?? []).filter((x) => x.attachment_id !== a.attachment_id) } });
     },
     dismissUpload(key) {
+      refused.delete(key);
       set({ uploads: get().uploads.filter((u) => u.key !== key) });
     },
+    async addSmaller(key) {
+      const file = refused.get(key);
+      const row = get().uploads.find((u) => u.key === key);
+      if (!file || !row) return null;
+      patchUpload(key, { error: null, phase: 'reading', loaded: 0 });
+      const copy = await smallerImage(file);
+      if (!copy) { patchUpload(key, { error: `“${row.name}” is a picture this window cannot draw, so it cannot make a smaller copy: add it by its path instead.`, canShrink: false }); return null; }
+      get().dismissUpload(key);
+      return get().addFile(row.memoryId, copy);
+    },
     reset() {
-      keptBytes = 0; kept.length = 0;
+      keptBytes = 0; kept.length = 0; refused.clear();
       set({ lists: {}, known: {}, bytes: {}, uploads: [] });
     },
   };

@@ -33,3 +33,14 @@ describe('attachments in the editor (issue 12)', () => {
     expect(removeAttachmentRefs(body, ID)).toBe('See pie [1] and policy.pdf, not [other](attachment:01JD0000000000000000000XYZ).');
   });
 });
+
+describe('a smaller copy of a picture too large for the window', () => {
+  it('keeps the shape, never enlarges, and says it is a copy', async () => {
+    const { fitWithin, smallerName } = await import('../../../renderer/src/lib/attachment-view');
+    expect(fitWithin(4032, 3024, 2560)).toEqual({ width: 2560, height: 1920 });
+    expect(fitWithin(3024, 4032, 1280)).toEqual({ width: 960, height: 1280 });
+    expect(fitWithin(800, 600, 2560)).toEqual({ width: 800, height: 600 });
+    expect(smallerName('IMG_2041.HEIC')).toBe('IMG_2041 (smaller).jpg');
+    expect(smallerName('.png')).toBe('picture (smaller).jpg');
+  });
+});
