@@ -79,7 +79,10 @@ export type SyncFrame =
   | SyncFrameJoin
   | SyncFrameJoinOk
   | SyncFrameError
-  | SyncFrameConfirm;
+  | SyncFrameConfirm
+  | SyncFrameFileWant
+  | SyncFrameFileChunk
+  | SyncFrameFileNone;
 
 /**
  * Every generated contract type, by name.
@@ -302,6 +305,9 @@ export interface ContractTypes {
   SyncFrameJoinOk: SyncFrameJoinOk;
   SyncFrameError: SyncFrameError;
   SyncFrameConfirm: SyncFrameConfirm;
+  SyncFrameFileWant: SyncFrameFileWant;
+  SyncFrameFileChunk: SyncFrameFileChunk;
+  SyncFrameFileNone: SyncFrameFileNone;
 }
 export interface Reason {
   code: string;
@@ -1885,6 +1891,32 @@ export interface SyncFrameError {
 export interface SyncFrameConfirm {
   t: "confirm";
   code: string;
+}
+/**
+ * Asks the peer for the chunks of one attachment it holds (the memory's files document told this device of it, with the key and the secretstream header): they come back as file_chunk frames in order, or file_none.
+ */
+export interface SyncFrameFileWant {
+  t: "file_want";
+  space: string;
+  attachment_id: string;
+}
+/**
+ * One sealed chunk of an attachment's blob, as stored (secretstream ciphertext, base64): the receiver authenticates it with the key and header from the memory's files document before it stores it; the last chunk carries the stream's final tag.
+ */
+export interface SyncFrameFileChunk {
+  t: "file_chunk";
+  space: string;
+  attachment_id: string;
+  seq: number;
+  ct: string;
+}
+/**
+ * The peer does not hold (all of) that attachment's chunks, or will not send them (its memory is BLACK, or erased): ask another device.
+ */
+export interface SyncFrameFileNone {
+  t: "file_none";
+  space: string;
+  attachment_id: string;
 }
 /**
  * One sync-log entry on the wire: header, base64 ciphertext and Ed25519 signature; a purged entry carries the hash its signature covers.

@@ -18,4 +18,7 @@ export type {
   SyncFrameJoinOk,
   SyncFrameError,
   SyncFrameConfirm,
+  SyncFrameFileWant,
+  SyncFrameFileChunk,
+  SyncFrameFileNone,
 } from "./generated";

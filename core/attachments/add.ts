@@ -1,5 +1,6 @@
 import type { Attachment } from '../../contracts/types';
 import type { Ctx } from '../context/ctx';
+import { b64 } from '../crypto/sodium';
 import { emit } from '../events/emit';
 import { eventActor } from '../memories/memories';
 import { findRecord } from '../memories/read-model';
@@ -9,6 +10,7 @@ import { ulid } from '../shared/ulid';
 import { attachmentBlobsTable, attachmentsTable } from '../store/tables/attachments';
 import { memoryAccess, type MemoryAccess } from './access';
 import { dedupeKey } from './dedupe-key';
+import { recordFileChange } from './files-doc';
 import { checkMime, checkName } from './names';
 import { reusableBlob } from './reuse';
 import { sealBlob, type SealedBlob } from './seal-blob';
@@ -98,6 +100,9 @@ function commit(ctx: Ctx, actor: string, access: MemoryAccess, facts: { name: st
     const meta = { ...facts, size: blob.size, sha256: blob.sha256, key: encodeKey(use.key) };
     const sealed = sealMeta(row, meta, dek);
     attachmentsTable.put(ctx.db, { ...row, nonce: sealed.nonce, ct: sealed.ct });
+    // every device of the space learns of it through the memory's files document (chunks are fetched apart)
+    const b = attachmentBlobsTable.find(ctx.db, use.blob_id)!;
+    recordFileChange(ctx, rec, dek, { ...meta, attachment_id: row.attachment_id, blob_id: use.blob_id, created_at: row.created_at, header: b64(b.header), chunks: b.chunks, chunk_size: b.chunk_size });
     emit(ctx, {
       topic: 'MEMORY_UPDATED', payload: { memory_id: rec.memory_id, version: rec.version, fields: ['attachments'] },
       actor: eventActor(ctx, actor, rec.space_id), space_id: rec.space_id, band: rec.band, obligations: decision.obligations,

@@ -19,7 +19,8 @@ import { toAttachment } from './view';
 /** The decrypted bytes of an attachment, a chunk at a time, with the whole checked against its SHA-256 at the end. */
 export function* attachmentBytes(ctx: Ctx, a: Pick<AttachmentAccess, 'row' | 'meta'>): Generator<Uint8Array> {
   const blob = attachmentBlobsTable.find(ctx.db, a.row.blob_id);
-  if (!blob || !blob.complete) throw new ApiError('CORRUPT', `the stored file of attachment ${a.row.attachment_id} is missing`, { id: a.row.attachment_id });
+  // a file added on another device whose chunks have not all arrived: its record came ahead of it
+  if (!blob || !blob.complete) throw new ApiError('CONFLICT', 'This file has not arrived from the other device yet: it is fetched as soon as that device is online. Try again in a moment.', { id: a.row.attachment_id, reason: 'NOT_SYNCED' });
   const h = createHash('sha256');
   let size = 0;
   for (const piece of openBlob(ctx, blob, blobKeyOf(a.meta))) { h.update(piece); size += piece.length; yield piece; }

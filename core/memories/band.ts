@@ -10,7 +10,8 @@ import { stageAction } from '../undo/undo';
 import { appendUpdate, dropLocalDocs } from '../store/sync-log';
 import { checkPassphrase } from '../vault/vault';
 import { dekFor, eventActor, loadRecord, policyInput, rewriteMeta, toViewFull, validateRecipients } from './memories';
-import { metaDocId, readMeta, writeMeta } from './memory-doc';
+import { filesDocId, metaDocId, readMeta, writeMeta } from './memory-doc';
+import { filesSnapshot } from '../attachments/files-doc';
 import { dekKeyId, wrapDek } from './memory-keys';
 import { metaKeyFor, openContentDoc, openMetaDoc, saveRecord, type MemoryRecord } from './read-model';
 import { indexMemory } from '../search/indexer';
@@ -30,7 +31,10 @@ export function applyBand(ctx: Ctx, actor: string, rec: MemoryRecord, to: Band, 
     const mk = metaKeyFor(ctx, rec.space_id, to);
     appendUpdate(ctx, 'sync_log', rec.space_id, metaDocId(rec.memory_id), mk.keyId, mk.key, Y.encodeStateAsUpdate(metaDoc));
     appendUpdate(ctx, 'sync_log', rec.space_id, rec.memory_id, dekKeyId(rec.memory_id), dek, Y.encodeStateAsUpdate(contentDoc));
-    dropLocalDocs(ctx, rec.space_id, [rec.memory_id, metaDocId(rec.memory_id)]);
+    // its files too: their document enters the sync log, and peers fetch the chunks
+    const files = filesSnapshot(ctx, rec.space_id, rec.memory_id, dek);
+    if (files) appendUpdate(ctx, 'sync_log', rec.space_id, filesDocId(rec.memory_id), dekKeyId(rec.memory_id), dek, files);
+    dropLocalDocs(ctx, rec.space_id, [rec.memory_id, metaDocId(rec.memory_id), filesDocId(rec.memory_id)]);
     const saved = saveRecord(ctx, rec.memory_id, rec.space_id, readMeta(metaDoc), metaDoc, contentDoc, dek, 1);
     next = saved.rec;
     indexMemory(ctx, next, saved.content);

@@ -11,7 +11,7 @@ import { memoriesTable } from '../store/tables/memories';
 import { tombstonesTable } from '../store/tables/tombstones';
 import { attachmentsTable } from '../store/tables/attachments';
 import { checkpointTruncate } from '../store/database';
-import { metaDocId } from './memory-doc';
+import { filesDocId, metaDocId } from './memory-doc';
 import { dropRecord, findRecord } from './read-model';
 
 /** The signed document of a space's erasures, one entry per erased memory. */
@@ -42,7 +42,7 @@ export const mayErase = (ctx: Ctx, space: string, memoryId: string, member: stri
  */
 export function applyTombstone(ctx: Ctx, space: string, memoryId: string, actor: string): void {
   tombstonesTable.add(ctx.db, space, memoryId, ctx.clock.now());
-  const docIds = [memoryId, metaDocId(memoryId)];
+  const docIds = [memoryId, metaDocId(memoryId), filesDocId(memoryId)];
   purgeDocEntries(ctx, space, docIds);
   // its files: every attachment row, and every chunk no other memory's file shares
   attachmentsTable.eraseOfMemory(ctx.db, memoryId);
@@ -57,7 +57,7 @@ export function applyTombstone(ctx: Ctx, space: string, memoryId: string, actor:
 }
 
 /** An entry of an erased memory that arrives after its tombstone: its ciphertext is purged on arrival. */
-export const purgeErased = (ctx: Ctx, space: string, memoryId: string): void => { purgeDocEntries(ctx, space, [memoryId, metaDocId(memoryId)]); };
+export const purgeErased = (ctx: Ctx, space: string, memoryId: string): void => { purgeDocEntries(ctx, space, [memoryId, metaDocId(memoryId), filesDocId(memoryId)]); };
 
 /**
  * The origin of an erasure, decided already (inside the caller's unit of work): a signed

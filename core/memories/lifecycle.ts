@@ -6,7 +6,7 @@ import { ApiError } from '../shared/errors';
 import { undoWindowSeconds } from '../settings/settings';
 import { stageAction } from '../undo/undo';
 import { eventActor, loadRecord, policyInput, rewriteMeta, toViewFull } from './memories';
-import { metaDocId } from './memory-doc';
+import { filesDocId, metaDocId } from './memory-doc';
 import { unindexMemory } from '../search/indexer';
 import { dropRecord, type MemoryRecord } from './read-model';
 import { article } from '../shared/text';
@@ -26,7 +26,7 @@ export function trash(ctx: Ctx, actor: string, rec: MemoryRecord, mode: 'trash' 
 
 /** Crypto-shred: the DEK, the read model, every log entry and every file of a BLACK memory are gone for good. */
 export function shred(ctx: Ctx, actor: string, rec: MemoryRecord): void {
-  dropLocalDocs(ctx, rec.space_id, [rec.memory_id, metaDocId(rec.memory_id)]);
+  dropLocalDocs(ctx, rec.space_id, [rec.memory_id, metaDocId(rec.memory_id), filesDocId(rec.memory_id)]);
   attachmentsTable.eraseOfMemory(ctx.db, rec.memory_id);
   dropRecord(ctx, rec.memory_id);
   const dek = keys(ctx).deks.get(rec.memory_id);

@@ -55,3 +55,5 @@ export function writeMeta(doc: Y.Doc, patch: Partial<Meta>): void {
 }
 
 export const metaDocId = (memoryId: string): string => `${memoryId}.meta`;
+/** A memory's files (core/attachments/files-doc.ts): which attachments it holds, under its own key, synced like its content. */
+export const filesDocId = (memoryId: string): string => `${memoryId}.files`;

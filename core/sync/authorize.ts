@@ -156,8 +156,8 @@ function metaDenial(ctx: Ctx, space: string, member: string, role: Role, e: LogE
 }
 
 /** A content entry is an edit (`memory.update`) of a memory whose band the metadata says. */
-function contentDenial(ctx: Ctx, space: string, member: string, role: Role, e: LogEntry): Denial | null {
-  const { meta } = heldMeta(ctx, space, e.doc_id);
+function contentDenial(ctx: Ctx, space: string, member: string, role: Role, e: LogEntry, memoryId = e.doc_id): Denial | null {
+  const { meta } = heldMeta(ctx, space, memoryId);
   if (!meta) return unverifiedWrite(role);
   return decision({ action: 'memory.update', actor: { member_id: member, role }, band: meta.band, device_id: e.author_device, memory: memoryOf(meta) });
 }
@@ -172,5 +172,7 @@ export function entryDenial(ctx: Ctx, space: string, member: string, e: LogEntry
   // a purged entry (compaction, erasure) carries a header only: it changes nothing here
   if (e.purged_sha256) return null;
   if (e.doc_id.endsWith('.meta')) return metaDenial(ctx, space, member, role, e);
+  // adding or removing a file is an edit of the memory (attachment.add / attachment.delete decide as memory.update)
+  if (e.doc_id.endsWith('.files')) return contentDenial(ctx, space, member, role, e, e.doc_id.slice(0, -6));
   return contentDenial(ctx, space, member, role, e);
 }

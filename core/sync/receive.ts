@@ -8,6 +8,7 @@ import { entryAt, entryFromJson, insertReceived, spaceVector, verifyEntrySignatu
 import { applyMemberKeyChange } from '../members/member-key';
 import { deviceRow } from '../members/devices';
 import { materialiseMemory } from '../memories/materialise';
+import { materialiseFiles } from '../attachments/materialise-files';
 import { applyTombstone, isTombstoned, mayErase, purgeErased, TOMBSTONE_DOC, TOMBSTONE_KEY_ID } from '../memories/erasure';
 import { entryDenial, type Denial } from './authorize';
 import { isEntry } from './frames';
@@ -34,6 +35,8 @@ function keyIdProblem(e: LogEntry): boolean {
   if (e.doc_id === KEYRING_DOC) return e.key_id !== KEYRING_KEY_ID;
   if (e.doc_id === TOMBSTONE_DOC) return e.key_id !== TOMBSTONE_KEY_ID;
   if (e.doc_id === SPACE_DOC || e.doc_id.endsWith('.meta')) return !epochId.test(e.key_id);
+  // a memory's files document is under the memory's own key
+  if (e.doc_id.endsWith('.files')) return e.key_id !== `dek:${e.doc_id.slice(0, -6)}`;
   return e.key_id !== `dek:${e.doc_id}`;
 }
 
@@ -105,13 +108,17 @@ export function receiveEntries(ctx: Ctx, space: string, raw: unknown[]): Receive
       }
       else if (tomb) { applyTombstone(ctx, space, tomb, dev.member_id); touched.delete(tomb); }
       else if (e.doc_id === SPACE_DOC) materialiseSpace(ctx, space);
-      else touched.add(e.doc_id.endsWith('.meta') ? e.doc_id.slice(0, -5) : e.doc_id);
+      else touched.add(e.doc_id.endsWith('.meta') ? e.doc_id.slice(0, -5) : e.doc_id.endsWith('.files') ? e.doc_id.slice(0, -6) : e.doc_id);
     }
     // a keyring entry may open epochs the space doc was already waiting for
     if (stored) materialiseSpace(ctx, space);
     for (const id of touched) {
       if (isTombstoned(ctx, space, id)) { purgeErased(ctx, space, id); continue; }
-      try { materialiseMemory(ctx, space, id); } catch (err) {
+      try {
+        materialiseMemory(ctx, space, id);
+        // its files as the memory's files document and its (possibly new) key say
+        materialiseFiles(ctx, space, id);
+      } catch (err) {
         ctx.log.warn('materialise failed', { space_id: space, memory_id: id, error: (err as Error).name });
       }
     }

@@ -6,6 +6,7 @@ import { deviceByKey } from '../members/devices';
 import type { Roster } from '../spaces/roster';
 import { applyRoster } from '../spaces/roster';
 import { entriesAfter, entryToJson, spaceVector } from '../store/sync-log';
+import { FileTransfer } from './file-transfer';
 import { decodeFrame, type Frame, type FrameOf } from './frames';
 import { plainLink, type FrameLink, type LinkWrapper } from './link';
 import { receiveEntries, type Refusal, type RefusalReason } from './receive';
@@ -76,9 +77,20 @@ export class Session {
   private readyResolve!: (ok: boolean) => void;
   /** true once the peer said hello (it accepted this device), false if the session closed first */
   readonly ready = new Promise<boolean>((r) => { this.readyResolve = r; });
+  /** attachment chunks to and from this peer, apart from the log (file-transfer.ts) */
+  readonly files: FileTransfer;
 
   constructor(readonly node: SessionHost, readonly stream: NoiseSecretStream, readonly opts: SessionOptions) {
     this.openedAt = this.lastSeen = this.now();
+    const session = this;
+    this.files = new FileTransfer({
+      ctx: node.ctx,
+      get closed() { return session.closed; },
+      send: (f) => this.send(f),
+      whenDrained: () => this.drained(),
+      sharedSpaces: () => (this.peerDevice ? this.node.sharedSpaces(this.peerDevice) : []),
+      refuse: (reason) => this.node.countRefusal(this, reason),
+    });
     this.plain = plainLink(stream);
     this.link = node.wrapLink ? node.wrapLink(this.plain) : this.plain;
     stream.on('data', (buf: Buffer) => this.onData(buf));
@@ -151,6 +163,9 @@ export class Session {
     if (f.t === 'hello') this.onHello(f);
     else if (f.t === 'entries') this.onEntries(f);
     else if (f.t === 'ack') this.onAck(f);
+    else if (f.t === 'file_want') this.files.onWant(f);
+    else if (f.t === 'file_chunk') this.files.onChunk(f);
+    else if (f.t === 'file_none') this.files.onNone(f);
   }
 
   sendHello(): void {
@@ -199,6 +214,8 @@ export class Session {
     }
     if (reply) this.sendHello();
     void this.flush();
+    // files whose chunks are not here yet (also a fetch that stalled: every hello looks again)
+    this.files.maybeFetch();
   }
 
   private onEntries(f: FrameOf<'entries'>): void {
@@ -221,6 +238,7 @@ export class Session {
     }
     this.send({ t: 'ack', space: f.space, batch: f.batch, vector: res.vector, refused: res.refused.length });
     if (res.stored) this.node.notify();
+    if (res.stored) this.files.maybeFetch();
   }
 
   private onAck(f: FrameOf<'ack'>): void {
@@ -296,6 +314,7 @@ export class Session {
     if (this.closed) return;
     this.closed = true;
     if (this.waitTimer) clearTimeout(this.waitTimer);
+    this.files.close();
     this.link.close();
     this.stream.destroy();
     this.node.detach(this);
@@ -303,7 +322,7 @@ export class Session {
 
   private onClose(): void {
     this.readyResolve(false);
-    if (!this.closed) { this.closed = true; this.link.close(); this.node.detach(this); }
+    if (!this.closed) { this.closed = true; this.files.close(); this.link.close(); this.node.detach(this); }
     this.opts.intent?.fail(new ApiError('BUSY', 'the connection closed before the peer answered'));
   }
 

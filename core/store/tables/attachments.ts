@@ -1,5 +1,5 @@
 import type { Db } from '../database';
-import { query, scalar } from '../query';
+import { dynamic, placeholders, query, scalar } from '../query';
 
 /** A file of a memory (migration 017): everything but the ids and the time is sealed under the memory's key. */
 export interface AttachmentRow { attachment_id: string; memory_id: string; space_id: string; blob_id: string; created_at: number; nonce: Buffer; ct: Buffer }
@@ -65,8 +65,20 @@ export const attachmentBlobsTable = {
   chunkCount: scalar<[string]>('SELECT COUNT(*) FROM attachment_chunks WHERE blob_id = ?').get,
   /** drops a blob and its chunks (an add that failed, or a dedupe hit that made the new copy redundant) */
   drop: (db: Db, blobId: string): void => { deleteChunks.run(db, blobId); deleteBlob.run(db, blobId); },
-  /** blobs a crashed or failed add left incomplete before `before`: their key was never stored, so their chunks open for nobody */
-  abandoned: query<[number], { blob_id: string }>('SELECT blob_id FROM attachment_blobs WHERE complete = 0 AND created_at < ?').all,
+  /**
+   * blobs a crashed or failed add left incomplete before `before`: their key was never stored, so
+   * their chunks open for nobody. A blob an attachment row names is one still arriving from a
+   * peer, never abandoned.
+   */
+  abandoned: query<[number], { blob_id: string }>('SELECT b.blob_id FROM attachment_blobs b WHERE b.complete = 0 AND b.created_at < ? AND NOT EXISTS (SELECT 1 FROM attachments a WHERE a.blob_id = b.blob_id)').all,
+  /** a blob a peer holds and this device will fetch: its header and size as the memory's files document gives them */
+  expect: query<[string, string, Uint8Array, number, number, number, number]>("INSERT OR IGNORE INTO attachment_blobs (blob_id, space_id, dedupe_key, header, chunk_size, chunks, size, created_at) VALUES (?, ?, X'', ?, ?, ?, ?, ?)").run,
+  /** attachments of these spaces whose bytes are not all here yet, oldest first (what a sync session fetches) */
+  missing: (db: Db, spaces: string[], limit: number): AttachmentRow[] => spaces.length
+    ? dynamic<AttachmentRow>(db, `SELECT a.${ATT.split(', ').join(', a.')} FROM attachments a LEFT JOIN attachment_blobs b ON b.blob_id = a.blob_id WHERE a.space_id IN (${placeholders(spaces.length)}) AND (b.blob_id IS NULL OR b.complete = 0) ORDER BY a.created_at LIMIT ${Math.max(1, Math.floor(limit))}`).all(...spaces)
+    : [],
+  /** drops the chunks of a blob still arriving (a transfer that failed starts again from the first) */
+  dropChunks: query<[string]>('DELETE FROM attachment_chunks WHERE blob_id = ?').run,
   /** every chunk row and blob row (tests and the disk figure) */
   totals: query<[], { blobs: number; chunks: number }>('SELECT (SELECT COUNT(*) FROM attachment_blobs) AS blobs, (SELECT COUNT(*) FROM attachment_chunks) AS chunks').get,
 };

@@ -1,0 +1,184 @@
+import { createHash, type Hash } from 'node:crypto';
+import type { Ctx } from '../context/ctx';
+import { dedupeKey } from '../attachments/dedupe-key';
+import { chunkAd } from '../attachments/seal-blob';
+import { blobKeyOf, openMeta } from '../attachments/sealed-meta';
+import { secretstreamOpener, type Opener } from '../crypto/secretstream';
+import { b64, fromB64 } from '../crypto/sodium';
+import { unwrapDek, type DekWrap } from '../memories/memory-keys';
+import { findRecord } from '../memories/read-model';
+import { attachmentBlobsTable, attachmentsTable } from '../store/tables/attachments';
+import type { Frame, FrameOf } from './frames';
+import type { RefusalReason } from './receive';
+
+/** What a transfer needs of its session (the session implements it). */
+export interface FileSession {
+  readonly ctx: Ctx;
+  readonly closed: boolean;
+  send(f: Frame): boolean;
+  /** resolves when the stream has room again (or closed) */
+  whenDrained(): Promise<void>;
+  /** the spaces this session's peer shares with this device, asked afresh each time */
+  sharedSpaces(): string[];
+  refuse(reason: RefusalReason): void;
+}
+
+interface Fetch {
+  attachment_id: string; blob_id: string; space: string; chunks: number; size: number; sha256: string;
+  opener: Opener; ad: Uint8Array; seq: number; bytes: number; hash: Hash; lastAt: number;
+}
+
+/** a peer that stops answering a fetch for this long is asked no more for that file in this session */
+const STALL_MS = 30_000;
+
+// blobs being fetched by any session of a data directory: one transfer per blob writes its chunks
+const inFlight = new WeakMap<Ctx, Set<string>>();
+const fetchingOf = (ctx: Ctx): Set<string> => { let s = inFlight.get(ctx); if (!s) inFlight.set(ctx, (s = new Set())); return s; };
+
+/**
+ * A file's chunks between two devices of a space, apart from the sync log: the log carries what
+ * a file is (the memory's files document, under the memory's key); a device that can open it
+ * asks a peer for its chunks, one attachment at a time, and the peer sends them as stored, in
+ * order, waiting whenever the stream is full — so neither side holds more than a chunk or two of
+ * a 100 MB file. Every chunk is authenticated (secretstream, bound to its blob) before it is
+ * written, the whole is checked against its SHA-256 before the blob counts as here, and a
+ * transfer that fails starts again from the first chunk. A BLACK memory's file is never sent.
+ */
+export class FileTransfer {
+  private fetching: Fetch | null = null;
+  /** files this peer lacks or failed to send, not asked for again in this session */
+  private readonly skip = new Set<string>();
+  private readonly wants: FrameOf<'file_want'>[] = [];
+  private sending = false;
+
+  constructor(private readonly s: FileSession) {}
+
+  // ---- the fetching side -----------------------------------------------------------------------
+
+  /** Asks for the next file this device can open but does not hold yet (at most one at a time). */
+  maybeFetch(): void {
+    const ctx = this.s.ctx;
+    if (this.s.closed || !ctx.keyring) return;
+    if (this.fetching) {
+      if (ctx.clock.now() - this.fetching.lastAt < STALL_MS) return;
+      this.abort(true);
+    }
+    const busy = fetchingOf(ctx);
+    for (const row of attachmentBlobsTable.missing(ctx.db, this.s.sharedSpaces(), 64)) {
+      if (this.skip.has(row.attachment_id) || busy.has(row.blob_id)) continue;
+      const f = this.start(row.attachment_id);
+      if (!f) { this.skip.add(row.attachment_id); continue; }
+      this.fetching = f;
+      busy.add(f.blob_id);
+      this.s.send({ t: 'file_want', space: f.space, attachment_id: f.attachment_id });
+      return;
+    }
+  }
+
+  private start(attachmentId: string): Fetch | null {
+    const ctx = this.s.ctx;
+    const row = attachmentsTable.find(ctx.db, attachmentId);
+    if (!row) return null;
+    let rec;
+    try { rec = findRecord(ctx, row.memory_id); } catch { return null; }
+    const dek = rec ? unwrapDek(ctx, row.space_id, row.memory_id, rec.meta.dek as DekWrap) : null;
+    const meta = dek ? openMeta(row, dek) : null;
+    const blob = attachmentBlobsTable.find(ctx.db, row.blob_id);
+    if (!meta || !blob || blob.complete) return null;
+    // what an earlier, broken transfer left: the stream is authenticated from its first chunk
+    ctx.uow.run(() => attachmentBlobsTable.dropChunks(ctx.db, blob.blob_id));
+    return {
+      attachment_id: row.attachment_id, blob_id: blob.blob_id, space: row.space_id, chunks: blob.chunks, size: meta.size, sha256: meta.sha256,
+      opener: secretstreamOpener(blobKeyOf(meta), blob.header), ad: chunkAd(blob.blob_id), seq: 0, bytes: 0, hash: createHash('sha256'), lastAt: ctx.clock.now(),
+    };
+  }
+
+  onChunk(f: FrameOf<'file_chunk'>): void {
+    const ctx = this.s.ctx;
+    const cur = this.fetching;
+    if (!cur || f.attachment_id !== cur.attachment_id || f.space !== cur.space) { this.s.refuse('malformed'); return; }
+    if (f.seq !== cur.seq) { this.s.refuse('gap'); this.abort(true); return; }
+    const opened = cur.opener.pull(fromB64(f.ct), cur.ad);
+    if (!opened || opened.final !== (cur.seq === cur.chunks - 1)) { this.s.refuse('bad_signature'); this.abort(true); return; }
+    // erased or removed meanwhile: its blob row is gone, and no chunk of it may be stored
+    const stored = ctx.uow.run(() => {
+      if (!attachmentBlobsTable.find(ctx.db, cur.blob_id)) return false;
+      attachmentBlobsTable.putChunk(ctx.db, cur.blob_id, cur.seq, fromB64(f.ct));
+      return true;
+    });
+    if (!stored) { this.abort(false); return; }
+    cur.hash.update(opened.message);
+    cur.bytes += opened.message.length;
+    cur.seq++;
+    cur.lastAt = ctx.clock.now();
+    if (!opened.final) return;
+    const sha = cur.hash.digest('hex');
+    if (sha !== cur.sha256 || cur.bytes !== cur.size) { this.s.refuse('bad_signature'); this.abort(true); return; }
+    ctx.uow.run(() => attachmentBlobsTable.complete(ctx.db, cur.blob_id, dedupeKey(ctx, cur.space, sha), cur.chunks, cur.bytes));
+    ctx.metrics.inc('memoryos_attachment_chunks_fetched_total', {}, cur.chunks);
+    this.release();
+    this.maybeFetch();
+  }
+
+  onNone(f: FrameOf<'file_none'>): void {
+    if (this.fetching?.attachment_id !== f.attachment_id) return;
+    this.abort(true);
+    this.maybeFetch();
+  }
+
+  /** Gives up the current fetch: its partial chunks go, and (when the peer failed it) it is not asked of this peer again. */
+  private abort(skip: boolean): void {
+    const cur = this.fetching;
+    if (!cur) return;
+    if (skip) this.skip.add(cur.attachment_id);
+    try { this.s.ctx.uow.run(() => attachmentBlobsTable.dropChunks(this.s.ctx.db, cur.blob_id)); } catch { /* locked: the next fetch starts over */ }
+    this.release();
+  }
+
+  private release(): void {
+    if (this.fetching) fetchingOf(this.s.ctx).delete(this.fetching.blob_id);
+    this.fetching = null;
+  }
+
+  // ---- the sending side ------------------------------------------------------------------------
+
+  onWant(f: FrameOf<'file_want'>): void {
+    if (this.wants.length >= 256) { this.s.refuse('malformed'); return; }
+    this.wants.push(f);
+    void this.pump();
+  }
+
+  private async pump(): Promise<void> {
+    if (this.sending) return;
+    this.sending = true;
+    try {
+      while (this.wants.length && !this.s.closed) await this.sendFile(this.wants.shift()!);
+    } catch (e) {
+      this.s.ctx.log.warn('file send failed', { error: (e as Error).name });
+    } finally {
+      this.sending = false;
+    }
+  }
+
+  private async sendFile(f: FrameOf<'file_want'>): Promise<void> {
+    const ctx = this.s.ctx;
+    const none = (): void => { this.s.send({ t: 'file_none', space: f.space, attachment_id: f.attachment_id }); };
+    if (!ctx.keyring || !this.s.sharedSpaces().includes(f.space)) return none();
+    const row = attachmentsTable.find(ctx.db, f.attachment_id);
+    if (!row || row.space_id !== f.space) return none();
+    let rec;
+    try { rec = findRecord(ctx, row.memory_id); } catch { return none(); }
+    // a BLACK memory's files never leave this device, whoever asks
+    if (!rec || rec.band === 'BLACK') return none();
+    const blob = attachmentBlobsTable.find(ctx.db, row.blob_id);
+    if (!blob || !blob.complete) return none();
+    for (let seq = 0; seq < blob.chunks; seq++) {
+      if (this.s.closed || !ctx.keyring) return;
+      const c = attachmentBlobsTable.chunk(ctx.db, blob.blob_id, seq);
+      if (!c) return none(); // erased while it was being sent
+      if (!this.s.send({ t: 'file_chunk', space: f.space, attachment_id: f.attachment_id, seq, ct: b64(c.ct) })) await this.s.whenDrained();
+    }
+  }
+
+  close(): void { this.release(); this.wants.length = 0; }
+}
