@@ -17,7 +17,7 @@ export interface WriteOptions {
   /** the band asked for (import.run's band); undefined: GREEN, or a MemoryOS memory's own */
   band?: Band;
   dry_run: boolean;
-  /** the source keys this run has met (a dry run writes none, yet two equal items are one) */
+  /** a dry run's source keys so far (it writes none, yet two equal items are one); a real run's are in import_sources */
   seen: Set<string>;
 }
 
@@ -52,8 +52,8 @@ export async function writeItem(ctx: Ctx, actor: string, src: SourceItem, o: Wri
   const warnings = [...(item.warnings ?? [])];
   if (item.trashed) return { outcome: 'trashed', warnings: ['in the source\'s trash: not imported'] };
   const key = sourceKey(ctx, o.space_id, item.source.hash);
-  const hex = key.toString('hex');
-  if (o.seen.has(hex) || alreadyThere(ctx, o.space_id, key)) return { outcome: 'duplicate', warnings: [] };
+  const seenKey = key.toString('latin1'); // 32 characters a key: a dry run of a million items holds 32 MB of them
+  if (o.seen.has(seenKey) || alreadyThere(ctx, o.space_id, key)) return { outcome: 'duplicate', warnings: [] };
   const band = bandFor(src, o.band);
   const fitted = fitItem(item, band, src.kept?.type, src.kept?.type === 'working' ? futureExpiry(ctx, src.kept.expires_at) : undefined);
   warnings.push(...fitted.warnings);
@@ -62,7 +62,7 @@ export async function writeItem(ctx: Ctx, actor: string, src: SourceItem, o: Wri
   warnings.push(...plan.warnings);
   if (o.dry_run) {
     enforce(authorize(createInput(ctx, actor, o.space_id, band))); // the decision the write would get
-    o.seen.add(hex);
+    o.seen.add(seenKey);
     return { outcome: 'imported', warnings };
   }
   const memory = { ...fitted.memory, body: plan.rewrite(fitted.memory.body ?? '') };
@@ -73,7 +73,6 @@ export async function writeItem(ctx: Ctx, actor: string, src: SourceItem, o: Wri
     importSourcesTable.put(ctx.db, o.space_id, key, memory_ids[0]!, ctx.clock.now());
     return memory_ids[0]!;
   });
-  o.seen.add(hex);
   if (!memoryId) return { outcome: 'duplicate', warnings: [] };
   warnings.push(...(await storeAttachments(ctx, actor, memoryId, plan)));
   return { outcome: 'imported', warnings };

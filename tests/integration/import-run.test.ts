@@ -141,6 +141,20 @@ describe('import.run: dry run, limits, bands, refusals', () => {
     expect(dry2.result).toMatchObject({ imported: 0, skipped_duplicates: 3 });
   }, 60_000);
 
+  it('two identical notes in one ENEX are one (their content is their only identity), in a dry run and in a real one', async () => {
+    const lines = readFileSync(join(FIX, 'enex', 'family.enex'), 'utf8').split('\n');
+    const note = lines.slice(74, lines.length - 2).join('\n'); // the last note, "Wifi at the cabin"
+    expect(note).toContain('<title>Wifi at the cabin</title>');
+    const src = join(work, 'twice.enex');
+    writeFileSync(src, [...lines.slice(0, 3), note, note, '</en-export>', ''].join('\n'));
+    await t.c('space.create', { kind: 'shared', name: 'Twice', slug: 'twice' });
+    const dry = await run(t, { path: src, space_id: 'shared:twice', dry_run: true });
+    expect(dry.result).toMatchObject({ read: 2, imported: 1, skipped_duplicates: 1 });
+    const real = await run(t, { path: src, space_id: 'shared:twice' });
+    expect(real.result).toMatchObject({ read: 2, imported: 1, skipped_duplicates: 1 });
+    expect(await list(t, 'shared:twice')).toHaveLength(1);
+  }, 60_000);
+
   it('the source table holds keyed hashes: not the SHA-256 of any source item', async () => {
     const rows = t.app.ctx.db.prepare('SELECT source_key FROM import_sources').all() as { source_key: Buffer }[];
     expect(rows.length).toBeGreaterThan(0);
