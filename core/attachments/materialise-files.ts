@@ -28,6 +28,8 @@ function plausible(id: string, f: SyncedAttachment): boolean {
  */
 export function materialiseFiles(ctx: Ctx, space: string, memoryId: string): number {
   const rec = findRecord(ctx, memoryId);
+  // a BLACK memory's rows are this device's own truth: nothing a peer sends speaks for them
+  if (rec?.band === 'BLACK') return 0;
   const held = attachmentsTable.ofMemory(ctx.db, memoryId);
   const dek = rec ? unwrapDek(ctx, space, memoryId, rec.meta.dek as DekWrap) : null;
   let changed = 0;

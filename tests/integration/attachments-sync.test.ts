@@ -108,6 +108,25 @@ describe('attachments between two people\'s devices', () => {
     expect(b.app.ctx.db.prepare('SELECT COUNT(*) AS n FROM sync_log WHERE doc_id = ?').get(`${closed}.files`)).toEqual({ n: 1 });
   }, 120_000);
 
+  it('a chunk altered on the way is refused before it is stored; the file arrives whole once the link is honest again', async () => {
+    const bytes = randomBytes(3 * CHUNK);
+    const m = await mem('GREEN');
+    const refusedBefore = b.app.sync!.refused.bad_signature ?? 0;
+    // A's link flips one character of the second chunk of every file it sends
+    a.link.tamper = (f) => (f.t === 'file_chunk' && f.seq === 1 ? { ...f, ct: f.ct.slice(0, 100) + (f.ct[100] === 'A' ? 'B' : 'A') + f.ct.slice(101) } : f);
+    try {
+      const att = (await a.c('attachment.add', { memory_id: m, data_base64: bytes.toString('base64'), name: 'x.bin', mime: 'application/octet-stream' })).attachment;
+      await waitFor('B to refuse the altered chunk', () => (b.app.sync!.refused.bad_signature ?? 0) > refusedBefore, 30_000);
+      expect(chunksOfBlob(b, blobOf(b, att.attachment_id))).toBe(0);
+      await expect(b.c('attachment.get', { attachment_id: att.attachment_id })).rejects.toMatchObject({ code: 'CONFLICT', details: { reason: 'NOT_SYNCED' } });
+      a.link.tamper = undefined;
+      // a new session asks again (the one that sent a bad chunk is not asked for that file twice)
+      await b.c('sync.disconnect');
+      await b.c('sync.connect', { address: `127.0.0.1:${a.app.sync!.direct!.port}` });
+      expect(sha(await arrived(b, att.attachment_id, join(scratch.dir, 'x-after.bin')))).toBe(sha(bytes));
+    } finally { a.link.tamper = undefined; }
+  }, 120_000);
+
   it('a BLACK memory\'s file never leaves its device, even when asked for by id', async () => {
     const black = await mem('BLACK');
     const z = (await a.c('attachment.add', { memory_id: black, data_base64: randomBytes(4000).toString('base64'), name: 'diary.txt', mime: 'text/plain' })).attachment;
@@ -144,8 +163,11 @@ describe('attachments between two people\'s devices', () => {
     const cts = (b.app.ctx.db.prepare('SELECT ct FROM attachment_chunks WHERE blob_id = ?').all(blob) as { ct: Buffer }[]).map((r) => r.ct);
     expect(cts).toHaveLength(3);
 
-    await a.c('attachment.delete', { attachment_id: del.attachment_id });
-    await waitFor('the removal on B', () => rowsOf(b, keep) === 0 && chunksOfBlob(b, delBlob) === 0, 30_000);
+    // Bea removes a file of Ana's GREEN memory (an edit she may make): it goes on Ana's device too
+    const aBlob = blobOf(a, del.attachment_id);
+    await b.c('attachment.delete', { attachment_id: del.attachment_id });
+    expect(chunksOfBlob(b, delBlob)).toBe(0);
+    await waitFor('the removal on A', () => rowsOf(a, keep) === 0 && chunksOfBlob(a, aBlob) === 0, 30_000);
 
     expect((await a.c('privacy.erase', { memory_ids: [m], confirm: true })).erased).toEqual([m]);
     await waitFor('the erasure on B', () => rowsOf(b, m) === 0 && chunksOfBlob(b, blob) === 0, 30_000);
