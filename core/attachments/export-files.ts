@@ -2,7 +2,7 @@ import type { ExportMemoryRecordAttachment } from '../../contracts/types';
 import type { Ctx } from '../context/ctx';
 import { dekFor } from '../memories/memories';
 import { loadRecord, type MemoryRecord } from '../memories/read-model';
-import { attachmentsTable } from '../store/tables/attachments';
+import { attachmentBlobsTable, attachmentsTable } from '../store/tables/attachments';
 import { openOrFail } from './access';
 import { attachmentBytes } from './get';
 
@@ -24,14 +24,16 @@ function uniquePath(dir: string, name: string, taken: Set<string>): string {
 }
 
 /**
- * The files of one memory as the export writes them: attachments/<memory_id>/<name>, decrypted,
+ * The files of one memory held whole on this device, as the export writes them: attachments/<memory_id>/<name>, decrypted,
  * each streamed a chunk at a time (the archive's manifest hashes what is written, and the
  * record carries the SHA-256 the file had when it was added; attachmentBytes refuses a file
  * whose bytes no longer hash to it). `dek` is the memory's key as the exporting person opens it.
  */
 export function exportFilesOf(ctx: Ctx, rec: Pick<MemoryRecord, 'memory_id'>, dek: Uint8Array): ExportFile[] {
   const taken = new Set<string>();
-  return attachmentsTable.ofMemory(ctx.db, rec.memory_id).map((row) => {
+  // a file whose chunks have not arrived from another device yet is not here to export (counted by the caller)
+  const here = attachmentsTable.ofMemory(ctx.db, rec.memory_id).filter((row) => attachmentBlobsTable.find(ctx.db, row.blob_id)?.complete === 1);
+  return here.map((row) => {
     const meta = openOrFail(row, dek);
     const record = { name: meta.name, mime: meta.mime, size: meta.size, sha256: meta.sha256, path: uniquePath(`attachments/${rec.memory_id}`, safeName(meta.name), taken) };
     return { record, bytes: () => attachmentBytes(ctx, { row, meta }) };

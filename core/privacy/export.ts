@@ -141,7 +141,7 @@ function countsOf(t: ExportTally, includeBlack: boolean, members: number, device
   let others = 0; let redToSubject = 0; let blackLeftOut = 0; let damaged = 0;
   for (const s of t.spaces.values()) { others += s.by_others; redToSubject += s.red_addressed_to_subject; blackLeftOut += s.black_left_out; damaged += s.damaged; }
   return {
-    memories: t.exported, markdown: t.exported, attachments: t.attachments, green: t.by_band.GREEN, amber: t.by_band.AMBER, red: t.by_band.RED, black: t.by_band.BLACK,
+    memories: t.exported, markdown: t.exported, attachments: t.attachments, attachments_not_on_this_device: t.attachments_not_here, green: t.by_band.GREEN, amber: t.by_band.AMBER, red: t.by_band.RED, black: t.by_band.BLACK,
     others_left_out: others, red_addressed_to_subject_left_out: redToSubject, black_left_out: includeBlack ? 0 : blackLeftOut, damaged_left_out: damaged,
     spaces, members, devices,
   };

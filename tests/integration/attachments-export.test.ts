@@ -96,6 +96,19 @@ describe('attachments in the GDPR export', () => {
     expect(c.status, c.stdout + c.stderr).toBe(0);
   }, 120_000);
 
+  it('a file whose chunks have not arrived from another device yet is counted, not listed, and the export still completes', async () => {
+    const m = (await t.c('memory.create', { space_id: 'personal:me', type: 'episodic', band: 'GREEN', title: 'Half here', body: 'x' })).memory.memory_id;
+    const here = (await t.c('attachment.add', { memory_id: m, data_base64: Buffer.from('here').toString('base64'), name: 'here.txt', mime: 'text/plain' })).attachment;
+    const away = (await t.c('attachment.add', { memory_id: m, data_base64: Buffer.from('still on the way').toString('base64'), name: 'away.txt', mime: 'text/plain' })).attachment;
+    // as a file looks on a device that learned of it from a peer and has not fetched its chunks yet
+    const blob = (t.app.ctx.db.prepare('SELECT blob_id FROM attachments WHERE attachment_id = ?').get(away.attachment_id) as { blob_id: string }).blob_id;
+    t.app.ctx.db.prepare('UPDATE attachment_blobs SET complete = 0 WHERE blob_id = ?').run(blob);
+    t.app.ctx.db.prepare('DELETE FROM attachment_chunks WHERE blob_id = ?').run(blob);
+    const { json } = readZip(await exportTo('half.zip'));
+    expect(json[`memories/${m}.json`].attachments.map((a: any) => a.name)).toEqual([here.name]);
+    expect(json['manifest.json'].counts.attachments_not_on_this_device).toBe(1);
+  }, 120_000);
+
   it('a file another member added to their own memory is not in my export', async () => {
     const leo = (await t.c('member.create', { name: 'Leo' })).member.member_id;
     await t.c('space.create', { kind: 'shared', name: 'Family', slug: 'family' });
