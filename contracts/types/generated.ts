@@ -509,6 +509,10 @@ export interface Attachment {
    */
   sha256: string;
   created_at: Timestamp;
+  /**
+   * false while a file added on another device has not arrived whole here (attachment.get answers CONFLICT, details.reason NOT_SYNCED); SYNC_APPLIED with files says when it has.
+   */
+  available?: boolean;
 }
 export interface ComponentHealth {
   id: string;
@@ -1523,6 +1527,10 @@ export interface SyncAppliedPayload {
    * @maxItems 1000
    */
   memory_ids: Ulid[];
+  /**
+   * attachments whose chunks arrived whole (their memories are in memory_ids); entries is 0 when only files arrived
+   */
+  files?: number;
 }
 /**
  * A memory went to the trash, came back, or was shredded. Payloads carry ids and metadata only, never memory content.

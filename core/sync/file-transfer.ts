@@ -1,5 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
-import type { Ctx } from '../context/ctx';
+import { keys, type Ctx } from '../context/ctx';
+import { emit } from '../events/emit';
 import { dedupeKey } from '../attachments/dedupe-key';
 import { chunkAd } from '../attachments/seal-blob';
 import { blobKeyOf, openMeta } from '../attachments/sealed-meta';
@@ -20,6 +21,7 @@ export interface FileSession {
   whenDrained(): Promise<void>;
   /** the spaces this session's peer shares with this device, asked afresh each time */
   sharedSpaces(): string[];
+  peerDevice(): string | null;
   refuse(reason: RefusalReason): void;
 }
 
@@ -114,7 +116,15 @@ export class FileTransfer {
     if (!opened.final) return;
     const sha = cur.hash.digest('hex');
     if (sha !== cur.sha256 || cur.bytes !== cur.size) { this.s.refuse('bad_signature'); this.abort(true); return; }
-    ctx.uow.run(() => attachmentBlobsTable.complete(ctx.db, cur.blob_id, dedupeKey(ctx, cur.space, sha), cur.chunks, cur.bytes));
+    const row = attachmentsTable.find(ctx.db, cur.attachment_id);
+    ctx.uow.run(() => {
+      attachmentBlobsTable.complete(ctx.db, cur.blob_id, dedupeKey(ctx, cur.space, sha), cur.chunks, cur.bytes);
+      // screens follow events: the file's memory can show it as here now (ids and counts only)
+      emit(ctx, {
+        topic: 'SYNC_APPLIED', space_id: cur.space, actor: { member_id: keys(ctx).memberId, caps: [] },
+        payload: { author_devices: this.s.peerDevice() ? [this.s.peerDevice()!] : [], entries: 0, files: 1, memory_ids: row ? [row.memory_id] : [] },
+      });
+    });
     ctx.metrics.inc('memoryos_attachment_chunks_fetched_total', {}, cur.chunks);
     this.release();
     this.maybeFetch();

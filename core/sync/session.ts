@@ -89,6 +89,7 @@ export class Session {
       send: (f) => this.send(f),
       whenDrained: () => this.drained(),
       sharedSpaces: () => (this.peerDevice ? this.node.sharedSpaces(this.peerDevice) : []),
+      peerDevice: () => this.peerDevice,
       refuse: (reason) => this.node.countRefusal(this, reason),
     });
     this.plain = plainLink(stream);

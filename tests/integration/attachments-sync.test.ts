@@ -82,8 +82,14 @@ describe('attachments between two people\'s devices', () => {
     writeFileSync(p, bytes);
     const m = await mem('GREEN');
     const att = (await a.c('attachment.add', { memory_id: m, path: p, name: 'scan.pdf', mime: 'application/pdf' })).attachment;
+    // the record first (available: false until the chunks are here), then the file; SYNC_APPLIED says when
+    const events: any[] = [];
+    const off = b.app.subscribe('SYNC_APPLIED', (e: any) => { if (e.payload.files) events.push(e.payload); });
     await waitFor('the record on B', async () => (await b.c('attachment.list', { memory_id: m })).attachments.length === 1, 30_000);
+    await waitFor('the file on B', async () => (await b.c('attachment.list', { memory_id: m })).attachments[0].available, 30_000);
     expect((await b.c('attachment.list', { memory_id: m })).attachments).toEqual([att]);
+    await waitFor('the arrival event', () => events.some((p) => p.memory_ids.includes(m) && p.entries === 0 && p.files === 1), 10_000);
+    off();
     const got = await arrived(b, att.attachment_id, join(scratch.dir, 'scan-on-b.pdf'));
     expect(sha(got)).toBe(sha(bytes));
     expect(chunksOfBlob(b, blobOf(b, att.attachment_id))).toBe(7);
