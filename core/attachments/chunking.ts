@@ -1,17 +1,20 @@
 /**
- * How big each sealed piece of a file is. Measured with tests/bench/attachment-chunk-size.ts (a
- * 64 MiB random file through secretstream push/pull and chunk rows of the encrypted database in
- * 4 MiB transactions, best of three, 2 shared cores at load ~4):
- *     64 KiB: add 111 MiB/s, read 369 MiB/s, 1024 rows
- *    512 KiB: add 100 MiB/s, read 346 MiB/s,  128 rows
- *   1024 KiB: add 112 MiB/s, read 382 MiB/s,   64 rows
- * Throughput is the same within the noise (the page cipher and the fsyncs cost more than the
- * chunking), so the size is chosen on the rest: 512 KiB keeps a 100 MB file to 200 rows (64 KiB
- * makes 1600 b-tree entries and 1600 MACs), holds half of 1 MiB in memory per chunk in flight on
- * each side of a sync (a chunk is a frame well under the 8 MiB frame limit), and moves a progress
- * bar every half megabyte. It is also Notesnook's size.
+ * How big each sealed piece of a file is: 64 KiB, chosen on two measurements.
+ *
+ * Throughput is the same at every size tried (tests/bench/attachment-chunk-size.ts: a 64 MiB
+ * random file through secretstream push/pull and chunk rows of the encrypted database in 4 MiB
+ * transactions, best of three, 2 shared cores): 64 KiB add 111 MiB/s, read 369 MiB/s; 512 KiB
+ * 100 and 346; 1 MiB 112 and 382 — the page cipher and the fsyncs cost more than the chunking.
+ *
+ * Memory is not (tests/bench/attachment-sync.ts: a 100 MiB file added on one host and fetched by
+ * a paired host, each a `memoryos serve` process, RSS from /proc): with 512 KiB chunks the hosts
+ * grew by 86–91 MB (sender) and 97–107 MB (receiver) — over the issue's 100 MB — and with 64 KiB
+ * by 67–68 and 63–67 MB, the file whole on the receiver in 3.5 vs 3.8 s. A chunk travels as one
+ * base64 frame: at 512 KiB each frame's strings and buffers are V8 large objects, freed only by a
+ * full collection; at 64 KiB they die young. The price is 1600 rows per 100 MB instead of 200,
+ * each 17 bytes of MAC and a b-tree entry (0.03 % of the bytes).
  */
-export const CHUNK_SIZE = 512 * 1024;
+export const CHUNK_SIZE = 64 * 1024;
 
 /**
  * Cuts a stream of pieces of any size into chunks of exactly `size` bytes (the last one shorter,

@@ -100,12 +100,13 @@ export class FileTransfer {
     const cur = this.fetching;
     if (!cur || f.attachment_id !== cur.attachment_id || f.space !== cur.space) { this.s.refuse('malformed'); return; }
     if (f.seq !== cur.seq) { this.s.refuse('gap'); this.abort(true); return; }
-    const opened = cur.opener.pull(fromB64(f.ct), cur.ad);
+    const ct = fromB64(f.ct);
+    const opened = cur.opener.pull(ct, cur.ad);
     if (!opened || opened.final !== (cur.seq === cur.chunks - 1)) { this.s.refuse('bad_signature'); this.abort(true); return; }
     // erased or removed meanwhile: its blob row is gone, and no chunk of it may be stored
     const stored = ctx.uow.run(() => {
       if (!attachmentBlobsTable.find(ctx.db, cur.blob_id)) return false;
-      attachmentBlobsTable.putChunk(ctx.db, cur.blob_id, cur.seq, fromB64(f.ct));
+      attachmentBlobsTable.putChunk(ctx.db, cur.blob_id, cur.seq, ct);
       return true;
     });
     if (!stored) { this.abort(false); return; }

@@ -3,6 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHUNK_SIZE } from '../../core/attachments/chunking';
 import { openTestApp } from '../helpers/app';
 import { ROOT } from '../helpers/cli';
 import { tempDir } from '../helpers/tmp';
@@ -56,7 +57,7 @@ describe('attachments in the GDPR export', () => {
   }
 
   it('each file of an exported memory is in the archive, decrypted, with the size and SHA-256 the memory\'s JSON and the signed manifest give', async () => {
-    const photo = randomBytes(3 * 512 * 1024 + 1000); // four chunks
+    const photo = randomBytes(3 * CHUNK_SIZE + 1000); // four chunks
     const note = Buffer.from('pick up the passports on Friday');
     const other = Buffer.from('a second file of the same name');
     const secret = randomBytes(70_000);

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHUNK_SIZE } from '../../core/attachments/chunking';
 import { applyBand } from '../../core/memories/band';
 import { loadRecord } from '../../core/memories/read-model';
 import { PASS } from '../helpers/app';
@@ -16,7 +17,8 @@ import { decryptedCopy } from '../helpers/vault-db';
  * over loopback Noise streams.
  */
 const SPACE = 'shared:family';
-const CHUNK = 512 * 1024;
+/** the chunk size files are cut into (the tests count chunks in it) */
+const CHUNK = CHUNK_SIZE;
 const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 const files = (d: string): string[] => readdirSync(d).flatMap((f) => (statSync(join(d, f)).isDirectory() ? files(join(d, f)) : [join(d, f)]));
 

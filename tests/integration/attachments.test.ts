@@ -3,6 +3,7 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHUNK_SIZE } from '../../core/attachments/chunking';
 import { addAttachment } from '../../core/attachments';
 import { PASS, TestClock, openTestApp } from '../helpers/app';
 import { tempDir } from '../helpers/tmp';
@@ -15,7 +16,8 @@ import { decryptedCopy } from '../helpers/vault-db';
 type T = Awaited<ReturnType<typeof openTestApp>>;
 const files = (d: string): string[] => readdirSync(d).flatMap((f) => (statSync(join(d, f)).isDirectory() ? files(join(d, f)) : [join(d, f)]));
 const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
-const CHUNK = 512 * 1024;
+/** the chunk size files are cut into (the tests count chunks in it) */
+const CHUNK = CHUNK_SIZE;
 
 /**
  * Whether any 32-byte run of `plain` is in `hay`. Any such run contains a whole 16-byte window of
