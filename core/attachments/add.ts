@@ -1,5 +1,6 @@
 import type { Attachment } from '../../contracts/types';
 import type { Ctx } from '../context/ctx';
+import { sha256Hex } from '../crypto/hash';
 import { b64 } from '../crypto/sodium';
 import { emit } from '../events/emit';
 import { eventActor } from '../memories/memories';
@@ -10,6 +11,7 @@ import { ulid } from '../shared/ulid';
 import { attachmentBlobsTable, attachmentsTable } from '../store/tables/attachments';
 import { memoryAccess, type MemoryAccess } from './access';
 import { dedupeKey } from './dedupe-key';
+import { tooLarge } from './limits';
 import { recordFileChange } from './files-doc';
 import { checkMime, checkName } from './names';
 import { reusableBlob } from './reuse';
@@ -34,8 +36,8 @@ export interface AddAttachmentInput {
 
 /**
  * Keeps a file with a memory (attachment.add; the importer calls it directly). Whoever may edit
- * the memory may add one. A path is hashed first, so the same bytes already in the space are not
- * encrypted again; otherwise the bytes are sealed into a new blob as they are read, and the blob
+ * the memory may add one. A path or bytes in hand are hashed first, so the same bytes already in
+ * the space are not encrypted again; otherwise the bytes are sealed into a new blob as they are read, and the blob
  * becomes whole in the same transaction as the attachment row — an add that fails or is cut off
  * leaves no attachment, and no chunk anyone can open.
  */
@@ -50,17 +52,20 @@ export async function addAttachment(ctx: Ctx, actor: string, input: AddAttachmen
   const max = attachmentMaxBytes(ctx);
   sweepAbandoned(ctx);
 
+  // bytes that can be read twice (a path, bytes in hand) are hashed first: a file already in the
+  // space is then not encrypted and written again; a stream is hashed as it is sealed
   let known: string | undefined;
-  if (typeof input.source === 'string') {
-    checkPath(input.source, max);
-    known = await hashFile(input.source);
+  if (input.source instanceof Uint8Array && input.source.length > max) throw tooLarge(input.source.length, max, false, 'data_base64');
+  if (typeof input.source === 'string' || input.source instanceof Uint8Array) {
+    if (typeof input.source === 'string') checkPath(input.source, max);
+    known = typeof input.source === 'string' ? await hashFile(input.source) : sha256Hex(input.source);
     checkGivenHash(input.sha256, known);
     const hit = ctx.uow.run(() => reusableBlob(ctx, actor, space, dedupeKey(ctx, space, known!), known!));
     if (hit) return commit(ctx, actor, access, { name, mime }, { blob_id: hit.blob.blob_id, key: hit.key, size: hit.blob.size, sha256: known, chunks: hit.blob.chunks }, false, input.attachment_id);
   }
   const sealed = await sealBlob(ctx, space, piecesOf(input.source), max);
   try {
-    // a path that changed between the hash and the read is not the file that was checked
+    // a file that changed between the hash and the read is not the one that was checked
     if (known !== undefined && sealed.sha256 !== known) throw new ApiError('CONFLICT', 'the file changed while it was being added: add it again', { field: 'path' });
     checkGivenHash(input.sha256, sealed.sha256);
     return commit(ctx, actor, access, { name, mime }, sealed, true, input.attachment_id);
