@@ -8,6 +8,7 @@ import { stageAction } from '../undo/undo';
 import { createInput, dekFor, eventActor, loadRecord, policyInput, writeNewMemory } from './memories';
 import { openContentOrFail, type MemoryRecord } from './read-model';
 import { article } from '../shared/text';
+import { copyFiles } from '../attachments/copy-files';
 
 const targetInput = (ctx: Ctx, actor: string, rec: MemoryRecord, target: string): PolicyInput => createInput(ctx, actor, target, rec.band);
 
@@ -18,16 +19,20 @@ function targetDecision(ctx: Ctx, actor: string, rec: MemoryRecord, target: stri
 
 /**
  * Copies a memory into another space (a new memory, new DEK, the target's epoch key), inside the
- * current unit of work. The copy records where it came from (copied_from, in its sealed metadata).
+ * current unit of work, with its files. The copy records where it came from (copied_from, in its
+ * sealed metadata).
  */
 export function copyInto(ctx: Ctx, actor: string, rec: MemoryRecord, target: string): string {
   const decision = targetDecision(ctx, actor, rec, target);
-  const content = openContentOrFail(ctx, rec, dekFor(ctx, rec, actor));
+  const dek = dekFor(ctx, rec, actor);
+  const content = openContentOrFail(ctx, rec, dek);
   const { rec: copy } = writeNewMemory(ctx, actor, {
     space_id: target, type: rec.type, band: rec.band, title: content.title, body: content.body, tags: content.tags,
     people: content.people, places: content.places, ...(content.occurred_at ? { occurred_at: content.occurred_at } : {}),
     ...(rec.expires_at ? { expires_at: new Date(rec.expires_at).toISOString() } : {}),
   }, decision, { memory_id: rec.memory_id, space_id: rec.space_id, copied_at: ctx.clock.now() });
+  // its files go with it, re-encrypted into the target space
+  copyFiles(ctx, actor, rec, dek, copy, dekFor(ctx, copy, actor));
   emit(ctx, {
     topic: 'MEMORY_PROJECTED', payload: { memory_id: rec.memory_id, target_space_id: target, new_memory_id: copy.memory_id },
     actor: eventActor(ctx, actor, rec.space_id), space_id: rec.space_id, band: rec.band, obligations: decision.obligations, audit: rec.band !== 'GREEN',

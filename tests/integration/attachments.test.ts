@@ -218,6 +218,21 @@ describe('attachments on a real vault', () => {
     for (const ct of cts) for (let i = 0; i + 24 <= ct.length; i += 4096) expect(copy.includes(ct.subarray(i, i + 24))).toBe(false);
   }, 60_000);
 
+  it('a shared memory\'s copy carries its files, re-encrypted into the target space; erasing the original leaves them whole', async () => {
+    const bytes = randomBytes(2 * CHUNK + 10);
+    const src = await mem();
+    await t.c('attachment.add', { memory_id: src, data_base64: bytes.toString('base64'), name: 'map.png', mime: 'image/png' });
+    const shared = await t.c('memory.share', { memory_id: src, target_space_id: 'shared:family', consent: true });
+    expect(shared.status).toBe('shared');
+    const [copy] = (await t.c('attachment.list', { memory_id: shared.memory_id })).attachments;
+    expect(copy).toMatchObject({ memory_id: shared.memory_id, space_id: 'shared:family', name: 'map.png', mime: 'image/png', size: bytes.length, sha256: sha(bytes), available: true });
+    const [orig] = (await t.c('attachment.list', { memory_id: src })).attachments;
+    expect(blobOf(t, copy.attachment_id)).not.toBe(blobOf(t, orig.attachment_id));
+    expect(t.app.ctx.db.prepare('SELECT space_id FROM attachment_blobs WHERE blob_id = ?').get(blobOf(t, copy.attachment_id))).toEqual({ space_id: 'shared:family' });
+    await t.c('privacy.erase', { memory_ids: [src], confirm: true });
+    expect(sha(Buffer.from((await t.c('attachment.get', { attachment_id: copy.attachment_id })).data_base64, 'base64'))).toBe(sha(bytes));
+  }, 60_000);
+
   it('erasing a memory (privacy.erase, BLACK shred) removes every chunk of its files, and nothing of them is left in any file', async () => {
     const bytes = randomBytes(CHUNK + 99);
     const shared = randomBytes(2000);
