@@ -1901,12 +1901,16 @@ export interface SyncFrameConfirm {
   code: string;
 }
 /**
- * Asks the peer for the chunks of one attachment it holds (the memory's files document told this device of it, with the key and the secretstream header): they come back as file_chunk frames in order, or file_none.
+ * Asks the peer for the chunks of one attachment it holds (the memory's files document told this device of it, with the key and the secretstream header): they come back as file_chunk frames in order from `from`, or file_none. A newer want for the same file replaces one being answered.
  */
 export interface SyncFrameFileWant {
   t: "file_want";
   space: string;
   attachment_id: string;
+  /**
+   * the first chunk wanted (default 0): a transfer broken off resumes where the chunks held and authenticated here end
+   */
+  from?: number;
 }
 /**
  * One sealed chunk of an attachment's blob, as stored (secretstream ciphertext, base64): the receiver authenticates it with the key and header from the memory's files document before it stores it; the last chunk carries the stream's final tag.

@@ -28,10 +28,18 @@ export interface FileSession {
 interface Fetch {
   attachment_id: string; blob_id: string; space: string; chunks: number; size: number; sha256: string;
   opener: Opener; ad: Uint8Array; seq: number; bytes: number; hash: Hash; lastAt: number;
+  /** a resume asked for at this seq and not answered yet (frames before it are ignored meanwhile) */
+  resumeAt: number | null;
+  /** resumes asked for without progress: a peer that keeps failing is not asked again in this session */
+  misses: number;
 }
 
-/** a peer that stops answering a fetch for this long is asked no more for that file in this session */
-const STALL_MS = 30_000;
+/** a peer that sends nothing of a fetch for this long is asked to resume it (a healthy one sends a chunk every few ms) */
+const STALL_MS = 5_000;
+/** a file this peer failed to send is asked of it again after this long (a busy peer, a file it had not received itself yet) */
+const SKIP_MS = 60_000;
+/** resumes in a row without a chunk arriving before that peer is not asked for that file again */
+const MAX_MISSES = 3;
 
 // blobs being fetched by any session of a data directory: one transfer per blob writes its chunks
 const inFlight = new WeakMap<Ctx, Set<string>>();
@@ -43,13 +51,16 @@ const fetchingOf = (ctx: Ctx): Set<string> => { let s = inFlight.get(ctx); if (!
  * asks a peer for its chunks, one attachment at a time, and the peer sends them as stored, in
  * order, waiting whenever the stream is full — so neither side holds more than a chunk or two of
  * a 100 MB file. Every chunk is authenticated (secretstream, bound to its blob) before it is
- * written, the whole is checked against its SHA-256 before the blob counts as here, and a
- * transfer that fails starts again from the first chunk. A BLACK memory's file is never sent.
+ * written, and the whole is checked against its SHA-256 before the blob counts as here. A lost or
+ * reordered frame, a stall or a new session resumes after the chunks already held (re-read and
+ * authenticated again here first); a chunk that does not authenticate throws away what arrived
+ * and that peer is not asked for the file again for a minute. A BLACK memory's file is never
+ * sent.
  */
 export class FileTransfer {
   private fetching: Fetch | null = null;
-  /** files this peer lacks or failed to send, not asked for again in this session */
-  private readonly skip = new Set<string>();
+  /** files this peer lacks or failed to send → until when they are not asked of it again */
+  private readonly skip = new Map<string, number>();
   private readonly wants: FrameOf<'file_want'>[] = [];
   private sending = false;
 
@@ -57,22 +68,23 @@ export class FileTransfer {
 
   // ---- the fetching side -----------------------------------------------------------------------
 
-  /** Asks for the next file this device can open but does not hold yet (at most one at a time). */
+  /** Asks for the next file this device can open but does not hold yet (at most one at a time); resumes a stalled one. */
   maybeFetch(): void {
     const ctx = this.s.ctx;
     if (this.s.closed || !ctx.keyring) return;
-    if (this.fetching) {
-      if (ctx.clock.now() - this.fetching.lastAt < STALL_MS) return;
-      this.abort(true);
+    const cur = this.fetching;
+    if (cur) {
+      if (ctx.clock.now() - cur.lastAt >= STALL_MS) this.resume(cur);
+      return;
     }
     const busy = fetchingOf(ctx);
     for (const row of attachmentBlobsTable.missing(ctx.db, this.s.sharedSpaces(), 64)) {
-      if (this.skip.has(row.attachment_id) || busy.has(row.blob_id)) continue;
+      if ((this.skip.get(row.attachment_id) ?? 0) > ctx.clock.now() || busy.has(row.blob_id)) continue;
       const f = this.start(row.attachment_id);
-      if (!f) { this.skip.add(row.attachment_id); continue; }
+      if (!f) { this.skip.set(row.attachment_id, ctx.clock.now() + SKIP_MS); continue; }
       this.fetching = f;
       busy.add(f.blob_id);
-      this.s.send({ t: 'file_want', space: f.space, attachment_id: f.attachment_id });
+      this.s.send({ t: 'file_want', space: f.space, attachment_id: f.attachment_id, ...(f.seq ? { from: f.seq } : {}) });
       return;
     }
   }
@@ -87,36 +99,61 @@ export class FileTransfer {
     const meta = dek ? openMeta(row, dek) : null;
     const blob = attachmentBlobsTable.find(ctx.db, row.blob_id);
     if (!meta || !blob || blob.complete) return null;
-    // what an earlier, broken transfer left: the stream is authenticated from its first chunk
-    ctx.uow.run(() => attachmentBlobsTable.dropChunks(ctx.db, blob.blob_id));
-    return {
+    const f: Fetch = {
       attachment_id: row.attachment_id, blob_id: blob.blob_id, space: row.space_id, chunks: blob.chunks, size: meta.size, sha256: meta.sha256,
-      opener: secretstreamOpener(blobKeyOf(meta), blob.header), ad: chunkAd(blob.blob_id), seq: 0, bytes: 0, hash: createHash('sha256'), lastAt: ctx.clock.now(),
+      opener: secretstreamOpener(blobKeyOf(meta), blob.header), ad: chunkAd(blob.blob_id), seq: 0, bytes: 0, hash: createHash('sha256'),
+      lastAt: ctx.clock.now(), resumeAt: null, misses: 0,
     };
+    // what an earlier transfer left: read back and authenticated again, so the stream (and the
+    // hash) carry on from its end; anything that does not authenticate, and all after it, goes
+    for (; f.seq < f.chunks; f.seq++) {
+      const c = attachmentBlobsTable.chunk(ctx.db, blob.blob_id, f.seq);
+      const opened = c ? f.opener.pull(c.ct, f.ad) : null;
+      if (!opened || opened.final) break;
+      f.hash.update(opened.message);
+      f.bytes += opened.message.length;
+    }
+    if (f.seq < f.chunks && attachmentBlobsTable.chunkCount(ctx.db, blob.blob_id) > f.seq) {
+      const keep = f.seq;
+      ctx.uow.run(() => attachmentBlobsTable.dropChunksFrom(ctx.db, blob.blob_id, keep));
+    }
+    return f;
+  }
+
+  /** Asks the peer again from the first chunk not held (a frame lost or out of order, or a stall). */
+  private resume(cur: Fetch): void {
+    if (++cur.misses > MAX_MISSES) { this.abort(true); this.maybeFetch(); return; }
+    cur.resumeAt = cur.seq;
+    cur.lastAt = this.s.ctx.clock.now();
+    this.s.send({ t: 'file_want', space: cur.space, attachment_id: cur.attachment_id, from: cur.seq });
   }
 
   onChunk(f: FrameOf<'file_chunk'>): void {
     const ctx = this.s.ctx;
     const cur = this.fetching;
-    if (!cur || f.attachment_id !== cur.attachment_id || f.space !== cur.space) { this.s.refuse('malformed'); return; }
-    if (f.seq !== cur.seq) { this.s.refuse('gap'); this.abort(true); return; }
+    if (!cur || f.attachment_id !== cur.attachment_id || f.space !== cur.space) return; // late frames of a transfer given up
+    // a copy of one held already, or one past a lost frame: ask again from the first missing (once)
+    if (f.seq < cur.seq) return;
+    if (f.seq > cur.seq) { if (cur.resumeAt !== cur.seq) { this.s.refuse('gap'); this.resume(cur); } return; }
     const ct = fromB64(f.ct);
     const opened = cur.opener.pull(ct, cur.ad);
-    if (!opened || opened.final !== (cur.seq === cur.chunks - 1)) { this.s.refuse('bad_signature'); this.abort(true); return; }
+    if (!opened || opened.final !== (cur.seq === cur.chunks - 1)) { this.s.refuse('bad_signature'); this.abort(true, true); this.maybeFetch(); return; }
     // erased or removed meanwhile: its blob row is gone, and no chunk of it may be stored
     const stored = ctx.uow.run(() => {
       if (!attachmentBlobsTable.find(ctx.db, cur.blob_id)) return false;
       attachmentBlobsTable.putChunk(ctx.db, cur.blob_id, cur.seq, ct);
       return true;
     });
-    if (!stored) { this.abort(false); return; }
+    if (!stored) { this.abort(false); this.maybeFetch(); return; }
     cur.hash.update(opened.message);
     cur.bytes += opened.message.length;
     cur.seq++;
     cur.lastAt = ctx.clock.now();
+    cur.resumeAt = null;
+    cur.misses = 0;
     if (!opened.final) return;
     const sha = cur.hash.digest('hex');
-    if (sha !== cur.sha256 || cur.bytes !== cur.size) { this.s.refuse('bad_signature'); this.abort(true); return; }
+    if (sha !== cur.sha256 || cur.bytes !== cur.size) { this.s.refuse('bad_signature'); this.abort(true, true); this.maybeFetch(); return; }
     const row = attachmentsTable.find(ctx.db, cur.attachment_id);
     ctx.uow.run(() => {
       attachmentBlobsTable.complete(ctx.db, cur.blob_id, dedupeKey(ctx, cur.space, sha), cur.chunks, cur.bytes);
@@ -137,12 +174,17 @@ export class FileTransfer {
     this.maybeFetch();
   }
 
-  /** Gives up the current fetch: its partial chunks go, and (when the peer failed it) it is not asked of this peer again. */
-  private abort(skip: boolean): void {
+  /**
+   * Gives up the current fetch, not to ask this peer for it again for a while (`skip`). What
+   * arrived authenticated stays for the next transfer to resume from, unless `discard`: a peer
+   * that sent a forged chunk may have sent forged ones before it that happened to verify under a
+   * key it also holds — the next transfer starts over.
+   */
+  private abort(skip: boolean, discard = false): void {
     const cur = this.fetching;
     if (!cur) return;
-    if (skip) this.skip.add(cur.attachment_id);
-    try { this.s.ctx.uow.run(() => attachmentBlobsTable.dropChunks(this.s.ctx.db, cur.blob_id)); } catch { /* locked: the next fetch starts over */ }
+    if (skip) this.skip.set(cur.attachment_id, this.s.ctx.clock.now() + SKIP_MS);
+    if (discard) try { this.s.ctx.uow.run(() => attachmentBlobsTable.dropChunks(this.s.ctx.db, cur.blob_id)); } catch { /* locked: the next fetch re-reads and checks them */ }
     this.release();
   }
 
@@ -183,8 +225,10 @@ export class FileTransfer {
     if (!rec || rec.band === 'BLACK') return none();
     const blob = attachmentBlobsTable.find(ctx.db, row.blob_id);
     if (!blob || !blob.complete) return none();
-    for (let seq = 0; seq < blob.chunks; seq++) {
+    for (let seq = f.from ?? 0; seq < blob.chunks; seq++) {
       if (this.s.closed || !ctx.keyring) return;
+      // the peer asked again (it lost a frame): that want is answered instead, from where it says
+      if (this.wants.some((w) => w.attachment_id === f.attachment_id)) return;
       const c = attachmentBlobsTable.chunk(ctx.db, blob.blob_id, seq);
       if (!c) return none(); // erased while it was being sent
       if (!this.s.send({ t: 'file_chunk', space: f.space, attachment_id: f.attachment_id, seq, ct: b64(c.ct) })) await this.s.whenDrained();

@@ -186,3 +186,39 @@ describe('attachments between two people\'s devices', () => {
     for (const f of files(b.dir)) expect(holdsRunOf(readFileSync(f), bytes), f).toBe(false);
   }, 120_000);
 });
+
+describe('attachments over a link that drops, duplicates and reorders frames', () => {
+  const apps: TestApp[] = [];
+  afterAll(async () => { for (const t of apps) await t.close(); });
+
+  it('the file still arrives whole: a lost or late chunk is asked for again from where the held ones end', async () => {
+    const faults = { drop: 0.08, duplicate: 0.08, reorder: 0.08, seed: 12 };
+    const a = await device('Ana'); apps.push(a);
+    const b = await device('Bea'); apps.push(b);
+    await a.c('space.create', { kind: 'shared', name: 'Family', slug: 'family' });
+    await b.c('space.join', { invite: (await a.c('space.invite', { space_id: SPACE, role: 'adult' })).invite });
+    const bea = b.app.ctx.keyring!.memberId;
+    await waitFor('Bea in the space', async () => (await a.c('space.get', { space_id: SPACE })).space.members?.some((m: any) => m.member_id === bea) ?? false, 30_000);
+    const resumedFrom: number[] = [];
+    b.link.tap = (dir, frame) => {
+      if (dir !== 'out' || !frame.subarray(0, 20).toString('latin1').includes('"t":"file_want"')) return;
+      const from = (JSON.parse(frame.toString('utf8')) as { from?: number }).from;
+      if (from) resumedFrom.push(from);
+    };
+    a.link.faults = faults;
+    b.link.faults = { ...faults, seed: 13 };
+    const bytes = randomBytes(30 * CHUNK + 11);
+    const m = (await a.c('memory.create', { space_id: SPACE, type: 'semantic', band: 'GREEN', title: 'over a bad link', body: 'x' })).memory.memory_id;
+    const att = (await a.c('attachment.add', { memory_id: m, data_base64: bytes.toString('base64'), name: 'big.bin', mime: 'application/octet-stream' })).attachment;
+    const scratch = tempDir('memoryos-attachments-faults-');
+    try {
+      const got = await arrived(b, att.attachment_id, join(scratch.dir, 'big-on-b.bin'));
+      expect(sha(got)).toBe(sha(bytes));
+      expect(a.link.injected.drop + a.link.injected.reorder).toBeGreaterThan(0);
+      expect(b.app.sync!.refused.gap ?? 0).toBeGreaterThan(0);
+      // resumed where the held chunks end, not started over
+      expect(resumedFrom.length).toBeGreaterThan(0);
+      expect(Math.max(...resumedFrom)).toBeGreaterThan(1);
+    } finally { a.link.faults = undefined; b.link.faults = undefined; b.link.tap = undefined; scratch.cleanup(); }
+  }, 180_000);
+});

@@ -77,8 +77,10 @@ export const attachmentBlobsTable = {
   missing: (db: Db, spaces: string[], limit: number): AttachmentRow[] => spaces.length
     ? dynamic<AttachmentRow>(db, `SELECT a.${ATT.split(', ').join(', a.')} FROM attachments a LEFT JOIN attachment_blobs b ON b.blob_id = a.blob_id WHERE a.space_id IN (${placeholders(spaces.length)}) AND (b.blob_id IS NULL OR b.complete = 0) ORDER BY a.created_at LIMIT ${Math.max(1, Math.floor(limit))}`).all(...spaces)
     : [],
-  /** drops the chunks of a blob still arriving (a transfer that failed starts again from the first) */
+  /** drops the chunks of a blob still arriving (a transfer whose peer sent a forged chunk starts again from the first) */
   dropChunks: query<[string]>('DELETE FROM attachment_chunks WHERE blob_id = ?').run,
+  /** drops the chunks of a blob from `seq` on (what did not authenticate when a transfer resumed, and all after it) */
+  dropChunksFrom: query<[string, number]>('DELETE FROM attachment_chunks WHERE blob_id = ? AND seq >= ?').run,
   /** every chunk row and blob row (tests and the disk figure) */
   totals: query<[], { blobs: number; chunks: number }>('SELECT (SELECT COUNT(*) FROM attachment_blobs) AS blobs, (SELECT COUNT(*) FROM attachment_chunks) AS chunks').get,
 };
