@@ -28,8 +28,9 @@ export function copyFiles(ctx: Ctx, actor: string, from: Rec, fromDek: Uint8Arra
   const rows = attachmentsTable.ofMemory(ctx.db, from.memory_id);
   for (const row of rows) {
     const meta = openOrFail(row, fromDek);
+    // (no file name in the message: a staged share fails where only ids may be written down)
     const src = attachmentBlobsTable.find(ctx.db, row.blob_id);
-    if (!src || !src.complete) throw new ApiError('CONFLICT', `"${meta.name}" has not arrived on this device yet: share the memory once it has`, { id: row.attachment_id, reason: 'NOT_SYNCED' });
+    if (!src || !src.complete) throw new ApiError('CONFLICT', 'A file of this memory has not arrived on this device yet: share the memory once it has.', { id: row.attachment_id, reason: 'NOT_SYNCED' });
     const dkey = dedupeKey(ctx, to.space_id, meta.sha256);
     const hit = reusableBlob(ctx, actor, to.space_id, dkey, meta.sha256);
     let blobId: string, key: Uint8Array;
