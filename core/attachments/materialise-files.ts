@@ -2,7 +2,9 @@ import type { Ctx } from '../context/ctx';
 import { SECRETSTREAM_HEADERBYTES } from '../crypto/secretstream';
 import { fromB64 } from '../crypto/sodium';
 import { unwrapDek, type DekWrap } from '../memories/memory-keys';
+import { filesDocId } from '../memories/memory-doc';
 import { findRecord } from '../memories/read-model';
+import { docEntries } from '../store/sync-log';
 import { checkpointTruncate } from '../store/database';
 import { attachmentBlobsTable, attachmentsTable } from '../store/tables/attachments';
 import { openFilesDoc, readFiles, type SyncedAttachment } from './files-doc';
@@ -27,10 +29,12 @@ function plausible(id: string, f: SyncedAttachment): boolean {
  * rows at all: its files are not this device's to open, so their chunks are never fetched.
  */
 export function materialiseFiles(ctx: Ctx, space: string, memoryId: string): number {
+  const held = attachmentsTable.ofMemory(ctx.db, memoryId);
+  // most memories have no files: two index lookups, not a record opened (an initial sync touches every memory)
+  if (!held.length && !docEntries(ctx, 'sync_log', space, filesDocId(memoryId)).length) return 0;
   const rec = findRecord(ctx, memoryId);
   // a BLACK memory's rows are this device's own truth: nothing a peer sends speaks for them
   if (rec?.band === 'BLACK') return 0;
-  const held = attachmentsTable.ofMemory(ctx.db, memoryId);
   const dek = rec ? unwrapDek(ctx, space, memoryId, rec.meta.dek as DekWrap) : null;
   let changed = 0;
   let dropped = false;
