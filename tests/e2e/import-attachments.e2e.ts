@@ -317,6 +317,19 @@ test('attachments: an image dropped on the text and one pasted while writing sho
   expect(attachments.map((a) => a.name).sort()).toEqual(['garden.png', 'packing-list.pdf', 'pie.png']);
   await expectNoSeriousViolations(page, 'the editor with inline images and a file chip');
   await snap(page, '27-attachments');
+
+  // a file added elsewhere (another window, the CLI, a synced device) shows up in the open editor
+  await host.call('attachment.add', { memory_id, data_base64: Buffer.from('shopping: apples, butter, flour\n').toString('base64'), name: 'list.txt', mime: 'text/plain' });
+  await expect(files.getByRole('heading', { name: 'Files (4)' })).toBeVisible();
+  await expect(files.getByTestId('file-chip').filter({ hasText: 'list.txt' })).toBeVisible();
+
+  // removed for good: gone from the memory, its name left in the text as words
+  await files.getByRole('button', { name: 'Remove garden.png' }).click();
+  await page.getByRole('dialog', { name: 'Remove “garden.png”?' }).getByRole('button', { name: 'Remove for good' }).click();
+  await expect(files.getByRole('heading', { name: 'Files (3)' })).toBeVisible();
+  await expect(view.getByRole('img', { name: 'garden.png' })).toHaveCount(0);
+  await expect.poll(async () => (await byTitle(host, 'Grandma’s pie')).body).toMatch(/^garden\.png\nThe pie/);
+  expect((await host.call<{ attachments: { name: string }[] }>('attachment.list', { memory_id })).attachments.map((a) => a.name).sort()).toEqual(['list.txt', 'packing-list.pdf', 'pie.png']);
 });
 
 test('attachments: a file too large for the window is added by its path with a progress row, and saved to a path', async ({ page, host }) => {
