@@ -134,6 +134,8 @@ function varints(b: Buffer): number[] {
 const LAST_CHAR = '\u{10FFFF}';
 /** a ranked query starts where the level documents reach LEAD_START × need; it ranks LEAD_SLACK rows past `need` to find the bound's end */
 const LEAD_START = 4;
+/** with two words or more the bound needs documents high in all of them: start lower, where one try is usually enough */
+const LEAD_START_AND = 16;
 /** a word that begins more terms than this is left to the full ranking */
 const MAX_TERMS = 64;
 const LEAD_SLACK = 32;
@@ -246,7 +248,7 @@ export class SearchIndex {
     let level = 1;
     for (let l = LEVELS.length, docs = 0; l >= 1; l--) {
       for (const w of counted) docs += w.levelDocs[l] ?? 0;
-      if (docs >= LEAD_START * need) { level = l; break; }
+      if (docs >= (counted.length > 1 ? LEAD_START_AND : LEAD_START) * need) { level = l; break; }
     }
     for (let tries = 0; tries < 3; tries++) {
       // strictly above, with room for rounding: a document outside may reach the bound itself
