@@ -2,7 +2,7 @@
 
 export interface Row {
   figure: string;
-  unit: 'ms' | 's' | 'memories/s' | 'MB';
+  unit: 'ms' | 's' | 'memories/s' | 'MB' | 'MB/s';
   ours: number;
   baseline: number | null;
   /** cost relative to the baseline: ours ÷ baseline for times and sizes, baseline ÷ ours for rates */
@@ -13,7 +13,7 @@ export interface Row {
 }
 
 export function row(figure: string, unit: Row['unit'], ours: number, baseline: number | null, target = '—', check?: (v: number) => boolean): Row {
-  const ratio = baseline === null || baseline === 0 ? null : unit === 'memories/s' ? baseline / ours : ours / baseline;
+  const ratio = baseline === null || baseline === 0 ? null : unit === 'memories/s' || unit === 'MB/s' ? baseline / ours : ours / baseline;
   return { figure, unit, ours, baseline, ratio, target, met: check ? check(ours) : null };
 }
 
@@ -21,6 +21,7 @@ function fmt(v: number | null, unit: Row['unit']): string {
   if (v === null || Number.isNaN(v)) return '—';
   if (unit === 'memories/s') return `${Math.round(v).toLocaleString('en-US')}/s`;
   if (unit === 'MB') return `${v.toFixed(0)} MB`;
+  if (unit === 'MB/s') return `${v.toFixed(1)} MB/s`;
   if (unit === 's') return `${v.toFixed(2)} s`;
   return `${v < 1 ? v.toFixed(3) : v < 10 ? v.toFixed(2) : v.toFixed(1)} ms`;
 }

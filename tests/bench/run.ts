@@ -1,9 +1,15 @@
 /**
- * `npm run bench [-- --quick] [-- --n=50000] [-- --no-profile] [-- --no-sync | --sync-only] [-- --sync-n=10000]`:
+ * `npm run bench [-- --quick] [-- --n=50000] [-- --no-profile] [-- --no-sync | --sync-only] [-- --sync-n=10000]
+ *                [-- --import | --import-only] [-- --import-n=100000] [-- --enex-mb=1024] [-- --attach-mb=100] [-- --help]`:
  * the performance suite of spec §10.
  * Every figure is measured through the real router next to a baseline measured in the same run on
  * the same bytes (raw better-sqlite3-multiple-ciphers + libsodium; for sync, raw Yjs over TCP on loopback). Needs a
  * current build: `npx tsc -p tsconfig.json`.
+ * `--import` adds issue 12's import and attachment phases (import-phases.ts): a Markdown folder
+ * of the corpus and a large ENEX through `import.run` on a real host (rate, the host's peak RSS),
+ * and an attachment added on one host and synced to a paired one (times, both RSS growths,
+ * SHA-256), each beside raw read + encrypt + insert of the same bytes in a fresh process;
+ * `--import-only` runs just those.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,6 +26,7 @@ import { PhaseLog } from './phases';
 import { printProfile } from './print-profile';
 import { runSync, type SyncResult } from './sync';
 import { overlapLine, topOverlap } from './top-overlap';
+import { importNotes, runImportPhases, type ImportDetails } from './import-phases';
 
 const MB = 1024 * 1024;
 const median = (xs: number[]) => percentile(xs, 50);
@@ -33,6 +40,11 @@ function sizeFromArgs(argv: string[]): BenchSize {
   if (sn) size.sync_n = Number(sn.slice(9));
   if (!Number.isInteger(size.sync_n) || size.sync_n < 1) throw new Error('--sync-n must be a positive integer');
   if (!Number.isInteger(size.n) || size.n < size.batch) throw new Error(`--n must be an integer ≥ ${size.batch}`);
+  for (const [flag, key] of [['--import-n=', 'import_n'], ['--enex-mb=', 'enex_mb'], ['--attach-mb=', 'attach_mib']] as const) {
+    const a = argv.find((x) => x.startsWith(flag));
+    if (a) size[key] = Number(a.slice(flag.length));
+    if (!Number.isInteger(size[key]) || size[key] < 1) throw new Error(`${flag.slice(0, -1)} must be a positive integer`);
+  }
   return size;
 }
 
@@ -99,13 +111,30 @@ const phaseRows = {
 };
 
 /** The table's order of phases (the order they run in differs a little) */
-const TABLE_ORDER = ['create', 'import', 'search', 'unlock', 'rss after load', 'disk', 'host', 'export', 'sync'];
+const TABLE_ORDER = ['create', 'import', 'search', 'unlock', 'rss after load', 'disk', 'host', 'export', 'sync', 'import markdown', 'import enex', 'attachment sync'];
+
+const HELP = `npm run bench -- [options]   the performance suite (spec §10); every figure beside a baseline measured in the same run
+  --quick              10k memories (sync 2k; import 10k notes, a 100 MB ENEX) instead of 100k (sync 10k; import 100k notes, a 1 GB ENEX)
+  --n=N                memories loaded before the core figures          --no-profile   no CPU profiles after the timed phases
+  --no-sync            leave out the two-host sync figures               --sync-only    only those;  --sync-n=N  memories in host A
+  --import             add issue 12's phases: a Markdown folder and a large ENEX through import.run on a real host (rate,
+                       the host's peak RSS), and an attachment added on host A and synced to paired host B (add time, time
+                       until whole on B, RSS growth of A and B, SHA-256), each beside raw read + encrypt + insert of the
+                       same bytes into a plain SQLite table in a fresh process
+  --import-only        only those phases
+  --import-n=N         notes in the Markdown folder   --enex-mb=N  the ENEX's size   --attach-mb=N  the attachment's MiB
+Needs a current dist/ (npm run build). Figures: stdout, test-results/bench*.json and the per-phase .jsonl.`;
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
+  if (argv.includes('--help') || argv.includes('-h')) { process.stdout.write(HELP + '\n'); return; }
   const size = sizeFromArgs(argv);
+  const importOnly = argv.includes('--import-only');
   const syncOnly = argv.includes('--sync-only');
-  const withSync = !argv.includes('--no-sync');
+  if (importOnly && syncOnly) throw new Error('--import-only and --sync-only: choose one');
+  const withSync = !argv.includes('--no-sync') && !importOnly;
+  const withImport = importOnly || argv.includes('--import');
+  const coreToo = !syncOnly && !importOnly;
   const stale = staleSources();
   if (stale.length) throw new Error(`dist/ is older than ${stale.length} source file(s) (e.g. ${stale[0]}): run \`npx tsc -p tsconfig.json\` first — the bench measures the build`);
 
@@ -113,14 +142,16 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   const m = machine();
   const code = codeVersion(ROOT);
-  const what = syncOnly ? `sync only, ${size.sync_n.toLocaleString('en-US')} memories` : `${size.n.toLocaleString('en-US')} memories of ~1 KB (+${size.warmup + size.creates} created one by one)${withSync ? `, sync ${size.sync_n.toLocaleString('en-US')}` : ''}`;
+  const importWhat = `import ${size.import_n.toLocaleString('en-US')} Markdown notes, a ${size.enex_mb} MB ENEX, a ${size.attach_mib} MiB attachment synced`;
+  const what = importOnly ? importWhat : syncOnly ? `sync only, ${size.sync_n.toLocaleString('en-US')} memories` : `${size.n.toLocaleString('en-US')} memories of ~1 KB (+${size.warmup + size.creates} created one by one)${withSync ? `, sync ${size.sync_n.toLocaleString('en-US')}` : ''}${withImport ? `, ${importWhat}` : ''}`;
   process.stdout.write(`MemoryOS bench — ${what}, ${m.cpu}, ${m.cores} cores, Node ${m.node}, load average ${m.load_avg_at_start.join(' ')}, commit ${code.commit}${code.dirty_core_files ? ` + ${code.dirty_core_files} uncommitted core/contracts files` : ''}\n`);
-  const log = new PhaseLog(join(ROOT, 'test-results', syncOnly ? `bench-sync-${size.sync_n}-phases.jsonl` : `bench-${size.n}-phases.jsonl`), {
+  const partial = importOnly ? `bench-import-${size.import_n}` : syncOnly ? `bench-sync-${size.sync_n}` : null;
+  const log = new PhaseLog(join(ROOT, 'test-results', `${partial ?? `bench-${size.n}`}-phases.jsonl`), {
     command: `npm run bench${argv.length ? ' -- ' + argv.join(' ') : ''}`, code, machine: m, size,
   });
   process.stdout.write(`each phase's figures are printed as it ends and appended to ${log.file}\n`);
   let core: { s: Samples | null; host: HostResult | null; baseRss: number | null; baseExport: BaselineExport | null } | null = null;
-  if (!syncOnly) {
+  if (coreToo) {
     process.stdout.write('MemoryOS (router, dist/ build) and baseline (raw better-sqlite3-multiple-ciphers + libsodium), step by step, alternating…\n');
     const tmp = mkdtempSync(join(tmpdir(), 'memoryos-bench-'));
     core = { s: null, host: null, baseRss: null, baseExport: null };
@@ -157,10 +188,20 @@ async function main(): Promise<void> {
     sync = await log.run('sync', async () => { const r = await runSync(size); log.record('sync', r.rows); return r; });
   }
 
+  let imports: ImportDetails | null = null;
+  if (withImport) {
+    process.stdout.write(`import: ${importWhat}, each on fresh \`memoryos serve\` hosts, beside raw read + encrypt + insert in a fresh process…\n`);
+    imports = await runImportPhases(size, log);
+  }
+
   const rows = log.rowsIn(TABLE_ORDER);
   const wall = (performance.now() - t0) / 1000;
   process.stdout.write('\n' + table(rows) + '\n');
-  process.stdout.write(`\nratio = cost relative to the baseline (time or memory ÷ baseline; for rates baseline ÷ ours). Targets are set for 100k memories (sync: 10k)${size.n < 100_000 || size.sync_n < 10_000 ? `: at ${syncOnly ? '' : `${size.n.toLocaleString('en-US')} / `}${size.sync_n.toLocaleString('en-US')} (sync) they are indicative only` : ''}.\n`);
+  if (!importOnly) process.stdout.write(`\nratio = cost relative to the baseline (time or memory ÷ baseline; for rates baseline ÷ ours). Targets are set for 100k memories (sync: 10k)${size.n < 100_000 || size.sync_n < 10_000 ? `: at ${syncOnly ? '' : `${size.n.toLocaleString('en-US')} / `}${size.sync_n.toLocaleString('en-US')} (sync) they are indicative only` : ''}.\n`);
+  if (imports) {
+    process.stdout.write(`${importOnly ? '\nratio = cost relative to the baseline (time or memory ÷ baseline; for rates baseline ÷ ours). ' : ''}The import targets are issue 12's: RSS < 400 MB for a 1 GB ENEX, ≤ 100 MB growth for a 100 MB attachment${size.enex_mb < 1024 ? ` (at ${size.enex_mb} MB the ENEX's is indicative only)` : ''}.\n`);
+    for (const line of importNotes(imports)) process.stdout.write(line + '\n');
+  }
   if (log.failures.length) process.stdout.write(`\nphases that failed (the table has the others): ${log.failures.map((f) => `${f.phase}: ${f.error}`).join('; ')}\n`);
   if (core?.s) {
     const s = core.s;
@@ -182,12 +223,13 @@ async function main(): Promise<void> {
     failures: log.failures,
     details: core?.s ? { ...coreDetails(core.s, core.host, core.baseRss), export_baseline: core.baseExport } : {},
     sync: sync?.details ?? null,
+    import: imports,
   };
   mkdirSync(join(ROOT, 'test-results'), { recursive: true });
-  if (syncOnly) {
+  if (partial) {
     // a partial run never replaces the full suite's bench.json
-    writeFileSync(join(ROOT, 'test-results', `bench-sync-${size.sync_n}.json`), JSON.stringify(json, null, 2));
-    process.stdout.write(`written test-results/bench-sync-${size.sync_n}.json\n`);
+    writeFileSync(join(ROOT, 'test-results', `${partial}.json`), JSON.stringify(json, null, 2));
+    process.stdout.write(`written test-results/${partial}.json\n`);
     return;
   }
   writeFileSync(join(ROOT, 'test-results', 'bench.json'), JSON.stringify(json, null, 2));
