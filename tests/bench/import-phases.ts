@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { measureAttachmentSync, writeRandomFile, type AttachmentSyncResult } from './attachment-sync';
 import { ROOT } from './core-dist';
 import { writeEnex, writeMarkdownFolder } from './import-sources';
-import { progress, type BenchSize } from './options';
+import { progress, type BenchSize, type ImportPhase } from './options';
 import type { PhaseLog } from './phases';
 import { row } from './report';
 import { procRss } from './stats';
@@ -96,7 +96,8 @@ export async function runImportPhases(size: BenchSize, log: PhaseLog): Promise<I
   const scratch = mkdtempSync(join(tmpdir(), 'memoryos-bench-import-'));
   const details: ImportDetails = {};
   try {
-    await log.run('import markdown', async () => {
+    const on = (p: ImportPhase) => size.import_phases.includes(p);
+    if (on('markdown')) await log.run('import markdown', async () => {
       const root = join(scratch, 'markdown');
       mkdirSync(root);
       const t = performance.now();
@@ -115,7 +116,7 @@ export async function runImportPhases(size: BenchSize, log: PhaseLog): Promise<I
       rmSync(root, { recursive: true, force: true });
     });
 
-    await log.run('import enex', async () => {
+    if (on('enex')) await log.run('import enex', async () => {
       const file = join(scratch, 'big.enex');
       const t = performance.now();
       const gen = await writeEnex(file, size.enex_mb);
@@ -133,7 +134,7 @@ export async function runImportPhases(size: BenchSize, log: PhaseLog): Promise<I
       rmSync(file, { force: true });
     });
 
-    await log.run('attachment sync', async () => {
+    if (on('attachment')) await log.run('attachment sync', async () => {
       const src = join(scratch, 'video.mp4');
       const want = await writeRandomFile(src, size.attach_mib);
       progress(`wrote a ${size.attach_mib} MiB random file; baseline, then attachment.add on host A and the sync to B…`);

@@ -31,15 +31,16 @@ export function writeMarkdownFolder(root: string, n: number): { files: number; b
 }
 
 /**
- * The shape of an ENEX of about `mb` MB: a tenth of it small notes (~2 KB of ENML each), the rest
- * resources of 8 MiB (smaller below 160 MB, so a small file still has some), base64 in the file.
+ * The shape of an ENEX of about `mb` MB: a twentieth of it small notes (~2 KB of ENML each; 25k
+ * at 1 GB), the rest resources of 8 MiB (smaller below 160 MB, so a small file still has some),
+ * base64 in the file: an export of a family's notes is mostly its photos and PDFs.
  */
 export function enexShape(mb: number): { notes: number; every: number; resourceBytes: number } {
   const target = mb * MB;
-  const notes = Math.max(20, Math.round((target * 0.1) / 2100));
+  const notes = Math.max(20, Math.round((target * 0.05) / 2100));
   // a multiple of the writer's 48 KiB seed block (a multiple of 3: base64 lines stay whole)
   const resourceBytes = Math.max(48 * 1024, Math.min(8 * MB, Math.floor(target / 20 / (48 * 1024)) * 48 * 1024));
-  const resources = Math.max(1, Math.round((target * 0.9) / (resourceBytes * (4 / 3) * (77 / 76))));
+  const resources = Math.max(1, Math.round((target * 0.95) / (resourceBytes * (4 / 3) * (77 / 76))));
   return { notes, every: Math.max(1, Math.floor(notes / resources)), resourceBytes };
 }
 

@@ -12,10 +12,14 @@ export interface BenchSize {
   import_n: number;   // notes in the Markdown folder of the import phases (--import)
   enex_mb: number;    // size of the ENEX of the import phases, in MB (with resources)
   attach_mib: number; // the attachment added on A and synced to B, in MiB
+  import_phases: ImportPhase[]; // which of them run (--import-phases=enex,attachment)
 }
 
-export const QUICK: BenchSize = { n: 10_000, batch: 1000, creates: 1000, warmup: 30, queries: 400, unlocks: 3, profile: true, sync_n: 2000, sync_edits: 50, import_n: 10_000, enex_mb: 100, attach_mib: 100 };
-export const FULL: BenchSize = { n: 100_000, batch: 1000, creates: 2000, warmup: 30, queries: 400, unlocks: 1, profile: true, sync_n: 10_000, sync_edits: 200, import_n: 100_000, enex_mb: 1024, attach_mib: 100 };
+export const IMPORT_PHASES = ['markdown', 'enex', 'attachment'] as const;
+export type ImportPhase = (typeof IMPORT_PHASES)[number];
+
+export const QUICK: BenchSize = { n: 10_000, batch: 1000, creates: 1000, warmup: 30, queries: 400, unlocks: 3, profile: true, sync_n: 2000, sync_edits: 50, import_n: 10_000, enex_mb: 100, attach_mib: 100, import_phases: [...IMPORT_PHASES] };
+export const FULL: BenchSize = { n: 100_000, batch: 1000, creates: 2000, warmup: 30, queries: 400, unlocks: 1, profile: true, sync_n: 10_000, sync_edits: 200, import_n: 100_000, enex_mb: 1024, attach_mib: 100, import_phases: [...IMPORT_PHASES] };
 
 // Set in code, never from the environment: the bench must not pick up a real vault's passphrase.
 export const BENCH_PASSPHRASE = 'bench-only passphrase, not a secret';

@@ -1,6 +1,7 @@
 /**
  * `npm run bench [-- --quick] [-- --n=50000] [-- --no-profile] [-- --no-sync | --sync-only] [-- --sync-n=10000]
- *                [-- --import | --import-only] [-- --import-n=100000] [-- --enex-mb=1024] [-- --attach-mb=100] [-- --help]`:
+ *                [-- --import | --import-only] [-- --import-n=100000] [-- --enex-mb=1024] [-- --attach-mb=100]
+ *                [-- --import-phases=markdown,enex,attachment] [-- --help]`:
  * the performance suite of spec §10.
  * Every figure is measured through the real router next to a baseline measured in the same run on
  * the same bytes (raw better-sqlite3-multiple-ciphers + libsodium; for sync, raw Yjs over TCP on loopback). Needs a
@@ -19,7 +20,7 @@ import { ROOT, staleSources } from './core-dist';
 import { drive, type Samples } from './drive';
 import { measureHost, type ExportResult, type HostResult } from './host-rss';
 import { codeVersion, machine } from './machine';
-import { FULL, QUICK, type BenchSize } from './options';
+import { FULL, IMPORT_PHASES, QUICK, type BenchSize, type ImportPhase } from './options';
 import { row, table, type Row } from './report';
 import { dirBytes, percentile, summarize } from './stats';
 import { PhaseLog } from './phases';
@@ -44,6 +45,11 @@ function sizeFromArgs(argv: string[]): BenchSize {
     const a = argv.find((x) => x.startsWith(flag));
     if (a) size[key] = Number(a.slice(flag.length));
     if (!Number.isInteger(size[key]) || size[key] < 1) throw new Error(`${flag.slice(0, -1)} must be a positive integer`);
+  }
+  const ip = argv.find((a) => a.startsWith('--import-phases='));
+  if (ip) {
+    size.import_phases = ip.slice('--import-phases='.length).split(',') as ImportPhase[];
+    if (!size.import_phases.every((p) => IMPORT_PHASES.includes(p))) throw new Error(`--import-phases: a comma-separated list of ${IMPORT_PHASES.join(', ')}`);
   }
   return size;
 }
@@ -123,6 +129,7 @@ const HELP = `npm run bench -- [options]   the performance suite (spec §10); ev
                        same bytes into a plain SQLite table in a fresh process
   --import-only        only those phases
   --import-n=N         notes in the Markdown folder   --enex-mb=N  the ENEX's size   --attach-mb=N  the attachment's MiB
+  --import-phases=L    which of markdown,enex,attachment run (default all)
 Needs a current dist/ (npm run build). Figures: stdout, test-results/bench*.json and the per-phase .jsonl.`;
 
 async function main(): Promise<void> {
@@ -142,7 +149,11 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   const m = machine();
   const code = codeVersion(ROOT);
-  const importWhat = `import ${size.import_n.toLocaleString('en-US')} Markdown notes, a ${size.enex_mb} MB ENEX, a ${size.attach_mib} MiB attachment synced`;
+  const importWhat = [
+    size.import_phases.includes('markdown') ? `import ${size.import_n.toLocaleString('en-US')} Markdown notes` : '',
+    size.import_phases.includes('enex') ? `import a ${size.enex_mb} MB ENEX` : '',
+    size.import_phases.includes('attachment') ? `a ${size.attach_mib} MiB attachment synced` : '',
+  ].filter(Boolean).join(', ');
   const what = importOnly ? importWhat : syncOnly ? `sync only, ${size.sync_n.toLocaleString('en-US')} memories` : `${size.n.toLocaleString('en-US')} memories of ~1 KB (+${size.warmup + size.creates} created one by one)${withSync ? `, sync ${size.sync_n.toLocaleString('en-US')}` : ''}${withImport ? `, ${importWhat}` : ''}`;
   process.stdout.write(`MemoryOS bench — ${what}, ${m.cpu}, ${m.cores} cores, Node ${m.node}, load average ${m.load_avg_at_start.join(' ')}, commit ${code.commit}${code.dirty_core_files ? ` + ${code.dirty_core_files} uncommitted core/contracts files` : ''}\n`);
   const partial = importOnly ? `bench-import-${size.import_n}` : syncOnly ? `bench-sync-${size.sync_n}` : null;
