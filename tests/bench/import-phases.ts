@@ -131,6 +131,8 @@ export async function runImportPhases(size: BenchSize, log: PhaseLog): Promise<I
         row('  peak RSS of the importing process (host VmHWM)', 'MB', ours.vm_hwm / MB, base.peak_rss / MB, '< 400 MB', (v) => v < 400),
         row('  RSS growth during the import (sampled every 100 ms)', 'MB', (ours.peak_rss_sampled - ours.rss_before) / MB, (base.peak_rss - base.rss_before) / MB),
       ], details.enex);
+      // a resource not stored is a warning: then the figure is of less work than it says
+      if (ours.report.warnings_count) log.fail('import enex', `${ours.report.warnings_count} warnings (resources not stored?) — see the job's report`);
       rmSync(file, { force: true });
     });
 
