@@ -38,8 +38,13 @@ interface Fetch {
 const STALL_MS = 5_000;
 /** a file this peer failed to send is asked of it again after this long (a busy peer, a file it had not received itself yet) */
 const SKIP_MS = 60_000;
-/** resumes in a row without a chunk arriving before that peer is not asked for that file again */
+/** resumes in a row without a chunk arriving before the fetch is given up and started afresh later */
 const MAX_MISSES = 3;
+/**
+ * how long a fetch given up for misses waits: a lossy or slow link, not a peer that lacks the
+ * file or forged a chunk, so it is retried soon (what arrived stays and is resumed from)
+ */
+const MISSES_RETRY_MS = 2 * STALL_MS;
 
 // blobs being fetched by any session of a data directory: one transfer per blob writes its chunks
 const inFlight = new WeakMap<Ctx, Set<string>>();
@@ -122,7 +127,7 @@ export class FileTransfer {
 
   /** Asks the peer again from the first chunk not held (a frame lost or out of order, or a stall). */
   private resume(cur: Fetch): void {
-    if (++cur.misses > MAX_MISSES) { this.abort(true); this.maybeFetch(); return; }
+    if (++cur.misses > MAX_MISSES) { this.abort(MISSES_RETRY_MS); this.maybeFetch(); return; }
     cur.resumeAt = cur.seq;
     cur.lastAt = this.s.ctx.clock.now();
     this.s.send({ t: 'file_want', space: cur.space, attachment_id: cur.attachment_id, from: cur.seq });
@@ -175,15 +180,16 @@ export class FileTransfer {
   }
 
   /**
-   * Gives up the current fetch, not to ask this peer for it again for a while (`skip`). What
+   * Gives up the current fetch, not to ask this peer for it again for a while (`skip`: true for
+   * SKIP_MS, or a number of ms). What
    * arrived authenticated stays for the next transfer to resume from, unless `discard`: a peer
    * that sent a forged chunk may have sent forged ones before it that happened to verify under a
    * key it also holds — the next transfer starts over.
    */
-  private abort(skip: boolean, discard = false): void {
+  private abort(skip: boolean | number, discard = false): void {
     const cur = this.fetching;
     if (!cur) return;
-    if (skip) this.skip.set(cur.attachment_id, this.s.ctx.clock.now() + SKIP_MS);
+    if (skip !== false) this.skip.set(cur.attachment_id, this.s.ctx.clock.now() + (skip === true ? SKIP_MS : skip));
     if (discard) try { this.s.ctx.uow.run(() => attachmentBlobsTable.dropChunks(this.s.ctx.db, cur.blob_id)); } catch { /* locked: the next fetch re-reads and checks them */ }
     this.release();
   }

@@ -47,13 +47,13 @@ const chunksOfBlob = (t: TestApp, blobId: string): number => (t.app.ctx.db.prepa
 const blobOf = (t: TestApp, attachmentId: string): string => (t.app.ctx.db.prepare('SELECT blob_id FROM attachments WHERE attachment_id = ?').get(attachmentId) as { blob_id: string }).blob_id;
 
 /** the file as the other device opens it, once its chunks have arrived */
-async function arrived(t: TestApp, attachmentId: string, out: string): Promise<Buffer> {
+async function arrived(t: TestApp, attachmentId: string, out: string, withinMs = 60_000): Promise<Buffer> {
   await waitFor('the file to arrive', async () => {
     try { await t.c('attachment.get', { attachment_id: attachmentId, out }); return true; } catch (e) {
       if ((e as { details?: { reason?: string }; code?: string }).details?.reason === 'NOT_SYNCED' || (e as { code?: string }).code === 'NOT_FOUND') return false;
       throw e;
     }
-  }, 60_000);
+  }, withinMs);
   return readFileSync(out);
 }
 
@@ -212,7 +212,8 @@ describe('attachments over a link that drops, duplicates and reorders frames', (
     const att = (await a.c('attachment.add', { memory_id: m, data_base64: bytes.toString('base64'), name: 'big.bin', mime: 'application/octet-stream' })).attachment;
     const scratch = tempDir('memoryos-attachments-faults-');
     try {
-      const got = await arrived(b, att.attachment_id, join(scratch.dir, 'big-on-b.bin'));
+      // arrival, not speed, is what is asserted: on a busy machine a run of lost resumes costs stalls
+      const got = await arrived(b, att.attachment_id, join(scratch.dir, 'big-on-b.bin'), 150_000);
       expect(sha(got)).toBe(sha(bytes));
       expect(a.link.injected.drop + a.link.injected.reorder).toBeGreaterThan(0);
       expect(b.app.sync!.refused.gap ?? 0).toBeGreaterThan(0);
