@@ -1,9 +1,10 @@
 import { createHash, randomFillSync } from 'node:crypto';
-import { closeSync, createReadStream, openSync, readdirSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { device, waitFor, type TestApp } from '../helpers/sync';
 import { tempDir } from '../helpers/tmp';
+import { filesUnder } from '../helpers/disk-scan';
 
 /**
  * Issue 12's acceptance: a 100 MB attachment added on one device opens on a paired device with
@@ -15,7 +16,6 @@ import { tempDir } from '../helpers/tmp';
  */
 const MB = 1024 * 1024;
 const SIZE = 100 * MB;
-const files = (d: string): string[] => readdirSync(d).flatMap((f) => (statSync(join(d, f)).isDirectory() ? files(join(d, f)) : [join(d, f)]));
 
 async function shaOfFile(p: string): Promise<string> {
   const h = createHash('sha256');
@@ -72,7 +72,7 @@ describe('a 100 MB file between two devices', () => {
     console.log(`100 MB attachment: added in ${added} ms, on B and opened ${Date.now() - t0} ms after the add began; RSS of both devices grew by ${grown.toFixed(0)} MB at most`);
     expect(grown).toBeLessThan(150);
     expect(samples).toHaveLength(100);
-    for (const dir of [a.dir, b.dir]) for (const f of files(dir)) {
+    for (const dir of [a.dir, b.dir]) for (const f of filesUnder(dir)) {
       const bytes = readFileSync(f);
       expect(samples.some((s) => bytes.includes(s)), f).toBe(false);
     }

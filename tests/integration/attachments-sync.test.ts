@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHUNK_SIZE } from '../../core/attachments/chunking';
@@ -9,6 +9,7 @@ import { PASS } from '../helpers/app';
 import { device, waitFor, type TestApp } from '../helpers/sync';
 import { tempDir } from '../helpers/tmp';
 import { decryptedCopy } from '../helpers/vault-db';
+import { filesUnder, holdsRunOf } from '../helpers/disk-scan';
 
 /**
  * Issue 12: files sync to the other devices of a space as their own entries — what a file is in
@@ -20,27 +21,7 @@ const SPACE = 'shared:family';
 /** the chunk size files are cut into (the tests count chunks in it) */
 const CHUNK = CHUNK_SIZE;
 const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
-const files = (d: string): string[] => readdirSync(d).flatMap((f) => (statSync(join(d, f)).isDirectory() ? files(join(d, f)) : [join(d, f)]));
 
-/** Whether any 32-byte run of `plain` is in `hay` (every such run holds a 16-byte window of `plain` at a multiple of 16). */
-function holdsRunOf(hay: Buffer, plain: Buffer): boolean {
-  const windows = new Map<string, number[]>();
-  for (let i = 0; i + 16 <= plain.length; i += 16) {
-    const k = plain.toString('latin1', i, i + 16);
-    const l = windows.get(k);
-    if (l) l.push(i); else windows.set(k, [i]);
-  }
-  const s = hay.toString('latin1');
-  for (let j = 0; j + 16 <= s.length; j++) {
-    const at = windows.get(s.slice(j, j + 16));
-    if (!at) continue;
-    for (const i of at) for (let back = 0; back < 16; back++) {
-      const p = i - back, h = j - back;
-      if (p >= 0 && h >= 0 && p + 32 <= plain.length && h + 32 <= hay.length && plain.subarray(p, p + 32).equals(hay.subarray(h, h + 32))) return true;
-    }
-  }
-  return false;
-}
 
 const rowsOf = (t: TestApp, memoryId: string): number => (t.app.ctx.db.prepare('SELECT COUNT(*) AS n FROM attachments WHERE memory_id = ?').get(memoryId) as { n: number }).n;
 const chunksOfBlob = (t: TestApp, blobId: string): number => (t.app.ctx.db.prepare('SELECT COUNT(*) AS n FROM attachment_chunks WHERE blob_id = ?').get(blobId) as { n: number }).n;
@@ -95,7 +76,7 @@ describe('attachments between two people\'s devices', () => {
     const got = await arrived(b, att.attachment_id, join(scratch.dir, 'scan-on-b.pdf'));
     expect(sha(got)).toBe(sha(bytes));
     expect(chunksOfBlob(b, blobOf(b, att.attachment_id))).toBe(7);
-    for (const f of files(b.dir)) expect(holdsRunOf(readFileSync(f), bytes), f).toBe(false);
+    for (const f of filesUnder(b.dir)) expect(holdsRunOf(readFileSync(f), bytes), f).toBe(false);
     // and Bea's device dedupes what it received against what she adds herself
     const mine = await b.c('memory.create', { space_id: SPACE, type: 'semantic', band: 'GREEN', title: 'mine', body: 'x' });
     const again = (await b.c('attachment.add', { memory_id: mine.memory.memory_id, path: p, name: 'same.pdf', mime: 'application/pdf' })).attachment;
@@ -183,7 +164,7 @@ describe('attachments between two people\'s devices', () => {
     b.app.ctx.db.pragma('wal_checkpoint(TRUNCATE)');
     const copy = readFileSync(decryptedCopy(b.dir, PASS));
     for (const ct of cts) for (let i = 0; i + 24 <= ct.length; i += 4096) expect(copy.includes(ct.subarray(i, i + 24))).toBe(false);
-    for (const f of files(b.dir)) expect(holdsRunOf(readFileSync(f), bytes), f).toBe(false);
+    for (const f of filesUnder(b.dir)) expect(holdsRunOf(readFileSync(f), bytes), f).toBe(false);
   }, 120_000);
 });
 

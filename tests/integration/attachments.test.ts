@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,44 +8,17 @@ import { addAttachment } from '../../core/attachments';
 import { PASS, TestClock, openTestApp } from '../helpers/app';
 import { tempDir } from '../helpers/tmp';
 import { decryptedCopy } from '../helpers/vault-db';
+import { filesUnder, holdsRunOf } from '../helpers/disk-scan';
 
 /**
  * Issue 12, item 2: files kept with memories, on a real vault (encrypted SQLite file, sodium-native
  * secretstream), called through the real router as each member.
  */
 type T = Awaited<ReturnType<typeof openTestApp>>;
-const files = (d: string): string[] => readdirSync(d).flatMap((f) => (statSync(join(d, f)).isDirectory() ? files(join(d, f)) : [join(d, f)]));
 const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 /** the chunk size files are cut into (the tests count chunks in it) */
 const CHUNK = CHUNK_SIZE;
 
-/**
- * Whether any 32-byte run of `plain` is in `hay`. Any such run contains a whole 16-byte window of
- * `plain` starting at a multiple of 16, so those windows are indexed and every offset of `hay`
- * is looked up (then the 32 bytes around a hit are compared).
- */
-function holdsRunOf(hay: Buffer, plain: Buffer): boolean {
-  const windows = new Map<string, number[]>();
-  for (let i = 0; i + 16 <= plain.length; i += 16) {
-    const k = plain.toString('latin1', i, i + 16);
-    const list = windows.get(k);
-    if (list) list.push(i); else windows.set(k, [i]);
-  }
-  const s = hay.toString('latin1');
-  for (let j = 0; j + 16 <= s.length; j++) {
-    const at = windows.get(s.slice(j, j + 16));
-    if (!at) continue;
-    for (const i of at) {
-      // the 32-byte run may start up to 15 bytes before the window
-      for (let back = 0; back < 16; back++) {
-        const p = i - back, h = j - back;
-        if (p < 0 || h < 0 || p + 32 > plain.length || h + 32 > hay.length) continue;
-        if (plain.subarray(p, p + 32).equals(hay.subarray(h, h + 32))) return true;
-      }
-    }
-  }
-  return false;
-}
 
 const chunkRows = (t: T, blobId?: string): number => (blobId
   ? t.app.ctx.db.prepare('SELECT COUNT(*) AS n FROM attachment_chunks WHERE blob_id = ?').get(blobId) as { n: number }
@@ -113,7 +86,7 @@ describe('attachments on a real vault', () => {
     const a = await addAttachment(t.app.ctx, t.app.ctx.keyring!.memberId, { memory_id: id, source, name: 'trip.mov', mime: 'video/quicktime', sha256: sha(bytes) });
     expect(a.sha256).toBe(sha(bytes));
     expect(chunkRows(t, blobOf(t, a.attachment_id))).toBe(Math.ceil(bytes.length / CHUNK));
-    for (const f of files(t.dir)) expect(holdsRunOf(readFileSync(f), bytes), f).toBe(false);
+    for (const f of filesUnder(t.dir)) expect(holdsRunOf(readFileSync(f), bytes), f).toBe(false);
     const out = join(scratch.dir, 'trip.mov');
     await t.c('attachment.get', { attachment_id: a.attachment_id, out });
     expect(sha(readFileSync(out))).toBe(sha(bytes));
@@ -250,7 +223,7 @@ describe('attachments on a real vault', () => {
     expect(sha(Buffer.from((await t.c('attachment.get', { attachment_id: kept.attachment_id })).data_base64, 'base64'))).toBe(sha(shared));
     const copy = readFileSync(decryptedCopy(t.dir, PASS));
     for (const ct of cts) for (let i = 0; i + 24 <= ct.length; i += 4096) expect(copy.includes(ct.subarray(i, i + 24))).toBe(false);
-    for (const f of files(t.dir)) expect(holdsRunOf(readFileSync(f), bytes), f).toBe(false);
+    for (const f of filesUnder(t.dir)) expect(holdsRunOf(readFileSync(f), bytes), f).toBe(false);
 
     const black = await mem('BLACK');
     const b = (await t.c('attachment.add', { memory_id: black, data_base64: randomBytes(5000).toString('base64'), name: 'local.bin', mime: 'application/octet-stream' })).attachment;

@@ -1,13 +1,13 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BIN, call, cli, PASSPHRASE, ROOT, serve } from '../helpers/cli';
 import { tempDir } from '../helpers/tmp';
+import { filesUnder } from '../helpers/disk-scan';
 
 /** Issue 11: nothing readable in a stolen data directory; an earlier release's directory converts, crash-safely. */
 
-const files = (d: string): string[] => readdirSync(d).flatMap((f) => (statSync(join(d, f)).isDirectory() ? files(join(d, f)) : [join(d, f)]));
 const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
 
 describe('the data directory at rest', () => {
@@ -31,7 +31,7 @@ describe('the data directory at rest', () => {
       const status = call(dir, 'vault.status');
       expect(status).toMatchObject({ exists: true, unlocked: false, member_id: null, member_name: null });
       const words = ['Philippa', 'Quartermaine', 'Wolverhampton', 'wolverhampton-cousins', 'Bartholomew', 'zanzibar', 'quokka', 'sandcastle', 'marmalade', 'Ottoline', 'Llandudno'];
-      const all = files(dir);
+      const all = filesUnder(dir);
       expect(all.map((f) => f.slice(dir.length + 1))).toContain('memoryos.db');
       for (const f of all) {
         const bytes = readFileSync(f);
@@ -44,7 +44,7 @@ describe('the data directory at rest', () => {
       await host.stop();
     }
     // and the files the host leaves when it stops are just as opaque
-    for (const f of files(dir)) expect(readFileSync(f).includes(Buffer.from('Wolverhampton')), f).toBe(false);
+    for (const f of filesUnder(dir)) expect(readFileSync(f).includes(Buffer.from('Wolverhampton')), f).toBe(false);
     expect(call(dir, 'memory.search', { query: 'quokka' }).hits.length).toBe(4);
     expect(call(dir, 'space.list').spaces.map((s: any) => s.name)).toContain('Wolverhampton Cousins');
   }, 120_000);
@@ -69,7 +69,7 @@ describe('a plaintext data directory of the previous release', () => {
   const encryptedAndClean = (dir: string) => {
     expect(readFileSync(join(dir, 'memoryos.db')).subarray(0, 16).equals(SQLITE_MAGIC)).toBe(false);
     expect(readdirSync(dir).filter((f) => /\.(plaintext|encrypting|converting)$/.test(f))).toEqual([]);
-    for (const f of files(dir)) expect(readFileSync(f).includes(Buffer.from('Grandparents')), f).toBe(false);
+    for (const f of filesUnder(dir)) expect(readFileSync(f).includes(Buffer.from('Grandparents')), f).toBe(false);
   };
 
   it('is encrypted in place at its first unlock, and reads back whole', () => {

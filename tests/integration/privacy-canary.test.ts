@@ -1,15 +1,15 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { call, cli, serve } from '../helpers/cli';
 import { tempDir } from '../helpers/tmp';
+import { filesUnder } from '../helpers/disk-scan';
 
-const files = (d: string): string[] => readdirSync(d).flatMap((f) => (statSync(join(d, f)).isDirectory() ? files(join(d, f)) : [join(d, f)]));
 
 /** Every file under dir that holds the canary, as UTF-8 or UTF-16 (either byte order). */
 function filesHolding(dir: string, canary: string): string[] {
   const needles = [Buffer.from(canary, 'utf8'), Buffer.from(canary, 'utf16le'), Buffer.from(canary, 'utf16le').swap16()];
-  return files(dir).filter((f) => { const b = readFileSync(f); return needles.some((n) => b.includes(n)); });
+  return filesUnder(dir).filter((f) => { const b = readFileSync(f); return needles.some((n) => b.includes(n)); });
 }
 
 // Acceptance: a unique canary in a memory's title, body, tags and people is found in no file under the data directory.
@@ -41,7 +41,7 @@ describe('no plaintext on disk', () => {
     } finally {
       await host.stop('SIGKILL'); // the WAL is left as a crash leaves it
     }
-    expect(files(dir).some((f) => f.endsWith('-wal'))).toBe(true);
+    expect(filesUnder(dir).some((f) => f.endsWith('-wal'))).toBe(true);
     expect(filesHolding(dir, canary)).toEqual([]);
   });
 

@@ -1,5 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openApp, type App } from '../../core/app/app';
 import { internals } from '../../core/app/internals';
@@ -7,9 +6,9 @@ import { PASS, TestClock, openTestApp } from '../helpers/app';
 import { device, offeredCode, waitFor, type TestApp } from '../helpers/sync';
 import { tempDir } from '../helpers/tmp';
 import { decryptedCopy } from '../helpers/vault-db';
+import { filesUnder } from '../helpers/disk-scan';
 
 const SYNC = { direct: { host: '127.0.0.1' }, helloMs: 300 };
-const files = (d: string): string[] => readdirSync(d).flatMap((f) => (statSync(join(d, f)).isDirectory() ? files(join(d, f)) : [join(d, f)]));
 
 /** Every ciphertext a device holds of one memory: its log entries and its read-model row. */
 function ciphertextsOf(ctx: TestApp['app']['ctx'], memoryId: string): Buffer[] {
@@ -72,7 +71,7 @@ describe('erasure reaches every device (GDPR Art. 17)', () => {
     // no 24-byte fragment of any of its ciphertexts in any file of either data directory, WAL included
     await new Promise((r) => setTimeout(r, 500)); // let B's session settle after the batch it applied
     for (const dir of [a.dir, bDir.dir]) {
-      for (const f of files(dir)) {
+      for (const f of filesUnder(dir)) {
         const bytes = readFileSync(f);
         const found = fragments.filter((frag) => bytes.includes(frag)).length;
         expect(found, `${f} holds ${found} fragments of the erased memory`).toBe(0);
