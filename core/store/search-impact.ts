@@ -31,11 +31,18 @@ export const LEVELS = [4, 6, 9, 13, 19, 28, 40, 60, 90] as const;
 const TOKEN = /[\p{L}\p{N}\p{Co}\p{M}]+/gu;
 const fold = (s: string): string => s.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
 
+// ASCII text (most of what people write in many languages' notes) has only [a-z0-9] tokens and
+// folds by lower-casing: one regex over the whole text instead of a normalisation per word (which
+// was a quarter of a millisecond per ~1 KB memory, more than the FTS5 insert it sits beside).
+const ASCII = /^[\x00-\x7f]*$/;
+const ASCII_TOKEN = /[a-z0-9]+/g;
+
 /** The folded terms of a text, in order, as the index tokenizes it. */
 export function termsOf(text: string): string[] {
+  if (ASCII.test(text)) return text.toLowerCase().match(ASCII_TOKEN) ?? [];
   const out: string[] = [];
   for (const m of text.matchAll(TOKEN)) {
-    const t = fold(m[0]);
+    const t = ASCII.test(m[0]) ? m[0].toLowerCase() : fold(m[0]);
     if (t) out.push(t);
   }
   return out;
