@@ -5,6 +5,7 @@ import type { Ctx } from '../context/ctx';
 import { ProblemLog } from '../context/problems';
 import { Store } from '../store/store';
 import { UnitOfWork } from '../store/unit-of-work';
+import { checkpointBetweenCalls } from '../store/database';
 import { EventBus } from '../events/bus';
 import { topicCatalog } from '../events/topic-catalog';
 import type { TopicFilter } from '../events/topics';
@@ -95,7 +96,9 @@ export async function openApp(opts: AppOptions): Promise<App> {
     expireWorkingMemories(ctx);
     purgeExpiredTrash(ctx, ctx.keyring.memberId);
     const minutes = getSettings(ctx).auto_lock_minutes;
-    if (minutes > 0 && ctx.clock.now() - ctx.lastActivity > minutes * 60_000) lockVault(ctx);
+    if (minutes > 0 && ctx.clock.now() - ctx.lastActivity > minutes * 60_000) { lockVault(ctx); return; }
+    // between calls, not inside the next write (database.ts WAL_AUTOCHECKPOINT_PAGES)
+    checkpointBetweenCalls(ctx.db);
   };
   const afterUnlock = async (c: Ctx) => {
     failInterruptedJobs(c); // a job the last process left running died with it (its partial file goes)

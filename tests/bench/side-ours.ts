@@ -18,10 +18,13 @@ export class OursSide implements Side {
   constructor(private readonly args: SideArgs) {}
 
   async setup(): Promise<void> {
-    this.app = await core.app().openApp({ dataDir: this.args.dir });
+    this.app = await core.app().openApp(this.options());
     const r = (await this.app.call('vault.create', { passphrase: BENCH_PASSPHRASE, name: 'Bench' })) as { personal_space_id: string };
     this.space = r.personal_space_id;
   }
+
+  /** as a host runs it: with the scheduler's tick (due work, and the WAL checkpoint between calls), without sync */
+  private options() { return { dataDir: this.args.dir, scheduler: { intervalMs: 1000 } }; }
 
   async importBatch(start: number, count: number): Promise<number> {
     const memories = Array.from({ length: count }, (_, k) => memoryAt(start + k, this.args.n));
@@ -53,7 +56,7 @@ export class OursSide implements Side {
   async reopen(query: string): Promise<{ total_ms: number; parts: Record<string, number> }> {
     await this.app.close();
     const t0 = performance.now();
-    this.app = await core.app().openApp({ dataDir: this.args.dir });
+    this.app = await core.app().openApp(this.options());
     const t1 = performance.now();
     await this.app.call('vault.unlock', { passphrase: BENCH_PASSPHRASE });
     const t2 = performance.now();
