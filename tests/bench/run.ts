@@ -123,6 +123,7 @@ const HELP = `npm run bench -- [options]   the performance suite (spec §10); ev
   --quick              10k memories (sync 2k; import 10k notes, a 100 MB ENEX) instead of 100k (sync 10k; import 100k notes, a 1 GB ENEX)
   --n=N                memories loaded before the core figures          --no-profile   no CPU profiles after the timed phases
   --no-sync            leave out the two-host sync figures               --sync-only    only those;  --sync-n=N  memories in host A
+  --no-export          leave out the export and its baseline (the scale curve's 1M run: the host's RSS is still measured)
   --import             add issue 12's phases: a Markdown folder and a large ENEX through import.run on a real host (rate,
                        the host's peak RSS), and an attachment added on host A and synced to paired host B (add time, time
                        until whole on B, RSS growth of A and B, SHA-256), each beside raw read + encrypt + insert of the
@@ -176,15 +177,16 @@ async function main(): Promise<void> {
       core.s = s;
       await log.run('disk', () => log.record('disk', phaseRows.disk({ ours: dirBytes(join(tmp, 'vault')), baseline: dirBytes(join(tmp, 'raw')) })));
       const key = s?.extras.baseline.key as string | undefined;
+      const withExport = !argv.includes('--no-export');
       if (key) {
         process.stdout.write('a fresh baseline process holding the decrypted FTS5, for RSS…\n');
         core.baseRss = await log.run('baseline RSS', () => baselineSearchableRss(join(tmp, 'raw'), key, size.n));
         process.stdout.write('export baseline (the same rows decrypted into the same ZIP writer) in a fresh process…\n');
-        core.baseExport = await log.run('export baseline', () => baselineExport(join(tmp, 'raw'), key, join(tmp, 'export-baseline.zip')));
+        if (withExport) core.baseExport = await log.run('export baseline', () => baselineExport(join(tmp, 'raw'), key, join(tmp, 'export-baseline.zip')));
       }
       if (s) {
-        process.stdout.write('host process (memoryos serve): RSS unlocked and searched, then privacy.export polled to its end…\n');
-        core.host = await log.run('host', () => measureHost(join(tmp, 'vault'), s.search.queries[0]!.query, join(tmp, 'export.zip'), (h) => log.record('host', phaseRows.host(h, core!.baseRss), { host_rss: h.rss, unlock_ms: h.unlock_ms })));
+        process.stdout.write(`host process (memoryos serve): RSS unlocked and searched${withExport ? ', then privacy.export polled to its end' : ''}…\n`);
+        core.host = await log.run('host', () => measureHost(join(tmp, 'vault'), s.search.queries[0]!.query, withExport ? join(tmp, 'export.zip') : undefined, (h) => log.record('host', phaseRows.host(h, core!.baseRss), { host_rss: h.rss, unlock_ms: h.unlock_ms })));
         const host = core.host;
         if (host?.export) log.record('export', phaseRows.export(host.export, core.baseExport), { ours: host.export, baseline: core.baseExport });
         else if (host?.export_error) log.fail('export', host.export_error);
