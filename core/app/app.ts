@@ -82,9 +82,10 @@ export async function openApp(opts: AppOptions): Promise<App> {
     metrics.inc('memoryos_subscriber_failures_total', { topic });
     log.warn('subscriber failed', { topic, error: (err as Error)?.name ?? 'Error' });
   });
+  const search = new SearchIndex(() => store.db);
   const ctx: Ctx = {
-    dataDir: opts.dataDir, store, get db() { return store.db; }, uow: new UnitOfWork(() => store.db, () => seqCache.clear()), bus, log, metrics, clock,
-    platform: opts.platform ?? process.platform, keyring: null, search: new SearchIndex(() => store.db), seqCache, lastActivity: clock.now(), hooks: {}, problems: new ProblemLog(),
+    dataDir: opts.dataDir, store, get db() { return store.db; }, uow: new UnitOfWork(() => store.db, () => { seqCache.clear(); search.rolledBack(); }), bus, log, metrics, clock,
+    platform: opts.platform ?? process.platform, keyring: null, search, seqCache, lastActivity: clock.now(), hooks: {}, problems: new ProblemLog(),
   };
   registerUndoExecutors();
   const sync = opts.sync ? new SyncRunner(ctx, opts.sync) : null;

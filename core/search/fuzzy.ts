@@ -1,6 +1,6 @@
 // Typo tolerance from the index's own vocabulary (FTS5's fts5vocab): a query word of five letters
 // or more also matches the indexed terms one edit away. The vocabulary is small next to the text
-// (one row per distinct word) and is read again only after a write; a trigram index would double
+// (one row per distinct word), read once and kept in step with writes; a trigram index would double
 // the index for the same answer at family scale.
 
 /** Words shorter than this never fuzz: one edit in a four-letter word is a different word. */
@@ -28,18 +28,17 @@ export function withinOneEdit(a: string, b: string): boolean {
  * words as prefixes, so a typo in a word still being typed counts too). Terms the word already
  * matches exactly (as a prefix) are not alternatives.
  */
-export function fuzzyAlternatives(word: string, vocab: { term: string; doc: number }[], max = FUZZY_MAX_ALTERNATIVES): string[] {
+export function fuzzyAlternatives(word: string, vocab: ReadonlyMap<string, number>, max = FUZZY_MAX_ALTERNATIVES): string[] {
   if ([...word].length < FUZZY_MIN_LENGTH) return [];
   const n = word.length;
   const found: { term: string; doc: number }[] = [];
-  for (const v of vocab) {
-    const t = v.term;
+  for (const [t, doc] of vocab) {
     if (t.length < n - 1 || t.startsWith(word)) continue;
     // one edit keeps the first letter, or moves the second into first place, or the first into second
     if (t[0] !== word[0] && t[0] !== word[1] && t[1] !== word[0] && t[1] !== word[1]) continue;
     let near = withinOneEdit(word, t);
     for (let k = n - 1; !near && k <= n + 1; k++) if (k < t.length) near = withinOneEdit(word, t.slice(0, k));
-    if (near) found.push(v);
+    if (near) found.push({ term: t, doc });
   }
   return found.sort((a, b) => b.doc - a.doc || (a.term < b.term ? -1 : 1)).slice(0, max).map((v) => v.term);
 }

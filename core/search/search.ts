@@ -125,7 +125,7 @@ export function searchMemories(ctx: Ctx, actor: string, q: MemorySearchRequest):
   const limit = Math.min(q.limit ?? 20, COUNT_CAP);
   const words = queryTerms(q.query ?? '');
   const sort: Sort = q.sort ?? (words.length ? 'relevance' : 'updated');
-  const vocab = words.some((w) => [...w].length >= 5) ? idx.vocabulary() : [];
+  const vocab = words.some((w) => [...w].length >= 5) ? idx.vocabulary() : new Map<string, number>();
   const terms: Term[] = words.map((w) => ({ word: w, alts: fuzzyAlternatives(w, vocab) }));
   const exact: Term[] = words.map((w) => ({ word: w, alts: [] }));
   // label filters also narrow the match in the index (a phrase in the label's column: a superset

@@ -1,5 +1,6 @@
 import type { Db } from './database';
 import { dynamic, query, scalar } from './query';
+import { Vocabulary } from './search-vocabulary';
 import { COLUMN_WEIGHTS, impactOf, leadExpression, LEVELS, outsideBound, rareExpression, wordSpans, type BoundStats } from './search-impact';
 
 export interface IndexedMemory {
@@ -89,6 +90,7 @@ const vocabRows = query<[], { term: string; doc: number }>('SELECT term, doc FRO
 const dataVersion = query<[], { data_version: number }>('PRAGMA data_version');
 const labelsKey = (m: IndexedMemory): string => JSON.stringify({ tags: m.tags, people: m.people, places: m.places });
 const columnsOf = (m: IndexedMemory): [string, string, string, string, string] => [m.title, m.body, m.tags.join(' '), m.people.join(' '), m.places.join(' ')];
+const oldColumns = query<[number], StoredText>('SELECT title, body, tags, people, places FROM search_fts WHERE rowid = ?');
 const textsOf = (n: number) => `SELECT rowid AS id, title, body, tags, people, places FROM search_fts WHERE rowid IN (${Array.from({ length: n }, () => '?').join(',')})`;
 
 /** Scope (spaces and bands the reader may recall), readers (RED/BLACK), the optional filters and the impact restriction, as SQL. */
@@ -147,10 +149,8 @@ const LEAD_SLACK = 32;
  * at unlock and closes at lock.
  */
 export class SearchIndex {
-  /** bumps on every write through this index (other connections' commits show in data_version) */
-  private generation = 0;
-  /** the vocabulary, per connection (it closes at lock, and the cache goes with it), read again only after a write */
-  private vocab = new WeakMap<Db, { generation: number; version: number; terms: { term: string; doc: number }[] }>();
+  /** the vocabulary of the open connection, kept in step with this index's writes (search-vocabulary.ts) */
+  private readonly vocab = new Vocabulary();
 
   constructor(private readonly db: () => Db) {}
 
@@ -160,17 +160,26 @@ export class SearchIndex {
     const id = insertDoc.run(db, m.memory_id, m.space_id, m.band, m.type, m.updated_at, m.author, readersKey(m.readers), m.created_at, m.occurred_at, labelsKey(m), impact.length).lastInsertRowid;
     insertFts.run(db, id, ...columnsOf(m));
     if (impact.lead) insertLead.run(db, id, impact.lead);
+    this.vocab.added(db, columnsOf(m));
+  }
+
+  /** The vocabulary no longer holds the terms of the document at `id` (before it is deleted or replaced). */
+  private forget(db: Db, id: number): void {
+    if (!this.vocab.tracking(db)) return;
+    const old = oldColumns.get(db, id);
+    if (old) this.vocab.removed(db, [old.title, old.body, old.tags, old.people, old.places]);
   }
 
   upsert(m: IndexedMemory): void {
     const db = this.db();
-    this.generation++;
     const id = findId.get(db, m.memory_id)?.id;
     if (id === undefined) { this.insert(m); return; }
     const impact = impactOf(columnsOf(m));
     updateDoc.run(db, m.space_id, m.band, m.type, m.updated_at, m.author, readersKey(m.readers), m.created_at, m.occurred_at, labelsKey(m), impact.length, id);
+    this.forget(db, id);
     deleteFts.run(db, id);
     insertFts.run(db, id, ...columnsOf(m));
+    this.vocab.added(db, columnsOf(m));
     deleteLead.run(db, id);
     if (impact.lead) insertLead.run(db, id, impact.lead);
   }
@@ -178,9 +187,9 @@ export class SearchIndex {
   /** With secure-delete on (migration 012), the entry's terms are overwritten, not just unlinked. */
   remove(memoryId: string): void {
     const db = this.db();
-    this.generation++;
     const id = findId.get(db, memoryId)?.id;
     if (id === undefined) return;
+    this.forget(db, id);
     deleteFts.run(db, id);
     deleteLead.run(db, id);
     deleteDoc.run(db, id);
@@ -192,7 +201,7 @@ export class SearchIndex {
   /** Refills the index from scratch (call inside a transaction: readers never see it half-filled). */
   refill(items: Iterable<IndexedMemory>, now: number): number {
     const db = this.db();
-    this.generation++;
+    this.vocab.drop();
     clearFts.run(db);
     clearLead.run(db);
     clearDocs.run(db);
@@ -311,16 +320,15 @@ export class SearchIndex {
 
   /**
    * Every indexed term with the number of documents holding it (search_vocab, an fts5vocab table
-   * over search_fts; migration 016), for typo tolerance. Read again only after a write: one of
-   * this index's, or a commit of another connection (PRAGMA data_version).
+   * over search_fts; migration 016), for typo tolerance: read from FTS5 once per connection and
+   * kept in step with this index's writes; read again after another connection's commit (PRAGMA
+   * data_version) or a rollback.
    */
-  vocabulary(): { term: string; doc: number }[] {
+  vocabulary(): ReadonlyMap<string, number> {
     const db = this.db();
-    const version = dataVersion.get(db)?.data_version ?? 0;
-    const cached = this.vocab.get(db);
-    if (cached && cached.generation === this.generation && cached.version === version) return cached.terms;
-    const terms = vocabRows.all(db);
-    this.vocab.set(db, { generation: this.generation, version, terms });
-    return terms;
+    return this.vocab.get(db, dataVersion.get(db)?.data_version ?? 0, () => vocabRows.all(db));
   }
+
+  /** A unit of work rolled back: what the vocabulary counted of its writes is undone by reading it again. */
+  rolledBack(): void { this.vocab.drop(); }
 }

@@ -3,7 +3,7 @@ import { fuzzyAlternatives, withinOneEdit } from '../../../core/search/fuzzy';
 import { ftsExpression } from '../../../core/search/search';
 import { highlightRanges, matchesEvery, queryTerms, snippetWithRanges } from '../../../core/search/snippet';
 
-const vocab = (...terms: string[]) => terms.map((term, i) => ({ term, doc: terms.length - i }));
+const vocab = (...terms: string[]) => new Map(terms.map((term, i) => [term, terms.length - i]));
 
 describe('typo tolerance', () => {
   it('one insertion, deletion, substitution or transposition, not two', () => {
