@@ -10,13 +10,18 @@ export interface Samples {
   create_ms: Pair<number[]>;
   /** top: each query's hits as corpus positions, in order (top-overlap.ts) */
   search: { queries: BenchQuery[]; ms: Pair<number[]>; hits: Pair<number[]>; top: Pair<number[][]> };
+  /** a one-common-word search timed right after a create, as a person saves a memory and then looks something up */
+  search_after_create_ms: Pair<number[]>;
   rss_after_load: Pair<number>;
   unlock: Pair<{ total_ms: number; parts: Record<string, number> }[]>;
   extras: Pair<Record<string, unknown>>;
 }
 export interface Pair<T> { ours: T; baseline: T }
 
-export type DrivePhase = 'import' | 'create' | 'search' | 'rss after load' | 'unlock' | 'profile';
+export type DrivePhase = 'import' | 'create' | 'search' | 'search after create' | 'rss after load' | 'unlock' | 'profile';
+
+/** create → search pairs of the 'search after create' phase */
+export const SEARCH_AFTER_CREATE = 100;
 /** Runs one phase of the drive: the caller reports its figures as soon as it ends, or its failure (and the drive goes on). */
 export type PhaseRunner = (phase: DrivePhase, work: () => Promise<void>, s: Samples) => Promise<void>;
 
@@ -41,6 +46,7 @@ export async function drive(size: BenchSize, tmp: string, phase: PhaseRunner = (
     const s: Samples = {
       import_ms: { ours: [], baseline: [] }, create_ms: { ours: [], baseline: [] },
       search: { queries: queries(size.n, size.queries), ms: { ours: [], baseline: [] }, hits: { ours: [], baseline: [] }, top: { ours: [], baseline: [] } },
+      search_after_create_ms: { ours: [], baseline: [] },
       rss_after_load: { ours: 0, baseline: 0 }, unlock: { ours: [], baseline: [] }, extras: { ours: {}, baseline: {} },
     };
 
@@ -77,6 +83,19 @@ export async function drive(size: BenchSize, tmp: string, phase: PhaseRunner = (
         s.search.top.baseline.push(r.baseline.top);
       }
       progress(`memory.search ×${qs.length} done`);
+    }, s);
+
+    // every write used to make the next search re-read the index's vocabulary (typo tolerance):
+    // the search phase above, all after the creates, could not see that
+    await phase('search after create', async () => {
+      const common = qs.filter((q) => q.kind === 'common');
+      for (let i = 0; i < SEARCH_AFTER_CREATE; i++) {
+        await both(i, (side) => side.call('create', size.warmup + size.creates + i));
+        const r = await both(i, (side) => side.call('search', common[i % common.length]!.query));
+        s.search_after_create_ms.ours.push(r.ours.ms);
+        s.search_after_create_ms.baseline.push(r.baseline.ms);
+      }
+      progress(`create → search ×${SEARCH_AFTER_CREATE} done`);
     }, s);
 
     await phase('rss after load', async () => { s.rss_after_load = await both(0, (side) => side.call('rss')); }, s);

@@ -17,7 +17,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, staleSources } from './core-dist';
-import { drive, type Samples } from './drive';
+import { drive, SEARCH_AFTER_CREATE, type Samples } from './drive';
 import { measureHost, type ExportResult, type HostResult } from './host-rss';
 import { codeVersion, machine } from './machine';
 import { FULL, IMPORT_PHASES, QUICK, type BenchSize, type ImportPhase } from './options';
@@ -95,6 +95,11 @@ const phaseRows = {
       row('  search p95, person + common word', 'ms', kindP95('person+common', 'ours'), kindP95('person+common', 'baseline')),
     ];
   },
+  searchAfterCreate: (s: Samples): Row[] => {
+    const o = summarize(s.search_after_create_ms.ours);
+    const b = summarize(s.search_after_create_ms.baseline);
+    return [row(`memory.search right after a memory.create p95 (one common word, ${s.search_after_create_ms.ours.length} pairs)`, 'ms', o.p95, b.p95)];
+  },
   unlock: (s: Samples): Row[] => {
     const unlockO = median(s.unlock.ours.map((u) => u.total_ms)) / 1000;
     const unlockB = median(s.unlock.baseline.map((u) => u.total_ms)) / 1000;
@@ -117,7 +122,7 @@ const phaseRows = {
 };
 
 /** The table's order of phases (the order they run in differs a little) */
-const TABLE_ORDER = ['create', 'import', 'search', 'unlock', 'rss after load', 'disk', 'host', 'export', 'sync', 'import markdown', 'import enex', 'attachment sync'];
+const TABLE_ORDER = ['create', 'import', 'search', 'search after create', 'unlock', 'rss after load', 'disk', 'host', 'export', 'sync', 'import markdown', 'import enex', 'attachment sync'];
 
 const HELP = `npm run bench -- [options]   the performance suite (spec §10); every figure beside a baseline measured in the same run
   --quick              10k memories (sync 2k; import 10k notes, a 100 MB ENEX) instead of 100k (sync 10k; import 100k notes, a 1 GB ENEX)
@@ -155,7 +160,7 @@ async function main(): Promise<void> {
     size.import_phases.includes('enex') ? `import a ${size.enex_mb} MB ENEX` : '',
     size.import_phases.includes('attachment') ? `a ${size.attach_mib} MiB attachment synced` : '',
   ].filter(Boolean).join(', ');
-  const what = importOnly ? importWhat : syncOnly ? `sync only, ${size.sync_n.toLocaleString('en-US')} memories` : `${size.n.toLocaleString('en-US')} memories of ~1 KB (+${size.warmup + size.creates} created one by one)${withSync ? `, sync ${size.sync_n.toLocaleString('en-US')}` : ''}${withImport ? `, ${importWhat}` : ''}`;
+  const what = importOnly ? importWhat : syncOnly ? `sync only, ${size.sync_n.toLocaleString('en-US')} memories` : `${size.n.toLocaleString('en-US')} memories of ~1 KB (+${size.warmup + size.creates + SEARCH_AFTER_CREATE} created one by one)${withSync ? `, sync ${size.sync_n.toLocaleString('en-US')}` : ''}${withImport ? `, ${importWhat}` : ''}`;
   process.stdout.write(`MemoryOS bench — ${what}, ${m.cpu}, ${m.cores} cores, Node ${m.node}, load average ${m.load_avg_at_start.join(' ')}, commit ${code.commit}${code.dirty_core_files ? ` + ${code.dirty_core_files} uncommitted core/contracts files` : ''}\n`);
   const partial = importOnly ? `bench-import-${size.import_n}` : syncOnly ? `bench-sync-${size.sync_n}` : null;
   const log = new PhaseLog(join(ROOT, 'test-results', `${partial ?? `bench-${size.n}`}-phases.jsonl`), {
@@ -169,7 +174,7 @@ async function main(): Promise<void> {
     core = { s: null, host: null, baseRss: null, baseExport: null };
     try {
       const rowsOf: Record<string, (s: Samples) => Row[]> = {
-        import: (s) => phaseRows.import(s, size), create: phaseRows.create, search: phaseRows.search, 'rss after load': phaseRows.rss, unlock: phaseRows.unlock, profile: () => [],
+        import: (s) => phaseRows.import(s, size), create: phaseRows.create, search: phaseRows.search, 'search after create': phaseRows.searchAfterCreate, 'rss after load': phaseRows.rss, unlock: phaseRows.unlock, profile: () => [],
       };
       const s = await log.run('drive', () => drive(size, tmp, async (phase, work, samples) => {
         await log.run(phase, async () => { await work(); log.record(phase, rowsOf[phase]!(samples)); });
@@ -231,7 +236,7 @@ async function main(): Promise<void> {
 
   const json = {
     date: started.toISOString(), code, command: `npm run bench${argv.length ? ' -- ' + argv.join(' ') : ''}`, wall_s: Math.round(wall),
-    machine: { ...m, load_avg_at_end: loadavg().map((x) => Math.round(x * 100) / 100) }, size: { ...size, total_memories: size.n + size.warmup + size.creates },
+    machine: { ...m, load_avg_at_end: loadavg().map((x) => Math.round(x * 100) / 100) }, size: { ...size, total_memories: size.n + size.warmup + size.creates + SEARCH_AFTER_CREATE },
     figures: rows,
     failures: log.failures,
     details: core?.s ? { ...coreDetails(core.s, core.host, core.baseRss), export_baseline: core.baseExport } : {},
