@@ -10,6 +10,7 @@ export type {
   IntegrityViolationPayload,
   JobStatusChangedPayload,
   KeyRotatedPayload,
+  MemoriesImportedPayload,
   MemoryProjectedPayload,
   MemoryUpdatedPayload,
   PresenceDeviceChangedPayload,

@@ -264,6 +264,7 @@ export interface ContractTypes {
   IntegrityViolationPayload: IntegrityViolationPayload;
   JobStatusChangedPayload: JobStatusChangedPayload;
   KeyRotatedPayload: KeyRotatedPayload;
+  MemoriesImportedPayload: MemoriesImportedPayload;
   MemoryProjectedPayload: MemoryProjectedPayload;
   MemoryUpdatedPayload: MemoryUpdatedPayload;
   PresenceDeviceChangedPayload: PresenceDeviceChangedPayload;
@@ -1438,6 +1439,20 @@ export interface KeyRotatedPayload {
   epoch: number;
 }
 /**
+ * A bulk import (memory.import) wrote these memories, all of one band, in one transaction: one event per band of the call instead of one HIPPO_ENCODE per memory. Payloads carry ids and metadata only, never memory content.
+ */
+export interface MemoriesImportedPayload {
+  band: Band;
+  count: number;
+  /**
+   * every memory written, in the order of the request; each is at version 1
+   *
+   * @minItems 1
+   * @maxItems 10000
+   */
+  memory_ids: [Ulid, ...Ulid[]];
+}
+/**
  * A memory was copied into another space. Payloads carry ids and metadata only, never memory content.
  */
 export interface MemoryProjectedPayload {
@@ -2032,6 +2047,7 @@ export interface TopicPayloads {
   "INTEGRITY_VIOLATION": IntegrityViolationPayload;
   "JOB_STATUS_CHANGED": JobStatusChangedPayload;
   "KEY_ROTATED": KeyRotatedPayload;
+  "MEMORIES_IMPORTED": MemoriesImportedPayload;
   "MEMORY_PROJECTED": MemoryProjectedPayload;
   "MEMORY_UPDATED": MemoryUpdatedPayload;
   "PRESENCE_DEVICE_CHANGED": PresenceDeviceChangedPayload;

@@ -6,6 +6,7 @@ import type { TopicName } from '../../contracts/types';
  */
 export const Topic = {
   HIPPO_ENCODE: 'HIPPO_ENCODE',
+  MEMORIES_IMPORTED: 'MEMORIES_IMPORTED',
   MEMORY_UPDATED: 'MEMORY_UPDATED',
   RECALL_REQUEST: 'RECALL_REQUEST',
   RECALL_RESULT: 'RECALL_RESULT',

@@ -75,7 +75,7 @@ export interface SourceDates { created_at?: number; updated_at?: number }
 /** One memory of a bulk import: a create request without its space, and the source's dates. */
 export type ImportedMemory = Omit<MemoryCreateRequest, 'space_id'> & { dates?: SourceDates };
 
-export function writeNewMemory(ctx: Ctx, actor: string, input: MemoryCreateRequest, decision: Decision, origin?: Meta['copied_from'], dates: SourceDates = {}): { rec: MemoryRecord; content: Content } {
+export function writeNewMemory(ctx: Ctx, actor: string, input: MemoryCreateRequest, decision: Decision, origin?: Meta['copied_from'], dates: SourceDates = {}, announce = true): { rec: MemoryRecord; content: Content } {
   const k = keys(ctx);
   const now = ctx.clock.now();
   // an import keeps its source's dates (never later than now, never updated before created)
@@ -106,7 +106,8 @@ export function writeNewMemory(ctx: Ctx, actor: string, input: MemoryCreateReque
   k.deks.set(memoryId, dek);
   const { rec, content } = saveRecord(ctx, memoryId, input.space_id, meta, metaDoc, contentDoc, dek, 1);
   indexMemory(ctx, rec, content);
-  emit(ctx, {
+  // a bulk import announces its memories once per band (MEMORIES_IMPORTED), not one signed event each
+  if (announce) emit(ctx, {
     topic: 'HIPPO_ENCODE', payload: { memory_id: memoryId, type: input.type, band: input.band, version: 1 },
     actor: eventActor(ctx, actor, input.space_id), space_id: input.space_id, band: input.band, obligations: decision.obligations,
   });
@@ -121,14 +122,28 @@ export function createMemory(ctx: Ctx, actor: string, input: MemoryCreateRequest
   return { memory: toView(rec, content, 'full'), decision };
 }
 
-/** Bulk import: one transaction, one policy decision for the batch. */
+/**
+ * Bulk import: one transaction, one policy decision per band, and one MEMORIES_IMPORTED event per
+ * band (with that decision's obligations, so an AMBER import is in the audit chain) instead of a
+ * signed HIPPO_ENCODE for every memory.
+ */
 export function importMemories(ctx: Ctx, actor: string, space: string, items: ImportedMemory[]): { imported: number; memory_ids: string[] } {
   spaceRow(ctx, space);
   const decisions = new Map<Band, Decision>();
   for (const band of new Set(items.map((i) => i.band))) {
     decisions.set(band, enforce(authorize(createInput(ctx, actor, space, band))));
   }
-  const ids = ctx.uow.run(() => items.map(({ dates, ...i }) => writeNewMemory(ctx, actor, { ...i, space_id: space }, decisions.get(i.band)!, undefined, dates).rec.memory_id));
+  const ids = ctx.uow.run(() => {
+    const written = items.map(({ dates, ...i }) => writeNewMemory(ctx, actor, { ...i, space_id: space }, decisions.get(i.band)!, undefined, dates, false).rec.memory_id);
+    for (const [band, decision] of decisions) {
+      const memory_ids = written.filter((_, k) => items[k]!.band === band) as [string, ...string[]];
+      emit(ctx, {
+        topic: 'MEMORIES_IMPORTED', payload: { band, count: memory_ids.length, memory_ids },
+        actor: eventActor(ctx, actor, space), space_id: space, band, obligations: decision.obligations,
+      });
+    }
+    return written;
+  });
   ctx.metrics.inc('memoryos_memories_written_total', { band: 'import' }, ids.length);
   return { imported: ids.length, memory_ids: ids };
 }

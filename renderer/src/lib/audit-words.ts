@@ -21,7 +21,7 @@ export const AUDIT_KINDS: { kind: AuditKind; label: string }[] = [
 ];
 
 const KIND_OF: Record<string, AuditKind> = {
-  HIPPO_ENCODE: 'memories', MEMORY_UPDATED: 'memories', RECALL_REQUEST: 'memories', RECALL_RESULT: 'memories',
+  HIPPO_ENCODE: 'memories', MEMORIES_IMPORTED: 'memories', MEMORY_UPDATED: 'memories', RECALL_REQUEST: 'memories', RECALL_RESULT: 'memories',
   TOMBSTONE_APPLIED: 'memories', SAFETY_BAND_CHANGED: 'memories',
   MEMORY_PROJECTED: 'sharing',
   UNDO_WINDOW_OPENED: 'undo', UNDO_APPLIED: 'undo', ACTION_COMMITTED: 'undo',
@@ -79,6 +79,11 @@ export function auditSentence(e: AuditInput, n: AuditNames, actions: Record<stri
 
   switch (topicName(e.topic)) {
     case 'HIPPO_ENCODE': return `${who} wrote ${mem(p.memory_id)}`;
+    case 'MEMORIES_IMPORTED': {
+      const k = num(p.count) ?? 0;
+      const band = BAND_NAME[str(p.band) as Band] as string | undefined;
+      return `${who} imported ${k || 'some'} ${band ? band + ' ' : ''}memor${k === 1 ? 'y' : 'ies'}`;
+    }
     case 'MEMORY_UPDATED': {
       const fields = Array.isArray(p.fields) ? p.fields : [];
       return fields.includes('restored') ? `${who} restored ${mem(p.memory_id)}` : `${who} edited ${mem(p.memory_id)}`;

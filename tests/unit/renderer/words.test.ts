@@ -46,9 +46,10 @@ describe('the audit log in people’s words', () => {
     expect(e('TOMBSTONE_APPLIED', { memory_id: 'm9', mode: 'trash' })).toBe('Ann moved an Amber memory to the trash');
     expect(e('SETTINGS_CHANGED', { settings: { undo_window_seconds: 900 } })).toBe('Ann changed the settings: undo window 15 minutes');
     expect(e('SAFETY_BAND_CHANGED', { memory_id: 'm2', from: 'RED', to: 'AMBER' })).toBe('Ann changed “Doctor notes” from Red to Amber');
+    expect(e('MEMORIES_IMPORTED', { band: 'AMBER', count: 1000, memory_ids: ['m1'] })).toBe('Ann imported 1000 Amber memories');
   });
   it('never shows a topic, an id or a capability', () => {
-    const topics = ['HIPPO_ENCODE', 'MEMORY_UPDATED', 'RECALL_REQUEST', 'RECALL_RESULT', 'MEMORY_PROJECTED', 'SAFETY_BAND_CHANGED', 'UNDO_WINDOW_OPENED', 'UNDO_APPLIED', 'ACTION_COMMITTED', 'TOMBSTONE_APPLIED', 'TOMBSTONE_PROPAGATE', 'DSAR_EXPORT', 'USER_SPACE_ACCESS_GRANTED', 'USER_ROLE_ASSIGNED', 'PRESENCE_DEVICE_CHANGED', 'KEY_ROTATED', 'JOB_STATUS_CHANGED', 'SPACE_CREATED', 'SETTINGS_CHANGED', 'VAULT_STATE_CHANGED', 'SYNC_APPLIED', 'SOMETHING_NEW'];
+    const topics = ['HIPPO_ENCODE', 'MEMORIES_IMPORTED', 'MEMORY_UPDATED', 'RECALL_REQUEST', 'RECALL_RESULT', 'MEMORY_PROJECTED', 'SAFETY_BAND_CHANGED', 'UNDO_WINDOW_OPENED', 'UNDO_APPLIED', 'ACTION_COMMITTED', 'TOMBSTONE_APPLIED', 'TOMBSTONE_PROPAGATE', 'DSAR_EXPORT', 'USER_SPACE_ACCESS_GRANTED', 'USER_ROLE_ASSIGNED', 'PRESENCE_DEVICE_CHANGED', 'KEY_ROTATED', 'JOB_STATUS_CHANGED', 'SPACE_CREATED', 'SETTINGS_CHANGED', 'VAULT_STATE_CHANGED', 'SYNC_APPLIED', 'SOMETHING_NEW'];
     for (const t of topics) {
       const s = e(t, { memory_id: 'x1', member_id: 'x2', epoch: 2, entries: 3, state: 'online', mode: 'trash', role: 'guest', kind: 'delete' }, { space_id: 'shared:zzz' });
       expect(s, t).not.toMatch(/[A-Z]{2,}_[A-Z]|@1|x1|x2|shared:zzz|WRITE|RECALL|PROJECT|ADMIN/);
