@@ -4,24 +4,32 @@ import { newDoc } from '../crdt/doc-update';
 import { indexMemory, unindexMemory } from '../search/indexer';
 import { decryptEpochEntry } from '../spaces/epoch-keys';
 import { decryptEntry, docEntries } from '../store/sync-log';
-import { metaDocId, readMeta } from './memory-doc';
+import { metaDocId, readMeta, type Meta } from './memory-doc';
 import { unwrapDek, type DekWrap } from './memory-keys';
 import { dropRecord, saveRecord } from './read-model';
+
+/** A memory's metadata document as the log holds it: every entry that decrypts here, applied in log order (meta null when none does). */
+export interface HeldMeta { doc: Y.Doc; meta: Meta | null }
+
+export function heldMetaOf(ctx: Ctx, space: string, memoryId: string): HeldMeta {
+  const doc = newDoc();
+  let any = false;
+  for (const e of docEntries(ctx, 'sync_log', space, metaDocId(memoryId))) {
+    const plain = decryptEpochEntry(ctx, e);
+    if (plain) { Y.applyUpdate(doc, plain); any = true; }
+  }
+  return { doc, meta: any ? readMeta(doc) : null };
+}
 
 /**
  * Re-derives one memory's read model from its log entries (incremental: only memories a batch
  * touched). A memory whose key this device does not hold (RED for a non-recipient) stays
- * ciphertext in the log and has no readable row.
+ * ciphertext in the log and has no readable row. `held` is its metadata document when the
+ * caller already built it from the same entries (a received batch checked them): not read again.
  */
-export function materialiseMemory(ctx: Ctx, space: string, memoryId: string): 'saved' | 'sealed' | 'empty' {
-  const metaDoc = newDoc();
-  let any = false;
-  for (const e of docEntries(ctx, 'sync_log', space, metaDocId(memoryId))) {
-    const plain = decryptEpochEntry(ctx, e);
-    if (plain) { Y.applyUpdate(metaDoc, plain); any = true; }
-  }
-  if (!any) return 'empty';
-  const meta = readMeta(metaDoc);
+export function materialiseMemory(ctx: Ctx, space: string, memoryId: string, held: HeldMeta = heldMetaOf(ctx, space, memoryId)): 'saved' | 'sealed' | 'empty' {
+  const { doc: metaDoc, meta } = held;
+  if (!meta) return 'empty';
   let dek: Uint8Array | null = null;
   try { dek = meta.dek ? unwrapDek(ctx, space, memoryId, meta.dek as DekWrap) : null; } catch { dek = null; }
   if (!dek) {

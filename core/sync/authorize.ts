@@ -1,16 +1,17 @@
 import * as Y from 'yjs';
 import type { Band, Role } from '../../contracts/types';
 import type { Ctx } from '../context/ctx';
-import { newDoc } from '../crdt/doc-update';
 import { verifyMemberKeyChange } from '../members/member-key';
 import { deviceRow } from '../members/devices';
-import { metaDocId, readMeta, type Meta } from '../memories/memory-doc';
+import { heldMetaOf } from '../memories/materialise';
+import { readMeta, type Meta } from '../memories/memory-doc';
 import { authorize, capsOf, type PolicyInput } from '../policy/authorize';
 import { policyDocument } from '../policy/policy-document';
 import { decryptEpochEntry, holdsChainLink, holdsSeal, type KeyringBody } from '../spaces/epoch-keys';
 import { readSpaceDoc } from '../spaces/space-doc';
 import { roleOf, spaceRow } from '../spaces/spaces';
-import { docEntries, type LogEntry } from '../store/sync-log';
+import type { LogEntry } from '../store/sync-log';
+import type { BatchMemo } from './batch-memo';
 
 /**
  * Role checks on receive: what the policy engine enforces on the author's device, enforced
@@ -98,17 +99,6 @@ function spaceDocDenial(ctx: Ctx, space: string, member: string, admin: boolean,
 
 // ---- memories ---------------------------------------------------------------------------------
 
-/** A memory's metadata as held so far (null when nothing of it decrypts here). */
-function heldMeta(ctx: Ctx, space: string, memoryId: string): { doc: Y.Doc; meta: Meta | null } {
-  const doc = newDoc();
-  let any = false;
-  for (const e of docEntries(ctx, 'sync_log', space, metaDocId(memoryId))) {
-    const plain = openWithEpoch(ctx, space, e);
-    if (plain) { Y.applyUpdate(doc, plain); any = true; }
-  }
-  return { doc, meta: any ? readMeta(doc) : null };
-}
-
 /** When metadata cannot be read here, a writer allowed every band needs no band check; anyone else is refused. */
 const unverifiedWrite = (role: Role): Denial | null =>
   !capsOf(role).includes('WRITE') ? 'role_write' : ALL_SYNCED_BANDS.every((b) => policyDocument().roles[role].bands.includes(b)) ? null : 'unverifiable';
@@ -129,13 +119,21 @@ const memoryOf = (m: Meta) => ({ author: m.author, recipients: m.recipients ?? [
  * or `memory.update` (anything else), decided as the author device decided it. Re-authentication
  * and confirmation happen on the author's device and cannot be seen here: they are taken as given.
  */
-function metaDenial(ctx: Ctx, space: string, member: string, role: Role, e: LogEntry): Denial | null {
+function metaDenial(ctx: Ctx, space: string, member: string, role: Role, e: LogEntry, memo: BatchMemo | null): Denial | null {
   const plain = openWithEpoch(ctx, space, e);
   if (!plain) return unverifiedWrite(role);
   const memoryId = e.doc_id.slice(0, -5);
-  const { doc, meta: before } = heldMeta(ctx, space, memoryId);
-  try { Y.applyUpdate(doc, plain); } catch { return 'unverifiable'; }
+  const held = memo ? memo.heldMeta(memoryId) : heldMetaOf(ctx, space, memoryId);
+  const { doc, meta: before } = held;
+  try { Y.applyUpdate(doc, plain); } catch { memo?.forget(memoryId); return 'unverifiable'; }
   const after = readMeta(doc);
+  const denial = metaChangeDenial(member, role, e, before, after);
+  // the held document now has this entry applied: right if it is stored, wrong if it is refused
+  if (denial) memo?.forget(memoryId); else memo?.accepted(memoryId, doc, after);
+  return denial;
+}
+
+function metaChangeDenial(member: string, role: Role, e: LogEntry, before: Meta | null, after: Meta): Denial | null {
   const actor = { member_id: member, role };
   if (after.band === 'BLACK') return 'role_band';
   if (!before) {
@@ -156,14 +154,18 @@ function metaDenial(ctx: Ctx, space: string, member: string, role: Role, e: LogE
 }
 
 /** A content entry is an edit (`memory.update`) of a memory whose band the metadata says. */
-function contentDenial(ctx: Ctx, space: string, member: string, role: Role, e: LogEntry, memoryId = e.doc_id): Denial | null {
-  const { meta } = heldMeta(ctx, space, memoryId);
+function contentDenial(ctx: Ctx, space: string, member: string, role: Role, e: LogEntry, memo: BatchMemo | null, memoryId = e.doc_id): Denial | null {
+  const { meta } = memo ? memo.heldMeta(memoryId) : heldMetaOf(ctx, space, memoryId);
   if (!meta) return unverifiedWrite(role);
   return decision({ action: 'memory.update', actor: { member_id: member, role }, band: meta.band, device_id: e.author_device, memory: memoryOf(meta) });
 }
 
-export function entryDenial(ctx: Ctx, space: string, member: string, e: LogEntry, kind: { keyring?: KeyringBody | null; spaceDoc?: boolean; tombstone?: boolean }): Denial | null {
-  const role = roleOf(ctx, space, member);
+/**
+ * `memo` (one received batch's lookups, batch-memo.ts) saves reading the role and the held
+ * metadata again for every entry; without it everything is read from the database.
+ */
+export function entryDenial(ctx: Ctx, space: string, member: string, e: LogEntry, kind: { keyring?: KeyringBody | null; spaceDoc?: boolean; tombstone?: boolean }, memo: BatchMemo | null = null): Denial | null {
+  const role = memo ? memo.role(member) : roleOf(ctx, space, member);
   if (!role) return 'role_write';
   const admin = capsOf(role).includes('ADMIN');
   if (kind.keyring) return keyringDenial(ctx, space, member, admin, kind.keyring);
@@ -171,8 +173,8 @@ export function entryDenial(ctx: Ctx, space: string, member: string, e: LogEntry
   if (kind.tombstone) return null;
   // a purged entry (compaction, erasure) carries a header only: it changes nothing here
   if (e.purged_sha256) return null;
-  if (e.doc_id.endsWith('.meta')) return metaDenial(ctx, space, member, role, e);
+  if (e.doc_id.endsWith('.meta')) return metaDenial(ctx, space, member, role, e, memo);
   // adding or removing a file is an edit of the memory (attachment.add / attachment.delete decide as memory.update)
-  if (e.doc_id.endsWith('.files')) return contentDenial(ctx, space, member, role, e, e.doc_id.slice(0, -6));
-  return contentDenial(ctx, space, member, role, e);
+  if (e.doc_id.endsWith('.files')) return contentDenial(ctx, space, member, role, e, memo, e.doc_id.slice(0, -6));
+  return contentDenial(ctx, space, member, role, e, memo);
 }

@@ -3,14 +3,14 @@ import { emit } from '../events/emit';
 import { applyKeyringBody, KEYRING_DOC, KEYRING_KEY_ID, type KeyringBody } from '../spaces/epoch-keys';
 import { SPACE_DOC } from '../spaces/space-doc';
 import { materialiseSpace } from '../spaces/materialise';
-import { roleOf, spaceExists } from '../spaces/spaces';
+import { spaceExists } from '../spaces/spaces';
 import { entryAt, entryFromJson, insertReceived, spaceVector, verifyEntrySignature, type LogEntry } from '../store/sync-log';
 import { applyMemberKeyChange } from '../members/member-key';
-import { deviceRow } from '../members/devices';
 import { materialiseMemory } from '../memories/materialise';
 import { materialiseFiles } from '../attachments/materialise-files';
 import { applyTombstone, isTombstoned, mayErase, purgeErased, TOMBSTONE_DOC, TOMBSTONE_KEY_ID } from '../memories/erasure';
 import { entryDenial, type Denial } from './authorize';
+import { BatchMemo } from './batch-memo';
 import { isEntry } from './frames';
 
 /**
@@ -67,12 +67,13 @@ export function receiveEntries(ctx: Ctx, space: string, raw: unknown[]): Receive
     return { stored, refused, memories: 0, vector: {} };
   }
   const vector = spaceVector(ctx, space);
+  const memo = new BatchMemo(ctx, space);
   ctx.uow.run(() => {
     for (const j of raw) {
       if (!isEntry(j)) { refuse('malformed', (j ?? {}) as Partial<LogEntry>); continue; }
       const e = entryFromJson(j);
       if (e.space_id !== space) { refuse('malformed', e); continue; }
-      const dev = deviceRow(ctx, e.author_device);
+      const dev = memo.device(e.author_device);
       if (!dev) { refuse('unknown_device', e); continue; }
       if (!verifyEntrySignature(e, new Uint8Array(dev.ed25519_pub))) { refuse('bad_signature', e); continue; }
       const max = vector[e.author_device] ?? 0;
@@ -85,7 +86,7 @@ export function receiveEntries(ctx: Ctx, space: string, raw: unknown[]): Receive
       }
       if (e.seq > max + 1) { refuse('gap', e); continue; }
       if (dev.status === 'revoked') { refuse('revoked_device', e); continue; }
-      if (!roleOf(ctx, space, dev.member_id)) { refuse('not_member', e); continue; }
+      if (!memo.role(dev.member_id)) { refuse('not_member', e); continue; }
       if (keyIdProblem(e)) { refuse('bad_key_id', e); continue; }
       let keyring: KeyringBody | null = null;
       if (e.doc_id === KEYRING_DOC && !(keyring = parseKeyring(e))) { refuse('malformed', e); continue; }
@@ -95,7 +96,7 @@ export function receiveEntries(ctx: Ctx, space: string, raw: unknown[]): Receive
         if (!tomb || !/^[0-9A-HJKMNP-TV-Z]{26}$/.test(tomb)) { refuse('malformed', e); continue; }
         if (!mayErase(ctx, space, tomb, dev.member_id)) { refuse('forbidden', e); continue; }
       }
-      const denial = entryDenial(ctx, space, dev.member_id, e, { keyring, spaceDoc: e.doc_id === SPACE_DOC, tombstone: !!tomb });
+      const denial = entryDenial(ctx, space, dev.member_id, e, { keyring, spaceDoc: e.doc_id === SPACE_DOC, tombstone: !!tomb }, memo);
       if (denial) { refuse(denial, e); continue; }
       insertReceived(ctx, e);
       vector[e.author_device] = e.seq;
@@ -105,17 +106,19 @@ export function receiveEntries(ctx: Ctx, space: string, raw: unknown[]): Receive
         // a member key change first: the seals of the epoch that follows are made to the new key
         if (keyring.member_key) applyMemberKeyChange(ctx, keyring.member_key);
         applyKeyringBody(ctx, space, keyring, e.author_device);
+        memo.changed();
       }
-      else if (tomb) { applyTombstone(ctx, space, tomb, dev.member_id); touched.delete(tomb); }
-      else if (e.doc_id === SPACE_DOC) materialiseSpace(ctx, space);
+      else if (tomb) { applyTombstone(ctx, space, tomb, dev.member_id); touched.delete(tomb); memo.changed(); }
+      else if (e.doc_id === SPACE_DOC) { materialiseSpace(ctx, space); memo.changed(); }
       else touched.add(e.doc_id.endsWith('.meta') ? e.doc_id.slice(0, -5) : e.doc_id.endsWith('.files') ? e.doc_id.slice(0, -6) : e.doc_id);
     }
     // a keyring entry may open epochs the space doc was already waiting for
     if (stored) materialiseSpace(ctx, space);
+    // (materialising below reads the log again after such an entry: memo.finalMeta is empty then)
     for (const id of touched) {
       if (isTombstoned(ctx, space, id)) { purgeErased(ctx, space, id); continue; }
       try {
-        materialiseMemory(ctx, space, id);
+        materialiseMemory(ctx, space, id, memo.finalMeta(id));
         // its files as the memory's files document and its (possibly new) key say
         materialiseFiles(ctx, space, id);
       } catch (err) {
