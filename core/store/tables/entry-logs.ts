@@ -31,20 +31,11 @@ const LOGS = { sync_log: statementsFor('sync_log'), local_log: statementsFor('lo
 
 const at = query<[string, string, number], EntryRow>(`SELECT ${COLS} FROM sync_log WHERE space_id = ? AND author_device = ? AND seq = ?`);
 const after = query<[string, number, number], EntryRow & { id: number }>(`SELECT id, ${COLS} FROM sync_log WHERE space_id = ? AND id > ? ORDER BY id LIMIT ?`);
-// A space's version vector in a few index seeks per author device, not a read of the whole log:
+// A space's version vector in two index seeks per author device, not a read of the whole log:
 // `GROUP BY author_device` visits every entry of the space (3.8 ms at 20k entries, and it runs per
-// received batch, per ack and per hello); this walks the (space_id, author_device, seq) index from
-// one author to the next and takes each one's last seq (62 µs at 20k).
-const vector = query<[string], { author_device: string; s: number }>(`
-  WITH RECURSIVE sp(v) AS (SELECT ?),
-  authors(d) AS (
-    SELECT (SELECT author_device FROM sync_log WHERE space_id = (SELECT v FROM sp) ORDER BY author_device LIMIT 1)
-    UNION ALL
-    SELECT (SELECT author_device FROM sync_log WHERE space_id = (SELECT v FROM sp) AND author_device > authors.d ORDER BY author_device LIMIT 1)
-    FROM authors WHERE authors.d IS NOT NULL
-  )
-  SELECT d AS author_device, (SELECT seq FROM sync_log WHERE space_id = (SELECT v FROM sp) AND author_device = authors.d ORDER BY seq DESC LIMIT 1) AS s
-  FROM authors WHERE authors.d IS NOT NULL`);
+// received batch, per ack and per hello); stepping the (space_id, author_device, seq) index from
+// one author to the next and taking each one's last seq costs ~16 µs at 20k.
+const nextAuthor = query<[string, string], { author_device: string }>('SELECT author_device FROM sync_log WHERE space_id = ? AND author_device > ? ORDER BY author_device LIMIT 1');
 const unpurged = query<[string, string, number], { id: number; ciphertext: Buffer }>(
   'SELECT id, ciphertext FROM sync_log WHERE space_id = ? AND doc_id = ? AND purged_sha256 IS NULL AND id <= ?');
 const purge = query<[string, number]>("UPDATE sync_log SET purged_sha256 = ?, ciphertext = x'' WHERE id = ?");
@@ -68,7 +59,9 @@ export const entryLogsTable = {
   after: after.all,
   vector: (db: Db, space: string): Record<string, number> => {
     const out: Record<string, number> = {};
-    for (const r of vector.all(db, space)) out[r.author_device] = r.s;
+    for (let r = nextAuthor.get(db, space, ''); r; r = nextAuthor.get(db, space, r.author_device)) {
+      out[r.author_device] = LOGS.sync_log.maxSeq.get(db, space, r.author_device)?.s ?? 0;
+    }
     return out;
   },
   unpurged: unpurged.all,
