@@ -1748,7 +1748,7 @@ export interface ReadModelRecord {
   ciphertext: string;
 }
 /**
- * One encrypted, signed Yjs update: the replicated truth of a space. signature is Ed25519 by author_device over the canonical JSON of the entry without signature.
+ * One encrypted, signed Yjs update: the replicated truth of a space. signature is one of two forms, told apart by length: 64 bytes, Ed25519 by author_device over the canonical JSON of the entry's header and ciphertext hash (every single write); or a batch proof (bulk import), 0x02 ‖ count (u32 BE, 2..128) ‖ index (u32 BE) ‖ Ed25519 signature by author_device over the canonical JSON {v:2, kind:'entry_batch', space_id, author_device, count, root_sha256} ‖ the entry's RFC 9162 Merkle inclusion path (32-byte SHA-256 hashes, leaf upward; leaf = SHA-256(0x00 ‖ the single form's signed bytes), node = SHA-256(0x01 ‖ left ‖ right)). Either form verifies the entry alone.
  */
 export interface SyncLogEntryRecord {
   space_id: SpaceId;
@@ -1758,6 +1758,9 @@ export interface SyncLogEntryRecord {
   key_id: string;
   nonce: string;
   ciphertext: string;
+  /**
+   * 64-byte Ed25519 signature, or a batch proof (see the schema's description)
+   */
   signature: string;
 }
 /**
@@ -1946,7 +1949,7 @@ export interface SyncFrameFileNone {
   attachment_id: string;
 }
 /**
- * One sync-log entry on the wire: header, base64 ciphertext and Ed25519 signature; a purged entry carries the hash its signature covers.
+ * One sync-log entry on the wire: header, base64 ciphertext and its signature — a single Ed25519 signature or a batch proof (storage/sync-log-entry.schema.json 2.0.0 says both forms); a purged entry carries the hash its signature covers.
  */
 export interface SyncFrameEntry {
   space_id: string;

@@ -10,7 +10,7 @@ import { parseIso } from '../shared/time';
 import { ulid } from '../shared/ulid';
 import { undoWindowSeconds } from '../settings/settings';
 import { membershipsOf, roleOf, spaceMemberIds, spaceRow } from '../spaces/spaces';
-import { appendUpdate, decryptEntry, docEntries, type LogName } from '../store/sync-log';
+import { appendUpdate, decryptEntry, docEntries, withBatchSignature, type LogName } from '../store/sync-log';
 import { memoriesTable } from '../store/tables/memories';
 import { type Content, type ContentPatch, type Meta, metaDocId, readMeta, writeContent, writeMeta } from './memory-doc';
 import { dekKeyId, unwrapDek, wrapDek, type DekWrap } from './memory-keys';
@@ -134,7 +134,8 @@ export function importMemories(ctx: Ctx, actor: string, space: string, items: Im
     decisions.set(band, enforce(authorize(createInput(ctx, actor, space, band))));
   }
   const ids = ctx.uow.run(() => {
-    const written = items.map(({ dates, ...i }) => writeNewMemory(ctx, actor, { ...i, space_id: space }, decisions.get(i.band)!, undefined, dates, false).rec.memory_id);
+    // the batch's log entries under one signature per run of entries (sync-log.ts withBatchSignature)
+    const written = withBatchSignature(ctx, () => items.map(({ dates, ...i }) => writeNewMemory(ctx, actor, { ...i, space_id: space }, decisions.get(i.band)!, undefined, dates, false).rec.memory_id));
     for (const [band, decision] of decisions) {
       const memory_ids = written.filter((_, k) => items[k]!.band === band) as [string, ...string[]];
       emit(ctx, {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { aeadDecrypt, aeadEncrypt, b64, fromB64, sign, verify } from '../crypto/sodium';
 import { sha256Hex } from '../crypto/hash';
 import { canonicalJson } from '../shared/json';
@@ -41,8 +42,142 @@ export function entrySigningBytes(e: Omit<LogEntry, 'signature'>): string {
   });
 }
 
+/**
+ * An entry's signature is one of two forms, told apart by length:
+ * - 64 bytes: Ed25519 by author_device over entrySigningBytes (every single write);
+ * - a batch proof (bulk import): one Ed25519 signature over the Merkle root of up to
+ *   BATCH_LEAVES consecutive entries of one author in one space, and this entry's path to it:
+ *   [0x02][count u32 BE][index u32 BE][Ed25519 signature, 64][path: 32-byte hashes, leaf upward].
+ *   The leaf is SHA-256(0x00 ‖ entrySigningBytes), an inner node SHA-256(0x01 ‖ left ‖ right), the
+ *   tree RFC 9162's (its last odd node moves up unhashed), and the signed bytes batchStatement's.
+ * An entry verifies alone either way: a receiver needs no other entry of its batch, a purged entry
+ * still verifies (the leaf covers the ciphertext through its hash), and any changed byte of the
+ * header, ciphertext, index, count, path or signature fails it.
+ */
 export function verifyEntrySignature(e: LogEntry, devicePublicKey: Uint8Array): boolean {
-  return verify(e.signature, entrySigningBytes(e), devicePublicKey);
+  if (e.signature.length === 64) return verify(e.signature, entrySigningBytes(e), devicePublicKey);
+  const proof = parseBatchProof(e.signature);
+  if (!proof) return false;
+  const root = rootFromPath(leafHash(entrySigningBytes(e)), proof.index, proof.count, proof.path);
+  if (!root) return false;
+  const statement = batchStatement(e.space_id, e.author_device, proof.count, root);
+  // the same (key, statement, signature) verified once is verified: a batch costs one Ed25519 check
+  const memo = `${b64(devicePublicKey)}|${statement}|${b64(proof.signature)}`;
+  if (verifiedRoots.has(memo)) return true;
+  if (!verify(proof.signature, statement, devicePublicKey)) return false;
+  verifiedRoots.add(memo);
+  if (verifiedRoots.size > 1024) verifiedRoots.delete(verifiedRoots.values().next().value!);
+  return true;
+}
+
+// ---- batch-signed entries (bulk import) ------------------------------------------------------
+
+/** Entries under one batch signature: a path of 7 hashes (224 bytes), 16 signatures per 1,000 imported memories. */
+export const BATCH_LEAVES = 128;
+const BATCH_TAG = 0x02;
+const HEAD = 1 + 4 + 4 + 64;
+const verifiedRoots = new Set<string>();
+
+const h = (...parts: Uint8Array[]): Uint8Array => { const x = createHash('sha256'); for (const p of parts) x.update(p); return new Uint8Array(x.digest()); };
+const LEAF = new Uint8Array([0x00]);
+const NODE = new Uint8Array([0x01]);
+const leafHash = (signingBytes: string): Uint8Array => h(LEAF, Buffer.from(signingBytes, 'utf8'));
+
+/** What a batch's author signs: its space, author device, size and Merkle root. */
+export const batchStatement = (space: string, author: string, count: number, root: Uint8Array): string =>
+  canonicalJson({ v: 2, kind: 'entry_batch', space_id: space, author_device: author, count, root_sha256: Buffer.from(root).toString('hex') });
+
+function parseBatchProof(sig: Uint8Array): { count: number; index: number; signature: Uint8Array; path: Uint8Array[] } | null {
+  if (sig.length < HEAD || sig[0] !== BATCH_TAG || (sig.length - HEAD) % 32 !== 0) return null;
+  const dv = new DataView(sig.buffer, sig.byteOffset, sig.byteLength);
+  const count = dv.getUint32(1); const index = dv.getUint32(5);
+  if (count < 2 || count > BATCH_LEAVES || index >= count) return null;
+  const path: Uint8Array[] = [];
+  for (let o = HEAD; o < sig.length; o += 32) path.push(sig.subarray(o, o + 32));
+  return { count, index, signature: sig.subarray(9, HEAD), path };
+}
+
+/** RFC 9162 §2.1.3.2: the root a leaf's inclusion path leads to, or null when the path does not fit (index, count). */
+export function rootFromPath(leaf: Uint8Array, index: number, count: number, path: Uint8Array[]): Uint8Array | null {
+  if (index >= count) return null;
+  let fn = index; let sn = count - 1; let r = leaf;
+  for (const p of path) {
+    if (sn === 0) return null;
+    if (fn & 1 || fn === sn) {
+      r = h(NODE, p, r);
+      if (!(fn & 1)) while (!(fn & 1) && fn !== 0) { fn >>= 1; sn >>= 1; }
+    } else r = h(NODE, r, p);
+    fn >>= 1; sn >>= 1;
+  }
+  return sn === 0 ? r : null;
+}
+
+/** The tree's levels, leaves first (the last odd node of a level moves up unhashed). */
+function treeLevels(leaves: Uint8Array[]): Uint8Array[][] {
+  const levels = [leaves];
+  while (levels[levels.length - 1]!.length > 1) {
+    const cur = levels[levels.length - 1]!; const next: Uint8Array[] = [];
+    for (let i = 0; i < cur.length; i += 2) next.push(i + 1 < cur.length ? h(NODE, cur[i]!, cur[i + 1]!) : cur[i]!);
+    levels.push(next);
+  }
+  return levels;
+}
+
+function pathOf(levels: Uint8Array[][], index: number): Uint8Array[] {
+  const path: Uint8Array[] = [];
+  let i = index;
+  for (let l = 0; l < levels.length - 1; l++) {
+    const sib = i ^ 1;
+    if (sib < levels[l]!.length) path.push(levels[l]![sib]!);
+    i >>= 1;
+  }
+  return path;
+}
+
+/** Signs one run of entries (one author, one space, 2..BATCH_LEAVES of them): one Ed25519 signature, a proof each. */
+export function signBatch(entries: Omit<LogEntry, 'signature'>[], privateKey: Uint8Array): Uint8Array[] {
+  const first = entries[0]!;
+  const levels = treeLevels(entries.map((e) => leafHash(entrySigningBytes(e))));
+  const root = levels[levels.length - 1]![0]!;
+  const signature = sign(batchStatement(first.space_id, first.author_device, entries.length, root), privateKey);
+  return entries.map((_, index) => {
+    const path = pathOf(levels, index);
+    const out = new Uint8Array(HEAD + 32 * path.length);
+    const dv = new DataView(out.buffer);
+    out[0] = BATCH_TAG; dv.setUint32(1, entries.length); dv.setUint32(5, index);
+    out.set(signature, 9);
+    path.forEach((p, k) => out.set(p, HEAD + 32 * k));
+    return out;
+  });
+}
+
+interface PendingEntry { log: LogName; entry: Omit<LogEntry, 'signature'> }
+const pendingBatches = new WeakMap<LogContext, PendingEntry[]>();
+
+/**
+ * Runs fn (inside the current unit of work) with this device's appends held back, then signs them
+ * in runs of up to BATCH_LEAVES consecutive entries of one log and space — one Ed25519 signature
+ * per run instead of one per entry — and stores them in the order appended. A bulk import's
+ * writes only: nothing inside fn may read back the entries it appends (they are not stored yet),
+ * and an appendUpdate inside it returns its entry unsigned. Single writes stay signed one by one.
+ */
+export function withBatchSignature<T>(ctx: LogContext, fn: () => T): T {
+  if (pendingBatches.has(ctx)) return fn();
+  const pending: PendingEntry[] = [];
+  pendingBatches.set(ctx, pending);
+  let out: T;
+  try { out = fn(); } finally { pendingBatches.delete(ctx); }
+  const key = signer(ctx).deviceSign.privateKey;
+  for (let i = 0; i < pending.length;) {
+    const { log, entry } = pending[i]!;
+    let j = i + 1;
+    while (j < pending.length && j - i < BATCH_LEAVES && pending[j]!.log === log && pending[j]!.entry.space_id === entry.space_id) j++;
+    const run = pending.slice(i, j).map((p) => p.entry);
+    const signatures = run.length === 1 ? [sign(entrySigningBytes(run[0]!), key)] : signBatch(run, key);
+    run.forEach((e, k) => entryLogsTable.insert(ctx.db, log, { ...e, signature: signatures[k]! }));
+    i = j;
+  }
+  return out;
 }
 
 function signer(ctx: LogContext) {
@@ -58,9 +193,16 @@ function nextSeq(ctx: LogContext, log: LogName, space: string, device: string): 
 function appendSignedEntry(ctx: LogContext, log: LogName, header: Omit<LogEntry, 'signature' | 'seq'>): LogEntry {
   const seq = nextSeq(ctx, log, header.space_id, header.author_device);
   const unsigned = { ...header, seq };
-  const signature = sign(entrySigningBytes(unsigned), signer(ctx).deviceSign.privateKey);
-  const entry = { ...unsigned, signature };
-  entryLogsTable.insert(ctx.db, log, entry);
+  const pending = pendingBatches.get(ctx);
+  let entry: LogEntry;
+  if (pending) {
+    // signed and stored with its batch when withBatchSignature's fn returns
+    pending.push({ log, entry: unsigned });
+    entry = { ...unsigned, signature: new Uint8Array(0) };
+  } else {
+    entry = { ...unsigned, signature: sign(entrySigningBytes(unsigned), signer(ctx).deviceSign.privateKey) };
+    entryLogsTable.insert(ctx.db, log, entry);
+  }
   ctx.seqCache.set(`${log}|${header.space_id}|${header.author_device}`, seq);
   const hook = ctx.hooks.logAppended;
   if (log === 'sync_log' && hook && ctx.uow.active) ctx.uow.onCommit(hook);
