@@ -60,6 +60,15 @@ function logTail(dir: string): string {
   try { return readFileSync(join(dir, 'logs', 'memoryos.log'), 'utf8').trim().split('\n').slice(-8).join('\n'); } catch { return '(no log)'; }
 }
 
+/** A host process's CPU time so far (user + system, /proc/<pid>/stat; Linux), or NaN where that cannot be read. */
+export function hostCpuMs(h: Host): number {
+  try {
+    // the fields after the command name: state is field 3, utime 14 and stime 15 (clock ticks, 100 per second here)
+    const f = readFileSync(`/proc/${h.handle.proc.pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1000) / 100;
+  } catch { return NaN; }
+}
+
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Polls `fn` until it returns something truthy; throws after timeoutMs. */

@@ -1,6 +1,6 @@
 import { memoryAt } from './corpus';
 import { percentile } from './stats';
-import { progress, SPACE, startHost, startPeer, stopHost, until, type Host, type Peer } from './sync-hosts';
+import { hostCpuMs, progress, SPACE, startHost, startPeer, stopHost, until, type Host, type Peer } from './sync-hosts';
 
 /**
  * Initial sync (spec §10: "initial sync of 10k memories between two processes on loopback ≤ 5 s,
@@ -20,13 +20,13 @@ const POLL_MS = 25;
 
 export interface InitialSync {
   n: number;
-  ours: { to_verified_ms: number; to_listed_ms: number; confirms_done_ms: number; populate_ms: number; poll_ms: number; hello_ms: number };
-  baseline: { runs_ms: number[]; ms: number; bytes: number; docs: number };
+  ours: { to_verified_ms: number; to_listed_ms: number; confirms_done_ms: number; populate_ms: number; poll_ms: number; hello_ms: number; b_cpu_ms: number; a_cpu_ms: number };
+  baseline: { runs_ms: number[]; ms: number; bytes: number; docs: number; runs_cpu_ms: number[]; cpu_ms: number };
 }
 
 export interface SyncHosts { a: Host; b: Host; memoryIds: string[]; peerA: Peer; peerB: Peer }
 
-async function baselineRun(peerA: Peer, peerB: Peer, docs: number): Promise<{ ms: number; bytes: number }> {
+async function baselineRun(peerA: Peer, peerB: Peer, docs: number): Promise<{ ms: number; bytes: number; cpu_ms: number }> {
   const { port } = await peerA.call('serveInitial');
   return peerB.call('pullInitial', { port, docs });
 }
@@ -55,7 +55,7 @@ export async function measureInitialSync(n: number, batch: number): Promise<{ re
   }
 }
 
-async function syncOnce(n: number, batch: number, docs: number, runs: { ms: number; bytes: number }[], hosts: SyncHosts): Promise<{ result: InitialSync; hosts: SyncHosts }> {
+async function syncOnce(n: number, batch: number, docs: number, runs: { ms: number; bytes: number; cpu_ms: number }[], hosts: SyncHosts): Promise<{ result: InitialSync; hosts: SyncHosts }> {
   const { a, b, memoryIds, peerA, peerB } = hosts;
   const tp = performance.now();
   for (let start = 0; start < n; start += batch) {
@@ -69,6 +69,7 @@ async function syncOnce(n: number, batch: number, docs: number, runs: { ms: numb
   const aDevice = (await a.call('vault.status')).device_id as string;
   const bDevice = (await b.call('vault.status')).device_id as string;
   const offer = await a.call('device.pairOffer', {});
+  const cpu0 = { a: hostCpuMs(a), b: hostCpuMs(b) };
   const t0 = performance.now();
   const acc = await b.call('device.pairAccept', { invite: offer.invite });
   const offered = await until('A to show the code of B\'s connection', async () => ((await a.call('sync.status', {})).offers ?? []).find((o: { device_id: string }) => o.device_id === bDevice)?.code ?? false, 30_000, 5);
@@ -94,14 +95,18 @@ async function syncOnce(n: number, batch: number, docs: number, runs: { ms: numb
     const ok = p?.connected && p.spaces.length > 0 && p.spaces.every((x: { verified_up_to_date: boolean }) => x.verified_up_to_date);
     return ok ? performance.now() - t0 : null;
   }, 300_000, POLL_MS);
+  // each host's CPU over the same span (B's includes answering the polls, a few ms each)
+  const b_cpu_ms = hostCpuMs(b) - cpu0.b;
+  const a_cpu_ms = hostCpuMs(a) - cpu0.a;
 
   runs.push(await baselineRun(peerA, peerB, docs), await baselineRun(peerA, peerB, docs));
   const ms = runs.map((r) => r.ms);
+  const cpu = runs.map((r) => r.cpu_ms);
   return {
     result: {
       // the hosts' hello interval (vector exchange; B shows "verified" at the first hello after the last batch)
-      n, ours: { to_verified_ms, to_listed_ms, confirms_done_ms, populate_ms, poll_ms: POLL_MS, hello_ms: Number(process.env.MEMORYOS_SYNC_HELLO_MS) || 5000 },
-      baseline: { runs_ms: ms, ms: percentile(ms, 50), bytes: runs[0]!.bytes, docs },
+      n, ours: { to_verified_ms, to_listed_ms, confirms_done_ms, populate_ms, poll_ms: POLL_MS, hello_ms: Number(process.env.MEMORYOS_SYNC_HELLO_MS) || 5000, b_cpu_ms, a_cpu_ms },
+      baseline: { runs_ms: ms, ms: percentile(ms, 50), bytes: runs[0]!.bytes, docs, runs_cpu_ms: cpu, cpu_ms: percentile(cpu, 50) },
     },
     hosts,
   };

@@ -23,6 +23,9 @@ export async function runSync(size: BenchSize): Promise<SyncResult> {
       whole,
       row(`  pairAccept → B lists all ${n}`, 's', initial.ours.to_listed_ms / 1000, initial.baseline.ms / 1000),
       row('  pairAccept → both device.confirm done', 's', initial.ours.confirms_done_ms / 1000, null),
+      // CPU seconds, which the other load on a shared machine skews less than wall time: the receiving host beside the receiving raw-Yjs process
+      row('  CPU of B (receiving host) over the initial sync', 's', initial.ours.b_cpu_ms / 1000, initial.baseline.cpu_ms / 1000),
+      row('  CPU of A (sending host) over the initial sync', 's', initial.ours.a_cpu_ms / 1000, null),
       row(`one edit reaching a connected peer p50 (${edit.edits} edits)`, 'ms', edit.ours.p50, edit.baseline.p50),
       row(`one edit reaching a connected peer p95 (${edit.edits} edits)`, 'ms', edit.ours.p95, edit.baseline.p95, '≤ 200 ms', (v) => v <= 200),
       row('  of which memory.update on A p50', 'ms', edit.update_call.p50, null),

@@ -6,7 +6,7 @@
  *   a: prepare {n}      → builds the corpus' n memories as Y.Docs (two per memory, like MemoryOS:
  *                         content and metadata), untimed
  *   a: serveInitial     → {port}: each connection gets encodeStateAsUpdate of every doc, then end
- *   b: pullInitial {port, docs} → {ms, bytes}: connect, apply every update to a fresh Y.Doc and read
+ *   b: pullInitial {port, docs} → {ms, bytes, cpu_ms}: connect, apply every update to a fresh Y.Doc and read
  *                         its text back; ms from connect to the last applied update
  *   a: serveEdit        → {port}: one Y.Doc with a Y.Text; its updates go to the connected peer
  *   b: joinEdit {port}  → {}: applies what arrives to its replica, acks each update with one byte
@@ -83,8 +83,10 @@ async function sendAll(s: Socket): Promise<void> {
   s.end();
 }
 
-async function pullInitial(port: number, expected: number): Promise<{ ms: number; bytes: number }> {
+async function pullInitial(port: number, expected: number): Promise<{ ms: number; bytes: number; cpu_ms: number }> {
   const t0 = performance.now();
+  // this process's CPU over the pull (a figure the other load on the machine skews less than wall time)
+  const c0 = process.cpuUsage();
   const s = await connect(port);
   let got = 0;
   let bytes = 0;
@@ -96,7 +98,7 @@ async function pullInitial(port: number, expected: number): Promise<{ ms: number
       Y.applyUpdate(d, f);
       chars += d.getText('body').length; // read the state back, as a receiver showing it would
       bytes += f.length + 4;
-      if (++got === expected) { resolve({ ms: performance.now() - t0, bytes }); s.destroy(); }
+      if (++got === expected) { const c = process.cpuUsage(c0); resolve({ ms: performance.now() - t0, bytes, cpu_ms: (c.user + c.system) / 1000 }); s.destroy(); }
     });
     s.once('end', () => { if (got < expected) reject(new Error(`baseline pull ended after ${got} of ${expected} updates (${chars} chars)`)); });
   });
