@@ -126,7 +126,8 @@ export function searchMemories(ctx: Ctx, actor: string, q: MemorySearchRequest):
   const words = queryTerms(q.query ?? '');
   const sort: Sort = q.sort ?? (words.length ? 'relevance' : 'updated');
   const vocab = words.some((w) => [...w].length >= 5) ? idx.vocabulary() : new Map<string, number>();
-  const terms: Term[] = words.map((w) => ({ word: w, alts: fuzzyAlternatives(w, vocab) }));
+  // the alternatives of a word scan the whole vocabulary: kept until the index changes
+  const terms: Term[] = words.map((w) => ({ word: w, alts: idx.remembered(`alternatives ${w}`, () => fuzzyAlternatives(w, vocab)) }));
   const exact: Term[] = words.map((w) => ({ word: w, alts: [] }));
   // label filters also narrow the match in the index (a phrase in the label's column: a superset
   // of the exact label, which is checked after, on what the reader is shown)
@@ -207,9 +208,13 @@ export function searchMemories(ctx: Ctx, actor: string, q: MemorySearchRequest):
   // ranking every match). Typo-tolerant matches rank after every exact one, so none is on it.
   const leadingPage = (): Entry[] | null => {
     if (sort !== 'relevance' || filtered || !exactFts || !leadable(words)) return null;
-    const q = { ...base, fts: exactFts };
+    // the same expression (no label filter here), with whole terms where a word begins only one
+    const q = { ...base, fts: idx.wholeTerms(words) };
     const fullBands = (Object.keys(p.bands) as Band[]).filter((b) => previewRule(b, false) === 'full');
-    if (idx.countShownInFull(q, fullBands, COUNT_CAP + 1) <= COUNT_CAP) return null;
+    // more than the cap among some of the matches (each word's most frequent term) is enough
+    const some = idx.someMatches(words);
+    const many = (fts: string) => idx.countShownInFull({ ...q, fts }, fullBands, COUNT_CAP + 1) > COUNT_CAP;
+    if (!(some && some !== q.fts && many(some)) && !many(q.fts)) return null;
     const rows = idx.leading(q, words, limit);
     if (!rows) return null;
     const out: Entry[] = [];

@@ -94,6 +94,8 @@ export interface WordSpan {
   caps: number[];
   /** documents holding a level-l token of a main term under the word, at index l */
   levelDocs: number[];
+  /** the level tokens of the main terms (term without the digit, level): the candidates are found by these whole tokens, not a prefix */
+  tokens: { term: string; level: number }[];
 }
 
 /** a term in at most this many documents is `rare` (its documents are candidates), while the rare ones of a word stay under RARE_TOTAL */
@@ -116,30 +118,38 @@ export function wordSpans(rows: number, words: { word: string; terms: { term: st
     const top = new Map<string, number>();
     const levelDocs = new Array<number>(LEVELS.length + 1).fill(0);
     const isMain = new Set(main);
+    const tokens: WordSpan['tokens'] = [];
     for (const l of levels) {
       if (!isMain.has(l.term)) continue;
       top.set(l.term, Math.max(top.get(l.term) ?? 0, l.level));
       levelDocs[l.level] += l.doc;
+      tokens.push({ term: l.term, level: l.level });
     }
     const caps = main.map((t) => { const l = top.get(t) ?? 0; return l >= LEVELS.length ? Infinity : LEVELS[l]! - 1; });
-    return { word, rare, caps, levelDocs, maxDocs: hits ?? Math.max(...terms.map((t) => t.doc)), ignored: false };
+    return { word, rare, caps, levelDocs, tokens, maxDocs: hits ?? Math.max(...terms.map((t) => t.doc)), ignored: false };
   });
   const top = Math.max(...spans.map((w) => idf(rows, w.maxDocs)));
   for (const w of spans) w.ignored = idf(rows, w.maxDocs) * (BM25_K1 + 1) < top * 1e-4;
   return spans;
 }
 
-/** The candidates at level l (a search_lead expression): documents where a counted word, as a prefix, has a main term at level l or higher. */
+const quoted = (t: string): string => `"${t.replace(/"/g, '""')}"`;
+
+/**
+ * The candidates at level l (a search_lead expression): documents where a counted word has a main
+ * term at level l or higher. Named as whole tokens (the ones the index holds, `tokens`): a prefix
+ * ("5fam"*) would make FTS5 merge every matching token's doclist before the first row.
+ */
 export function leadExpression(words: WordSpan[], level: number): string | null {
-  const alts: string[] = [];
-  for (const w of words) if (!w.ignored && w.caps.length) for (let l = level; l <= LEVELS.length; l++) alts.push(`"${l}${w.word}"*`);
-  return alts.length ? alts.join(' OR ') : null;
+  const alts = new Set<string>();
+  for (const w of words) if (!w.ignored) for (const t of w.tokens) if (t.level >= level) alts.add(quoted(`${t.level}${t.term}`));
+  return alts.size ? [...alts].join(' OR ') : null;
 }
 
 /** The documents of the rare terms (a search_fts expression, whole terms), candidates at every level. */
 export function rareExpression(words: WordSpan[]): string | null {
   const terms = words.flatMap((w) => (w.ignored ? [] : w.rare));
-  return terms.length ? terms.map((t) => `"${t.replace(/"/g, '""')}"`).join(' OR ') : null;
+  return terms.length ? terms.map(quoted).join(' OR ') : null;
 }
 
 /** FTS5's idf (fts5_aux.c): log((N − n + 0.5) / (n + 0.5)), and 1e-6 where that is not positive. */
@@ -166,4 +176,96 @@ export function outsideBound(s: BoundStats, level: number): number {
     bound += idf(s.rows, w.maxDocs) * (w.ignored ? BM25_K1 + 1 : (f * (BM25_K1 + 1)) / (f + norm));
   }
   return bound;
+}
+
+/** The most F a word has in a document whose highest level token of a main term under it is `l` (0: none): each main term below the next level and within its cap. */
+export function capAt(w: WordSpan, l: number): number {
+  const below = l >= LEVELS.length ? Infinity : LEVELS[l]! - 1;
+  return w.caps.reduce((a, cap) => a + Math.min(below, cap), 0);
+}
+
+/**
+ * A set of level cells (one level per counted word: the highest level token a document holds
+ * of that word, 0 for none) closed upwards, as the search_lead expression of its documents
+ * (`all`: every document, nothing to restrict) and the bound on any document outside it.
+ */
+export interface Region { lead: string | null; all: boolean; outside: number; cells: number }
+
+/** The counted words a region is built over: one or two (more are left to `leadExpression`'s levels). */
+export const countedOf = (s: BoundStats): WordSpan[] => s.words.filter((w) => !w.ignored);
+
+interface Cell { levels: number[]; bound: number; est: number }
+
+/**
+ * Every cell of the counted words (at most two), with the bound on the score of a document in it
+ * (as `outsideBound`, but per word at the cell's own level: a document high in one word and low
+ * in the other is bounded by both) and an estimate of its documents (the words' level shares,
+ * as if independent), highest bound first.
+ */
+function cellsOf(s: BoundStats): Cell[] {
+  const counted = countedOf(s);
+  const norm = BM25_K1 * (1 - BM25_B + (BM25_B * s.minLength) / s.avgdl);
+  const fixed = s.words.filter((w) => w.ignored).reduce((a, w) => a + idf(s.rows, w.maxDocs) * (BM25_K1 + 1), 0);
+  const per = counted.map((w) => {
+    const i = idf(s.rows, w.maxDocs);
+    const share = w.levelDocs.map((d) => Math.min(1, d / s.rows));
+    share[0] = Math.max(0, 1 - share.slice(1).reduce((a, x) => a + x, 0));
+    return Array.from({ length: LEVELS.length + 1 }, (_, l) => { const f = capAt(w, l); return { part: (i * (f * (BM25_K1 + 1))) / (f + norm), share: share[l] ?? 0 }; });
+  });
+  let cells: Cell[] = [{ levels: [], bound: fixed, est: s.rows }];
+  for (const p of per) cells = cells.flatMap((c) => p.map((x, l) => ({ levels: [...c.levels, l], bound: c.bound + x.part, est: c.est * x.share })));
+  return cells.sort((a, b) => b.bound - a.bound);
+}
+
+/** The documents of a word at level `l` or above, as a search_lead expression ('' for every document, null for none). */
+function atLeast(w: WordSpan, l: number): string | null {
+  if (l === 0) return '';
+  const alts = [...new Set(w.tokens.filter((t) => t.level >= l).map((t) => quoted(`${t.level}${t.term}`)))];
+  return alts.length ? alts.join(' OR ') : null;
+}
+
+/** The region of the cells whose bound is at least `floor` (cells in `cellsOf`'s order): its expression and the bound outside it. */
+function regionOf(s: BoundStats, cells: Cell[], floor: number): Region {
+  const inside = cells.filter((c) => c.bound >= floor);
+  const outside = cells.find((c) => c.bound < floor)?.bound ?? 0;
+  const all = inside.length === cells.length;
+  const counted = countedOf(s);
+  if (all || !counted.length) return { lead: null, all, outside, cells: inside.length };
+  const [a, b] = counted as [WordSpan, WordSpan | undefined];
+  let lead: string[] = [];
+  if (!b) {
+    const e = atLeast(a, Math.min(...inside.map((c) => c.levels[0]!)));
+    if (e) lead = [e];
+  } else {
+    // closed upwards (the bound grows with each level), so the region is the union over levels i
+    // of a of "a ≥ i and b ≥ its lowest level beside i": one term per step of that staircase
+    const lowest = (i: number) => Math.min(...inside.filter((c) => c.levels[0] === i).map((c) => c.levels[1]!));
+    let prev = Infinity;
+    for (let i = 0; i <= LEVELS.length; i++) {
+      const m = lowest(i);
+      if (m >= prev || m === Infinity) continue;
+      prev = m;
+      const ea = atLeast(a, i);
+      const eb = atLeast(b, m);
+      if (ea === null || eb === null) continue;
+      if (ea === '' && eb === '') return { lead: null, all: true, outside, cells: inside.length };
+      lead.push(ea === '' ? `(${eb})` : eb === '' ? `(${ea})` : `(${ea}) AND (${eb})`);
+    }
+    lead = lead.map((x) => (lead.length > 1 ? `(${x})` : x));
+  }
+  return { lead: lead.length ? lead.join(' OR ') : null, all: false, outside, cells: inside.length };
+}
+
+/** The smallest region (highest cells first) whose estimated documents reach `docs`. */
+export function regionFor(s: BoundStats, docs: number): Region {
+  const cells = cellsOf(s);
+  let acc = 0;
+  let floor = -Infinity;
+  for (const c of cells) { acc += c.est; if (acc >= docs) { floor = c.bound; break; } }
+  return regionOf(s, cells, floor);
+}
+
+/** The region of every cell whose bound reaches `score`: any document scoring that much is inside it, and none outside can. */
+export function regionAbove(s: BoundStats, score: number): Region {
+  return regionOf(s, cellsOf(s), score);
 }

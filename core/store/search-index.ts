@@ -1,7 +1,7 @@
 import type { Db } from './database';
 import { dynamic, query, scalar } from './query';
 import { Vocabulary } from './search-vocabulary';
-import { COLUMN_WEIGHTS, impactOf, leadExpression, LEVELS, outsideBound, rareExpression, wordSpans, type BoundStats } from './search-impact';
+import { COLUMN_WEIGHTS, countedOf, impactOf, leadExpression, LEVELS, outsideBound, rareExpression, regionAbove, regionFor, wordSpans, type BoundStats } from './search-impact';
 
 export interface IndexedMemory {
   memory_id: string; space_id: string; band: string; type: string; updated_at: number; author: string;
@@ -76,6 +76,10 @@ const shortestDoc = query<[], { length: number | null }>('SELECT length FROM sea
 const prefixTerms = query<[string, string, number], { term: string; doc: number }>('SELECT term, doc FROM search_vocab WHERE term >= ? AND term <= ? LIMIT ?');
 const countMatching = scalar<[string]>('SELECT count(*) FROM search_fts WHERE search_fts MATCH ?');
 const leadTokens = query<[string, string], { term: string; doc: number }>('SELECT term, doc FROM search_lead_vocab WHERE term >= ? AND term <= ?');
+const quotedTerm = (t: string): string => `"${t.replace(/"/g, '""')}"`;
+const changeState = query<[], { changes: number; version: number }>('SELECT total_changes() AS changes, (SELECT data_version FROM pragma_data_version) AS version');
+/** What the bound reads of one query word (see `wordSpans`). */
+type WordFound = Parameters<typeof wordSpans>[1][number];
 const insertFts = query<[number | bigint, string, string, string, string, string]>(
   'INSERT INTO search_fts (rowid, title, body, tags, people, places) VALUES (?, ?, ?, ?, ?, ?)');
 const deleteFts = query<[number]>('DELETE FROM search_fts WHERE rowid = ?');
@@ -134,10 +138,17 @@ function varints(b: Buffer): number[] {
 
 /** the highest code point: `w <= term <= w + LAST_CHAR` is every term beginning with w */
 const LAST_CHAR = '\u{10FFFF}';
-/** a ranked query starts where the level documents reach LEAD_START × need; it ranks LEAD_SLACK rows past `need` to find the bound's end */
+/** a ranked query of three words or more starts where the level documents reach LEAD_START_AND × need (one or two: CELLS_START, below) */
 const LEAD_START = 4;
 /** with two words or more the bound needs documents high in all of them: start lower, where one try is usually enough */
 const LEAD_START_AND = 16;
+/**
+ * the first region of one (two) word(s) is estimated to hold CELLS_START(_AND) × need documents:
+ * a retry walks every match again (the doclists and bm25's document counts, ~25 ms at 100k for
+ * a word in every memory), a candidate more costs its bm25 (~1–3 µs), so start wide
+ */
+const CELLS_START = 32;
+const CELLS_START_AND = 128;
 /** a word that begins more terms than this is left to the full ranking */
 const MAX_TERMS = 64;
 const LEAD_SLACK = 32;
@@ -151,6 +162,13 @@ const LEAD_SLACK = 32;
 export class SearchIndex {
   /** the vocabulary of the open connection, kept in step with this index's writes (search-vocabulary.ts) */
   private readonly vocab = new Vocabulary();
+
+  /**
+   * What the bound reads of each query word (its terms, level tokens, documents), per connection,
+   * until anything changes: fts5vocab counts a term's documents by walking its whole doclist
+   * (~5 ms for a word in every memory at 100k), and the same words come back query after query.
+   */
+  private spans = new WeakMap<Db, { state: string; words: Map<string, WordFound | null>; other: Map<string, unknown> }>();
 
   constructor(private readonly db: () => Db) {}
 
@@ -252,6 +270,7 @@ export class SearchIndex {
     if (!stats) return null;
     const counted = stats.words.filter((w) => !w.ignored);
     const rare = rareExpression(stats.words);
+    if (counted.length <= 2) return this.leadingByCells(q, stats, rare, need);
     // start from the highest level whose documents (summed over the words: at least their union)
     // reach LEAD_START × need: ranking those few is cheap, and usually enough score above the bound
     let level = 1;
@@ -278,6 +297,107 @@ export class SearchIndex {
     return null;
   }
 
+  /**
+   * `leading` for one or two counted words: the candidates are a region of level cells (the
+   * highest level of each word a document holds), chosen by the bound of each cell — a document
+   * high in one word and low in the other is bounded by both, which a level shared by the words
+   * cannot say. The first region is the smallest estimated to hold CELLS_START(_AND) × need
+   * documents; a retry takes every cell whose bound reaches the need-th score found, which is
+   * sure to be enough.
+   */
+  private leadingByCells(q: Omit<CandidateQuery, 'order' | 'limit' | 'offset' | 'lead'> & { fts: string }, stats: BoundStats, rare: string | null, need: number): Candidate[] | null {
+    // (a small index is ranked whole sooner than by a region of most of it)
+    let docs = Math.max(2 * need, Math.min((countedOf(stats).length > 1 ? CELLS_START_AND : CELLS_START) * need, stats.rows / 16));
+    let region = regionFor(stats, docs);
+    for (let tries = 0; tries < 3 && !region.all; tries++) {
+      const rows = this.candidates({ ...q, order: 'rank', lead: { lead: region.lead, rare }, limit: need + LEAD_SLACK, offset: 0 });
+      // strictly above, with room for rounding: a document outside may reach the bound itself
+      const outside = region.outside * (1 + 1e-9);
+      let sure = 0;
+      while (sure < rows.length && rows[sure]!.score > outside) sure++;
+      if (sure >= need) return rows.slice(0, sure);
+      const before = region.cells;
+      if (rows.length < need) { docs *= 8; region = regionFor(stats, docs); } else region = regionAbove(stats, rows[need - 1]!.score / (1 + 1e-9));
+      if (region.cells <= before) return null;
+    }
+    return null;
+  }
+
+  /**
+   * A value worked out from the index (`make`), kept per connection until anything changes, like
+   * what the bound reads of a word: a query's typo alternatives scan the whole vocabulary, and
+   * the same words come back query after query.
+   */
+  remembered<T>(key: string, make: () => T): T {
+    const words = this.stateCache();
+    if (words.other.has(key)) return words.other.get(key) as T;
+    const v = make();
+    words.other.set(key, v);
+    return v;
+  }
+
+  /** The per-state cache of this connection: emptied when this connection writes anything or another one commits. */
+  private stateCache(): { state: string; words: Map<string, WordFound | null>; other: Map<string, unknown> } {
+    const db = this.db();
+    // this connection's writes (any table: conservative) and other connections' commits
+    const now = changeState.get(db);
+    const state = `${now?.changes ?? 0}:${now?.version ?? 0}`;
+    let cache = this.spans.get(db);
+    if (cache?.state !== state) this.spans.set(db, (cache = { state, words: new Map(), other: new Map() }));
+    return cache;
+  }
+
+  /** A query word's terms, level tokens and documents, as of the index's present state (null: the full ranking answers). */
+  private wordFound(w: string): WordFound | null {
+    const db = this.db();
+    const cache = this.stateCache();
+    const hit = cache.words.get(w);
+    if (hit !== undefined) return hit;
+    const terms = prefixTerms.all(db, w, w + LAST_CHAR, MAX_TERMS + 1);
+    let found: WordFound | null = null;
+    // no term under it (or spelled unlike the index), or too many to bound: the full ranking answers
+    if (terms.length && terms.length <= MAX_TERMS) {
+      // the level tokens under it ("3family"), each level a range of its own
+      const levels: { term: string; level: number; doc: number }[] = [];
+      for (let l = 1; l <= LEVELS.length; l++) for (const t of leadTokens.all(db, `${l}${w}`, `${l}${w}${LAST_CHAR}`)) levels.push({ term: t.term.slice(1), level: l, doc: t.doc });
+      // a word over several terms is in more documents than its most frequent term: count them
+      // (one walk of its doclist), since idf drops to 1e-6 past half the rows and a bound from the
+      // one term alone could be far above every score
+      const hits = terms.length > 1 ? countMatching.get(db, `"${w}"*`) : undefined;
+      found = { word: w, terms, levels, hits };
+    }
+    cache.words.set(w, found);
+    return found;
+  }
+
+  /**
+   * `words` as prefixes, AND, as an FTS5 expression of whole terms where a word begins only one
+   * term ("family"* is "family" when nothing else begins so): the same rows and the same bm25
+   * (one phrase, the same instances), but FTS5 merges a prefix's doclists into one before its
+   * first row — the whole doclist, even under a LIMIT, and again for bm25's document count.
+   */
+  wholeTerms(words: string[]): string {
+    return words.map((w) => {
+      const terms = this.wordFound(w)?.terms;
+      return terms?.length === 1 ? quotedTerm(terms[0]!.term) : `${quotedTerm(w)}*`;
+    }).join(' AND ');
+  }
+
+  /**
+   * An expression whose rows are some of `wholeTerms(words)`'s: each word by the one term under
+   * it in the most documents, whole (null where a word has no term). Enough to show that a query
+   * has many matches without merging a prefix's doclists.
+   */
+  someMatches(words: string[]): string | null {
+    const out: string[] = [];
+    for (const w of words) {
+      const terms = this.wordFound(w)?.terms;
+      if (!terms?.length) return null;
+      out.push(quotedTerm(terms.reduce((a, t) => (t.doc > a.doc ? t : a)).term));
+    }
+    return out.join(' AND ');
+  }
+
   /** FTS5's row count and average length (what its bm25 uses), the shortest document, and each word's span in the vocabulary. */
   private boundStats(words: string[]): BoundStats | null {
     const db = this.db();
@@ -287,19 +407,11 @@ export class SearchIndex {
     const tokens = columns.reduce((a, x) => a + x, 0);
     const minLength = shortestDoc.get(db)?.length;
     if (!rows || !tokens || minLength === null || minLength === undefined) return null;
-    const found: Parameters<typeof wordSpans>[1] = [];
+    const found: WordFound[] = [];
     for (const w of words) {
-      const terms = prefixTerms.all(db, w, w + LAST_CHAR, MAX_TERMS + 1);
-      // no term under it (or spelled unlike the index), or too many to bound: the full ranking answers
-      if (!terms.length || terms.length > MAX_TERMS) return null;
-      // the level tokens under it ("3family"), each level a range of its own
-      const levels: { term: string; level: number; doc: number }[] = [];
-      for (let l = 1; l <= LEVELS.length; l++) for (const t of leadTokens.all(db, `${l}${w}`, `${l}${w}${LAST_CHAR}`)) levels.push({ term: t.term.slice(1), level: l, doc: t.doc });
-      // a word over several terms is in more documents than its most frequent term: count them
-      // (one walk of its doclist), since idf drops to 1e-6 past half the rows and a bound from the
-      // one term alone could be far above every score
-      const hits = terms.length > 1 ? countMatching.get(db, `"${w}"*`) : undefined;
-      found.push({ word: w, terms, levels, hits });
+      const f = this.wordFound(w);
+      if (!f) return null;
+      found.push(f);
     }
     const spans = wordSpans(rows, found);
     if (!spans.some((s) => !s.ignored && (s.caps.length || s.rare.length))) return null;

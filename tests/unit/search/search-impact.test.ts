@@ -1,5 +1,6 @@
+import Database from 'better-sqlite3-multiple-ciphers';
 import { describe, expect, it } from 'vitest';
-import { BM25_B, BM25_K1, idf, impactOf, leadExpression, LEVELS, outsideBound, rareExpression, termsOf, wordSpans } from '../../../core/store/search-impact';
+import { BM25_B, BM25_K1, idf, impactOf, leadExpression, LEVELS, outsideBound, rareExpression, regionAbove, regionFor, termsOf, wordSpans } from '../../../core/store/search-impact';
 
 // The arithmetic of the impact tiers (issue 11 item 6): what a document writes, and the bound a
 // ranked query stops at. The bound must be above the bm25 score of every document it claims to
@@ -23,17 +24,19 @@ describe('impact tiers', () => {
     const spans = wordSpans(1000, [{ word: 'ben', terms: [{ term: 'ben', doc: 400 }, { term: 'benado', doc: 3 }], levels: [{ term: 'ben', level: 2, doc: 50 }] }]);
     expect(spans[0]).toMatchObject({ rare: ['benado'], caps: [LEVELS[2] - 1], maxDocs: 400, ignored: false });
     expect(spans[0]!.levelDocs[2]).toBe(50);
-    expect(leadExpression(spans, LEVELS.length - 1)).toBe(`"${LEVELS.length - 1}ben"* OR "${LEVELS.length}ben"*`);
+    // whole level tokens, the ones the index holds (a prefix would make FTS5 merge their doclists first)
+    expect(leadExpression(spans, 2)).toBe('"2ben"');
+    expect(leadExpression(spans, 3)).toBeNull();
     expect(rareExpression(spans)).toBe('"benado"');
   });
 
   it('a word of idf 1e-6 next to a name adds no candidates', () => {
     const spans = wordSpans(10_000, [
-      { word: 'ana', terms: [{ term: 'ana', doc: 500 }], levels: [] },
+      { word: 'ana', terms: [{ term: 'ana', doc: 500 }], levels: [{ term: 'ana', level: 1, doc: 100 }, { term: 'ana', level: 3, doc: 10 }] },
       { word: 'family', terms: [{ term: 'family', doc: 9000 }], levels: [{ term: 'family', level: 1, doc: 4000 }] },
     ]);
     expect(spans.map((s) => s.ignored)).toEqual([false, true]);
-    expect(leadExpression(spans, 1)).toBe(Array.from({ length: LEVELS.length }, (_, i) => `"${i + 1}ana"*`).join(' OR '));
+    expect(leadExpression(spans, 1)).toBe('"1ana" OR "3ana"');
   });
 
   it('the bound is above the bm25 score of any document outside the candidates (brute force over F and D)', () => {
@@ -64,5 +67,42 @@ describe('impact tiers', () => {
     }
     // and it falls as the level falls (fewer documents outside, each with less)
     expect(outsideBound({ rows, avgdl, minLength, words }, 1)).toBeLessThan(outsideBound({ rows, avgdl, minLength, words }, 4));
+  });
+
+  it('a region of level cells holds every document that can score above its outside bound (brute force, two words, one over two terms)', () => {
+    let x = 7;
+    const rnd = () => ((x = (Math.imul(x ^ (x >>> 15), 2246822519) + 0x9e3779b9) >>> 0) / 2 ** 32);
+    const levelOf = (f: number) => LEVELS.filter((t) => f >= t).length;
+    const rows = 1500;
+    // F of alpha, beta, betas per document (skewed: most low, some high) and its length
+    const docs = Array.from({ length: rows }, () => ({ f: [0, 0, 0].map(() => Math.floor(rnd() ** 3 * 60)), d: 40 + Math.floor(rnd() * 200) }));
+    const terms = ['alpha', 'beta', 'betas'];
+    const lead = new Database(':memory:');
+    lead.exec("CREATE VIRTUAL TABLE l USING fts5(terms, detail = none)");
+    docs.forEach((doc, i) => lead.prepare('INSERT INTO l (rowid, terms) VALUES (?, ?)').run(i + 1, doc.f.map((f, t) => (levelOf(f) ? `${levelOf(f)}${terms[t]}` : '')).join(' ')));
+    const docCount = (t: number) => docs.filter((doc) => doc.f[t]! > 0).length;
+    const levels = (t: number) => Array.from({ length: LEVELS.length }, (_, l) => ({ term: terms[t]!, level: l + 1, doc: docs.filter((doc) => levelOf(doc.f[t]!) === l + 1).length })).filter((v) => v.doc);
+    const betaHits = docs.filter((doc) => doc.f[1]! + doc.f[2]! > 0).length;
+    const words = wordSpans(rows, [
+      { word: 'alpha', terms: [{ term: 'alpha', doc: docCount(0) }], levels: levels(0) },
+      { word: 'beta', terms: [{ term: 'beta', doc: docCount(1) }, { term: 'betas', doc: docCount(2) }], levels: [...levels(1), ...levels(2)], hits: betaHits },
+    ]);
+    const avgdl = docs.reduce((a, doc) => a + doc.d, 0) / rows;
+    const s = { rows, avgdl, minLength: Math.min(...docs.map((doc) => doc.d)), words };
+    const part = (f: number, d: number) => (f * (BM25_K1 + 1)) / (f + BM25_K1 * (1 - BM25_B + (BM25_B * d) / avgdl));
+    const score = (doc: (typeof docs)[number]) => idf(rows, docCount(0)) * part(doc.f[0]!, doc.d) + idf(rows, betaHits) * part(doc.f[1]! + doc.f[2]!, doc.d);
+    const matching = docs.map((doc, i) => ({ doc, id: i + 1 })).filter(({ doc }) => doc.f[0]! > 0 && doc.f[1]! + doc.f[2]! > 0);
+    const scores = matching.map(({ doc }) => score(doc)).sort((a, b) => b - a);
+    let checked = 0;
+    const regions = [...[1, 5, 20, 60, 200].map((k) => regionAbove(s, scores[k]!)), ...[50, 400, 1200].map((n) => regionFor(s, n))];
+    for (const r of regions) {
+      if (r.all) continue;
+      const inside = new Set(r.lead ? (lead.prepare('SELECT rowid FROM l WHERE l MATCH ?').pluck().all(r.lead) as number[]) : []);
+      for (const { doc, id } of matching) if (!inside.has(id)) expect(score(doc)).toBeLessThanOrEqual(r.outside);
+      // and it is a region, not everything: the bound holds because it is tight enough to leave some out
+      if (inside.size < matching.length) checked++;
+    }
+    expect(checked).toBeGreaterThanOrEqual(4);
+    lead.close();
   });
 });
