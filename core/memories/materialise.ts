@@ -9,16 +9,20 @@ import { unwrapDek, type DekWrap } from './memory-keys';
 import { dropRecord, saveRecord } from './read-model';
 
 /** A memory's metadata document as the log holds it: every entry that decrypts here, applied in log order (meta null when none does). */
-export interface HeldMeta { doc: Y.Doc; meta: Meta | null }
+export interface HeldMeta {
+  doc: Y.Doc; meta: Meta | null;
+  /** the one update the document was built from, when it was one (it is then the document's whole state) */
+  only?: Uint8Array;
+}
 
 export function heldMetaOf(ctx: Ctx, space: string, memoryId: string): HeldMeta {
   const doc = newDoc();
-  let any = false;
+  const applied: Uint8Array[] = [];
   for (const e of docEntries(ctx, 'sync_log', space, metaDocId(memoryId))) {
     const plain = decryptEpochEntry(ctx, e);
-    if (plain) { Y.applyUpdate(doc, plain); any = true; }
+    if (plain) { Y.applyUpdate(doc, plain); applied.push(plain); }
   }
-  return { doc, meta: any ? readMeta(doc) : null };
+  return { doc, meta: applied.length ? readMeta(doc) : null, ...(applied.length === 1 ? { only: applied[0] } : {}) };
 }
 
 /**
@@ -28,7 +32,7 @@ export function heldMetaOf(ctx: Ctx, space: string, memoryId: string): HeldMeta 
  * caller already built it from the same entries (a received batch checked them): not read again.
  */
 export function materialiseMemory(ctx: Ctx, space: string, memoryId: string, held: HeldMeta = heldMetaOf(ctx, space, memoryId)): 'saved' | 'sealed' | 'empty' {
-  const { doc: metaDoc, meta } = held;
+  const { doc: metaDoc, meta, only } = held;
   if (!meta) return 'empty';
   let dek: Uint8Array | null = null;
   try { dek = meta.dek ? unwrapDek(ctx, space, memoryId, meta.dek as DekWrap) : null; } catch { dek = null; }
@@ -39,11 +43,13 @@ export function materialiseMemory(ctx: Ctx, space: string, memoryId: string, hel
   }
   const contentDoc = newDoc();
   const entries = docEntries(ctx, 'sync_log', space, memoryId);
+  const applied: Uint8Array[] = [];
   for (const e of entries) {
     const plain = decryptEntry(e, dek);
-    if (plain) Y.applyUpdate(contentDoc, plain);
+    if (plain) { Y.applyUpdate(contentDoc, plain); applied.push(plain); }
   }
-  const { rec, content } = saveRecord(ctx, memoryId, space, meta, metaDoc, contentDoc, dek, entries.length);
+  const states = { ...(only ? { meta: only } : {}), ...(applied.length === 1 ? { content: applied[0] } : {}) };
+  const { rec, content } = saveRecord(ctx, memoryId, space, meta, metaDoc, contentDoc, dek, entries.length, states);
   indexMemory(ctx, rec, content);
   return 'saved';
 }

@@ -182,16 +182,21 @@ export function openMetaDoc(ctx: Ctx, rec: MemoryRecord): Y.Doc {
   return docFromUpdates([rec.metaState], deviceClientId(keys(ctx).deviceId));
 }
 
-/** Writes (insert or replace) the encrypted read model of one memory from its two documents; returns what it wrote. */
-export function saveRecord(ctx: Ctx, memoryId: string, space: string, meta: Meta, metaDoc: Y.Doc, contentDoc: Y.Doc, dek: Uint8Array, version: number): { rec: MemoryRecord; content: Content } {
+/**
+ * Writes (insert or replace) the encrypted read model of one memory from its two documents; returns what it wrote.
+ * `states`: a document's state as one update when the caller holds it already — a fresh document
+ * that one update built (a memory received whole) is that update, and encoding it again costs
+ * as much as applying it did.
+ */
+export function saveRecord(ctx: Ctx, memoryId: string, space: string, meta: Meta, metaDoc: Y.Doc, contentDoc: Y.Doc, dek: Uint8Array, version: number, states: { meta?: Uint8Array; content?: Uint8Array } = {}): { rec: MemoryRecord; content: Content } {
   const content = readContent(contentDoc);
   const { keyId: metaKeyId, key: metaKey } = metaKeyFor(ctx, space, meta.band);
   const ids = { space_id: space, memory_id: memoryId };
-  const metaState = Y.encodeStateAsUpdate(metaDoc);
+  const metaState = states.meta ?? Y.encodeStateAsUpdate(metaDoc);
   const m = aeadEncrypt(frameMeta(meta, metaState), metaAd(ids, metaKeyId), metaKey);
   const keyId = dekKeyId(memoryId);
   const c = aeadEncrypt(Buffer.from(JSON.stringify(content)), contentAd(ids, keyId), dek);
-  const s = aeadEncrypt(Y.encodeStateAsUpdate(contentDoc), stateAd(ids, keyId), dek);
+  const s = aeadEncrypt(states.content ?? Y.encodeStateAsUpdate(contentDoc), stateAd(ids, keyId), dek);
   const rec: MemoryRecord = {
     memory_id: memoryId, space_id: space, band: meta.band, type: meta.type, author: meta.author, origin_device: meta.origin_device,
     created_at: meta.created_at, updated_at: content.updated_at || meta.created_at, deleted_at: meta.deleted_at ?? null,

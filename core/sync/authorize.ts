@@ -129,7 +129,7 @@ function metaDenial(ctx: Ctx, space: string, member: string, role: Role, e: LogE
   const after = readMeta(doc);
   const denial = metaChangeDenial(member, role, e, before, after);
   // the held document now has this entry applied: right if it is stored, wrong if it is refused
-  if (denial) memo?.forget(memoryId); else memo?.accepted(memoryId, doc, after);
+  if (denial) memo?.forget(memoryId); else memo?.accepted(memoryId, doc, after, plain);
   return denial;
 }
 

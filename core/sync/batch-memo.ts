@@ -47,8 +47,12 @@ export class BatchMemo {
     return h;
   }
 
-  /** The held document now includes an entry that was stored: its metadata as read after it. */
-  accepted(memoryId: string, doc: Y.Doc, meta: HeldMeta['meta']): void { this.metas.set(memoryId, { doc, meta }); }
+  /** The held document now includes an entry that was stored (`plain`, applied to it): its metadata as read after it. */
+  accepted(memoryId: string, doc: Y.Doc, meta: HeldMeta['meta'], plain: Uint8Array): void {
+    // built from nothing but this update: the update is its state (materialising need not encode it again)
+    const first = this.metas.get(memoryId)?.meta === null;
+    this.metas.set(memoryId, { doc, meta, ...(first ? { only: plain } : {}) });
+  }
 
   forget(memoryId: string): void { this.metas.delete(memoryId); }
 

@@ -3,9 +3,11 @@ import * as Y from 'yjs';
 import { applyBand } from '../../core/memories/band';
 import { heldMetaOf } from '../../core/memories/materialise';
 import { loadRecord } from '../../core/memories/memories';
-import { readMeta } from '../../core/memories/memory-doc';
+import { readContent, readMeta } from '../../core/memories/memory-doc';
+import { unwrapDek, type DekWrap } from '../../core/memories/memory-keys';
+import { openContentDoc } from '../../core/memories/read-model';
 import { roleOf } from '../../core/spaces/spaces';
-import { docEntries, entriesAfter, entryToJson, type EntryJson } from '../../core/store/sync-log';
+import { decryptEntry, docEntries, entriesAfter, entryToJson, type EntryJson } from '../../core/store/sync-log';
 import { receiveEntries } from '../../core/sync/receive';
 import { device, vectorOf, waitFor, type TestApp } from '../helpers/sync';
 
@@ -66,6 +68,17 @@ describe('a received batch that changes roles or refuses a metadata change', () 
     expect(docEntries(c.app.ctx, 'sync_log', SPACE, after.memory.memory_id)).toEqual([]);
     expect((await c.c('memory.get', { memory_id: before.memory.memory_id })).memory.title).toBe('before');
     await expect(c.c('memory.get', { memory_id: after.memory.memory_id })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+
+    // a memory received whole keeps its one update as the read model's state (not encoded again): the same
+    // document as the log's, and one a local edit continues from
+    const id = before.memory.memory_id;
+    const rec = loadRecord(c.app.ctx, id);
+    const dek = unwrapDek(c.app.ctx, SPACE, id, rec.meta.dek as DekWrap)!;
+    const fromLog = new Y.Doc();
+    for (const e of docEntries(c.app.ctx, 'sync_log', SPACE, id)) Y.applyUpdate(fromLog, decryptEntry(e, dek)!);
+    expect(readContent(openContentDoc(c.app.ctx, rec, dek))).toEqual(readContent(fromLog));
+    const edited = await c.c('memory.update', { memory_id: id, base_version: rec.version, patch: { body: 'edited on C' } });
+    expect(edited.memory).toMatchObject({ title: 'before', body: 'edited on C' });
   }, 60_000);
 
   it('a refused metadata change inside a batch is not what the entries after it, or the read model, see', async () => {
