@@ -104,7 +104,8 @@ export function writeNewMemory(ctx: Ctx, actor: string, input: MemoryCreateReque
   appendUpdate(ctx, log, input.space_id, metaDocId(memoryId), mk.keyId, mk.key, metaUpdate);
   appendUpdate(ctx, log, input.space_id, memoryId, dekKeyId(memoryId), dek, contentUpdate);
   k.deks.set(memoryId, dek);
-  const { rec, content } = saveRecord(ctx, memoryId, input.space_id, meta, metaDoc, contentDoc, dek, 1);
+  // each document is fresh and was built by its one update: that update is its state (read-model.ts saveRecord)
+  const { rec, content } = saveRecord(ctx, memoryId, input.space_id, meta, metaDoc, contentDoc, dek, 1, { meta: metaUpdate, content: contentUpdate });
   indexMemory(ctx, rec, content);
   // a bulk import announces its memories once per band (MEMORIES_IMPORTED), not one signed event each
   if (announce) emit(ctx, {

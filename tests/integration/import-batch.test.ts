@@ -1,5 +1,11 @@
+import * as Y from 'yjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Envelope } from '../../contracts/types';
+import { dekFor, loadRecord } from '../../core/memories/memories';
+import { metaDocId } from '../../core/memories/memory-doc';
+import { openContentDoc, openMetaDoc } from '../../core/memories/read-model';
+import { decryptEpochEntry } from '../../core/spaces/epoch-keys';
+import { decryptEntry, docEntries } from '../../core/store/sync-log';
 import { openTestApp } from '../helpers/app';
 
 const memory = (k: number, band: 'GREEN' | 'AMBER') => ({ type: 'semantic', band, title: `item ${k}`, body: `body ${k}` });
@@ -36,4 +42,24 @@ describe('a bulk import announces its batch', () => {
     await t.c('memory.create', { space_id: 'personal:me', ...memory(99, 'GREEN') });
     expect(seen.filter((e) => topic(e) === 'HIPPO_ENCODE')).toHaveLength(1);
   });
+
+  // a new memory's read model stores each document's one update as its state (not encoded again):
+  // it must be the state the log builds, and an edit on top of it must work
+  it('the stored document states equal what the log builds, and an imported memory edits', async () => {
+    const t = await openTestApp();
+    opened.push(t);
+    const ctx = t.app.ctx;
+    const r = await t.c('memory.import', { space_id: 'personal:me', memories: Array.from({ length: 5 }, (_, k) => memory(k, k ? 'GREEN' : 'AMBER')) });
+    for (const id of r.memory_ids as string[]) {
+      const rec = loadRecord(ctx, id);
+      const dek = dekFor(ctx, rec);
+      const fromLog = (doc: string, open: (e: any) => Uint8Array | null) => { const d = new Y.Doc(); for (const e of docEntries(ctx, 'sync_log', 'personal:me', doc)) Y.applyUpdate(d, open(e)!); return Y.encodeStateAsUpdate(d); };
+      expect(Buffer.from(Y.encodeStateAsUpdate(openContentDoc(ctx, rec, dek)))).toEqual(Buffer.from(fromLog(id, (e) => decryptEntry(e, dek))));
+      expect(Buffer.from(Y.encodeStateAsUpdate(openMetaDoc(ctx, rec)))).toEqual(Buffer.from(fromLog(metaDocId(id), (e) => decryptEpochEntry(ctx, e))));
+    }
+    const id = r.memory_ids[1];
+    await t.c('memory.update', { memory_id: id, patch: { title: 'edited', body: 'body 1 and more' } });
+    expect((await t.c('memory.get', { memory_id: id })).memory).toMatchObject({ title: 'edited', body: 'body 1 and more', version: 2 });
+  });
 });
+
