@@ -4,7 +4,7 @@
  * then their sessions closed; A imports n memories; A's log is read in the batches a session sends
  * (entriesAfter, entryToJson, a frame through JSON) and B decodes each frame (JSON, the frame
  * schema) and applies it with receiveEntries — the calls Session.flush and Session.onEntries make,
- * without the socket. Prints the CPU ms of each side.
+ * without the socket. Prints the CPU ms of each side, and B's wall time (its commits' fsync waits).
  *
  *   npx tsc -p tsconfig.json && npx tsx tests/bench/sync-receive.ts [n=2000] [--profile=/dir]
  */
@@ -98,6 +98,7 @@ async function main(): Promise<void> {
     let stored = 0, refused = 0;
     const s = profDir ? new Session() : null;
     if (s) { s.connect(); await new Promise((r) => s.post('Profiler.enable', () => s.post('Profiler.start', r))); }
+    const w0 = performance.now();
     const recv = cpuMs(() => {
       for (const buf of frames) {
         const f = decodeFrame(buf) as Extract<Frame, { t: 'entries' }>;
@@ -105,12 +106,14 @@ async function main(): Promise<void> {
         stored += res.stored; refused += res.refused.length;
       }
     });
+    // wall time too: a commit's fsync waits without CPU (synchronous = FULL), and that wait is per batch
+    const recvWall = performance.now() - w0;
     if (s) {
       await new Promise<void>((r) => s.post('Profiler.stop', (_e, res) => { writeFileSync(join(profDir!, `receive-${n}.cpuprofile`), JSON.stringify((res as { profile: unknown }).profile)); r(); }));
       s.disconnect();
     }
     const listed = (await b.c('memory.list', { space_id: SPACE, limit: 1 })).total;
-    console.log(JSON.stringify({ n, frames: frames.length, stored, refused, listed, send_cpu_ms: Math.round(send), receive_cpu_ms: Math.round(recv), receive_us_per_entry: Math.round((recv * 1000) / Math.max(1, stored)) }));
+    console.log(JSON.stringify({ n, frames: frames.length, stored, refused, listed, send_cpu_ms: Math.round(send), receive_cpu_ms: Math.round(recv), receive_wall_ms: Math.round(recvWall), receive_us_per_entry: Math.round((recv * 1000) / Math.max(1, stored)) }));
     if (listed < n || refused) process.exitCode = 1;
   } finally {
     await a.close();
