@@ -7,7 +7,8 @@ import { readContent, readMeta } from '../../core/memories/memory-doc';
 import { unwrapDek, type DekWrap } from '../../core/memories/memory-keys';
 import { openContentDoc } from '../../core/memories/read-model';
 import { roleOf } from '../../core/spaces/spaces';
-import { decryptEntry, docEntries, entriesAfter, entryToJson, type EntryJson } from '../../core/store/sync-log';
+import { sign } from '../../core/crypto/sodium';
+import { decryptEntry, docEntries, entriesAfter, entrySigningBytes, entryToJson, type EntryJson } from '../../core/store/sync-log';
 import { receiveEntries } from '../../core/sync/receive';
 import { device, vectorOf, waitFor, type TestApp } from '../helpers/sync';
 
@@ -108,5 +109,22 @@ describe('a received batch that changes roles or refuses a metadata change', () 
     Y.applyUpdate(kept, loadRecord(c.app.ctx, m.memory_id).metaState);
     expect(readMeta(kept)).toEqual(heldMetaOf(c.app.ctx, SPACE, m.memory_id).meta);
     expect(readMeta(kept).band).toBe('AMBER');
+  }, 60_000);
+
+  it('an entry whose key id names another space\'s epoch, or a prefix of this one\'s, is refused; this space\'s own is not', async () => {
+    const [a, c] = await family('adult');
+    const ctx = a.app.ctx;
+    const held = vectorOf(c, SPACE)[ctx.keyring!.deviceId] ?? 0;
+    const forged = (seq: number, keyId: string): EntryJson => {
+      const e = { space_id: SPACE, doc_id: '01M8W4WTMCC7RDPTRTBZSFDXA8.meta', author_device: ctx.keyring!.deviceId, seq, key_id: keyId, nonce: new Uint8Array(24), ciphertext: new Uint8Array(40) };
+      return entryToJson({ ...e, signature: sign(entrySigningBytes(e), ctx.keyring!.deviceSign.privateKey) });
+    };
+    for (const keyId of ['epoch:shared:other:1', 'epoch:shared:famil:1', 'epoch:shared:family:0', `epoch:${SPACE}x:1`]) {
+      const res = receiveEntries(c.app.ctx, SPACE, [forged(held + 1, keyId)]);
+      expect(res.refused.map((r) => r.reason)).toEqual(['bad_key_id']);
+    }
+    // the right key id passes this check (the made-up ciphertext then fails to open: refused for its role check instead)
+    const ok = receiveEntries(c.app.ctx, SPACE, [forged(held + 1, `epoch:${SPACE}:1`)]);
+    expect(ok.refused.map((r) => r.reason)).not.toContain('bad_key_id');
   }, 60_000);
 });
