@@ -28,7 +28,7 @@ export function withinOneEdit(a: string, b: string): boolean {
  * words as prefixes, so a typo in a word still being typed counts too). Terms the word already
  * matches exactly (as a prefix) are not alternatives.
  */
-export function fuzzyAlternatives(word: string, vocab: ReadonlyMap<string, number>, max = FUZZY_MAX_ALTERNATIVES): string[] {
+export function fuzzyAlternatives(word: string, vocab: Iterable<readonly [string, number]>, max = FUZZY_MAX_ALTERNATIVES): string[] {
   if ([...word].length < FUZZY_MIN_LENGTH) return [];
   const n = word.length;
   const found: { term: string; doc: number }[] = [];

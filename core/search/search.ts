@@ -8,7 +8,7 @@ import { leadable } from '../store/search-impact';
 import { liveContents } from '../memories/read-model';
 import { membershipsOf } from '../spaces/spaces';
 import { facetOf, type Facet } from './facets';
-import { fuzzyAlternatives } from './fuzzy';
+import { FUZZY_MIN_LENGTH, fuzzyAlternatives } from './fuzzy';
 import { toIndexed } from './indexer';
 import { fold, highlightRanges, matchesEvery, queryTerms, snippetWithRanges, type Term } from './snippet';
 
@@ -125,9 +125,8 @@ export function searchMemories(ctx: Ctx, actor: string, q: MemorySearchRequest):
   const limit = Math.min(q.limit ?? 20, COUNT_CAP);
   const words = queryTerms(q.query ?? '');
   const sort: Sort = q.sort ?? (words.length ? 'relevance' : 'updated');
-  const vocab = words.some((w) => [...w].length >= 5) ? idx.vocabulary() : new Map<string, number>();
-  // the alternatives of a word scan the whole vocabulary: kept until the index changes
-  const terms: Term[] = words.map((w) => ({ word: w, alts: idx.remembered(`alternatives ${w}`, () => fuzzyAlternatives(w, vocab)) }));
+  // a word's alternatives scan the terms that share one of its first two letters: kept until the index changes
+  const terms: Term[] = words.map((w) => ({ word: w, alts: [...w].length < FUZZY_MIN_LENGTH ? [] : idx.remembered(`alternatives ${w}`, () => fuzzyAlternatives(w, idx.vocabularyNear(w))) }));
   const exact: Term[] = words.map((w) => ({ word: w, alts: [] }));
   // label filters also narrow the match in the index (a phrase in the label's column: a superset
   // of the exact label, which is checked after, on what the reader is shown)

@@ -77,7 +77,7 @@ const prefixTerms = query<[string, string, number], { term: string; doc: number 
 const countMatching = scalar<[string]>('SELECT count(*) FROM search_fts WHERE search_fts MATCH ?');
 const leadTokens = query<[string, string], { term: string; doc: number }>('SELECT term, doc FROM search_lead_vocab WHERE term >= ? AND term <= ?');
 const quotedTerm = (t: string): string => `"${t.replace(/"/g, '""')}"`;
-const changeState = query<[], { changes: number; version: number }>('SELECT total_changes() AS changes, (SELECT data_version FROM pragma_data_version) AS version');
+const totalChanges = query<[], { changes: number }>('SELECT total_changes() AS changes');
 /** What the bound reads of one query word (see `wordSpans`). */
 type WordFound = Parameters<typeof wordSpans>[1][number];
 const insertFts = query<[number | bigint, string, string, string, string, string]>(
@@ -340,8 +340,7 @@ export class SearchIndex {
   private stateCache(): { state: string; words: Map<string, WordFound | null>; other: Map<string, unknown> } {
     const db = this.db();
     // this connection's writes (any table: conservative) and other connections' commits
-    const now = changeState.get(db);
-    const state = `${now?.changes ?? 0}:${now?.version ?? 0}`;
+    const state = `${totalChanges.get(db)?.changes ?? 0}:${dataVersion.get(db)?.data_version ?? 0}`;
     let cache = this.spans.get(db);
     if (cache?.state !== state) this.spans.set(db, (cache = { state, words: new Map(), other: new Map() }));
     return cache;
@@ -439,6 +438,12 @@ export class SearchIndex {
   vocabulary(): ReadonlyMap<string, number> {
     const db = this.db();
     return this.vocab.get(db, dataVersion.get(db)?.data_version ?? 0, () => vocabRows.all(db));
+  }
+
+  /** The terms of the vocabulary one edit of `word` can reach, by their first two characters (search-vocabulary.ts near), with their document counts. */
+  vocabularyNear(word: string): [string, number][] {
+    this.vocabulary();
+    return this.vocab.near(word);
   }
 
   /** A unit of work rolled back: what the vocabulary counted of its writes is undone by reading it again. */
