@@ -53,11 +53,45 @@ export function openDatabase(dataDir: string, opts: OpenOptions): Db {
   }
 }
 
-/** Sets the cipher and the key on a fresh connection: before anything else reads a page. */
-export function keyDatabase(db: Db, key: Uint8Array): void {
+/**
+ * How the database's pages are encrypted. AEGIS-256 (an AEAD with a 256-bit key and nonce, on the
+ * CPU's AES instructions) is what this code writes: with ChaCha20-Poly1305, the first encrypted
+ * format, sealing the pages took 4-5x the time of writing them (a 1,000-memory import's commit
+ * 155 ms against 35 ms plaintext and 46 ms AEGIS; ~35 pages sealed in every memory.create). A
+ * database still in ChaCha20 pages is re-encrypted at its first unlock (encrypt-in-place.ts).
+ */
+export type PageCipher = 'aegis-256' | 'chacha20';
+export const PAGE_CIPHER: PageCipher = 'aegis-256';
+
+/** Sets the cipher and the key on a fresh connection: before anything else reads a page (rekey: the cipher the next rekey writes). */
+export function keyDatabase(db: Db, key: Uint8Array, cipher: PageCipher = PAGE_CIPHER, pragma: 'key' | 'rekey' = 'key'): void {
   if (key.length !== 32) throw new Error('a database key is 32 bytes');
-  db.pragma("cipher = 'chacha20'");
-  db.pragma(`key = "x'${Buffer.from(key).toString('hex')}'"`);
+  if (cipher === 'aegis-256') {
+    db.pragma("cipher = 'aegis'");
+    db.pragma("algorithm = 'aegis-256'");
+  } else {
+    db.pragma("cipher = 'chacha20'");
+  }
+  // a raw 32-byte key (x'…'): no KDF, the key is derived from the vault master key already
+  db.pragma(`${pragma} = "x'${Buffer.from(key).toString('hex')}'"`);
+}
+
+/** Which cipher opens the database at `path` with `key` (null: none does, or it is plaintext). Reads one page with each. */
+export function pageCipherOf(path: string, key: Uint8Array, nativeBinding?: string): PageCipher | null {
+  for (const cipher of [PAGE_CIPHER, 'chacha20'] as const) {
+    const db = new Database(path, nativeBinding ? { nativeBinding } : {});
+    try {
+      keyDatabase(db, key, cipher);
+      db.pragma('busy_timeout = 5000');
+      db.prepare('SELECT count(*) FROM sqlite_master').get();
+      return cipher;
+    } catch (e) {
+      if ((e as { code?: string }).code !== 'SQLITE_NOTADB') throw e;
+    } finally {
+      db.close();
+    }
+  }
+  return null;
 }
 
 /** Whether a database has a table of that name (a data directory of an earlier release may lack one). */

@@ -2,18 +2,19 @@ import Database from 'better-sqlite3-multiple-ciphers';
 import { closeSync, copyFileSync, existsSync, fsyncSync, linkSync, openSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ApiError } from '../shared/errors';
-import { DB_FILE, databaseState, dbPath, keyDatabase, type DbState } from './database';
+import { DB_FILE, databaseState, dbPath, keyDatabase, PAGE_CIPHER, pageCipherOf, type DbState, type PageCipher } from './database';
 
 /**
- * Converts a plaintext database of an earlier release into the encrypted form, in place and
- * crash-safe: a kill -9 at any point leaves either the old plaintext database whole or the new
- * encrypted one whole, and the next open finishes or undoes what was half done.
+ * Converts a database of an earlier format — a plaintext one of an earlier release, or one whose
+ * pages are sealed with ChaCha20-Poly1305 (this round's first encrypted format) — into the
+ * current one (PAGE_CIPHER), in place and crash-safe: a kill -9 at any point leaves either the
+ * old database whole or the new one whole, and the next open finishes or undoes what was half done.
  *
- *   1. the plaintext database's WAL is checkpointed into it and removed (journal_mode DELETE);
+ *   1. the old database's WAL is checkpointed into it and removed (journal_mode DELETE);
  *   2. it is copied to memoryos.db.encrypting, which SQLite3MultipleCiphers re-keys (PRAGMA rekey:
- *      every page rewritten encrypted), fsynced and checked (quick_check with the key);
- *   3. the plaintext file is renamed aside (memoryos.db.plaintext), the encrypted one into place;
- *   4. the plaintext file is overwritten with zeros, fsynced and removed.
+ *      every page rewritten under the current cipher), fsynced and checked (quick_check with the key);
+ *   3. the old file is renamed aside (memoryos.db.plaintext, the name whatever it held), the new one into place;
+ *   4. the old file is overwritten with zeros, fsynced and removed.
  *
  * Which state a crash left is read from the files themselves (recoverConversion). Another process
  * converting the same directory at the same moment waits on a lock file and then finds the work done.
@@ -114,16 +115,36 @@ function lockHolderAlive(lock: string): boolean {
   try { process.kill(pid, 0); return true; } catch (e) { return (e as NodeJS.ErrnoException).code === 'EPERM'; }
 }
 
-/** Encrypts memoryos.db in place under `key` when it is still plaintext; returns whether it converted. */
+/** What memoryos.db is in: plaintext, the current cipher, an earlier one, or nothing `key` opens. */
+function formatOf(dataDir: string, state: DbState, key: Uint8Array, nativeBinding?: string): 'plaintext' | PageCipher | null {
+  if (state === 'plaintext') return 'plaintext';
+  if (state === 'none') return null;
+  return pageCipherOf(dbPath(dataDir), key, nativeBinding);
+}
+
+/** Whether memoryos.db needs converting: plaintext, or pages under an earlier cipher. */
+export function needsConversion(dataDir: string, key: Uint8Array, nativeBinding?: string): boolean {
+  const f = formatOf(dataDir, databaseState(dbPath(dataDir)), key, nativeBinding);
+  return f !== null && f !== PAGE_CIPHER;
+}
+
+/** Encrypts memoryos.db in place under `key` with the current cipher when it is plaintext or under an earlier one; returns whether it converted. */
 export function encryptInPlace(dataDir: string, key: Uint8Array, nativeBinding?: string): boolean {
   return withLock(dataDir, () => {
-    if (recoverConversion(dataDir) !== 'plaintext') return false;
+    const from = formatOf(dataDir, recoverConversion(dataDir), key, nativeBinding);
+    if (from === null || from === PAGE_CIPHER) return false;
     const main = dbPath(dataDir);
     const enc = dbPath(dataDir, ENCRYPTING);
     const aside = dbPath(dataDir, PLAINTEXT_ASIDE);
     const opts = nativeBinding ? { nativeBinding } : {};
 
-    const plain = new Database(main, opts);
+    // an earlier cipher's pages are opened with it; plaintext needs no key
+    const openOld = (path: string): Database.Database => {
+      const d = new Database(path, opts);
+      if (from !== 'plaintext') keyDatabase(d, key, from);
+      return d;
+    };
+    const plain = openOld(main);
     try {
       plain.pragma('busy_timeout = 5000');
       plain.pragma('wal_checkpoint(TRUNCATE)');
@@ -136,10 +157,10 @@ export function encryptInPlace(dataDir: string, key: Uint8Array, nativeBinding?:
 
     copyFileSync(main, enc);
     crashPoint('copied');
-    const db = new Database(enc, opts);
+    const db = openOld(enc);
     try {
-      db.pragma("cipher = 'chacha20'");
-      db.pragma(`rekey = "x'${Buffer.from(key).toString('hex')}'"`);
+      db.prepare('SELECT count(*) FROM sqlite_master').get();
+      keyDatabase(db, key, PAGE_CIPHER, 'rekey');
     } finally {
       db.close();
     }
@@ -153,6 +174,7 @@ export function encryptInPlace(dataDir: string, key: Uint8Array, nativeBinding?:
       check.close();
     }
     if (databaseState(enc) !== 'encrypted') throw new Error('the copy is still plaintext after rekey');
+    if (pageCipherOf(enc, key, nativeBinding) !== PAGE_CIPHER) throw new Error(`the copy is not under ${PAGE_CIPHER} after rekey`);
     crashPoint('rekeyed');
 
     renameSync(main, aside);

@@ -1,7 +1,7 @@
 import { existsSync, renameSync, rmSync } from 'node:fs';
 import { ApiError } from '../shared/errors';
 import { DB_FILE, closeDatabase, databaseState, dbPath, openDatabase, storeHealth, type Db } from './database';
-import { encryptInPlace, recoverConversion } from './encrypt-in-place';
+import { encryptInPlace, needsConversion, recoverConversion } from './encrypt-in-place';
 
 const CREATING = `${DB_FILE}.creating`;
 
@@ -32,10 +32,11 @@ export class Store {
     return databaseState(dbPath(this.dataDir));
   }
 
-  /** Opens with the key; a plaintext database of an earlier release is encrypted in place first. */
+  /** Opens with the key; a plaintext database of an earlier release, or one under an earlier page cipher, is converted in place first. */
   open(key: Uint8Array): Db {
     if (this.handle) return this.handle;
-    if (this.state() === 'plaintext') encryptInPlace(this.dataDir, key, this.nativeBinding);
+    this.state();
+    if (needsConversion(this.dataDir, key, this.nativeBinding)) encryptInPlace(this.dataDir, key, this.nativeBinding);
     this.handle = openDatabase(this.dataDir, { key, nativeBinding: this.nativeBinding });
     return this.handle;
   }

@@ -1,6 +1,7 @@
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { b64, fromB64, type KdfParams, type Sealed } from '../crypto/sodium';
+import { PAGE_CIPHER, type PageCipher } from '../store/database';
 
 /**
  * The vault header: the one file of a data directory that is not encrypted, because unlocking
@@ -30,6 +31,12 @@ export interface VaultHeader {
    * into the vault be lost unnoticed. Absent in headers written before this field: true.
    */
   recovery_confirmed: boolean;
+  /**
+   * The cipher the database's pages were under when the header was last written (the store finds
+   * it by trying, so a crash between a conversion and this file cannot mislead it). Written as
+   * PAGE_CIPHER; the vault rewrites a header that names an earlier one after its conversion.
+   */
+  database_cipher?: PageCipher;
 }
 
 interface HeaderJson {
@@ -38,7 +45,7 @@ interface HeaderJson {
   pass: { nonce: string; ct: string }; rec: { nonce: string; ct: string };
   unlock: { failed: number; not_before: number | null };
   recovery_confirmed?: boolean;
-  database: { cipher: 'chacha20'; key: 'blake2b(vmk)' };
+  database: { cipher: PageCipher; key: 'blake2b(vmk)' };
 }
 
 export const headerPath = (dataDir: string): string => join(dataDir, HEADER_FILE);
@@ -58,6 +65,7 @@ export function readHeader(dataDir: string): VaultHeader | null {
     rec: { nonce: fromB64(j.rec.nonce), ciphertext: fromB64(j.rec.ct) },
     unlock: { failed: j.unlock?.failed ?? 0, not_before: j.unlock?.not_before ?? null },
     recovery_confirmed: j.recovery_confirmed ?? true,
+    database_cipher: j.database?.cipher,
   };
 }
 
@@ -69,7 +77,7 @@ export function writeHeader(dataDir: string, h: VaultHeader): void {
     rec: { nonce: b64(h.rec.nonce), ct: b64(h.rec.ciphertext) },
     unlock: h.unlock,
     recovery_confirmed: h.recovery_confirmed,
-    database: { cipher: 'chacha20', key: 'blake2b(vmk)' },
+    database: { cipher: PAGE_CIPHER, key: 'blake2b(vmk)' },
   };
   writeFileDurably(headerPath(dataDir), JSON.stringify(j, null, 2) + '\n');
 }

@@ -14,7 +14,7 @@ import { openText } from './local-meta';
 import { checkPassphraseStrength } from './passphrase-policy';
 import { checkUnlockAllowed, recordFailedUnlock, recordGoodUnlock, unlockGuardStatus } from './unlock-guard';
 import { readHeader, writeHeader, hasHeader, type VaultHeader } from './header';
-import { dbPath, hasTable, openPlaintextReadOnly } from '../store/database';
+import { dbPath, hasTable, openPlaintextReadOnly, PAGE_CIPHER } from '../store/database';
 import { vaultTable, type VaultRow } from '../store/tables/vault';
 import { devicesTable } from '../store/tables/devices';
 import { membersTable } from '../store/tables/members';
@@ -210,6 +210,9 @@ export async function unlockVault(ctx: Ctx, cred: { passphrase?: string; recover
   } finally {
     wipe(dbKey);
   }
+  // a database converted from an earlier page cipher just now: the header says what it is under
+  const after = readHeader(ctx.dataDir);
+  if (after && after.database_cipher !== PAGE_CIPHER) writeHeader(ctx.dataDir, after);
   const row = vaultTable.get(ctx.db);
   if (!row) { ctx.store.close(); wipe(vmk); throw new ApiError('CORRUPT', 'the vault database holds no vault row', { file: 'memoryos.db' }); }
   const d = devicesTable.find(ctx.db, row.device_id);

@@ -1,10 +1,12 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BIN, call, cli, PASSPHRASE, ROOT, serve } from '../helpers/cli';
 import { tempDir } from '../helpers/tmp';
 import { filesUnder } from '../helpers/disk-scan';
+import { openVaultDb, vaultDbKey } from '../helpers/vault-db';
+import { keyDatabase, PAGE_CIPHER, pageCipherOf } from '../../core/store/database';
 
 /** Issue 11: nothing readable in a stolen data directory; an earlier release's directory converts, crash-safely. */
 
@@ -50,14 +52,46 @@ describe('the data directory at rest', () => {
   }, 120_000);
 });
 
-describe('a plaintext data directory of the previous release', () => {
+/**
+ * A data directory under this round's first page cipher (ChaCha20-Poly1305, the header saying so),
+ * made from the release fixture: converted by the current build, then re-keyed back to ChaCha20
+ * pages with the same raw key the earlier code set (PRAGMA cipher = 'chacha20', key = x'…').
+ */
+function chacha20Directory(from: string, to: string): void {
+  expect(call(from, 'memory.list', { space_id: 'personal:me' }).memories.length).toBe(4);
+  const db = openVaultDb(from);
+  db.pragma('journal_mode = DELETE');
+  keyDatabase(db, vaultDbKey(from), 'chacha20', 'rekey');
+  db.close();
+  expect(pageCipherOf(join(from, 'memoryos.db'), vaultDbKey(from))).toBe('chacha20');
+  const header = JSON.parse(readFileSync(join(from, 'vault.header'), 'utf8'));
+  header.database.cipher = 'chacha20';
+  mkdirSync(to, { recursive: true });
+  writeFileSync(join(to, 'vault.header'), JSON.stringify(header, null, 2) + '\n');
+  copyFileSync(join(from, 'memoryos.db'), join(to, 'memoryos.db'));
+}
+
+describe.for([
+  { earlier: 'a plaintext data directory of the previous release', cipher: null },
+  { earlier: "a data directory under ChaCha20 pages (this round's first encrypted format)", cipher: 'chacha20' },
+] as const)('$earlier', ({ cipher }) => {
   const cleanups: (() => void)[] = [];
   afterAll(() => { for (const c of cleanups) c(); });
-  const fixture = () => {
+  const plaintext = () => {
     const t = tempDir('memoryos-convert-');
     cleanups.push(t.cleanup);
     mkdirSync(t.dir, { recursive: true });
     copyFileSync(join(ROOT, 'tests', 'fixtures', 'release-0.1.0', 'memoryos.db'), join(t.dir, 'memoryos.db'));
+    return t.dir;
+  };
+  let template: string | null = null;
+  const fixture = () => {
+    if (!cipher) return plaintext();
+    if (!template) { const t = tempDir('memoryos-chacha20-'); cleanups.push(t.cleanup); template = t.dir; chacha20Directory(plaintext(), template); }
+    const t = tempDir('memoryos-convert-');
+    cleanups.push(t.cleanup);
+    mkdirSync(t.dir, { recursive: true });
+    for (const f of ['vault.header', 'memoryos.db']) copyFileSync(join(template, f), join(t.dir, f));
     return t.dir;
   };
   const everythingReads = (dir: string) => {
@@ -70,6 +104,9 @@ describe('a plaintext data directory of the previous release', () => {
     expect(readFileSync(join(dir, 'memoryos.db')).subarray(0, 16).equals(SQLITE_MAGIC)).toBe(false);
     expect(readdirSync(dir).filter((f) => /\.(plaintext|encrypting|converting)$/.test(f))).toEqual([]);
     for (const f of filesUnder(dir)) expect(readFileSync(f).includes(Buffer.from('Grandparents')), f).toBe(false);
+    // the pages are under the current cipher, and the header says so
+    expect(pageCipherOf(join(dir, 'memoryos.db'), vaultDbKey(dir))).toBe(PAGE_CIPHER);
+    expect(JSON.parse(readFileSync(join(dir, 'vault.header'), 'utf8')).database.cipher).toBe(PAGE_CIPHER);
   };
 
   it('is encrypted in place at its first unlock, and reads back whole', () => {
