@@ -1,0 +1,51 @@
+/**
+ * Import iteration without the whole bench (issue 11 item 4): a fresh vault, `warm` memories
+ * imported first, then `batches` more batches of 1,000 timed (wall and CPU) and CPU-profiled,
+ * printing where the time goes (component self time, core inclusive time, SQLite by caller).
+ * It measures the dist/ build like the bench: `npx tsc -p tsconfig.json` first.
+ *
+ *   npx tsx tests/bench/import-probe.ts /tmp/import-vault [warm=20000] [batches=10]
+ */
+import { mkdirSync, rmSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { core } from './core-dist';
+import { memoryAt } from './corpus';
+import { cpuProfile } from './cpu-profile';
+import { BENCH_PASSPHRASE, FULL } from './options';
+
+async function main(): Promise<void> {
+  const [dir, warmArg, batchArg] = process.argv.slice(2);
+  if (!dir) throw new Error('usage: import-probe.ts <dir> [warm] [batches]');
+  const warm = Number(warmArg ?? 20_000);
+  const batches = Number(batchArg ?? 10);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const app = await core.app().openApp({ dataDir: join(dir, 'vault'), scheduler: { intervalMs: 1000 } });
+  const space = ((await app.call('vault.create', { passphrase: BENCH_PASSPHRASE, name: 'Bench' })) as { personal_space_id: string }).personal_space_id;
+  const n = warm + batches * FULL.batch;
+  const batch = (b: number) => Array.from({ length: FULL.batch }, (_, k) => memoryAt(b * FULL.batch + k, n));
+  for (let b = 0; b < warm / FULL.batch; b++) await app.call('memory.import', { space_id: space, memories: batch(b) });
+  const first = warm / FULL.batch;
+  // timed without the profiler
+  const t0 = performance.now();
+  const c0 = process.cpuUsage();
+  for (let b = first; b < first + batches / 2; b++) await app.call('memory.import', { space_id: space, memories: batch(b) });
+  const wall = performance.now() - t0;
+  const cpu = process.cpuUsage(c0);
+  const done = (batches / 2) * FULL.batch;
+  console.log(`load ${loadavg()[0]!.toFixed(2)}; ${done} imported after ${warm}: ${(done / wall * 1000).toFixed(0)}/s wall, ${(done / ((cpu.user + cpu.system) / 1000) * 1000).toFixed(0)}/s CPU`);
+  const p = await cpuProfile(async () => {
+    for (let b = first + batches / 2; b < first + batches; b++) await app.call('memory.import', { space_id: space, memories: batch(b) });
+  });
+  const per = (ms: number) => `${(ms * 1000 / ((batches / 2) * FULL.batch)).toFixed(1)} µs/memory`;
+  console.log(`\nprofile ${p.total_ms.toFixed(0)} ms = ${per(p.total_ms)}\n-- self time by component`);
+  for (const c of p.by_component.slice(0, 25)) console.log(`${c.pct.toFixed(1).padStart(5)} %  ${per(c.ms).padStart(16)}  ${c.component}`);
+  console.log('-- core inclusive');
+  for (const c of p.core_inclusive.slice(0, 40)) console.log(`${c.pct.toFixed(1).padStart(5)} %  ${per(c.ms).padStart(16)}  ${c.fn}`);
+  console.log('-- native by caller');
+  for (const c of p.native_by_caller.slice(0, 25)) console.log(`${c.pct.toFixed(1).padStart(5)} %  ${per(c.ms).padStart(16)}  ${c.component} ← ${c.caller}`);
+  await app.close();
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });
