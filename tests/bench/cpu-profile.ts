@@ -56,7 +56,7 @@ function componentOf(fn: string, url: string, parentUrl = ''): string {
   return 'other JS: ' + relative(ROOT, url.replace(/^file:\/\//, ''));
 }
 
-function summarizeProfile(p: Profile): ProfileSummary {
+export function summarizeProfile(p: Profile): ProfileSummary {
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
   const self = new Map<number, number>();
   // timeDeltas[i + 1] is the time the sample i was current

@@ -4,21 +4,36 @@
  * printing where the time goes (component self time, core inclusive time, SQLite by caller).
  * It measures the dist/ build like the bench: `npx tsc -p tsconfig.json` first.
  *
- *   npx tsx tests/bench/import-probe.ts /tmp/import-vault [warm=20000] [batches=10]
+ * With `creates` > 0 it then times and profiles that many memory.create calls one by one, the
+ * create p50/p95 of the bench at this vault's size.
+ *
+ *   npx tsx tests/bench/import-probe.ts /tmp/import-vault [warm=20000] [batches=10] [creates=0]
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { core } from './core-dist';
-import { memoryAt } from './corpus';
-import { cpuProfile } from './cpu-profile';
+import { extraMemoryAt, memoryAt } from './corpus';
+import { cpuProfile, type ProfileSummary } from './cpu-profile';
 import { BENCH_PASSPHRASE, FULL } from './options';
+import { percentile } from './stats';
+
+function printProfile(p: ProfileSummary, count: number, unit: string): void {
+  const per = (ms: number) => `${(ms * 1000 / count).toFixed(1)} µs/${unit}`;
+  console.log(`\nprofile ${p.total_ms.toFixed(0)} ms = ${per(p.total_ms)}\n-- self time by component`);
+  for (const c of p.by_component.slice(0, 25)) console.log(`${c.pct.toFixed(1).padStart(5)} %  ${per(c.ms).padStart(16)}  ${c.component}`);
+  console.log('-- core inclusive');
+  for (const c of p.core_inclusive.slice(0, Number(process.env.PROBE_TOP ?? 40))) console.log(`${c.pct.toFixed(1).padStart(5)} %  ${per(c.ms).padStart(16)}  ${c.fn}`);
+  console.log('-- native by caller');
+  for (const c of p.native_by_caller.slice(0, 25)) console.log(`${c.pct.toFixed(1).padStart(5)} %  ${per(c.ms).padStart(16)}  ${c.component} ← ${c.caller}`);
+}
 
 async function main(): Promise<void> {
-  const [dir, warmArg, batchArg] = process.argv.slice(2);
+  const [dir, warmArg, batchArg, createArg] = process.argv.slice(2);
   if (!dir) throw new Error('usage: import-probe.ts <dir> [warm] [batches]');
   const warm = Number(warmArg ?? 20_000);
   const batches = Number(batchArg ?? 10);
+  const creates = Number(createArg ?? 0);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const app = await core.app().openApp({ dataDir: join(dir, 'vault'), scheduler: { intervalMs: 1000 } });
@@ -38,13 +53,20 @@ async function main(): Promise<void> {
   const p = await cpuProfile(async () => {
     for (let b = first + batches / 2; b < first + batches; b++) await app.call('memory.import', { space_id: space, memories: batch(b) });
   });
-  const per = (ms: number) => `${(ms * 1000 / ((batches / 2) * FULL.batch)).toFixed(1)} µs/memory`;
-  console.log(`\nprofile ${p.total_ms.toFixed(0)} ms = ${per(p.total_ms)}\n-- self time by component`);
-  for (const c of p.by_component.slice(0, 25)) console.log(`${c.pct.toFixed(1).padStart(5)} %  ${per(c.ms).padStart(16)}  ${c.component}`);
-  console.log('-- core inclusive');
-  for (const c of p.core_inclusive.slice(0, 40)) console.log(`${c.pct.toFixed(1).padStart(5)} %  ${per(c.ms).padStart(16)}  ${c.fn}`);
-  console.log('-- native by caller');
-  for (const c of p.native_by_caller.slice(0, 25)) console.log(`${c.pct.toFixed(1).padStart(5)} %  ${per(c.ms).padStart(16)}  ${c.component} ← ${c.caller}`);
+  printProfile(p, (batches / 2) * FULL.batch, 'memory');
+  if (creates > 0) {
+    const ms: number[] = [];
+    for (let j = 0; j < creates; j++) {
+      const t = performance.now();
+      await app.call('memory.create', { space_id: space, ...extraMemoryAt(j, n) });
+      ms.push(performance.now() - t);
+    }
+    console.log(`\n${creates} creates after ${n}: p50 ${percentile(ms, 50).toFixed(2)} ms, p95 ${percentile(ms, 95).toFixed(2)} ms`);
+    const q = await cpuProfile(async () => {
+      for (let j = creates; j < 2 * creates; j++) await app.call('memory.create', { space_id: space, ...extraMemoryAt(j, n) });
+    });
+    printProfile(q, creates, 'create');
+  }
   await app.close();
 }
 
