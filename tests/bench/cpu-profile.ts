@@ -122,7 +122,7 @@ export function summarizeProfile(p: Profile): ProfileSummary {
   return {
     total_ms: ms(total),
     by_component: [...folded].sort((a, b) => b[1] - a[1]).map(([component, t]) => ({ component, ms: ms(t), pct: pct(t) })),
-    core_inclusive: [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, 25).map(([fn, t]) => ({ fn, ms: ms(t), pct: pct(t) })),
+    core_inclusive: [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, 25 * Number(process.env.PROFILE_DEPTH ?? 1)).map(([fn, t]) => ({ fn, ms: ms(t), pct: pct(t) })),
     native_by_caller: [...byCaller.values()].sort((a, b) => b.t - a.t).slice(0, 15).map((e) => ({ component: e.component.split(' ')[0]!, caller: e.caller, ms: ms(e.t), pct: pct(e.t) })),
   };
 }
