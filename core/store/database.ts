@@ -55,10 +55,10 @@ export function openDatabase(dataDir: string, opts: OpenOptions): Db {
 
 /**
  * How the database's pages are encrypted. AEGIS-256 (an AEAD with a 256-bit key and nonce, on the
- * CPU's AES instructions) is what this code writes: with ChaCha20-Poly1305, the first encrypted
- * format, sealing the pages took 4-5x the time of writing them (a 1,000-memory import's commit
- * 155 ms against 35 ms plaintext and 46 ms AEGIS; ~35 pages sealed in every memory.create). A
- * database still in ChaCha20 pages is re-encrypted at its first unlock (encrypt-in-place.ts).
+ * CPU's AES instructions) is what this code writes: ChaCha20-Poly1305, the first encrypted format,
+ * cost about twice as much wherever pages go to and from the disk (1,000 memories committed into a
+ * file of 50,000: 126 ms against 65 ms AEGIS and 56 ms plaintext, docs/PERFORMANCE.md). A database
+ * still in ChaCha20 pages is re-encrypted at its first unlock (encrypt-in-place.ts).
  */
 export type PageCipher = 'aegis-256' | 'chacha20';
 export const PAGE_CIPHER: PageCipher = 'aegis-256';

@@ -35,7 +35,7 @@ export class Store {
   /** Opens with the key; a plaintext database of an earlier release, or one under an earlier page cipher, is converted in place first. */
   open(key: Uint8Array): Db {
     if (this.handle) return this.handle;
-    this.state();
+    this.state(); // for its side effect: a conversion or creation a crash interrupted is finished or undone first
     if (needsConversion(this.dataDir, key, this.nativeBinding)) encryptInPlace(this.dataDir, key, this.nativeBinding);
     this.handle = openDatabase(this.dataDir, { key, nativeBinding: this.nativeBinding });
     return this.handle;
