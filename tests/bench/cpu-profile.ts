@@ -20,8 +20,8 @@ function post<T>(s: Session, method: string, params?: object): Promise<T> {
   return new Promise((resolve, reject) => s.post(method, params ?? {}, (err, res) => (err ? reject(err) : resolve(res as T))));
 }
 
-/** Samples the CPU (100 µs interval) while fn runs. */
-export async function cpuProfile(fn: () => Promise<void>): Promise<ProfileSummary> {
+/** Samples the CPU (100 µs interval) while fn runs; `inclusiveTop`: how many core functions the inclusive list keeps. */
+export async function cpuProfile(fn: () => Promise<void>, inclusiveTop = 25): Promise<ProfileSummary> {
   const s = new Session();
   s.connect();
   try {
@@ -30,7 +30,7 @@ export async function cpuProfile(fn: () => Promise<void>): Promise<ProfileSummar
     await post(s, 'Profiler.start');
     await fn();
     const { profile } = await post<{ profile: Profile }>(s, 'Profiler.stop');
-    return summarizeProfile(profile);
+    return summarizeProfile(profile, inclusiveTop);
   } finally {
     s.disconnect();
   }
@@ -56,7 +56,7 @@ function componentOf(fn: string, url: string, parentUrl = ''): string {
   return 'other JS: ' + relative(ROOT, url.replace(/^file:\/\//, ''));
 }
 
-export function summarizeProfile(p: Profile): ProfileSummary {
+export function summarizeProfile(p: Profile, inclusiveTop = 25): ProfileSummary {
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
   const self = new Map<number, number>();
   // timeDeltas[i + 1] is the time the sample i was current
@@ -122,7 +122,7 @@ export function summarizeProfile(p: Profile): ProfileSummary {
   return {
     total_ms: ms(total),
     by_component: [...folded].sort((a, b) => b[1] - a[1]).map(([component, t]) => ({ component, ms: ms(t), pct: pct(t) })),
-    core_inclusive: [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, 25 * Number(process.env.PROFILE_DEPTH ?? 1)).map(([fn, t]) => ({ fn, ms: ms(t), pct: pct(t) })),
+    core_inclusive: [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, inclusiveTop).map(([fn, t]) => ({ fn, ms: ms(t), pct: pct(t) })),
     native_by_caller: [...byCaller.values()].sort((a, b) => b.t - a.t).slice(0, 15).map((e) => ({ component: e.component.split(' ')[0]!, caller: e.caller, ms: ms(e.t), pct: pct(e.t) })),
   };
 }

@@ -18,19 +18,22 @@ import { cpuProfile, type ProfileSummary } from './cpu-profile';
 import { BENCH_PASSPHRASE, FULL } from './options';
 import { percentile } from './stats';
 
+/** core functions listed by inclusive time */
+const INCLUSIVE_TOP = 40;
+
 function printProfile(p: ProfileSummary, count: number, unit: string): void {
   const per = (ms: number) => `${(ms * 1000 / count).toFixed(1)} µs/${unit}`;
   console.log(`\nprofile ${p.total_ms.toFixed(0)} ms = ${per(p.total_ms)}\n-- self time by component`);
   for (const c of p.by_component.slice(0, 25)) console.log(`${c.pct.toFixed(1).padStart(5)} %  ${per(c.ms).padStart(16)}  ${c.component}`);
   console.log('-- core inclusive');
-  for (const c of p.core_inclusive.slice(0, Number(process.env.PROBE_TOP ?? 40))) console.log(`${c.pct.toFixed(1).padStart(5)} %  ${per(c.ms).padStart(16)}  ${c.fn}`);
+  for (const c of p.core_inclusive) console.log(`${c.pct.toFixed(1).padStart(5)} %  ${per(c.ms).padStart(16)}  ${c.fn}`);
   console.log('-- native by caller');
   for (const c of p.native_by_caller.slice(0, 25)) console.log(`${c.pct.toFixed(1).padStart(5)} %  ${per(c.ms).padStart(16)}  ${c.component} ← ${c.caller}`);
 }
 
 async function main(): Promise<void> {
   const [dir, warmArg, batchArg, createArg] = process.argv.slice(2);
-  if (!dir) throw new Error('usage: import-probe.ts <dir> [warm] [batches]');
+  if (!dir) throw new Error('usage: import-probe.ts <dir> [warm] [batches] [creates]');
   const warm = Number(warmArg ?? 20_000);
   const batches = Number(batchArg ?? 10);
   const creates = Number(createArg ?? 0);
@@ -52,7 +55,7 @@ async function main(): Promise<void> {
   console.log(`load ${loadavg()[0]!.toFixed(2)}; ${done} imported after ${warm}: ${(done / wall * 1000).toFixed(0)}/s wall, ${(done / ((cpu.user + cpu.system) / 1000) * 1000).toFixed(0)}/s CPU`);
   const p = await cpuProfile(async () => {
     for (let b = first + batches / 2; b < first + batches; b++) await app.call('memory.import', { space_id: space, memories: batch(b) });
-  });
+  }, INCLUSIVE_TOP);
   printProfile(p, (batches / 2) * FULL.batch, 'memory');
   if (creates > 0) {
     const ms: number[] = [];
@@ -64,7 +67,7 @@ async function main(): Promise<void> {
     console.log(`\n${creates} creates after ${n}: p50 ${percentile(ms, 50).toFixed(2)} ms, p95 ${percentile(ms, 95).toFixed(2)} ms`);
     const q = await cpuProfile(async () => {
       for (let j = creates; j < 2 * creates; j++) await app.call('memory.create', { space_id: space, ...extraMemoryAt(j, n) });
-    });
+    }, INCLUSIVE_TOP);
     printProfile(q, creates, 'create');
   }
   await app.close();
