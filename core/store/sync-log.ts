@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
 import { aeadDecrypt, aeadEncrypt, b64, fromB64, sign, verify } from '../crypto/sodium';
 import { sha256Hex } from '../crypto/hash';
 import { canonicalJson } from '../shared/json';
 import { ApiError } from '../shared/errors';
 import type { Db } from './database';
 import type { UnitOfWork } from './unit-of-work';
+import { leafHash, pathOf, ProvenNodes, treeLevels, walkPath } from './merkle-tree';
 import { entryLogsTable, type EntryRow, type LogName } from './tables/entry-logs';
 
 export type { LogName };
@@ -58,15 +58,21 @@ export function verifyEntrySignature(e: LogEntry, devicePublicKey: Uint8Array): 
   if (e.signature.length === 64) return verify(e.signature, entrySigningBytes(e), devicePublicKey);
   const proof = parseBatchProof(e.signature);
   if (!proof) return false;
-  const root = rootFromPath(leafHash(entrySigningBytes(e)), proof.index, proof.count, proof.path);
-  if (!root) return false;
-  const statement = batchStatement(e.space_id, e.author_device, proof.count, root);
-  // the same (key, statement, signature) verified once is verified: a batch costs one Ed25519 check
-  const memo = `${b64(devicePublicKey)}|${statement}|${b64(proof.signature)}`;
-  if (verifiedRoots.has(memo)) return true;
-  if (!verify(proof.signature, statement, devicePublicKey)) return false;
-  verifiedRoots.add(memo);
-  if (verifiedRoots.size > 1024) verifiedRoots.delete(verifiedRoots.values().next().value!);
+  // the entries of one batch share its signature and most of their paths: a node an earlier entry
+  // proved is compared, not hashed again, and a root that was verified is not verified again
+  const memo = `${b64(devicePublicKey)}|${b64(proof.signature)}|${proof.count}`;
+  const tree = provenTrees.get(memo);
+  const bound = tree && tree.space === e.space_id && tree.author === e.author_device ? tree.nodes : undefined;
+  const walk = walkPath(entryLeaf(e), proof.index, proof.count, proof.path, bound);
+  if (!walk) return false;
+  let nodes = bound && sameBytes(bound.root, walk.root) ? bound : undefined;
+  if (!nodes) {
+    if (!verify(proof.signature, batchStatement(e.space_id, e.author_device, proof.count, walk.root), devicePublicKey)) return false;
+    nodes = new ProvenNodes(walk.root);
+    provenTrees.set(memo, { space: e.space_id, author: e.author_device, nodes });
+    if (provenTrees.size > PROVEN_TREES) provenTrees.delete(provenTrees.keys().next().value!);
+  }
+  for (const [level, index, hash] of walk.nodes) nodes.add(level, index, hash);
   return true;
 }
 
@@ -76,12 +82,11 @@ export function verifyEntrySignature(e: LogEntry, devicePublicKey: Uint8Array): 
 export const BATCH_LEAVES = 128;
 const BATCH_TAG = 0x02;
 const HEAD = 1 + 4 + 4 + 64;
-const verifiedRoots = new Set<string>();
-
-const h = (...parts: Uint8Array[]): Uint8Array => { const x = createHash('sha256'); for (const p of parts) x.update(p); return new Uint8Array(x.digest()); };
-const LEAF = new Uint8Array([0x00]);
-const NODE = new Uint8Array([0x01]);
-const leafHash = (signingBytes: string): Uint8Array => h(LEAF, Buffer.from(signingBytes, 'utf8'));
+/** trees whose root was verified, with the nodes proven so far (one batch's are a few KB) */
+const PROVEN_TREES = 256;
+const provenTrees = new Map<string, { space: string; author: string; nodes: ProvenNodes }>();
+const entryLeaf = (e: Omit<LogEntry, 'signature'>): Uint8Array => leafHash(Buffer.from(entrySigningBytes(e), 'utf8'));
+const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.length).equals(b);
 
 /** What a batch's author signs: its space, author device, size and Merkle root. */
 export const batchStatement = (space: string, author: string, count: number, root: Uint8Array): string =>
@@ -97,47 +102,10 @@ function parseBatchProof(sig: Uint8Array): { count: number; index: number; signa
   return { count, index, signature: sig.subarray(9, HEAD), path };
 }
 
-/** RFC 9162 §2.1.3.2: the root a leaf's inclusion path leads to, or null when the path does not fit (index, count). */
-export function rootFromPath(leaf: Uint8Array, index: number, count: number, path: Uint8Array[]): Uint8Array | null {
-  if (index >= count) return null;
-  let fn = index; let sn = count - 1; let r = leaf;
-  for (const p of path) {
-    if (sn === 0) return null;
-    if (fn & 1 || fn === sn) {
-      r = h(NODE, p, r);
-      if (!(fn & 1)) while (!(fn & 1) && fn !== 0) { fn >>= 1; sn >>= 1; }
-    } else r = h(NODE, r, p);
-    fn >>= 1; sn >>= 1;
-  }
-  return sn === 0 ? r : null;
-}
-
-/** The tree's levels, leaves first (the last odd node of a level moves up unhashed). */
-function treeLevels(leaves: Uint8Array[]): Uint8Array[][] {
-  const levels = [leaves];
-  while (levels[levels.length - 1]!.length > 1) {
-    const cur = levels[levels.length - 1]!; const next: Uint8Array[] = [];
-    for (let i = 0; i < cur.length; i += 2) next.push(i + 1 < cur.length ? h(NODE, cur[i]!, cur[i + 1]!) : cur[i]!);
-    levels.push(next);
-  }
-  return levels;
-}
-
-function pathOf(levels: Uint8Array[][], index: number): Uint8Array[] {
-  const path: Uint8Array[] = [];
-  let i = index;
-  for (let l = 0; l < levels.length - 1; l++) {
-    const sib = i ^ 1;
-    if (sib < levels[l]!.length) path.push(levels[l]![sib]!);
-    i >>= 1;
-  }
-  return path;
-}
-
 /** Signs one run of entries (one author, one space, 2..BATCH_LEAVES of them): one Ed25519 signature, a proof each. */
 export function signBatch(entries: Omit<LogEntry, 'signature'>[], privateKey: Uint8Array): Uint8Array[] {
   const first = entries[0]!;
-  const levels = treeLevels(entries.map((e) => leafHash(entrySigningBytes(e))));
+  const levels = treeLevels(entries.map(entryLeaf));
   const root = levels[levels.length - 1]![0]!;
   const signature = sign(batchStatement(first.space_id, first.author_device, entries.length, root), privateKey);
   return entries.map((_, index) => {

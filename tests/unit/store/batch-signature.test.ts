@@ -52,4 +52,36 @@ describe('batch-signed log entries', () => {
     // a purged entry keeps the hash its proof covers, and still verifies
     expect(verifyEntrySignature({ ...e, ciphertext: new Uint8Array(0), purged_sha256: createHash('sha256').update(e.ciphertext).digest('hex') }, kp.publicKey)).toBe(true);
   });
+
+  // A receiver proves a batch's nodes once and compares, not hashes, them for the next entries
+  // (store/merkle-tree.ts): what is proven must never let a changed byte through.
+  it('with every node of its batch already proven, a changed byte of any path hash, the index or the count is still refused', () => {
+    for (const n of [2, 3, 37, BATCH_LEAVES]) {
+      const run = Array.from({ length: n }, (_, k) => entry(k + 1));
+      const sigs = signBatch(run, kp.privateKey);
+      // in order, in reverse and again: every entry verifies whatever the memo holds
+      for (const k of [...run.keys(), ...[...run.keys()].reverse()]) expect(verifyEntrySignature({ ...run[k]!, signature: sigs[k]! }, kp.publicKey), `${n}/${k}`).toBe(true);
+      for (let k = 0; k < n; k++) {
+        const sig = sigs[k]!;
+        for (let off = 73; off < sig.length; off += 32) {
+          for (const at of [off, off + 31]) {
+            const bad = new Uint8Array(sig); bad[at]! ^= 0x80;
+            expect(verifyEntrySignature({ ...run[k]!, signature: bad }, kp.publicKey), `${n}/${k} path byte ${at}`).toBe(false);
+          }
+        }
+        for (const index of [k ^ 1, (k + 2) % n]) {
+          if (index === k || index >= n) continue;
+          const bad = new Uint8Array(sig); new DataView(bad.buffer).setUint32(5, index);
+          expect(verifyEntrySignature({ ...run[k]!, signature: bad }, kp.publicKey), `${n}/${k} as index ${index}`).toBe(false);
+          // another entry's bytes under this entry's proof
+          expect(verifyEntrySignature({ ...run[index]!, signature: sig }, kp.publicKey), `${n}/${index} with ${k}'s proof`).toBe(false);
+        }
+        // the same proof claimed for another space or author, whose statement was never signed
+        expect(verifyEntrySignature({ ...run[k]!, space_id: 'shared:other', signature: sig }, kp.publicKey)).toBe(false);
+        expect(verifyEntrySignature({ ...run[k]!, author_device: '01JD00000000000000000000XX', signature: sig }, kp.publicKey)).toBe(false);
+      }
+      // and the untouched proofs still verify after all the refusals
+      run.forEach((e, k) => expect(verifyEntrySignature({ ...e, signature: sigs[k]! }, kp.publicKey)).toBe(true));
+    }
+  });
 });
