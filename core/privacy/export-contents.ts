@@ -30,14 +30,18 @@ const PAGE = 256;
  * Rows a page at a time: the export yields between rows (and awaits the archive), and an
  * open SQLite cursor would keep the connection busy for every other call meanwhile.
  */
-function* pages<R, K>(page: (after: K) => R[], key: (r: R) => K, start: K): Generator<R> {
+function* pages<R, K>(page: (after: K) => R[], key: (r: R) => K, start: K): Generator<{ rows: R[]; after: K }> {
   let after = start;
   for (;;) {
     const rows = page(after);
-    yield* rows;
+    if (rows.length) yield { rows, after };
     if (rows.length < PAGE) return;
     after = key(rows[rows.length - 1]!);
   }
+}
+
+function* rowsOf<R, K>(page: (after: K) => R[], key: (r: R) => K, start: K): Generator<R> {
+  for (const p of pages(page, key, start)) yield* p.rows;
 }
 
 export interface ExportOptions { subject: string; includeBlack: boolean }
@@ -82,42 +86,49 @@ export function* subjectMemories(ctx: Ctx, opts: ExportOptions, spaceNames: Map<
     if (!names.has(id)) names.set(id, findMember(ctx, id)?.name ?? null);
     return names.get(id)!;
   };
-  for (const row of pages((after) => memoriesTable.pageAfter(ctx.db, after, PAGE), (r) => r.memory_id, '')) {
-    const t = tallyFor(tally, row.space_id, spaceNames);
-    if (!t) { yield null; continue; } // a space the subject is not in
-    let rec: MemoryRecord;
-    try { rec = recordFromRow(ctx, row); } catch (e) { if (isRecordProblem(e)) { t.damaged++; yield null; continue; } throw e; }
-    if (rec.author !== opts.subject) {
-      t.by_others++;
-      if (rec.band === 'RED' && (rec.meta.recipients ?? []).includes(opts.subject)) t.red_addressed_to_subject++;
-      yield null;
-      continue;
+  for (const { rows, after } of pages((a) => memoriesTable.pageAfter(ctx.db, a, PAGE), (r) => r.memory_id, '')) {
+    const withFiles = attachmentsTable.memoriesWithFilesIn(ctx.db, after, rows[rows.length - 1]!.memory_id);
+    for (const row of rows) {
+      const t = tallyFor(tally, row.space_id, spaceNames);
+      if (!t) { yield null; continue; } // a space the subject is not in
+      let rec: MemoryRecord;
+      try { rec = recordFromRow(ctx, row); } catch (e) { if (isRecordProblem(e)) { t.damaged++; yield null; continue; } throw e; }
+      if (rec.author !== opts.subject) {
+        t.by_others++;
+        if (rec.band === 'RED' && (rec.meta.recipients ?? []).includes(opts.subject)) t.red_addressed_to_subject++;
+        yield null;
+        continue;
+      }
+      if (rec.band === 'BLACK' && (rec.origin_device !== me || !opts.includeBlack)) { if (rec.origin_device === me) t.black_left_out++; yield null; continue; }
+      let view;
+      let attachments: ExportMemoryRecord['attachments'];
+      try {
+        const dek = dekFor(ctx, rec, opts.subject);
+        view = toView(rec, openContentOrFail(ctx, rec, dek), 'full');
+        // the files' records (their bytes are streamed by the writer, attachments/<memory_id>/…);
+        // most memories have none, and the page's one query says which do
+        attachments = [];
+        if (withFiles.has(rec.memory_id)) {
+          attachments = exportFilesOf(ctx, rec, dek).map((f) => f.record);
+          tally.attachments_not_here += attachmentsTable.countOfMemory(ctx.db, rec.memory_id) - attachments.length;
+        }
+      } catch (e) {
+        if (isRecordProblem(e)) { t.damaged++; yield null; continue; }
+        throw e;
+      }
+      t.exported++;
+      tally.exported++;
+      tally.by_band[rec.band]++;
+      tally.attachments += attachments.length;
+      yield {
+        memory_id: view.memory_id, space_id: view.space_id, space_name: t.name, type: view.type, band: view.band,
+        title: view.title, body: view.body, tags: view.tags, people: view.people, places: view.places,
+        occurred_at: view.occurred_at, expires_at: view.expires_at,
+        author: { member_id: rec.author, name: nameOf(rec.author) }, origin_device: view.origin_device,
+        created_at: view.created_at, updated_at: view.updated_at, deleted_at: view.deleted_at, version: view.version,
+        recipients: view.recipients, attachments,
+      };
     }
-    if (rec.band === 'BLACK' && (rec.origin_device !== me || !opts.includeBlack)) { if (rec.origin_device === me) t.black_left_out++; yield null; continue; }
-    let view;
-    let attachments;
-    try {
-      const dek = dekFor(ctx, rec, opts.subject);
-      view = toView(rec, openContentOrFail(ctx, rec, dek), 'full');
-      // the files' records (their bytes are streamed by the writer, attachments/<memory_id>/…)
-      attachments = exportFilesOf(ctx, rec, dek).map((f) => f.record);
-      tally.attachments_not_here += attachmentsTable.countOfMemory(ctx.db, rec.memory_id) - attachments.length;
-    } catch (e) {
-      if (isRecordProblem(e)) { t.damaged++; yield null; continue; }
-      throw e;
-    }
-    t.exported++;
-    tally.exported++;
-    tally.by_band[rec.band]++;
-    tally.attachments += attachments.length;
-    yield {
-      memory_id: view.memory_id, space_id: view.space_id, space_name: t.name, type: view.type, band: view.band,
-      title: view.title, body: view.body, tags: view.tags, people: view.people, places: view.places,
-      occurred_at: view.occurred_at, expires_at: view.expires_at,
-      author: { member_id: rec.author, name: nameOf(rec.author) }, origin_device: view.origin_device,
-      created_at: view.created_at, updated_at: view.updated_at, deleted_at: view.deleted_at, version: view.version,
-      recipients: view.recipients, attachments,
-    };
   }
 }
 
@@ -187,7 +198,7 @@ export function subjectSettings(ctx: Ctx, subject: string): { settings: Record<s
 
 /** The subject's own audit entries (what they did that was audited), ids and metadata only. */
 export function* subjectAudit(ctx: Ctx, subject: string): Generator<Record<string, unknown>> {
-  for (const row of pages((after) => auditChainTable.page(ctx.db, after, PAGE), (r) => r.seq, 0)) {
+  for (const row of rowsOf((after) => auditChainTable.page(ctx.db, after, PAGE), (r) => r.seq, 0)) {
     let env: { actor?: { member_id?: string }; [k: string]: unknown };
     try { env = JSON.parse(row.envelope) as typeof env; } catch { continue; }
     if (env.actor?.member_id !== subject) continue;

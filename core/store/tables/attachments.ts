@@ -47,8 +47,11 @@ export const attachmentsTable = {
     return blobs.filter((b) => dropIfUnreferenced(db, b)).length;
   },
   countOfMemory: scalar<[string]>('SELECT COUNT(*) FROM attachments WHERE memory_id = ?').get,
+  /** which memories of an id range (after, upTo] have files: one query for a page of memories instead of one per memory */
+  memoriesWithFilesIn: (db: Db, after: string, upTo: string): Set<string> => new Set(memoriesWithFiles.all(db, after, upTo).map((r) => r.memory_id)),
 };
 
+const memoriesWithFiles = query<[string, string], { memory_id: string }>('SELECT DISTINCT memory_id FROM attachments WHERE memory_id > ? AND memory_id <= ?');
 const insertAttachment = query<unknown[]>(`INSERT INTO attachments (${ATT}) VALUES (?, ?, ?, ?, ?, ?, ?)`);
 
 export const attachmentBlobsTable = {
