@@ -1,9 +1,17 @@
 import * as Y from 'yjs';
 import { createHash } from 'node:crypto';
 
-/** Yjs client id for this device: stable, so a device's edits extend one client's history. */
+const clientIds = new Map<string, number>();
+
+/** Yjs client id for this device: stable, so a device's edits extend one client's history (asked for per document, hashed once). */
 export function deviceClientId(deviceId: string): number {
-  return createHash('sha256').update(deviceId).digest().readUInt32BE(0) >>> 1;
+  let id = clientIds.get(deviceId);
+  if (id === undefined) {
+    id = createHash('sha256').update(deviceId).digest().readUInt32BE(0) >>> 1;
+    if (clientIds.size > 64) clientIds.clear(); // one device per data directory; tests open many
+    clientIds.set(deviceId, id);
+  }
+  return id;
 }
 
 // A fixed guid: ours are not subdocuments, and Yjs would otherwise draw a uuid from WebCrypto per doc (slow).
