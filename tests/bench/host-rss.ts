@@ -7,7 +7,7 @@ import { describe } from './phases';
 import { procRss } from './stats';
 
 export interface ExportResult {
-  /** privacy.export called → its job done (written, signed, read back and verified) */
+  /** privacy.export called → its job done (written and signed; reading it back is privacy.verifyExport, a job of its own) */
   ms: number;
   rss_before: number; peak_rss: number; bytes: number; files: number; memories: number;
 }

@@ -116,7 +116,7 @@ const phaseRows = {
   disk: (disk: { ours: number; baseline: number }): Row[] => [row('data directory on disk after load (baseline: sealed rows, no index)', 'MB', disk.ours / MB, disk.baseline / MB)],
   host: (host: HostResult, baseRss: number | null): Row[] => [row('host RSS, unlocked + searched (memoryos serve)', 'MB', host.rss / MB, baseRss === null ? null : baseRss / MB, '≤ 300 MB', (v) => v <= 300)],
   export: (e: ExportResult, base: BaselineExport | null): Row[] => [
-    row(`export of every memory (privacy.export, ${e.files.toLocaleString('en-US')} files, written + verified)`, 's', e.ms / 1000, base ? base.ms / 1000 : null, '≤ 15 s', (v) => v <= 15),
+    row(`export of every memory (privacy.export, ${e.files.toLocaleString('en-US')} files, written and signed)`, 's', e.ms / 1000, base ? base.ms / 1000 : null, '≤ 15 s', (v) => v <= 15),
     row('  export peak RSS growth over the unlocked host', 'MB', (e.peak_rss - e.rss_before) / MB, base ? (base.peak_rss - base.rss_before) / MB : null, '≤ 150 MB', (v) => v <= 150),
   ],
 };
