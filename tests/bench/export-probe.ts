@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { core } from './core-dist';
 import { memoryAt } from './corpus';
 import { cpuProfile } from './cpu-profile';
+import { printProbeProfile } from './print-profile';
 import { BENCH_PASSPHRASE, FULL } from './options';
 
 const INCLUSIVE_TOP = 40;
@@ -48,13 +49,7 @@ async function main(): Promise<void> {
   const cpu = process.cpuUsage(c0);
   console.log(`load ${loadavg()[0]!.toFixed(2)}; export of ${job.result!.memories} memories (${job.result!.files} files): ${wall.toFixed(0)} ms wall = ${(wall * 1000 / n).toFixed(0)} µs/memory, ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms CPU`);
   const p = await cpuProfile(async () => { await exportOnce(call, join(dir, 'b.zip')); }, INCLUSIVE_TOP);
-  const per = (ms: number) => `${(ms * 1000 / n).toFixed(1)} µs/memory`;
-  console.log(`\nprofile ${p.total_ms.toFixed(0)} ms = ${per(p.total_ms)}\n-- self time by component`);
-  for (const c of p.by_component.slice(0, 25)) console.log(`${c.pct.toFixed(1).padStart(5)} %  ${per(c.ms).padStart(16)}  ${c.component}`);
-  console.log('-- core inclusive');
-  for (const c of p.core_inclusive) console.log(`${c.pct.toFixed(1).padStart(5)} %  ${per(c.ms).padStart(16)}  ${c.fn}`);
-  console.log('-- native by caller');
-  for (const c of p.native_by_caller.slice(0, 25)) console.log(`${c.pct.toFixed(1).padStart(5)} %  ${per(c.ms).padStart(16)}  ${c.component} ← ${c.caller}`);
+  printProbeProfile(p, n, 'memory');
   await app.close();
 }
 

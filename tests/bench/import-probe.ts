@@ -14,22 +14,13 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { core } from './core-dist';
 import { extraMemoryAt, memoryAt } from './corpus';
-import { cpuProfile, type ProfileSummary } from './cpu-profile';
+import { cpuProfile } from './cpu-profile';
+import { printProbeProfile } from './print-profile';
 import { BENCH_PASSPHRASE, FULL } from './options';
 import { percentile } from './stats';
 
 /** core functions listed by inclusive time */
 const INCLUSIVE_TOP = 40;
-
-function printProfile(p: ProfileSummary, count: number, unit: string): void {
-  const per = (ms: number) => `${(ms * 1000 / count).toFixed(1)} µs/${unit}`;
-  console.log(`\nprofile ${p.total_ms.toFixed(0)} ms = ${per(p.total_ms)}\n-- self time by component`);
-  for (const c of p.by_component.slice(0, 25)) console.log(`${c.pct.toFixed(1).padStart(5)} %  ${per(c.ms).padStart(16)}  ${c.component}`);
-  console.log('-- core inclusive');
-  for (const c of p.core_inclusive) console.log(`${c.pct.toFixed(1).padStart(5)} %  ${per(c.ms).padStart(16)}  ${c.fn}`);
-  console.log('-- native by caller');
-  for (const c of p.native_by_caller.slice(0, 25)) console.log(`${c.pct.toFixed(1).padStart(5)} %  ${per(c.ms).padStart(16)}  ${c.component} ← ${c.caller}`);
-}
 
 async function main(): Promise<void> {
   const [dir, warmArg, batchArg, createArg] = process.argv.slice(2);
@@ -56,7 +47,7 @@ async function main(): Promise<void> {
   const p = await cpuProfile(async () => {
     for (let b = first + batches / 2; b < first + batches; b++) await app.call('memory.import', { space_id: space, memories: batch(b) });
   }, INCLUSIVE_TOP);
-  printProfile(p, (batches / 2) * FULL.batch, 'memory');
+  printProbeProfile(p, (batches / 2) * FULL.batch, 'memory');
   if (creates > 0) {
     const ms: number[] = [];
     for (let j = 0; j < creates; j++) {
@@ -68,7 +59,7 @@ async function main(): Promise<void> {
     const q = await cpuProfile(async () => {
       for (let j = creates; j < 2 * creates; j++) await app.call('memory.create', { space_id: space, ...extraMemoryAt(j, n) });
     }, INCLUSIVE_TOP);
-    printProfile(q, creates, 'create');
+    printProbeProfile(q, creates, 'create');
   }
   await app.close();
 }

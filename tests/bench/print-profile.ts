@@ -28,3 +28,14 @@ export function printProfile(s: Samples, size: BenchSize): void {
   const perImported = (s.import_ms.ours.reduce((a, b) => a + b, 0) * 1000) / size.n;
   out(`  modeled: ${pieces.modeled_us_per_create.toFixed(0)} µs per memory.create (measured p50 ${createP50.toFixed(0)} µs), ${pieces.modeled_us_per_import_item.toFixed(0)} µs per imported memory (measured ${perImported.toFixed(0)} µs)`);
 }
+
+/** A probe's profile per unit of work (µs per memory, per create): components, core inclusive, native by caller. */
+export function printProbeProfile(p: ProfileSummary, count: number, unit: string): void {
+  const per = (ms: number) => `${(ms * 1000 / count).toFixed(1)} µs/${unit}`;
+  out(`\nprofile ${p.total_ms.toFixed(0)} ms = ${per(p.total_ms)}\n-- self time by component`);
+  for (const c of p.by_component.slice(0, 25)) out(`${c.pct.toFixed(1).padStart(5)} %  ${per(c.ms).padStart(16)}  ${c.component}`);
+  out('-- core inclusive');
+  for (const c of p.core_inclusive) out(`${c.pct.toFixed(1).padStart(5)} %  ${per(c.ms).padStart(16)}  ${c.fn}`);
+  out('-- native by caller');
+  for (const c of p.native_by_caller.slice(0, 25)) out(`${c.pct.toFixed(1).padStart(5)} %  ${per(c.ms).padStart(16)}  ${c.component} ← ${c.caller}`);
+}
