@@ -53,7 +53,8 @@ export class ProvenNodes {
   get size(): number { return this.nodes.size; }
 }
 
-const same = (a: Uint8Array | undefined, b: Uint8Array): boolean => {
+/** byte equality of two hashes (public data: no constant time needed) */
+export const sameHash = (a: Uint8Array | undefined, b: Uint8Array): boolean => {
   if (!a || a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
@@ -72,7 +73,7 @@ export interface Walk { root: Uint8Array; nodes: [level: number, index: number, 
 export function walkPath(leaf: Uint8Array, index: number, count: number, path: Uint8Array[], proven?: ProvenNodes): Walk | null {
   if (index >= count) return null;
   let fn = index; let sn = count - 1; let level = 0; let r = leaf;
-  let known = same(proven?.get(0, fn), r);
+  let known = sameHash(proven?.get(0, fn), r);
   const nodes: Walk['nodes'] = [[0, fn, r]];
   for (const p of path) {
     if (sn === 0) return null;
@@ -80,12 +81,12 @@ export function walkPath(leaf: Uint8Array, index: number, count: number, path: U
     // the last node of a level without a sibling moves up unchanged until it is a right child
     if (!(fn & 1) && fn === sn) while (!(fn & 1) && fn !== 0) { fn >>= 1; sn >>= 1; level++; }
     const sib = fn ^ 1;
-    const parent = known && same(proven!.get(level, sib), p) ? proven!.get(level + 1, fn >> 1) : undefined;
+    const parent = known && sameHash(proven!.get(level, sib), p) ? proven!.get(level + 1, fn >> 1) : undefined;
     nodes.push([level, sib, p]);
     r = parent ?? (left ? nodeHash(p, r) : nodeHash(r, p));
     fn >>= 1; sn >>= 1; level++;
     nodes.push([level, fn, r]);
-    known = parent !== undefined || same(proven?.get(level, fn), r);
+    known = parent !== undefined || sameHash(proven?.get(level, fn), r);
   }
   return sn === 0 ? { root: r, nodes } : null;
 }

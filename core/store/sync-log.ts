@@ -4,7 +4,7 @@ import { canonicalJson } from '../shared/json';
 import { ApiError } from '../shared/errors';
 import type { Db } from './database';
 import type { UnitOfWork } from './unit-of-work';
-import { leafHash, pathOf, ProvenNodes, treeLevels, walkPath } from './merkle-tree';
+import { leafHash, pathOf, ProvenNodes, sameHash, treeLevels, walkPath } from './merkle-tree';
 import { entryLogsTable, type EntryRow, type LogName } from './tables/entry-logs';
 
 export type { LogName };
@@ -65,7 +65,7 @@ export function verifyEntrySignature(e: LogEntry, devicePublicKey: Uint8Array): 
   const bound = tree && tree.space === e.space_id && tree.author === e.author_device ? tree.nodes : undefined;
   const walk = walkPath(entryLeaf(e), proof.index, proof.count, proof.path, bound);
   if (!walk) return false;
-  let nodes = bound && sameBytes(bound.root, walk.root) ? bound : undefined;
+  let nodes = bound && sameHash(bound.root, walk.root) ? bound : undefined;
   if (!nodes) {
     if (!verify(proof.signature, batchStatement(e.space_id, e.author_device, proof.count, walk.root), devicePublicKey)) return false;
     nodes = new ProvenNodes(walk.root);
@@ -86,7 +86,6 @@ const HEAD = 1 + 4 + 4 + 64;
 const PROVEN_TREES = 256;
 const provenTrees = new Map<string, { space: string; author: string; nodes: ProvenNodes }>();
 const entryLeaf = (e: Omit<LogEntry, 'signature'>): Uint8Array => leafHash(Buffer.from(entrySigningBytes(e), 'utf8'));
-const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.length).equals(b);
 
 /** What a batch's author signs: its space, author device, size and Merkle root. */
 export const batchStatement = (space: string, author: string, count: number, root: Uint8Array): string =>
