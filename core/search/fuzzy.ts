@@ -26,19 +26,23 @@ export function withinOneEdit(a: string, b: string): boolean {
 /**
  * Index terms one edit from `word`, or whose beginning is one edit from it (the query matches
  * words as prefixes, so a typo in a word still being typed counts too). Terms the word already
- * matches exactly (as a prefix) are not alternatives.
+ * matches exactly (as a prefix) are not alternatives. `lists` hold the candidates (a term in
+ * two lists counts once), `docCount` how many documents hold one (0: none, not an alternative):
+ * the most common come first.
  */
-export function fuzzyAlternatives(word: string, vocab: Iterable<readonly [string, number]>, max = FUZZY_MAX_ALTERNATIVES): string[] {
+export function fuzzyAlternatives(word: string, lists: Iterable<readonly string[]>, docCount: (term: string) => number, max = FUZZY_MAX_ALTERNATIVES): string[] {
   if ([...word].length < FUZZY_MIN_LENGTH) return [];
   const n = word.length;
-  const found: { term: string; doc: number }[] = [];
-  for (const [t, doc] of vocab) {
+  const found = new Map<string, number>();
+  for (const list of lists) for (const t of list) {
     if (t.length < n - 1 || t.startsWith(word)) continue;
     // one edit keeps the first letter, or moves the second into first place, or the first into second
     if (t[0] !== word[0] && t[0] !== word[1] && t[1] !== word[0] && t[1] !== word[1]) continue;
     let near = withinOneEdit(word, t);
     for (let k = n - 1; !near && k <= n + 1; k++) if (k < t.length) near = withinOneEdit(word, t.slice(0, k));
-    if (near) found.push({ term: t, doc });
+    if (!near || found.has(t)) continue;
+    const doc = docCount(t);
+    if (doc > 0) found.set(t, doc);
   }
-  return found.sort((a, b) => b.doc - a.doc || (a.term < b.term ? -1 : 1)).slice(0, max).map((v) => v.term);
+  return [...found].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, max).map(([t]) => t);
 }

@@ -126,7 +126,7 @@ export function searchMemories(ctx: Ctx, actor: string, q: MemorySearchRequest):
   const words = queryTerms(q.query ?? '');
   const sort: Sort = q.sort ?? (words.length ? 'relevance' : 'updated');
   // a word's alternatives scan the terms that share one of its first two letters: kept until the index changes
-  const terms: Term[] = words.map((w) => ({ word: w, alts: [...w].length < FUZZY_MIN_LENGTH ? [] : idx.remembered(`alternatives ${w}`, () => fuzzyAlternatives(w, idx.vocabularyNear(w))) }));
+  const terms: Term[] = words.map((w) => ({ word: w, alts: [...w].length < FUZZY_MIN_LENGTH ? [] : idx.remembered(`alternatives ${w}`, () => { const near = idx.vocabularyNear(w); return fuzzyAlternatives(w, near.lists, near.docCount); }) }));
   const exact: Term[] = words.map((w) => ({ word: w, alts: [] }));
   // label filters also narrow the match in the index (a phrase in the label's column: a superset
   // of the exact label, which is checked after, on what the reader is shown)

@@ -441,9 +441,9 @@ export class SearchIndex {
   }
 
   /** The terms of the vocabulary one edit of `word` can reach, by their first two characters (search-vocabulary.ts near), with their document counts. */
-  vocabularyNear(word: string): [string, number][] {
+  vocabularyNear(word: string): { lists: readonly (readonly string[])[]; docCount: (term: string) => number } {
     this.vocabulary();
-    return this.vocab.near(word);
+    return { lists: this.vocab.near(word), docCount: (t) => this.vocab.docCount(t) };
   }
 
   /** A unit of work rolled back: what the vocabulary counted of its writes is undone by reading it again. */

@@ -19,8 +19,16 @@ export class Vocabulary {
   private db: Db | null = null;
   private version = -1;
   private terms: Map<string, number> | null = null;
-  /** the terms by their first and by their second character, made when first asked after a change (near) */
+  /**
+   * The terms by their first and by their second character, built when first asked after a read
+   * and then kept in step with writes: a new term is appended, a term that leaves stays listed
+   * (stale: `near` skips what `terms` no longer holds) until they are many, then they are built
+   * again. Rebuilding them at every write made each search that followed a create scan the whole
+   * vocabulary twice (~0.5 s at 1M memories).
+   */
   private byLetter: { first: Map<string, string[]>; second: Map<string, string[]> } | null = null;
+  /** list entries made stale or doubled since the lists were built (a term gone, or gone and back) */
+  private stale = 0;
 
   /** The vocabulary of `db`'s index: `read` gives it from FTS5 when nothing is held for this connection and version. */
   get(db: Db, version: number, read: () => { term: string; doc: number }[]): ReadonlyMap<string, number> {
@@ -34,37 +42,45 @@ export class Vocabulary {
     return terms;
   }
 
+  /** How many documents hold `term` (0 when none does). */
+  docCount(term: string): number { return this.terms?.get(term) ?? 0; }
+
   /**
-   * The held terms (call get first) whose first or second character is one of `word`'s first two:
-   * one edit (fuzzy.ts) keeps the first character, or moves the second into first place, or the
-   * first into second, so no other term can be an alternative. About a sixth of the vocabulary
-   * for a Latin-script word, instead of all of it at every search of a new word.
+   * Lists of the held terms (call get first) whose first or second character is one of `word`'s
+   * first two: one edit (fuzzy.ts) keeps the first character, or moves the second into first
+   * place, or the first into second, so no other term can be an alternative. About a sixth of the
+   * vocabulary for a Latin-script word, given as the lists themselves (not copied): a term may be
+   * in two of them, or listed though it left (its docCount is then 0).
    */
-  near(word: string): [string, number][] {
+  near(word: string): readonly (readonly string[])[] {
     const terms = this.terms;
-    if (!terms) return [];
-    if (!this.byLetter) {
-      const first = new Map<string, string[]>();
-      const second = new Map<string, string[]>();
-      const push = (m: Map<string, string[]>, k: string | undefined, t: string) => { if (k === undefined) return; const l = m.get(k); if (l) l.push(t); else m.set(k, [t]); };
-      for (const t of terms.keys()) { push(first, t[0], t); push(second, t[1], t); }
-      this.byLetter = { first, second };
-    }
-    const { first, second } = this.byLetter;
-    const out = new Map<string, number>();
-    for (const c of new Set([word[0], word[1]])) {
-      if (c === undefined) continue;
-      for (const t of [...(first.get(c) ?? []), ...(second.get(c) ?? [])]) out.set(t, terms.get(t) ?? 0);
-    }
-    return [...out];
+    const a = word[0];
+    if (!terms || a === undefined) return [];
+    const { first, second } = this.letters(terms);
+    const b = word[1];
+    const out: (readonly string[])[] = [];
+    for (const c of b === undefined || b === a ? [a] : [a, b]) for (const m of [first, second]) { const l = m.get(c); if (l) out.push(l); }
+    return out;
+  }
+
+  private letters(terms: Map<string, number>): { first: Map<string, string[]>; second: Map<string, string[]> } {
+    if (this.byLetter && this.stale <= STALE_FLOOR + terms.size / 4) return this.byLetter;
+    const first = new Map<string, string[]>();
+    const second = new Map<string, string[]>();
+    for (const t of terms.keys()) { listUnder(first, t[0], t); listUnder(second, t[1], t); }
+    this.stale = 0;
+    return (this.byLetter = { first, second });
   }
 
   /** A document with these columns was written to `db`'s index. */
   added(db: Db, columns: readonly string[]): void {
     const terms = this.held(db);
     if (!terms) return;
-    for (const t of distinctTerms(columns)) terms.set(t, (terms.get(t) ?? 0) + 1);
-    this.byLetter = null;
+    for (const t of distinctTerms(columns)) {
+      const n = terms.get(t) ?? 0;
+      terms.set(t, n + 1);
+      if (n === 0 && this.byLetter) { listUnder(this.byLetter.first, t[0], t); listUnder(this.byLetter.second, t[1], t); }
+    }
   }
 
   /** A document with these columns left `db`'s index (replaced or removed). */
@@ -74,9 +90,8 @@ export class Vocabulary {
     for (const t of distinctTerms(columns)) {
       const n = (terms.get(t) ?? 0) - 1;
       if (n > 0) terms.set(t, n);
-      else terms.delete(t);
+      else { terms.delete(t); this.stale++; }
     }
-    this.byLetter = null;
   }
 
   /** Whether removed() needs the old columns (nothing is held: no need to read them). */
@@ -86,6 +101,15 @@ export class Vocabulary {
   drop(): void { this.terms = null; this.db = null; this.byLetter = null; }
 
   private held(db: Db): Map<string, number> | null { return this.db === db ? this.terms : null; }
+}
+
+/** stale list entries tolerated before the lists are built again, beyond a quarter of the vocabulary */
+const STALE_FLOOR = 1024;
+
+function listUnder(m: Map<string, string[]>, k: string | undefined, t: string): void {
+  if (k === undefined) return;
+  const l = m.get(k);
+  if (l) l.push(t); else m.set(k, [t]);
 }
 
 function distinctTerms(columns: readonly string[]): Set<string> {
