@@ -125,15 +125,23 @@ export function searchMemories(ctx: Ctx, actor: string, q: MemorySearchRequest):
   const limit = Math.min(q.limit ?? 20, COUNT_CAP);
   const words = queryTerms(q.query ?? '');
   const sort: Sort = q.sort ?? (words.length ? 'relevance' : 'updated');
-  // a word's alternatives scan the terms that share one of its first two letters: kept until the index changes
-  const terms: Term[] = words.map((w) => ({ word: w, alts: [...w].length < FUZZY_MIN_LENGTH ? [] : idx.remembered(`alternatives ${w}`, () => { const near = idx.vocabularyNear(w); return fuzzyAlternatives(w, near.lists, near.docCount); }) }));
   const exact: Term[] = words.map((w) => ({ word: w, alts: [] }));
+  // A word's typo alternatives come from the index's vocabulary, which is read whole once per
+  // connection (fts5vocab walks every doclist: ~0.2 s at 100k memories, ~4 s at 1M), then each
+  // word scans the terms sharing one of its first two letters (kept until the index changes).
+  // They are looked for only when the answer needs them: a page of exact matches (a common word)
+  // neither ranks nor highlights them, so the first search after unlock need not read it.
+  let fuzzyTerms: Term[] | undefined;
+  const withAlternatives = (): Term[] => (fuzzyTerms ??= words.map((w) => ({
+    word: w,
+    alts: [...w].length < FUZZY_MIN_LENGTH ? [] : idx.remembered(`alternatives ${w}`, () => { const near = idx.vocabularyNear(w); return fuzzyAlternatives(w, near.lists, near.docCount); }),
+  })));
   // label filters also narrow the match in the index (a phrase in the label's column: a superset
   // of the exact label, which is checked after, on what the reader is shown)
   const labels = labelFilterFts(q);
   const and = (...xs: (string | null)[]): string | null => xs.filter(Boolean).join(' AND ') || null;
   const exactFts = and(ftsExpression(exact), labels);
-  const fuzzyFts = terms.some((t) => t.alts.length) ? and(ftsExpression(terms), labels) : null;
+  const fuzzyFts = (): string | null => (withAlternatives().some((t) => t.alts.length) ? and(ftsExpression(withAlternatives()), labels) : null);
   const filters: Filters = {
     tags: (q.tags ?? []).map(fold), people: (q.people ?? []).map(fold), places: (q.places ?? []).map(fold),
     from: q.happened_from, to: q.happened_to,
@@ -153,12 +161,15 @@ export function searchMemories(ctx: Ctx, actor: string, q: MemorySearchRequest):
     if (sort === 'relevance' && words.length && exactFts) {
       const seen = new Set<number>();
       for (const c of windows(idx, { ...base, fts: exactFts, order: 'rank' }, filtered)) { seen.add(c.id); yield { c, fuzzy: false }; }
-      if (fuzzyFts) for (const c of windows(idx, { ...base, fts: fuzzyFts, order: 'rank' }, filtered)) if (!seen.has(c.id)) yield { c, fuzzy: true };
+      // reached only when the exact matches ran out before the page and the count were full
+      const fuzzy = fuzzyFts();
+      if (fuzzy) for (const c of windows(idx, { ...base, fts: fuzzy, order: 'rank' }, filtered)) if (!seen.has(c.id)) yield { c, fuzzy: true };
       return;
     }
-    const exactIds = fuzzyFts && exactFts ? idx.matching(exactFts) : null;
+    const fuzzy = words.length ? fuzzyFts() : null;
+    const exactIds = fuzzy && exactFts ? idx.matching(exactFts) : null;
     const tag = (c: Candidate) => ({ c, fuzzy: exactIds ? !exactIds.has(c.id) : false });
-    const fts = fuzzyFts ?? exactFts;
+    const fts = fuzzy ?? exactFts;
     if (sort === 'updated' || sort === 'relevance') { for (const c of windows(idx, { ...base, fts, order: 'updated' }, filtered)) yield tag(c); return; }
     // created / happened: by a date the index does not hold; sorted here, on what the reader is shown
     const all = idx.candidates({ ...base, fts, order: 'updated', limit: -1, offset: 0 });
@@ -195,8 +206,10 @@ export function searchMemories(ctx: Ctx, actor: string, q: MemorySearchRequest):
     if (words.length && rule === 'redact_pii') {
       // the index matched the stored text: it counts only if the words match what the reader is shown
       const fields = visibleFields(c, rule);
-      if (!matchesEvery(fields, terms)) return null;
-      if (!fuzzy && !matchesEvery(fields, exact)) fuzzy = true;
+      if (!matchesEvery(fields, exact)) {
+        if (!matchesEvery(fields, withAlternatives())) return null;
+        fuzzy = true;
+      }
     }
     return { c, fuzzy, rule, f };
   };
@@ -250,6 +263,8 @@ export function searchMemories(ctx: Ctx, actor: string, q: MemorySearchRequest):
     const title = shownText(t.title);
     const mask = (x: string) => (rule === 'redact_pii' ? maskPlaceholders(x) : x);
     const shownFields = [t.body, t.tags, t.people, t.places].map(shownText);
+    // what matched is marked: the words, and their alternatives only in a typo-tolerant hit
+    const terms = fuzzy ? withAlternatives() : exact;
     const snippet = rule === 'hidden' ? { text: '', ranges: [] } : snippetWithRanges(shownFields.map(mask), terms, 12, shownFields);
     return {
       memory_id: c.memory_id, space_id: c.space_id, type: c.type as MemorySearchResponseHit['type'], band: c.band as Band,

@@ -440,6 +440,9 @@ export class SearchIndex {
     return this.vocab.get(db, dataVersion.get(db)?.data_version ?? 0, () => vocabRows.all(db));
   }
 
+  /** Whether this connection holds the vocabulary already (its read is the one costly step of a first search). */
+  vocabularyHeld(): boolean { return this.vocab.tracking(this.db()); }
+
   /** The terms of the vocabulary one edit of `word` can reach, by their first two characters (search-vocabulary.ts near), with their document counts. */
   vocabularyNear(word: string): { lists: readonly (readonly string[])[]; docCount: (term: string) => number } {
     this.vocabulary();
