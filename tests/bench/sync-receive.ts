@@ -9,7 +9,7 @@
  *   npx tsc -p tsconfig.json && npx tsx tests/bench/sync-receive.ts [n=2000] [--profile=/dir]
  */
 import { Session } from 'node:inspector';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { memoryAt } from './corpus';
@@ -109,7 +109,7 @@ async function main(): Promise<void> {
     // wall time too: a commit's fsync waits without CPU (synchronous = FULL), and that wait is per batch
     const recvWall = performance.now() - w0;
     if (s) {
-      await new Promise<void>((r) => s.post('Profiler.stop', (_e, res) => { writeFileSync(join(profDir!, `receive-${n}.cpuprofile`), JSON.stringify((res as { profile: unknown }).profile)); r(); }));
+      await new Promise<void>((r) => s.post('Profiler.stop', (_e, res) => { mkdirSync(profDir!, { recursive: true }); writeFileSync(join(profDir!, `receive-${n}.cpuprofile`), JSON.stringify((res as { profile: unknown }).profile)); r(); }));
       s.disconnect();
     }
     const listed = (await b.c('memory.list', { space_id: SPACE, limit: 1 })).total;
