@@ -64,7 +64,7 @@ export class Vocabulary {
   }
 
   private letters(terms: Map<string, number>): { first: Map<string, string[]>; second: Map<string, string[]> } {
-    if (this.byLetter && this.stale <= STALE_FLOOR + terms.size / 4) return this.byLetter;
+    if (this.byLetter) return this.byLetter;
     const first = new Map<string, string[]>();
     const second = new Map<string, string[]>();
     for (const t of terms.keys()) { listUnder(first, t[0], t); listUnder(second, t[1], t); }
@@ -92,6 +92,8 @@ export class Vocabulary {
       if (n > 0) terms.set(t, n);
       else { terms.delete(t); this.stale++; }
     }
+    // many writes and no search between them (a synced run of edits): the lists go, not grow
+    if (this.byLetter && this.stale > STALE_FLOOR + terms.size / 4) this.byLetter = null;
   }
 
   /** Whether removed() needs the old columns (nothing is held: no need to read them). */
