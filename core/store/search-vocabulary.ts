@@ -67,9 +67,10 @@ export class Vocabulary {
     if (this.byLetter) return this.byLetter;
     const first = new Map<string, string[]>();
     const second = new Map<string, string[]>();
-    for (const t of terms.keys()) { listUnder(first, t[0], t); listUnder(second, t[1], t); }
+    const lists = { first, second };
+    for (const t of terms.keys()) listTerm(lists, t);
     this.stale = 0;
-    return (this.byLetter = { first, second });
+    return (this.byLetter = lists);
   }
 
   /** A document with these columns was written to `db`'s index. */
@@ -79,7 +80,7 @@ export class Vocabulary {
     for (const t of distinctTerms(columns)) {
       const n = terms.get(t) ?? 0;
       terms.set(t, n + 1);
-      if (n === 0 && this.byLetter) { listUnder(this.byLetter.first, t[0], t); listUnder(this.byLetter.second, t[1], t); }
+      if (n === 0 && this.byLetter) listTerm(this.byLetter, t);
     }
   }
 
@@ -105,8 +106,14 @@ export class Vocabulary {
   private held(db: Db): Map<string, number> | null { return this.db === db ? this.terms : null; }
 }
 
-/** stale list entries tolerated before the lists are built again, beyond a quarter of the vocabulary */
+/** stale list entries tolerated, beyond a quarter of the vocabulary, before the lists are dropped (built again at the next search) */
 const STALE_FLOOR = 1024;
+
+/** Lists a term under its first and under its second character. */
+function listTerm(lists: { first: Map<string, string[]>; second: Map<string, string[]> }, t: string): void {
+  listUnder(lists.first, t[0], t);
+  listUnder(lists.second, t[1], t);
+}
 
 function listUnder(m: Map<string, string[]>, k: string | undefined, t: string): void {
   if (k === undefined) return;
