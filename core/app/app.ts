@@ -6,6 +6,7 @@ import { ProblemLog } from '../context/problems';
 import { Store } from '../store/store';
 import { UnitOfWork } from '../store/unit-of-work';
 import { checkpointBetweenCalls } from '../store/database';
+import { mergeSearchSegments, TICK_MERGE_BUDGET_MS } from '../store/search-merge';
 import { EventBus } from '../events/bus';
 import { topicCatalog } from '../events/topic-catalog';
 import type { TopicFilter } from '../events/topics';
@@ -98,7 +99,9 @@ export async function openApp(opts: AppOptions): Promise<App> {
     purgeExpiredTrash(ctx, ctx.keyring.memberId);
     const minutes = getSettings(ctx).auto_lock_minutes;
     if (minutes > 0 && ctx.clock.now() - ctx.lastActivity > minutes * 60_000) { lockVault(ctx); return; }
-    // between calls, not inside the next write (database.ts WAL_AUTOCHECKPOINT_PAGES)
+    // between calls, not inside the next write: the index's merges (search-merge.ts), then the
+    // WAL they and the calls before wrote (database.ts WAL_AUTOCHECKPOINT_PAGES)
+    mergeSearchSegments(ctx.db, TICK_MERGE_BUDGET_MS);
     checkpointBetweenCalls(ctx.db);
   };
   const afterUnlock = async (c: Ctx) => {

@@ -1,0 +1,58 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { openTestApp } from '../helpers/app';
+import { mergeSearchSegments } from '../../core/store/search-merge';
+import type { Db } from '../../core/store/database';
+
+// FTS5's automerge ran inside the commit of a memory.create: every ~20th create at 100k paid
+// 15–55 ms of segment merging (twice: search_fts and search_lead), which set create's p99 at
+// 17–19 ms. Migration 021 turns automerge off on both tables and the scheduler's tick merges
+// between calls (core/store/search-merge.ts). Merging must change no search result, and the
+// tick must actually do it, or the segments a query reads would only grow.
+const TABLES = ['search_fts', 'search_lead'] as const;
+const automerge = (db: Db, t: string) => (db.prepare(`SELECT v FROM ${t}_config WHERE k = 'automerge'`).get() as { v: number } | undefined)?.v;
+const segments = (db: Db, t: string) => (db.prepare(`SELECT count(DISTINCT segid) AS n FROM ${t}_idx`).get() as { n: number }).n;
+
+describe('the search index merges its segments between calls', () => {
+  let close: (() => Promise<void>) | undefined;
+  afterEach(async () => { await close?.(); close = undefined; });
+
+  it('no create merges; a merge between calls leaves every search as it was; the tick runs it', async () => {
+    const t = await openTestApp();
+    close = t.close;
+    const db = t.app.ctx.db;
+    for (const table of TABLES) expect(automerge(db, table), `${table} automerge`).toBe(0);
+
+    const space = 'personal:me';
+    const words = ['harbour', 'lantern', 'orchard', 'meadow'];
+    for (let i = 0; i < 60; i++) {
+      await t.c('memory.create', {
+        space_id: space, type: 'episodic', band: 'GREEN', title: `${words[i % 4]} day ${i}`,
+        body: `we walked to the ${words[(i + 1) % 4]} and the ${words[(i + 2) % 4]} number ${i}`, tags: [`t${i % 7}`],
+      });
+    }
+    // each create's commit wrote a segment per table; with no merge in the writes they pile up
+    // to FTS5's crisismerge bound (16 on a level) instead of the 4 a level holds after merging
+    const piled = TABLES.map((table) => segments(db, table));
+    for (const n of piled) expect(n).toBeGreaterThan(4);
+
+    const queries = ['harbour', 'lantern orchard', 'meadow day', 'number', 'harbor', 't3'];
+    const search = async () => Promise.all(queries.map(async (q) => ((await t.c('memory.search', { query: q, limit: 50 })).hits as { memory_id: string; score?: number }[]).map((h) => `${h.memory_id}:${h.score ?? ''}`)));
+    const before = await search();
+    expect(before.every((hits) => hits.length > 0)).toBe(true);
+
+    expect(mergeSearchSegments(db, 5_000)).toBeGreaterThan(0);
+    const merged = TABLES.map((table) => segments(db, table));
+    merged.forEach((n, i) => expect(n).toBeLessThan(piled[i]!));
+    // nothing left that FTS5 would merge (no level holds `usermerge` = 4 segments)
+    expect(mergeSearchSegments(db, 5_000)).toBe(0);
+    expect(await search()).toEqual(before);
+    expect(db.prepare("SELECT count(*) AS n FROM search_fts WHERE search_fts MATCH 'harbour'").get()).toEqual({ n: 45 });
+
+    // more creates pile up again; the scheduler's tick (what a host runs once a second) merges them
+    for (let i = 60; i < 100; i++) await t.c('memory.create', { space_id: space, type: 'episodic', band: 'GREEN', title: `${words[i % 4]} ${i}`, body: 'b' });
+    const again = segments(db, 'search_fts');
+    t.app.tick();
+    expect(segments(db, 'search_fts')).toBeLessThan(again);
+    expect(mergeSearchSegments(db, 5_000)).toBe(0);
+  }, 60_000);
+});
