@@ -1,3 +1,4 @@
+import { isBusy } from './busy';
 import type { Db } from './database';
 import { query } from './query';
 
@@ -29,21 +30,31 @@ const totalChanges = query<[], { n: number }>('SELECT total_changes() AS n');
 /**
  * Merges the tables' segments a step at a time, taking turns, until neither has a level of
  * `usermerge` (4) segments left or `budgetMs` has passed. Returns the steps that merged anything.
- * A call that arrives meanwhile waits for one step at most past the budget.
+ * A call that arrives meanwhile waits for one step at most past the budget. Merging can wait:
+ * while another process (a CLI call) holds the write lock, it does nothing this time instead of
+ * waiting out busy_timeout on the thread that answers calls.
  */
 export function mergeSearchSegments(db: Db, budgetMs: number, now: () => number = () => performance.now()): number {
   const end = now() + budgetMs;
   const pending = new Set<string>(TABLES);
+  const timeout = db.pragma('busy_timeout', { simple: true }) as number;
   let steps = 0;
-  while (pending.size && now() < end) {
-    for (const t of [...pending]) {
-      const before = totalChanges.get(db)?.n ?? 0;
-      mergeStep[t]!.run(db);
-      // FTS5's own test of whether a merge found work: total_changes moves by 2 or more
-      if ((totalChanges.get(db)?.n ?? 0) - before < 2) pending.delete(t);
-      else steps++;
-      if (now() >= end) break;
+  db.pragma('busy_timeout = 0');
+  try {
+    while (pending.size && now() < end) {
+      for (const t of [...pending]) {
+        const before = totalChanges.get(db)?.n ?? 0;
+        mergeStep[t]!.run(db);
+        // FTS5's own test of whether a merge found work: total_changes moves by 2 or more
+        if ((totalChanges.get(db)?.n ?? 0) - before < 2) pending.delete(t);
+        else steps++;
+        if (now() >= end) break;
+      }
     }
+  } catch (e) {
+    if (!isBusy(e)) throw e;
+  } finally {
+    db.pragma(`busy_timeout = ${timeout}`);
   }
   return steps;
 }

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { openTestApp } from '../helpers/app';
+import { openTestApp, PASS } from '../helpers/app';
+import { openVaultDb } from '../helpers/vault-db';
 import { mergeSearchSegments } from '../../core/store/search-merge';
 import type { Db } from '../../core/store/database';
 
@@ -54,5 +55,26 @@ describe('the search index merges its segments between calls', () => {
     t.app.tick();
     expect(segments(db, 'search_fts')).toBeLessThan(again);
     expect(mergeSearchSegments(db, 5_000)).toBe(0);
+  }, 60_000);
+
+  it('waits for no one: while another connection holds the write lock, a merge does nothing and the tick goes on', async () => {
+    const t = await openTestApp();
+    close = t.close;
+    const db = t.app.ctx.db;
+    for (let i = 0; i < 40; i++) await t.c('memory.create', { space_id: 'personal:me', type: 'episodic', band: 'GREEN', title: `walk ${i}`, body: `the harbour ${i}` });
+    const other = openVaultDb(t.dir, { passphrase: PASS });
+    other.exec('BEGIN IMMEDIATE');
+    try {
+      const t0 = performance.now();
+      expect(mergeSearchSegments(db, 5_000)).toBe(0);
+      // it did not wait out busy_timeout (5 s) on the thread that answers calls, and put it back
+      expect(performance.now() - t0).toBeLessThan(2_500);
+      expect(db.pragma('busy_timeout', { simple: true })).toBe(5_000);
+      expect(() => t.app.tick()).not.toThrow();
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
+    expect(mergeSearchSegments(db, 5_000)).toBeGreaterThan(0);
   }, 60_000);
 });
