@@ -100,8 +100,10 @@ export async function openApp(opts: AppOptions): Promise<App> {
     const minutes = getSettings(ctx).auto_lock_minutes;
     if (minutes > 0 && ctx.clock.now() - ctx.lastActivity > minutes * 60_000) { lockVault(ctx); return; }
     // between calls, not inside the next write: the index's merges (search-merge.ts), then the
-    // WAL they and the calls before wrote (database.ts WAL_AUTOCHECKPOINT_PAGES)
-    mergeSearchSegments(ctx.db, TICK_MERGE_BUDGET_MS);
+    // WAL they and the calls before wrote (database.ts WAL_AUTOCHECKPOINT_PAGES). A running job
+    // (an export, an import) has the thread meanwhile: the merges wait for it to end, and FTS5's
+    // crisismerge bounds what piles up in between.
+    if (!runningJobs(ctx).length) mergeSearchSegments(ctx.db, TICK_MERGE_BUDGET_MS);
     checkpointBetweenCalls(ctx.db);
   };
   const afterUnlock = async (c: Ctx) => {

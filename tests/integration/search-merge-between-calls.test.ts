@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openTestApp, PASS } from '../helpers/app';
 import { openVaultDb } from '../helpers/vault-db';
 import { mergeSearchSegments } from '../../core/store/search-merge';
+import { jobSettled, startJob } from '../../core/jobs/jobs';
 import type { Db } from '../../core/store/database';
 
 // FTS5's automerge ran inside the commit of a memory.create: every ~20th create at 100k paid
@@ -76,5 +77,24 @@ describe('the search index merges its segments between calls', () => {
       other.close();
     }
     expect(mergeSearchSegments(db, 5_000)).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('leaves a running job the thread: the tick merges once the job has ended', async () => {
+    const t = await openTestApp();
+    close = t.close;
+    const db = t.app.ctx.db;
+    for (let i = 0; i < 40; i++) await t.c('memory.create', { space_id: 'personal:me', type: 'episodic', band: 'GREEN', title: `walk ${i}`, body: `the harbour ${i}` });
+    let release!: () => void;
+    const held = new Promise<void>((r) => { release = r; });
+    const job = startJob(t.app.ctx, 'export', t.app.ctx.keyring!.memberId, {}, async () => { await held; return {}; });
+    await new Promise((r) => setTimeout(r, 20));
+    const piled = segments(db, 'search_fts');
+    try {
+      t.app.tick();
+      expect(segments(db, 'search_fts')).toBe(piled);
+    } finally { release(); }
+    await jobSettled(t.app.ctx, job.job_id);
+    t.app.tick();
+    expect(segments(db, 'search_fts')).toBeLessThan(piled);
   }, 60_000);
 });
