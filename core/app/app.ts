@@ -6,7 +6,6 @@ import { ProblemLog } from '../context/problems';
 import { Store } from '../store/store';
 import { UnitOfWork } from '../store/unit-of-work';
 import { checkpointBetweenCalls } from '../store/database';
-import { mergeSearchSegments, TICK_MERGE_BUDGET_MS } from '../store/search-merge';
 import { EventBus } from '../events/bus';
 import { topicCatalog } from '../events/topic-catalog';
 import type { TopicFilter } from '../events/topics';
@@ -66,6 +65,9 @@ export interface App {
 
 export interface AppStatus { data_dir: string; unlocked: boolean; sync: { running: boolean; port: number | null; hyperswarm: boolean } }
 
+/** what one tick (once a second) may spend on the index's merges: a call arriving meanwhile waits at most this and one step */
+const TICK_MERGE_BUDGET_MS = 20;
+
 /**
  * The one composition root: opens a data directory, registers every component, boots them in
  * dependency order, fills the domain's ports, and runs sync and the scheduler when the options
@@ -99,11 +101,11 @@ export async function openApp(opts: AppOptions): Promise<App> {
     purgeExpiredTrash(ctx, ctx.keyring.memberId);
     const minutes = getSettings(ctx).auto_lock_minutes;
     if (minutes > 0 && ctx.clock.now() - ctx.lastActivity > minutes * 60_000) { lockVault(ctx); return; }
-    // between calls, not inside the next write: the index's merges (search-merge.ts), then the
+    // between calls, not inside the next write: the index's merges (SearchIndex.mergeSegments), then the
     // WAL they and the calls before wrote (database.ts WAL_AUTOCHECKPOINT_PAGES). A running job
     // (an export, an import) has the thread meanwhile: the merges wait for it to end, and FTS5's
     // crisismerge bounds what piles up in between.
-    if (!runningJobs(ctx).length) mergeSearchSegments(ctx.db, TICK_MERGE_BUDGET_MS);
+    if (!runningJobs(ctx).length) ctx.search.mergeSegments(TICK_MERGE_BUDGET_MS);
     checkpointBetweenCalls(ctx.db);
   };
   const afterUnlock = async (c: Ctx) => {

@@ -164,6 +164,21 @@ export function checkpointTruncate(db: Db): boolean {
   return (r[0]?.busy ?? 1) === 0;
 }
 
+/**
+ * Runs `fn` with busy_timeout 0 and puts it back: for work that can wait (the index's merges
+ * between calls), so that another process holding the write lock (a CLI call) makes it fail at
+ * once with SQLITE_BUSY instead of holding the thread that answers calls for busy_timeout.
+ */
+export function withoutBusyWait<T>(db: Db, fn: () => T): T {
+  const timeout = db.pragma('busy_timeout', { simple: true }) as number;
+  db.pragma('busy_timeout = 0');
+  try {
+    return fn();
+  } finally {
+    db.pragma(`busy_timeout = ${timeout}`);
+  }
+}
+
 /** 32 MiB of WAL at 4 KiB pages (see open) */
 export const WAL_AUTOCHECKPOINT_PAGES = 8192;
 

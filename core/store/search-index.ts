@@ -1,4 +1,5 @@
-import type { Db } from './database';
+import { isBusy } from './busy';
+import { withoutBusyWait, type Db } from './database';
 import { dynamic, query, scalar } from './query';
 import { Vocabulary } from './search-vocabulary';
 import { COLUMN_WEIGHTS, countedOf, impactOf, leadExpression, LEVELS, outsideBound, rareExpression, regionAbove, regionFor, wordSpans, type BoundStats } from './search-impact';
@@ -78,6 +79,13 @@ const countMatching = scalar<[string]>('SELECT count(*) FROM search_fts WHERE se
 const leadTokens = query<[string, string], { term: string; doc: number }>('SELECT term, doc FROM search_lead_vocab WHERE term >= ? AND term <= ?');
 const quotedTerm = (t: string): string => `"${t.replace(/"/g, '""')}"`;
 const totalChanges = query<[], { changes: number }>('SELECT total_changes() AS changes');
+/** leaf pages per merge step (`mergeSegments`): one step is a transaction of ~1–3 ms at 100k memories */
+export const MERGE_STEP_PAGES = 64;
+// FTS5 takes the command's value as an integer literal only (a bound number is refused)
+const mergeSteps = [
+  query(`INSERT INTO search_fts (search_fts, rank) VALUES ('merge', ${MERGE_STEP_PAGES})`),
+  query(`INSERT INTO search_lead (search_lead, rank) VALUES ('merge', ${MERGE_STEP_PAGES})`),
+];
 /** What the bound reads of one query word (see `wordSpans`). */
 type WordFound = Parameters<typeof wordSpans>[1][number];
 const insertFts = query<[number | bigint, string, string, string, string, string]>(
@@ -211,6 +219,40 @@ export class SearchIndex {
     deleteFts.run(db, id);
     deleteLead.run(db, id);
     deleteDoc.run(db, id);
+  }
+
+  /**
+   * FTS5's merges of both tables' segments, between calls (migration 021 turned `automerge` off:
+   * with it, every ~20th memory.create at 100k merged 15–55 ms inside its own commit, twice).
+   * A step at a time, taking turns, until no level of either table holds `usermerge` (4)
+   * segments or `budgetMs` has passed; a call arriving meanwhile waits for one step at most past
+   * the budget. Merging changes no document and no count, only how many segments a query reads;
+   * FTS5's `crisismerge` (16 segments on a level) bounds a burst of writes with no merge between.
+   * While another process holds the write lock it does nothing this time. Returns the steps that
+   * merged anything.
+   */
+  mergeSegments(budgetMs: number, now: () => number = () => performance.now()): number {
+    const db = this.db();
+    const end = now() + budgetMs;
+    const pending = new Set(mergeSteps);
+    let steps = 0;
+    try {
+      withoutBusyWait(db, () => {
+        while (pending.size && now() < end) {
+          for (const step of [...pending]) {
+            const before = totalChanges.get(db)?.changes ?? 0;
+            step.run(db);
+            // FTS5's own test of whether a merge found work: total_changes moves by 2 or more
+            if ((totalChanges.get(db)?.changes ?? 0) - before < 2) pending.delete(step);
+            else steps++;
+            if (now() >= end) break;
+          }
+        }
+      });
+    } catch (e) {
+      if (!isBusy(e)) throw e;
+    }
+    return steps;
   }
 
   /** Whether the rows were written in this code's format (false: a data directory of an earlier release). */

@@ -1,14 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { openTestApp, PASS } from '../helpers/app';
 import { openVaultDb } from '../helpers/vault-db';
-import { mergeSearchSegments } from '../../core/store/search-merge';
 import { jobSettled, startJob } from '../../core/jobs/jobs';
 import type { Db } from '../../core/store/database';
 
 // FTS5's automerge ran inside the commit of a memory.create: every ~20th create at 100k paid
 // 15–55 ms of segment merging (twice: search_fts and search_lead), which set create's p99 at
 // 17–19 ms. Migration 021 turns automerge off on both tables and the scheduler's tick merges
-// between calls (core/store/search-merge.ts). Merging must change no search result, and the
+// between calls (SearchIndex.mergeSegments). Merging must change no search result, and the
 // tick must actually do it, or the segments a query reads would only grow.
 const TABLES = ['search_fts', 'search_lead'] as const;
 const automerge = (db: Db, t: string) => (db.prepare(`SELECT v FROM ${t}_config WHERE k = 'automerge'`).get() as { v: number } | undefined)?.v;
@@ -42,11 +41,11 @@ describe('the search index merges its segments between calls', () => {
     const before = await search();
     expect(before.every((hits) => hits.length > 0)).toBe(true);
 
-    expect(mergeSearchSegments(db, 5_000)).toBeGreaterThan(0);
+    expect(t.app.ctx.search.mergeSegments(5_000)).toBeGreaterThan(0);
     const merged = TABLES.map((table) => segments(db, table));
     merged.forEach((n, i) => expect(n).toBeLessThan(piled[i]!));
     // nothing left that FTS5 would merge (no level holds `usermerge` = 4 segments)
-    expect(mergeSearchSegments(db, 5_000)).toBe(0);
+    expect(t.app.ctx.search.mergeSegments(5_000)).toBe(0);
     expect(await search()).toEqual(before);
     expect(db.prepare("SELECT count(*) AS n FROM search_fts WHERE search_fts MATCH 'harbour'").get()).toEqual({ n: 45 });
 
@@ -55,7 +54,7 @@ describe('the search index merges its segments between calls', () => {
     const again = segments(db, 'search_fts');
     t.app.tick();
     expect(segments(db, 'search_fts')).toBeLessThan(again);
-    expect(mergeSearchSegments(db, 5_000)).toBe(0);
+    expect(t.app.ctx.search.mergeSegments(5_000)).toBe(0);
   }, 60_000);
 
   it('waits for no one: while another connection holds the write lock, a merge does nothing and the tick goes on', async () => {
@@ -67,7 +66,7 @@ describe('the search index merges its segments between calls', () => {
     other.exec('BEGIN IMMEDIATE');
     try {
       const t0 = performance.now();
-      expect(mergeSearchSegments(db, 5_000)).toBe(0);
+      expect(t.app.ctx.search.mergeSegments(5_000)).toBe(0);
       // it did not wait out busy_timeout (5 s) on the thread that answers calls, and put it back
       expect(performance.now() - t0).toBeLessThan(2_500);
       expect(db.pragma('busy_timeout', { simple: true })).toBe(5_000);
@@ -76,7 +75,7 @@ describe('the search index merges its segments between calls', () => {
       other.exec('ROLLBACK');
       other.close();
     }
-    expect(mergeSearchSegments(db, 5_000)).toBeGreaterThan(0);
+    expect(t.app.ctx.search.mergeSegments(5_000)).toBeGreaterThan(0);
   }, 60_000);
 
   it('leaves a running job the thread: the tick merges once the job has ended', async () => {
