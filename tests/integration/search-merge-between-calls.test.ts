@@ -17,6 +17,14 @@ describe('the search index merges its segments between calls', () => {
   let close: (() => Promise<void>) | undefined;
   afterEach(async () => { await close?.(); close = undefined; });
 
+  /** a vault whose index holds more segments than a merge leaves (40 creates, no tick between them) */
+  async function withPiledSegments() {
+    const t = await openTestApp();
+    close = t.close;
+    for (let i = 0; i < 40; i++) await t.c('memory.create', { space_id: 'personal:me', type: 'episodic', band: 'GREEN', title: `walk ${i}`, body: `the harbour ${i}` });
+    return t;
+  }
+
   it('no create merges; a merge between calls leaves every search as it was; the tick runs it', async () => {
     const t = await openTestApp();
     close = t.close;
@@ -58,10 +66,8 @@ describe('the search index merges its segments between calls', () => {
   }, 60_000);
 
   it('waits for no one: while another connection holds the write lock, a merge does nothing and the tick goes on', async () => {
-    const t = await openTestApp();
-    close = t.close;
+    const t = await withPiledSegments();
     const db = t.app.ctx.db;
-    for (let i = 0; i < 40; i++) await t.c('memory.create', { space_id: 'personal:me', type: 'episodic', band: 'GREEN', title: `walk ${i}`, body: `the harbour ${i}` });
     const other = openVaultDb(t.dir, { passphrase: PASS });
     other.exec('BEGIN IMMEDIATE');
     try {
@@ -79,10 +85,8 @@ describe('the search index merges its segments between calls', () => {
   }, 60_000);
 
   it('leaves a running job the thread: the tick merges once the job has ended', async () => {
-    const t = await openTestApp();
-    close = t.close;
+    const t = await withPiledSegments();
     const db = t.app.ctx.db;
-    for (let i = 0; i < 40; i++) await t.c('memory.create', { space_id: 'personal:me', type: 'episodic', band: 'GREEN', title: `walk ${i}`, body: `the harbour ${i}` });
     let release!: () => void;
     const held = new Promise<void>((r) => { release = r; });
     const job = startJob(t.app.ctx, 'export', t.app.ctx.keyring!.memberId, {}, async () => { await held; return {}; });
