@@ -65,8 +65,10 @@ export interface App {
 
 export interface AppStatus { data_dir: string; unlocked: boolean; sync: { running: boolean; port: number | null; hyperswarm: boolean } }
 
-/** what one tick (once a second) may spend on the index's merges: a call arriving meanwhile waits at most this and one step */
+/** what one tick (once a second) may spend on the index's merges: a call arriving meanwhile waits at most this and one step (a step can run past 64 pages: it ends at a term's boundary) */
 const TICK_MERGE_BUDGET_MS = 20;
+/** what closing an app with no scheduler (a one-shot CLI call) spends on them: its writes had no tick */
+const CLOSE_MERGE_BUDGET_MS = 100;
 
 /**
  * The one composition root: opens a data directory, registers every component, boots them in
@@ -93,6 +95,15 @@ export async function openApp(opts: AppOptions): Promise<App> {
   registerUndoExecutors();
   const sync = opts.sync ? new SyncRunner(ctx, opts.sync) : null;
 
+  // merging can wait: a failure (a full disk, a damaged index) is logged once and never stops
+  // the checkpoint or the rest of the tick
+  let mergeFailed = false;
+  const mergeIndex = (budgetMs: number) => {
+    try { ctx.search.mergeSegments(budgetMs); } catch (e) {
+      if (!mergeFailed) log.warn('search index merge failed', { error: (e as Error).name, code: String((e as { code?: unknown }).code ?? '') });
+      mergeFailed = true;
+    }
+  };
   const tick = () => {
     if (!ctx.keyring) return;
     // due work first: an idle vault still commits what its undo windows promised
@@ -105,7 +116,7 @@ export async function openApp(opts: AppOptions): Promise<App> {
     // WAL they and the calls before wrote (database.ts WAL_AUTOCHECKPOINT_PAGES). A running job
     // (an export, an import) has the thread meanwhile: the merges wait for it to end, and FTS5's
     // crisismerge bounds what piles up in between.
-    if (!runningJobs(ctx).length) ctx.search.mergeSegments(TICK_MERGE_BUDGET_MS);
+    if (!runningJobs(ctx).length) mergeIndex(TICK_MERGE_BUDGET_MS);
     checkpointBetweenCalls(ctx.db);
   };
   const afterUnlock = async (c: Ctx) => {
@@ -232,6 +243,9 @@ export async function openApp(opts: AppOptions): Promise<App> {
         clearTimeout(timer); // a pending timer would hold a one-shot CLI call open for its full length
       }
       await sync?.close();
+      // no scheduler ran the merges between this app's calls: a little of them now (crisismerge
+      // bounded the segments meanwhile)
+      if (ctx.keyring && !opts.scheduler) mergeIndex(CLOSE_MERGE_BUDGET_MS);
       if (ctx.keyring) { ctx.keyring.wipe(); ctx.keyring = null; }
       await registry.stop();
     },

@@ -79,7 +79,7 @@ const countMatching = scalar<[string]>('SELECT count(*) FROM search_fts WHERE se
 const leadTokens = query<[string, string], { term: string; doc: number }>('SELECT term, doc FROM search_lead_vocab WHERE term >= ? AND term <= ?');
 const quotedTerm = (t: string): string => `"${t.replace(/"/g, '""')}"`;
 const totalChanges = query<[], { changes: number }>('SELECT total_changes() AS changes');
-/** leaf pages per merge step (`mergeSegments`): one step is a transaction of ~1–3 ms at 100k memories */
+/** leaf pages per merge step (`mergeSegments`): ~1–3 ms at 100k memories; FTS5 ends a step at a term's boundary, so a very common term's doclist can make one longer */
 export const MERGE_STEP_PAGES = 64;
 // FTS5 takes the command's value as an integer literal only (a bound number is refused)
 const mergeSteps = [
@@ -226,7 +226,7 @@ export class SearchIndex {
    * with it, every ~20th memory.create at 100k merged 15–55 ms inside its own commit, twice).
    * A step at a time, taking turns, until no level of either table holds `usermerge` (4)
    * segments or `budgetMs` has passed; a call arriving meanwhile waits for one step at most past
-   * the budget. Merging changes no document and no count, only how many segments a query reads;
+   * the budget (a step ends at a term's boundary: a very common term makes it longer). Merging changes no document and no count, only how many segments a query reads;
    * FTS5's `crisismerge` (16 segments on a level) bounds a burst of writes with no merge between.
    * While another process holds the write lock it does nothing this time. Returns the steps that
    * merged anything.
