@@ -223,12 +223,13 @@ export class SearchIndex {
 
   /**
    * FTS5's merges of both tables' segments, between calls (migration 021 turned `automerge` off:
-   * with it, every ~20th memory.create at 100k merged 15–55 ms inside its own commit, twice).
-   * A step at a time, taking turns, until no level of either table holds `usermerge` (4)
-   * segments or `budgetMs` has passed; a call arriving meanwhile waits for one step at most past
-   * the budget (a step ends at a term's boundary: a very common term makes it longer). Merging changes no document and no count, only how many segments a query reads;
-   * FTS5's `crisismerge` (16 segments on a level) bounds a burst of writes with no merge between.
-   * While another process holds the write lock it does nothing this time. Returns the steps that
+   * with it, a memory.create every few dozen at 100k merged 15–55 ms inside its own commit, for
+   * each table). A step at a time, taking turns, until no level of either table holds `usermerge`
+   * (4) segments or `budgetMs` has passed; a call arriving meanwhile waits for one step at most
+   * past the budget (a step ends at a term's boundary: a very common term makes it longer).
+   * Merging changes no document and no count, only how many segments a query reads; FTS5's
+   * `crisismerge` (16 segments on a level) bounds a burst of writes with no merge between. While
+   * another process holds the write lock it does nothing this time. Returns the steps that
    * merged anything.
    */
   mergeSegments(budgetMs: number, now: () => number = () => performance.now()): number {
