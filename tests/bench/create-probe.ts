@@ -1,30 +1,21 @@
 /**
  * memory.create's latency on a copy of a kept 100k vault (search-probe.ts make), one create
  * after another as the bench times them, with the scheduler's tick: prints p50/p95/p99 and how
- * many creates took over 3 ms. `--no-tick`: without the scheduler. `--automerge=N` sets both FTS5 tables' automerge first (a
- * persistent option of the copy), to see what FTS5's incremental merges cost inside a create.
+ * many creates took over 3 ms. `--no-tick`: without the scheduler. `--automerge=N` sets both
+ * FTS5 tables' automerge first (a persistent option of the copy), to see what FTS5's incremental
+ * merges cost inside a create.
  *
  *   npx tsx tests/bench/create-probe.ts /tmp/search-vault [creates=2000] [--automerge=N]
  */
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { core } from './core-dist';
 import { extraMemoryAt } from './corpus';
-import { BENCH_PASSPHRASE } from './options';
 import { percentile } from './stats';
+import { withVaultCopy } from './vault-copy';
 
 async function main(): Promise<void> {
   const [src = '/tmp/search-vault', count = '2000'] = process.argv.slice(2).filter((a) => !a.startsWith('--'));
   const automerge = process.argv.find((a) => a.startsWith('--automerge='))?.slice(12);
   const tick = !process.argv.includes('--no-tick');
-  const dir = mkdtempSync(join(tmpdir(), 'memoryos-create-probe-'));
-  cpSync(join(src, 'vault'), dir, { recursive: true });
-  try {
-    const app = await core.app().openApp({ dataDir: dir, ...(tick ? { scheduler: { intervalMs: 1000 } } : {}) });
-    await app.call('vault.unlock', { passphrase: BENCH_PASSPHRASE });
-    const space = ((await app.call('space.list', {})) as { spaces: { space_id: string }[] }).spaces[0]!.space_id;
-    const db = core.internals().internals(app).ctx.db;
+  await withVaultCopy(src, 'create-probe', tick ? { scheduler: { intervalMs: 1000 } } : {}, async (app, space, db) => {
     if (automerge !== undefined) for (const t of ['search_fts', 'search_lead']) db.prepare(`INSERT INTO ${t} (${t}, rank) VALUES ('automerge', ${Number(automerge)})`).run();
     const ms: number[] = [];
     for (let j = 0; j < Number(count); j++) {
@@ -37,7 +28,6 @@ async function main(): Promise<void> {
     }
     const f = (x: number) => x.toFixed(2);
     console.log(JSON.stringify({ automerge: automerge ?? 'as stored', tick, creates: ms.length, p50: f(percentile(ms, 50)), p95: f(percentile(ms, 95)), p99: f(percentile(ms, 99)), over3ms: ms.filter((x) => x > 3).length, max: f(Math.max(...ms)) }));
-    await app.close();
-  } finally { rmSync(dir, { recursive: true, force: true }); }
+  });
 }
 main().catch((e: Error) => { process.stderr.write(`${e.stack ?? e.message}\n`); process.exit(1); });

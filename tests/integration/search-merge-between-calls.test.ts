@@ -4,8 +4,8 @@ import { openVaultDb } from '../helpers/vault-db';
 import { jobSettled, startJob } from '../../core/jobs/jobs';
 import type { Db } from '../../core/store/database';
 
-// FTS5's automerge ran inside the commit of a memory.create: every ~20th create at 100k paid
-// 15–55 ms of segment merging (twice: search_fts and search_lead), which set create's p99 at
+// FTS5's automerge ran inside the commit of a memory.create: a create every few dozen at 100k
+// paid 15–55 ms of segment merging (for each of search_fts and search_lead), which set create's p99 at
 // 17–19 ms. Migration 021 turns automerge off on both tables and the scheduler's tick merges
 // between calls (SearchIndex.mergeSegments). Merging must change no search result, and the
 // tick must actually do it, or the segments a query reads would only grow.
@@ -39,8 +39,8 @@ describe('the search index merges its segments between calls', () => {
         body: `we walked to the ${words[(i + 1) % 4]} and the ${words[(i + 2) % 4]} number ${i}`, tags: [`t${i % 7}`],
       });
     }
-    // each create's commit wrote a segment per table; with no merge in the writes they pile up
-    // to FTS5's crisismerge bound (16 on a level) instead of the 4 a level holds after merging
+    // each create's commit wrote a segment per table: they pile up (at this size with automerge
+    // on too; the config above is what tells the change) until a merge between calls
     const piled = TABLES.map((table) => segments(db, table));
     for (const n of piled) expect(n).toBeGreaterThan(4);
 
