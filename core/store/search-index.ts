@@ -100,6 +100,8 @@ const setState = query<[number, number]>('INSERT INTO search_state (id, format, 
 const matchingIds = query<[string], { id: number }>('SELECT rowid AS id FROM search_fts WHERE search_fts MATCH ?');
 const vocabRows = query<[], { term: string; doc: number }>('SELECT term, doc FROM search_vocab');
 const dataVersion = query<[], { data_version: number }>('PRAGMA data_version');
+/** what the per-state cache is keyed by: this connection's writes (any table: conservative) and other connections' commits */
+const stateOf = (db: Db): string => `${totalChanges.get(db)?.changes ?? 0}:${dataVersion.get(db)?.data_version ?? 0}`;
 const labelsKey = (m: IndexedMemory): string => JSON.stringify({ tags: m.tags, people: m.people, places: m.places });
 const columnsOf = (m: IndexedMemory): [string, string, string, string, string] => [m.title, m.body, m.tags.join(' '), m.people.join(' '), m.places.join(' ')];
 const oldColumns = query<[number], StoredText>('SELECT title, body, tags, people, places FROM search_fts WHERE rowid = ?');
@@ -235,6 +237,11 @@ export class SearchIndex {
   mergeSegments(budgetMs: number, now: () => number = () => performance.now()): number {
     const db = this.db();
     const end = now() + budgetMs;
+    // a merge moves total_changes() but no document, term or count: what the cache holds of the
+    // state before it holds after it (else every tick that merged made the next searches read
+    // every word's terms, levels and counts again: a few ms a word at 100k)
+    const cache = this.spans.get(db);
+    const carried = cache?.state === stateOf(db) ? cache : null;
     const pending = new Set(mergeSteps);
     let steps = 0;
     try {
@@ -253,6 +260,9 @@ export class SearchIndex {
     } catch (e) {
       if (!isBusy(e)) throw e;
     }
+    // only this connection's merges in between: another connection's commit (data_version) drops it as ever
+    const after = stateOf(db);
+    if (carried && carried.state.split(':')[1] === after.split(':')[1]) carried.state = after;
     return steps;
   }
 
@@ -382,8 +392,7 @@ export class SearchIndex {
   /** The per-state cache of this connection: emptied when this connection writes anything or another one commits. */
   private stateCache(): { state: string; words: Map<string, WordFound | null>; other: Map<string, unknown> } {
     const db = this.db();
-    // this connection's writes (any table: conservative) and other connections' commits
-    const state = `${totalChanges.get(db)?.changes ?? 0}:${dataVersion.get(db)?.data_version ?? 0}`;
+    const state = stateOf(db);
     let cache = this.spans.get(db);
     if (cache?.state !== state) this.spans.set(db, (cache = { state, words: new Map(), other: new Map() }));
     return cache;
