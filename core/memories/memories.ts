@@ -41,9 +41,9 @@ export function createInput(ctx: Ctx, actor: string, space: string, band: Band):
   return { action: 'memory.create', actor: { member_id: actor, role: roleOf(ctx, space, actor) }, band, device_id: keys(ctx).deviceId, undoWindowSeconds: undoWindowSeconds(ctx) };
 }
 
-/** The DEK as this actor may open it (RED: only through the actor's own seal). */
-export function dekFor(ctx: Ctx, rec: MemoryRecord, actor?: string): Uint8Array {
-  const dek = unwrapDek(ctx, rec.space_id, rec.memory_id, rec.meta.dek as DekWrap, rec.band === 'RED' ? actor : undefined);
+/** The DEK as this actor may open it (RED: only through the actor's own seal); `remember`: see unwrapDek. */
+export function dekFor(ctx: Ctx, rec: MemoryRecord, actor?: string, remember = true): Uint8Array {
+  const dek = unwrapDek(ctx, rec.space_id, rec.memory_id, rec.meta.dek as DekWrap, rec.band === 'RED' ? actor : undefined, remember);
   if (!dek) throw keyMissing('NO_KEY', 'the memory key is not sealed to the acting member');
   return dek;
 }

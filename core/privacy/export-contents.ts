@@ -103,7 +103,7 @@ export function* subjectMemories(ctx: Ctx, opts: ExportOptions, spaceNames: Map<
       let view;
       let attachments: ExportMemoryRecord['attachments'];
       try {
-        const dek = dekFor(ctx, rec, opts.subject);
+        const dek = dekFor(ctx, rec, opts.subject, false); // read once: not kept in the DEK cache
         view = toView(rec, openContentOrFail(ctx, rec, dek), 'full');
         // the files' records (their bytes are streamed by the writer, attachments/<memory_id>/…);
         // most memories have none, and the page's one query says which do
