@@ -43,5 +43,5 @@ export function exportFilesOf(ctx: Ctx, rec: Pick<MemoryRecord, 'memory_id'>, de
 /** The same, for the export's writer, which holds only the memory's id and whose export it is. */
 export function exportFilesFor(ctx: Ctx, memoryId: string, subject: string): ExportFile[] {
   const rec = loadRecord(ctx, memoryId);
-  return exportFilesOf(ctx, rec, dekFor(ctx, rec, subject));
+  return exportFilesOf(ctx, rec, dekFor(ctx, rec, subject, false)); // read once: not kept in the DEK cache
 }

@@ -21,6 +21,8 @@ describe('privacy.export and the DEK cache', () => {
       const band = i % 3 === 0 ? 'AMBER' : 'GREEN';
       ids.push((await t.c('memory.create', { space_id: 'personal:me', type: 'episodic', band, title: `walk ${i}`, body: `by the river ${i}` })).memory.memory_id);
     }
+    // memories with files: the writer opens their key a second time, for the files' records
+    for (const id of ids.slice(30)) await t.c('attachment.add', { memory_id: id, data_base64: Buffer.from(`notes of ${id}`).toString('base64'), name: 'notes.txt', mime: 'text/plain' });
     // a lock empties the cache (creates filled it); reading two memories puts their keys back
     await t.c('vault.lock');
     await t.c('vault.unlock', { passphrase: PASS });
@@ -34,7 +36,7 @@ describe('privacy.export and the DEK cache', () => {
       await new Promise((r) => setTimeout(r, 20));
       job = (await t.c('job.get', { job_id: job.job_id })).job;
     }
-    expect(job, JSON.stringify(job.error)).toMatchObject({ status: 'done', result: { memories: 40 } });
+    expect(job, JSON.stringify(job.error)).toMatchObject({ status: 'done', result: { memories: 40, files: 40 * 2 + 10 + 8 } }); // two per memory, the 10 files, the export's own 8
     expect(deks.size).toBe(2);
     expect(ids.slice(0, 2).every((id) => deks.has(id))).toBe(true);
     // what it did not keep it still opens: reading another memory after the export works as ever
