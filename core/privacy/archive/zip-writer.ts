@@ -279,8 +279,8 @@ class Writer implements ArchiveWriter {
     const compress = options.compress ?? this.compress;
     const time = options.mtime ? entryTime(options.mtime) : this.time;
     const whole = buf !== undefined && (!compress || buf.length <= BUFFER_DEFLATE_MAX);
-    // a literal, never `{ ...entry, descriptor }`: Node 20 makes an object spread-then-extended in
-    // V8's old generation, garbage that waits for a full collection (two per memory in an export)
+    // a literal, never `{ ...entry, descriptor }`: on Node 20 an object spread-then-extended ends up in
+    // V8's old generation (as measured), garbage that waits for a full collection (two per memory in an export)
     const entry: Entry = {
       name: nameBytes, method: compress ? METHOD_DEFLATED : METHOD_STORED, offset: this.cursor, externalAttributes: this.attributes,
       dosTime: time.dosTime, dosDate: time.dosDate, mtime: time.mtime, descriptor: !whole,
