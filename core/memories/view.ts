@@ -16,8 +16,8 @@ export function toView(rec: MemoryRecord, content: Content | null, decision: Dec
   // applied last, to every piece of text the reader sees: title, body and each tag, person and place
   const r = (s: string) => previewText(rule, s);
   // one literal, no `{ ...base, more }`: on Node 20 an object made that way ends up in V8's old
-  // generation (as measured: the mechanism is V8's), so every view (100k in an export) was garbage only a full collection frees;
-  // that was ~75 MB of the export's peak RSS growth at 100k (docs/PERFORMANCE.md)
+  // generation (as measured), so every view (100k in an export) was garbage only a full
+  // collection frees: ~75 MB of the export's peak RSS growth at 100k (docs/PERFORMANCE.md)
   const view: Memory = {
     memory_id: rec.memory_id, space_id: rec.space_id, type: rec.type, band: rec.band,
     author: rec.author, origin_device: rec.origin_device,

@@ -242,6 +242,7 @@ export class SearchIndex {
     // every word's terms, levels and counts again: a few ms a word at 100k)
     const cache = this.spans.get(db);
     const carried = cache?.state === stateOf(db) ? cache : null;
+    const version = dataVersion.get(db)?.data_version;
     const pending = new Set(mergeSteps);
     let steps = 0;
     try {
@@ -261,8 +262,7 @@ export class SearchIndex {
       if (!isBusy(e)) throw e;
     }
     // only this connection's merges in between: another connection's commit (data_version) drops it as ever
-    const after = stateOf(db);
-    if (carried && carried.state.split(':')[1] === after.split(':')[1]) carried.state = after;
+    if (carried && dataVersion.get(db)?.data_version === version) carried.state = stateOf(db);
     return steps;
   }
 

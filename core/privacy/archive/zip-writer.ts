@@ -272,23 +272,22 @@ class Writer implements ArchiveWriter {
     checkName(name);
     const nameBytes = Buffer.from(name, 'utf8');
     if (this.table.has(nameBytes)) throw new Error(`duplicate entry ${name}`);
-    let buf: Buffer | undefined;
-    if (typeof data === 'string') buf = Buffer.from(data, 'utf8');
-    else if (data instanceof Uint8Array) buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-    else if (!(data instanceof Readable)) throw new TypeError('data must be a Buffer, a string or a Readable');
+    if (typeof data !== 'string' && !(data instanceof Uint8Array) && !(data instanceof Readable)) throw new TypeError('data must be a Buffer, a string or a Readable');
+    const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data instanceof Uint8Array ? Buffer.from(data.buffer, data.byteOffset, data.byteLength) : undefined;
     const compress = options.compress ?? this.compress;
     const time = options.mtime ? entryTime(options.mtime) : this.time;
     const whole = buf !== undefined && (!compress || buf.length <= BUFFER_DEFLATE_MAX);
-    // a literal, never `{ ...entry, descriptor }`: on Node 20 an object spread-then-extended ends up in
-    // V8's old generation (as measured), garbage that waits for a full collection (two per memory in an export)
+    // a literal, never `{ ...entry, descriptor }`: on Node 20 an object spread-then-extended ends up
+    // in V8's old generation (as measured), garbage that waits for a full collection (two per memory
+    // in an export)
     const entry: Entry = {
       name: nameBytes, method: compress ? METHOD_DEFLATED : METHOD_STORED, offset: this.cursor, externalAttributes: this.attributes,
       dosTime: time.dosTime, dosDate: time.dosDate, mtime: time.mtime, descriptor: !whole,
     };
     try {
       if (whole) {
-        const stored = !compress ? buf! : buf!.length <= SYNC_DEFLATE_MAX ? deflateRawSync(buf!) : await this.guard(deflateRawAsync(buf!));
-        const sums = { crc32: crc32(buf!), compressedSize: stored.length, uncompressedSize: buf!.length, sha256: createHash('sha256').update(buf!).digest() };
+        const stored = !compress ? buf : buf.length <= SYNC_DEFLATE_MAX ? deflateRawSync(buf) : await this.guard(deflateRawAsync(buf));
+        const sums = { crc32: crc32(buf), compressedSize: stored.length, uncompressedSize: buf.length, sha256: createHash('sha256').update(buf).digest() };
         const i = this.table.add(entry);
         this.table.complete(i, sums);
         await this.put(localHeader(entry, sums));
