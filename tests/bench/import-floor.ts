@@ -1,0 +1,87 @@
+/**
+ * The floor of an import under issue 11's own rules, without MemoryOS (a lower bound, not a
+ * baseline): per memory of the bench corpus, what items 1 and 2 and the CRDT design require of
+ * any implementation, and nothing else — two Yjs documents (content, metadata) made and encoded,
+ * two log rows holding those updates sealed (XChaCha20-Poly1305, sodium-native), the read model
+ * sealed, and one FTS5 row (the same columns and tokenizer), all in one transaction per 1,000 in a
+ * WAL database under the store's page cipher (AEGIS-256) with synchronous=FULL. No signatures (one per batch is ~0), no
+ * impact tiers, no validation, no events. Prints µs per memory and memories/s, each step alone.
+ *
+ *   npx tsx tests/bench/import-floor.ts [n=20000]
+ */
+import Database from 'better-sqlite3-multiple-ciphers';
+import { randomFillSync } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sodium from 'sodium-native';
+import * as Y from 'yjs';
+import { memoryAt } from './corpus';
+
+const n = Number(process.argv[2] ?? 20_000);
+const BATCH = 1000;
+const dir = mkdtempSync(join(tmpdir(), 'memoryos-import-floor-'));
+const db = new Database(join(dir, 'floor.db'));
+// the store's page cipher and a raw key, as core/store/database.ts keys a vault's database
+db.pragma("cipher = 'aegis'");
+db.pragma("algorithm = 'aegis-256'");
+db.pragma(`key = "x'${'ab'.repeat(32)}'"`);
+db.pragma('journal_mode = WAL');
+db.pragma('synchronous = FULL');
+db.pragma('cache_size = -32768');
+db.exec(`CREATE TABLE log (id INTEGER PRIMARY KEY, doc TEXT NOT NULL, ct BLOB NOT NULL);
+CREATE TABLE memories (id TEXT PRIMARY KEY, ct BLOB NOT NULL) WITHOUT ROWID;
+CREATE VIRTUAL TABLE fts USING fts5(title, body, tags, people, places, tokenize = 'unicode61 remove_diacritics 2');
+INSERT INTO fts (fts, rank) VALUES ('secure-delete', 1);`);
+const insLog = db.prepare('INSERT INTO log (doc, ct) VALUES (?, ?)');
+const insMem = db.prepare('INSERT INTO memories (id, ct) VALUES (?, ?)');
+const insFts = db.prepare('INSERT INTO fts (rowid, title, body, tags, people, places) VALUES (?, ?, ?, ?, ?, ?)');
+const key = Buffer.alloc(32, 7);
+
+function seal(plain: Uint8Array): Buffer {
+  const nonce = Buffer.allocUnsafe(24);
+  randomFillSync(nonce);
+  const out = Buffer.allocUnsafe(24 + plain.length + 16);
+  nonce.copy(out);
+  sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(out.subarray(24), plain, null, null, nonce, key);
+  return out;
+}
+
+const steps = { yjs: 0, seal: 0, sql: 0, commit: 0 };
+const t = () => performance.now();
+let row = 0;
+const all0 = t();
+for (let b = 0; b < n / BATCH; b++) {
+  const ms = Array.from({ length: BATCH }, (_, k) => memoryAt(b * BATCH + k, n));
+  db.exec('BEGIN');
+  for (const m of ms) {
+    const id = `m${++row}`;
+    let a = t();
+    const content = new Y.Doc({ guid: 'x' });
+    content.transact(() => {
+      content.getText('title').insert(0, m.title);
+      content.getText('body').insert(0, m.body);
+      content.getArray('tags').insert(0, m.tags);
+      content.getArray('people').insert(0, m.people);
+      content.getArray('places').insert(0, m.places);
+    });
+    const meta = new Y.Doc({ guid: 'x' });
+    meta.transact(() => { const mm = meta.getMap('m'); mm.set('band', m.band); mm.set('type', m.type); mm.set('occurred_at', m.occurred_at); });
+    const cu = Y.encodeStateAsUpdate(content);
+    const mu = Y.encodeStateAsUpdate(meta);
+    steps.yjs += t() - a; a = t();
+    const c1 = seal(cu), c2 = seal(mu), rm = seal(Buffer.from(JSON.stringify({ ...m, content: Buffer.from(cu).toString('base64'), meta: Buffer.from(mu).toString('base64') })));
+    steps.seal += t() - a; a = t();
+    insLog.run(id, c1); insLog.run(id, c2); insMem.run(id, rm);
+    insFts.run(row, m.title, m.body, m.tags.join(' '), m.people.join(' '), m.places.join(' '));
+    steps.sql += t() - a;
+  }
+  const a = t();
+  db.exec('COMMIT');
+  steps.commit += t() - a;
+}
+const all = t() - all0;
+const us = (x: number) => ((x * 1000) / n).toFixed(1);
+console.log(`load ${loadavg()[0]!.toFixed(2)}; ${n} memories: ${us(all)} µs each (${((n / all) * 1000).toFixed(0)}/s, corpus generation included) — Yjs ${us(steps.yjs)}, seal ${us(steps.seal)}, SQL inserts ${us(steps.sql)}, COMMIT ${us(steps.commit)}; floor without the corpus: ${us(steps.yjs + steps.seal + steps.sql + steps.commit)} µs (${((n / (steps.yjs + steps.seal + steps.sql + steps.commit)) * 1000).toFixed(0)}/s)`);
+db.close();
+rmSync(dir, { recursive: true, force: true });
