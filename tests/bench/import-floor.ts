@@ -8,9 +8,10 @@
  * in one transaction per 1,000 in a WAL database with the store's page cipher (AEGIS-256), FTS5
  * options and WAL settings, synchronous=FULL. No signatures (one per 128 entries is ~0.2 µs a
  * memory), no second FTS5 table or impact tiers, no validation, no events. The WAL is
- * checkpointed between batches, untimed, as the scheduler does between calls. Prints µs per memory,
- * each step alone: their sum is CPU on one thread, so work that needs no database (Yjs, seals)
- * could run beside it on the second core.
+ * checkpointed between batches, outside the steps' timing, as the scheduler does between calls.
+ * Prints µs per memory of each step; their sum is one thread's wall-clock time (the COMMIT
+ * includes fsync waits), so work that needs no database (Yjs, seals) could run beside it on the
+ * second core.
  *
  *   npx tsx tests/bench/import-floor.ts [n=20000]
  */
@@ -102,6 +103,6 @@ for (let b = 0; b < n / BATCH; b++) {
 }
 const all = t() - all0;
 const us = (x: number) => ((x * 1000) / n).toFixed(1);
-console.log(`load ${loadavg()[0]!.toFixed(2)}; ${n} memories: ${us(all)} µs each (${((n / all) * 1000).toFixed(0)}/s, corpus generation included) — Yjs ${us(steps.yjs)}, seal ${us(steps.seal)}, SQL inserts ${us(steps.sql)}, COMMIT ${us(steps.commit)}; floor without the corpus: ${us(steps.yjs + steps.seal + steps.sql + steps.commit)} µs (${((n / (steps.yjs + steps.seal + steps.sql + steps.commit)) * 1000).toFixed(0)}/s)`);
+console.log(`load ${loadavg()[0]!.toFixed(2)}; ${n} memories: ${us(all)} µs each (${((n / all) * 1000).toFixed(0)}/s, corpus generation and checkpoints included) — Yjs ${us(steps.yjs)}, seal ${us(steps.seal)}, SQL inserts ${us(steps.sql)}, COMMIT ${us(steps.commit)}; floor without the corpus: ${us(steps.yjs + steps.seal + steps.sql + steps.commit)} µs (${((n / (steps.yjs + steps.seal + steps.sql + steps.commit)) * 1000).toFixed(0)}/s)`);
 db.close();
 rmSync(dir, { recursive: true, force: true });
