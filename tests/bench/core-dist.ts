@@ -8,6 +8,7 @@ import type * as HashModule from '../../core/crypto/hash';
 import type * as DocUpdateModule from '../../core/crdt/doc-update';
 import type * as MemoryDocModule from '../../core/memories/memory-doc';
 import type * as SearchIndexModule from '../../core/store/search-index';
+import type * as DatabaseModule from '../../core/store/database';
 import type * as ValidatorModule from '../../core/schemas/validator';
 import type * as CatalogModule from '../../core/api/catalog';
 import type * as JsonModule from '../../core/shared/json';
@@ -35,6 +36,7 @@ export const core = {
   docUpdate: () => load<typeof DocUpdateModule>('core/crdt/doc-update.js'),
   memoryDoc: () => load<typeof MemoryDocModule>('core/memories/memory-doc.js'),
   searchIndex: () => load<typeof SearchIndexModule>('core/store/search-index.js'),
+  database: () => load<typeof DatabaseModule>('core/store/database.js'),
   validator: () => load<typeof ValidatorModule>('core/schemas/validator.js'),
   catalog: () => load<typeof CatalogModule>('core/api/catalog.js'),
   json: () => load<typeof JsonModule>('core/shared/json.js'),

@@ -20,21 +20,18 @@ import { randomFillSync } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import sodium from 'sodium-native';
 import * as Y from 'yjs';
+import { core } from './core-dist';
 import { memoryAt } from './corpus';
-
-/** the store's (core/store/database.ts): the scheduler checkpoints between calls, this bounds a burst */
-const WAL_AUTOCHECKPOINT_PAGES = 8192;
+import { rawEncrypt } from './raw-aead';
 
 const n = Number(process.argv[2] ?? 20_000);
 const BATCH = 1000;
 const dir = mkdtempSync(join(tmpdir(), 'memoryos-import-floor-'));
 const db = new Database(join(dir, 'floor.db'));
-// the store's page cipher and a raw key, as core/store/database.ts keys a vault's database
-db.pragma("cipher = 'aegis'");
-db.pragma("algorithm = 'aegis-256'");
-db.pragma(`key = "x'${'ab'.repeat(32)}'"`);
+// keyed and checkpointed as the store does it (core/store/database.ts, from dist/ like the bench)
+const { keyDatabase, WAL_AUTOCHECKPOINT_PAGES } = core.database();
+keyDatabase(db, Buffer.alloc(32, 0xab));
 db.pragma('journal_mode = WAL');
 db.pragma('synchronous = FULL');
 db.pragma('cache_size = -32768');
@@ -49,13 +46,9 @@ const insMem = db.prepare('INSERT INTO memories (id, ct) VALUES (?, ?)');
 const insFts = db.prepare('INSERT INTO fts (rowid, title, body, tags, people, places) VALUES (?, ?, ?, ?, ?, ?)');
 const key = Buffer.alloc(32, 7);
 
-function seal(plain: Uint8Array): Buffer {
-  const nonce = Buffer.allocUnsafe(24);
-  randomFillSync(nonce);
-  const out = Buffer.allocUnsafe(24 + plain.length + 16);
-  nonce.copy(out);
-  sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(out.subarray(24), plain, null, null, nonce, key);
-  return out;
+function seal(plain: Uint8Array, ad: string): Uint8Array {
+  const nonce = randomFillSync(Buffer.allocUnsafe(24));
+  return Buffer.concat([nonce, rawEncrypt(plain, ad, nonce, key)]);
 }
 
 /** The read model as one sealed frame (the store seals three: content, its state, and the metadata with its state): the memory's fields as JSON, then both updates raw. */
@@ -90,7 +83,7 @@ for (let b = 0; b < n / BATCH; b++) {
     const cu = Y.encodeStateAsUpdate(content);
     const mu = Y.encodeStateAsUpdate(meta);
     steps.yjs += t() - a; a = t();
-    const c1 = seal(cu), c2 = seal(mu), rm = seal(readModel(m, cu, mu));
+    const c1 = seal(cu, id), c2 = seal(mu, `${id}.meta`), rm = seal(readModel(m, cu, mu), `readmodel|${id}`);
     steps.seal += t() - a; a = t();
     insLog.run(id, c1); insLog.run(id, c2); insMem.run(id, rm);
     insFts.run(row, m.title, m.body, m.tags.join(' '), m.people.join(' '), m.places.join(' '));
