@@ -14,10 +14,12 @@ import { appendUpdate, decryptEntry, docEntries, withBatchSignature, type LogNam
 import { memoriesTable } from '../store/tables/memories';
 import { type Content, type ContentPatch, type Meta, metaDocId, readMeta, writeContent, writeMeta } from './memory-doc';
 import { dekKeyId, unwrapDek, wrapDek, type DekWrap } from './memory-keys';
-import { findRecord, loadRecord, metaKeyFor, openContentDoc, openContentOrFail, openMetaDoc, recordFromRow, saveRecord, type MemoryRecord } from './read-model';
+import { findRecord, loadRecord, metaKeyFor, openContentDoc, openContentOrFail, openMetaDoc, recordFromRow, saveRecord, saveRecordOf, type MemoryRecord } from './read-model';
+import { freshUpdates, type FreshMemory, type FreshUpdates } from './fresh-updates';
+import { freshUpdatesBuilder, IMPORT_CHUNK, type FreshTicket } from './fresh-updates-thread';
 import { isRecordProblem } from './integrity';
 import { toView } from './view';
-import { indexMemory, unindexMemory } from '../search/indexer';
+import { indexMemory, indexNewMemory, unindexMemory } from '../search/indexer';
 
 /** a working memory without an explicit expiry lives a week (the export's README states it) */
 export const WORKING_DEFAULT_TTL_MS = 7 * 24 * 3600 * 1000;
@@ -65,23 +67,22 @@ function expiryFor(type: MemoryType, expiresAt: string | undefined | null, now: 
   return expiresAt ? parseIso(expiresAt) : now + WORKING_DEFAULT_TTL_MS;
 }
 
-/**
- * Writes a new memory inside the current unit of work: two Yjs documents (metadata under the
- * epoch key, content under a fresh DEK) appended to the log, the read model, the index.
- */
 /** When an imported memory was written and last changed in its source (ms); absent: now. */
 export interface SourceDates { created_at?: number; updated_at?: number }
 
 /** One memory of a bulk import: a create request without its space, and the source's dates. */
 export type ImportedMemory = Omit<MemoryCreateRequest, 'space_id'> & { dates?: SourceDates };
 
-export function writeNewMemory(ctx: Ctx, actor: string, input: MemoryCreateRequest, decision: Decision, origin?: Meta['copied_from'], dates: SourceDates = {}, announce = true): { rec: MemoryRecord; content: Content } {
+/** A new memory decided but not written: its id, key, metadata and content (what its documents are built from). */
+export interface NewMemory extends FreshMemory { memoryId: string; space: string; dek: Uint8Array }
+
+/** The parts of a new memory that need the vault (its space, key wrap, recipients); its documents are built from them. */
+export function planNewMemory(ctx: Ctx, actor: string, input: MemoryCreateRequest, origin?: Meta['copied_from'], dates: SourceDates = {}, space = spaceRow(ctx, input.space_id)): NewMemory {
   const k = keys(ctx);
   const now = ctx.clock.now();
   // an import keeps its source's dates (never later than now, never updated before created)
   const createdAt = Math.min(dates.created_at ?? now, now);
   const updatedAt = Math.max(createdAt, Math.min(dates.updated_at ?? dates.created_at ?? now, now));
-  const space = spaceRow(ctx, input.space_id);
   const memoryId = ulid(now);
   const recipients = validateRecipients(ctx, input.space_id, input.band, actor, input.recipients);
   const dek = newKey();
@@ -91,28 +92,40 @@ export function writeNewMemory(ctx: Ctx, actor: string, input: MemoryCreateReque
     dek: wrapDek(ctx, dek, input.space_id, memoryId, input.band, space.epoch, [actor, ...recipients]),
     ...(origin ? { copied_from: origin } : {}),
   };
-  const clientId = deviceClientId(k.deviceId);
-  const metaDoc = newDoc(clientId);
-  const metaUpdate = change(metaDoc, () => writeMeta(metaDoc, meta))!;
-  const contentDoc = newDoc(clientId);
-  const contentUpdate = change(contentDoc, () => writeContent(contentDoc, {
+  // as the content document reads back (memory-doc.ts readContent): the fields in its order
+  const content: Content = {
     title: input.title, body: input.body ?? '', tags: input.tags ?? [], people: input.people ?? [], places: input.places ?? [],
-    occurred_at: input.occurred_at ?? null,
-  }, updatedAt))!;
-  const log = logFor(input.band);
-  const mk = metaKeyFor(ctx, input.space_id, input.band);
-  appendUpdate(ctx, log, input.space_id, metaDocId(memoryId), mk.keyId, mk.key, metaUpdate);
-  appendUpdate(ctx, log, input.space_id, memoryId, dekKeyId(memoryId), dek, contentUpdate);
-  k.deks.set(memoryId, dek);
-  // each document is fresh and was built by its one update: that update is its state (read-model.ts saveRecord)
-  const { rec, content } = saveRecord(ctx, memoryId, input.space_id, meta, metaDoc, contentDoc, dek, 1, { meta: metaUpdate, content: contentUpdate });
-  indexMemory(ctx, rec, content);
+    occurred_at: input.occurred_at ?? null, updated_at: updatedAt,
+  };
+  return { memoryId, space: input.space_id, dek, meta, content };
+}
+
+/**
+ * Writes a planned memory inside the current unit of work: its two documents' updates (built
+ * by freshUpdates, here or on the import thread) appended to the log under the epoch key and
+ * its DEK, the read model, the index.
+ */
+export function storeNewMemory(ctx: Ctx, actor: string, m: NewMemory, updates: FreshUpdates, decision: Decision, announce = true, mk = metaKeyFor(ctx, m.space, m.meta.band)): { rec: MemoryRecord; content: Content } {
+  const { memoryId, space, dek, meta } = m;
+  const log = logFor(meta.band);
+  appendUpdate(ctx, log, space, metaDocId(memoryId), mk.keyId, mk.key, updates.meta);
+  appendUpdate(ctx, log, space, memoryId, dekKeyId(memoryId), dek, updates.content);
+  keys(ctx).deks.set(memoryId, dek);
+  // each document is fresh and was built by its one update: that update is its state
+  const { rec, content } = saveRecordOf(ctx, memoryId, space, { meta, metaState: updates.meta, content: m.content, contentState: updates.content }, dek, 1, mk);
+  indexNewMemory(ctx, rec, content, updates.impact);
   // a bulk import announces its memories once per band (MEMORIES_IMPORTED), not one signed event each
   if (announce) emit(ctx, {
-    topic: 'HIPPO_ENCODE', payload: { memory_id: memoryId, type: input.type, band: input.band, version: 1 },
-    actor: eventActor(ctx, actor, input.space_id), space_id: input.space_id, band: input.band, obligations: decision.obligations,
+    topic: 'HIPPO_ENCODE', payload: { memory_id: memoryId, type: meta.type, band: meta.band, version: 1 },
+    actor: eventActor(ctx, actor, space), space_id: space, band: meta.band, obligations: decision.obligations,
   });
   return { rec, content };
+}
+
+/** A new memory written inside the current unit of work, its documents built on this thread. */
+export function writeNewMemory(ctx: Ctx, actor: string, input: MemoryCreateRequest, decision: Decision, origin?: Meta['copied_from'], dates: SourceDates = {}, announce = true): { rec: MemoryRecord; content: Content } {
+  const m = planNewMemory(ctx, actor, input, origin, dates);
+  return storeNewMemory(ctx, actor, m, freshUpdates(deviceClientId(keys(ctx).deviceId), m), decision, announce);
 }
 
 export function createMemory(ctx: Ctx, actor: string, input: MemoryCreateRequest): { memory: Memory; decision: Decision } {
@@ -136,7 +149,7 @@ export function importMemories(ctx: Ctx, actor: string, space: string, items: Im
   }
   const ids = ctx.uow.run(() => {
     // the batch's log entries under one signature per run of entries (sync-log.ts withBatchSignature)
-    const written = withBatchSignature(ctx, () => items.map(({ dates, ...i }) => writeNewMemory(ctx, actor, { ...i, space_id: space }, decisions.get(i.band)!, undefined, dates, false).rec.memory_id));
+    const written = withBatchSignature(ctx, () => importInto(ctx, actor, space, items, decisions));
     for (const [band, decision] of decisions) {
       const memory_ids = written.filter((_, k) => items[k]!.band === band) as [string, ...string[]];
       emit(ctx, {
@@ -148,6 +161,32 @@ export function importMemories(ctx: Ctx, actor: string, space: string, items: Im
   });
   ctx.metrics.inc('memoryos_memories_written_total', { band: 'import' }, ids.length);
   return { imported: ids.length, memory_ids: ids };
+}
+
+/**
+ * An import's memories, planned here in chunks whose documents are built beside the writing
+ * (fresh-updates-thread.ts: on a second thread when the batch is large enough to pay for it), then
+ * written in order. Every chunk is planned and handed over first, so the builder is a chunk ahead
+ * of the writes; the writes themselves stay on this thread, in the caller's unit of work.
+ */
+function importInto(ctx: Ctx, actor: string, space: string, items: ImportedMemory[], decisions: Map<Band, Decision>): string[] {
+  const builder = freshUpdatesBuilder(items.length);
+  const clientId = deviceClientId(keys(ctx).deviceId);
+  const row = spaceRow(ctx, space);
+  const chunks: { planned: NewMemory[]; ticket: FreshTicket }[] = [];
+  for (let i = 0; i < items.length; i += IMPORT_CHUNK) {
+    const planned = items.slice(i, i + IMPORT_CHUNK).map(({ dates, ...item }) => planNewMemory(ctx, actor, { ...item, space_id: space }, undefined, dates, row));
+    chunks.push({ planned, ticket: builder.submit(clientId, planned) });
+  }
+  // the metadata key of each band, once (the space's epoch cannot change inside this unit of work)
+  const metaKeys = new Map<Band, ReturnType<typeof metaKeyFor>>();
+  const metaKey = (band: Band) => metaKeys.get(band) ?? metaKeys.set(band, metaKeyFor(ctx, space, band)).get(band)!;
+  const written: string[] = [];
+  for (const { planned, ticket } of chunks) {
+    const updates = builder.take(ticket);
+    planned.forEach((m, k) => { storeNewMemory(ctx, actor, m, updates[k]!, decisions.get(m.meta.band)!, false, metaKey(m.meta.band)); written.push(m.memoryId); });
+  }
+  return written;
 }
 
 export function getMemory(ctx: Ctx, actor: string, memoryId: string): { memory: Memory; decision: Decision } {

@@ -189,14 +189,24 @@ export function openMetaDoc(ctx: Ctx, rec: MemoryRecord): Y.Doc {
  * as much as applying it did.
  */
 export function saveRecord(ctx: Ctx, memoryId: string, space: string, meta: Meta, metaDoc: Y.Doc, contentDoc: Y.Doc, dek: Uint8Array, version: number, states: { meta?: Uint8Array; content?: Uint8Array } = {}): { rec: MemoryRecord; content: Content } {
-  const content = readContent(contentDoc);
-  const { keyId: metaKeyId, key: metaKey } = metaKeyFor(ctx, space, meta.band);
+  return saveRecordOf(ctx, memoryId, space, {
+    meta, metaState: states.meta ?? Y.encodeStateAsUpdate(metaDoc),
+    content: readContent(contentDoc), contentState: states.content ?? Y.encodeStateAsUpdate(contentDoc),
+  }, dek, version);
+}
+
+/** A memory's read model as sealed: its metadata and content, and each document's state as one update. */
+export interface RecordSource { meta: Meta; metaState: Uint8Array; content: Content; contentState: Uint8Array }
+
+/** saveRecord from what the documents hold, when the caller has it without them (a new memory: fresh-updates.ts). */
+export function saveRecordOf(ctx: Ctx, memoryId: string, space: string, src: RecordSource, dek: Uint8Array, version: number, mk = metaKeyFor(ctx, space, src.meta.band)): { rec: MemoryRecord; content: Content } {
+  const { meta, metaState, content } = src;
+  const { keyId: metaKeyId, key: metaKey } = mk;
   const ids = { space_id: space, memory_id: memoryId };
-  const metaState = states.meta ?? Y.encodeStateAsUpdate(metaDoc);
   const m = aeadEncrypt(frameMeta(meta, metaState), metaAd(ids, metaKeyId), metaKey);
   const keyId = dekKeyId(memoryId);
   const c = aeadEncrypt(Buffer.from(JSON.stringify(content)), contentAd(ids, keyId), dek);
-  const s = aeadEncrypt(states.content ?? Y.encodeStateAsUpdate(contentDoc), stateAd(ids, keyId), dek);
+  const s = aeadEncrypt(src.contentState, stateAd(ids, keyId), dek);
   const rec: MemoryRecord = {
     memory_id: memoryId, space_id: space, band: meta.band, type: meta.type, author: meta.author, origin_device: meta.origin_device,
     created_at: meta.created_at, updated_at: content.updated_at || meta.created_at, deleted_at: meta.deleted_at ?? null,

@@ -2,6 +2,7 @@ import type { Ctx } from '../context/ctx';
 import type { Content } from '../memories/memory-doc';
 import type { IndexSource, MemoryRecord } from '../memories/read-model';
 import type { IndexedMemory } from '../store/search-index';
+import type { Impact } from '../store/search-impact';
 
 /** Who may find a memory by its content: RED its author and recipients, BLACK its author, else every reader of the band. */
 export function readersOf(rec: IndexSource): string[] | null {
@@ -23,6 +24,11 @@ export function indexMemory(ctx: Ctx, rec: MemoryRecord, content: Content): void
   const idx = ctx.search;
   if (rec.deleted_at) idx.remove(rec.memory_id);
   else idx.upsert(toIndexed({ ...rec, recipients: rec.meta.recipients ?? [] }, content));
+}
+
+/** A memory just made (not in the index yet), with its impact when the caller computed it (fresh-updates.ts). */
+export function indexNewMemory(ctx: Ctx, rec: MemoryRecord, content: Content, impact?: Impact): void {
+  ctx.search.add(toIndexed({ ...rec, recipients: rec.meta.recipients ?? [] }, content), impact);
 }
 
 export function unindexMemory(ctx: Ctx, memoryId: string): void {

@@ -54,11 +54,18 @@ const levelOf = (f: number): number => {
   return l;
 };
 
+/** A document's text as the index's five columns hold it (the lists as words), in COLUMN_WEIGHTS order. */
+export interface IndexedText { title: string; body: string; tags: string[]; people: string[]; places: string[] }
+export const columnsOf = (m: IndexedText): [string, string, string, string, string] => [m.title, m.body, m.tags.join(' '), m.people.join(' '), m.places.join(' ')];
+
+/** What a document writes into the impact index, computed where its text is (an import's second thread may, see fresh-updates.ts). */
+export interface Impact { lead: string; length: number }
+
 /**
  * What a document writes into the impact index: its level tokens (space-separated) and its length
  * in tokens (all columns, what bm25 calls D). `columns` in COLUMN_WEIGHTS order.
  */
-export function impactOf(columns: string[]): { lead: string; length: number } {
+export function impactOf(columns: string[]): Impact {
   const f = new Map<string, number>();
   let length = 0;
   columns.forEach((text, c) => {

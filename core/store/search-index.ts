@@ -2,7 +2,7 @@ import { isBusy } from './busy';
 import { withoutBusyWait, type Db } from './database';
 import { dynamic, query, scalar } from './query';
 import { Vocabulary } from './search-vocabulary';
-import { COLUMN_WEIGHTS, countedOf, impactOf, leadExpression, LEVELS, outsideBound, rareExpression, regionAbove, regionFor, wordSpans, type BoundStats } from './search-impact';
+import { COLUMN_WEIGHTS, columnsOf, countedOf, impactOf, type Impact, leadExpression, LEVELS, outsideBound, rareExpression, regionAbove, regionFor, wordSpans, type BoundStats } from './search-impact';
 
 export interface IndexedMemory {
   memory_id: string; space_id: string; band: string; type: string; updated_at: number; author: string;
@@ -103,7 +103,6 @@ const dataVersion = query<[], { data_version: number }>('PRAGMA data_version');
 /** what the per-state cache is keyed by: this connection's writes (any table: conservative) and other connections' commits */
 const stateOf = (db: Db): string => `${totalChanges.get(db)?.changes ?? 0}:${dataVersion.get(db)?.data_version ?? 0}`;
 const labelsKey = (m: IndexedMemory): string => JSON.stringify({ tags: m.tags, people: m.people, places: m.places });
-const columnsOf = (m: IndexedMemory): [string, string, string, string, string] => [m.title, m.body, m.tags.join(' '), m.people.join(' '), m.places.join(' ')];
 const oldColumns = query<[number], StoredText>('SELECT title, body, tags, people, places FROM search_fts WHERE rowid = ?');
 const textsOf = (n: number) => `SELECT rowid AS id, title, body, tags, people, places FROM search_fts WHERE rowid IN (${Array.from({ length: n }, () => '?').join(',')})`;
 
@@ -182,9 +181,16 @@ export class SearchIndex {
 
   constructor(private readonly db: () => Db) {}
 
-  private insert(m: IndexedMemory): void {
+  /**
+   * A memory that is not in the index yet (a new one: its id was just made), with its impact
+   * when the caller computed it already (an import's second thread); an existing id fails the
+   * unit of work (memory_id is UNIQUE) rather than being indexed twice.
+   */
+  add(m: IndexedMemory, impact?: Impact): void { this.insert(m, impact); }
+
+  private insert(m: IndexedMemory, known?: Impact): void {
     const db = this.db();
-    const impact = impactOf(columnsOf(m));
+    const impact = known ?? impactOf(columnsOf(m));
     const id = insertDoc.run(db, m.memory_id, m.space_id, m.band, m.type, m.updated_at, m.author, readersKey(m.readers), m.created_at, m.occurred_at, labelsKey(m), impact.length).lastInsertRowid;
     insertFts.run(db, id, ...columnsOf(m));
     if (impact.lead) insertLead.run(db, id, impact.lead);
