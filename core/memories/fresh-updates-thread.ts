@@ -2,12 +2,16 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
-import { freshUpdates, type FreshMemory, type FreshUpdates } from './fresh-updates';
+import type { Band } from '../../contracts/types';
+import { buildNewMemory, type BuiltMemory, type NewMemory } from './fresh-updates';
+import type { MetaKey } from './record-seal';
 import type { BuildReply, BuildRequest } from './fresh-updates-worker';
 
 /**
- * Where a bulk import builds its new memories' Yjs documents: a quarter of an import's time on
- * one thread, and work that needs no database, so a second thread does it while this one writes.
+ * Where a bulk import builds and seals its new memories (fresh-updates.ts buildNewMemory: the Yjs
+ * documents, the search impact, the AEAD of the log entries and the read model): 40 % of an
+ * import's time on one thread, and work that needs no database, so a second thread does it while
+ * this one writes.
  *
  * The writes stay in one synchronous unit of work (nothing else may run on the connection in the
  * middle of it), so this thread takes each chunk's updates synchronously: the worker posts a
@@ -15,9 +19,9 @@ import type { BuildReply, BuildRequest } from './fresh-updates-worker';
  * receiveMessageOnPort and, when nothing is there yet, sleeps on the counter (Atomics.wait).
  *
  * Whatever goes wrong with the worker costs only speed: a chunk it fails, or does not answer in
- * time, is built here, and a worker that failed once is not used again. The updates are the same
- * either way (freshUpdates is pure), and a reply of an earlier, abandoned import is told by its
- * job number and dropped.
+ * time, is built here, and a worker that failed once is not used again. What is built is the same
+ * either way (the same function; only the random nonces differ), and a reply of an earlier,
+ * abandoned import is told by its job number and dropped.
  */
 
 /** memories per message: small enough that the first chunk's wait is short, large enough that messages are few */
@@ -27,21 +31,23 @@ const WORKER_FROM = 2 * IMPORT_CHUNK;
 /** how long one chunk may take on the worker before it is built here instead */
 const REPLY_TIMEOUT_MS = 10_000;
 
-export interface FreshTicket { job: number; clientId: number; memories: FreshMemory[] }
+/** the metadata key of each band a chunk holds */
+export type MetaKeys = Partial<Record<Band, MetaKey>>;
+export interface FreshTicket { job: number; clientId: number; metaKeys: MetaKeys; memories: NewMemory[] }
 
 export interface FreshUpdatesBuilder {
   /** hands a chunk over to be built (in order): the ticket takes it back */
-  submit(clientId: number, memories: FreshMemory[]): FreshTicket;
-  /** a submitted chunk's updates, in its order */
-  take(t: FreshTicket): FreshUpdates[];
+  submit(clientId: number, metaKeys: MetaKeys, memories: NewMemory[]): FreshTicket;
+  /** a submitted chunk built, in its order */
+  take(t: FreshTicket): BuiltMemory[];
 }
 
 let jobs = 0;
 
 /** Builds on this thread, when taken. */
 const here: FreshUpdatesBuilder = {
-  submit: (clientId, memories) => ({ job: ++jobs, clientId, memories }),
-  take: (t) => t.memories.map((m) => freshUpdates(t.clientId, m)),
+  submit: (clientId, metaKeys, memories) => ({ job: ++jobs, clientId, metaKeys, memories }),
+  take: (t) => t.memories.map((m) => buildNewMemory(t.clientId, m, t.metaKeys[m.meta.band]!)),
 };
 
 /**
@@ -69,20 +75,20 @@ class ThreadBuilder implements FreshUpdatesBuilder {
 
   get ready(): boolean { return !this.failed && Atomics.load(this.shared, 1) === 1; }
 
-  submit(clientId: number, memories: FreshMemory[]): FreshTicket {
-    const t = { job: ++jobs, clientId, memories };
-    if (!this.failed) this.port.postMessage({ job: t.job, clientId, memories } satisfies BuildRequest);
+  submit(clientId: number, metaKeys: MetaKeys, memories: NewMemory[]): FreshTicket {
+    const t = { job: ++jobs, clientId, metaKeys, memories };
+    if (!this.failed) this.port.postMessage({ job: t.job, clientId, metaKeys, memories } satisfies BuildRequest);
     return t;
   }
 
-  take(t: FreshTicket): FreshUpdates[] {
+  take(t: FreshTicket): BuiltMemory[] {
     const deadline = Date.now() + REPLY_TIMEOUT_MS;
     while (!this.failed) {
       const seen = Atomics.load(this.shared, 0);
       const msg = receiveMessageOnPort(this.port)?.message as BuildReply | undefined;
       if (msg) {
         if (msg.job < t.job) continue; // a chunk of an import that was abandoned (it threw): dropped
-        if (msg.job === t.job && 'updates' in msg && msg.updates.length === t.memories.length) return msg.updates;
+        if (msg.job === t.job && 'built' in msg && msg.built.length === t.memories.length) return msg.built;
         break; // the worker could not build it, or answers out of order: this chunk is built here
       }
       const left = deadline - Date.now();

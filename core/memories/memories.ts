@@ -10,13 +10,13 @@ import { parseIso } from '../shared/time';
 import { ulid } from '../shared/ulid';
 import { undoWindowSeconds } from '../settings/settings';
 import { membershipsOf, roleOf, spaceMemberIds, spaceRow } from '../spaces/spaces';
-import { appendUpdate, decryptEntry, docEntries, withBatchSignature, type LogName } from '../store/sync-log';
+import { appendSealed, appendUpdate, decryptEntry, docEntries, withBatchSignature, type LogName } from '../store/sync-log';
 import { memoriesTable } from '../store/tables/memories';
 import { type Content, type ContentPatch, type Meta, metaDocId, readMeta, writeContent, writeMeta } from './memory-doc';
 import { dekKeyId, unwrapDek, wrapDek, type DekWrap } from './memory-keys';
 import { findRecord, loadRecord, metaKeyFor, openContentDoc, openContentOrFail, openMetaDoc, recordFromRow, saveRecord, saveRecordOf, type MemoryRecord } from './read-model';
-import { freshUpdates, type FreshMemory, type FreshUpdates } from './fresh-updates';
-import { freshUpdatesBuilder, IMPORT_CHUNK, type FreshTicket } from './fresh-updates-thread';
+import { buildNewMemory, type BuiltMemory, type NewMemory } from './fresh-updates';
+import { freshUpdatesBuilder, IMPORT_CHUNK, type FreshTicket, type MetaKeys } from './fresh-updates-thread';
 import { isRecordProblem } from './integrity';
 import { toView } from './view';
 import { indexMemory, indexNewMemory, unindexMemory } from '../search/indexer';
@@ -73,9 +73,6 @@ export interface SourceDates { created_at?: number; updated_at?: number }
 /** One memory of a bulk import: a create request without its space, and the source's dates. */
 export type ImportedMemory = Omit<MemoryCreateRequest, 'space_id'> & { dates?: SourceDates };
 
-/** A new memory decided but not written: its id, key, metadata and content (what its documents are built from). */
-export interface NewMemory extends FreshMemory { memoryId: string; space: string; dek: Uint8Array }
-
 /** The parts of a new memory that need the vault (its space, key wrap, recipients); its documents are built from them. */
 export function planNewMemory(ctx: Ctx, actor: string, input: MemoryCreateRequest, origin?: Meta['copied_from'], dates: SourceDates = {}, space = spaceRow(ctx, input.space_id)): NewMemory {
   const k = keys(ctx);
@@ -101,19 +98,20 @@ export function planNewMemory(ctx: Ctx, actor: string, input: MemoryCreateReques
 }
 
 /**
- * Writes a planned memory inside the current unit of work: its two documents' updates (built
- * by freshUpdates, here or on the import thread) appended to the log under the epoch key and
- * its DEK, the read model, the index.
+ * Writes a built memory inside the current unit of work (buildNewMemory, here or on the import's
+ * second thread): its two sealed updates appended to the log (signed here: the seq is the log's),
+ * the read model, the index.
  */
-export function storeNewMemory(ctx: Ctx, actor: string, m: NewMemory, updates: FreshUpdates, decision: Decision, announce = true, mk = metaKeyFor(ctx, m.space, m.meta.band)): { rec: MemoryRecord; content: Content } {
+export function storeNewMemory(ctx: Ctx, actor: string, m: NewMemory, built: BuiltMemory, decision: Decision, announce = true, mk = metaKeyFor(ctx, m.space, m.meta.band)): { rec: MemoryRecord; content: Content } {
   const { memoryId, space, dek, meta } = m;
   const log = logFor(meta.band);
-  appendUpdate(ctx, log, space, metaDocId(memoryId), mk.keyId, mk.key, updates.meta);
-  appendUpdate(ctx, log, space, memoryId, dekKeyId(memoryId), dek, updates.content);
+  appendSealed(ctx, log, space, metaDocId(memoryId), mk.keyId, built.entries.meta);
+  appendSealed(ctx, log, space, memoryId, dekKeyId(memoryId), built.entries.content);
   keys(ctx).deks.set(memoryId, dek);
   // each document is fresh and was built by its one update: that update is its state
-  const { rec, content } = saveRecordOf(ctx, memoryId, space, { meta, metaState: updates.meta, content: m.content, contentState: updates.content }, dek, 1, mk);
-  indexNewMemory(ctx, rec, content, updates.impact);
+  const src = { meta, metaState: built.updates.meta, content: m.content, contentState: built.updates.content };
+  const { rec, content } = saveRecordOf(ctx, memoryId, space, src, dek, 1, mk, built.record);
+  indexNewMemory(ctx, rec, content, built.updates.impact);
   // a bulk import announces its memories once per band (MEMORIES_IMPORTED), not one signed event each
   if (announce) emit(ctx, {
     topic: 'HIPPO_ENCODE', payload: { memory_id: memoryId, type: meta.type, band: meta.band, version: 1 },
@@ -122,10 +120,11 @@ export function storeNewMemory(ctx: Ctx, actor: string, m: NewMemory, updates: F
   return { rec, content };
 }
 
-/** A new memory written inside the current unit of work, its documents built on this thread. */
+/** A new memory written inside the current unit of work, built on this thread. */
 export function writeNewMemory(ctx: Ctx, actor: string, input: MemoryCreateRequest, decision: Decision, origin?: Meta['copied_from'], dates: SourceDates = {}, announce = true): { rec: MemoryRecord; content: Content } {
   const m = planNewMemory(ctx, actor, input, origin, dates);
-  return storeNewMemory(ctx, actor, m, freshUpdates(deviceClientId(keys(ctx).deviceId), m), decision, announce);
+  const mk = metaKeyFor(ctx, m.space, m.meta.band);
+  return storeNewMemory(ctx, actor, m, buildNewMemory(deviceClientId(keys(ctx).deviceId), m, mk), decision, announce, mk);
 }
 
 export function createMemory(ctx: Ctx, actor: string, input: MemoryCreateRequest): { memory: Memory; decision: Decision } {
@@ -173,18 +172,18 @@ function importInto(ctx: Ctx, actor: string, space: string, items: ImportedMemor
   const builder = freshUpdatesBuilder(items.length);
   const clientId = deviceClientId(keys(ctx).deviceId);
   const row = spaceRow(ctx, space);
+  // the metadata key of each band, once (the space's epoch cannot change inside this unit of work)
+  const metaKeys: MetaKeys = {};
+  for (const band of decisions.keys()) metaKeys[band] = metaKeyFor(ctx, space, band);
   const chunks: { planned: NewMemory[]; ticket: FreshTicket }[] = [];
   for (let i = 0; i < items.length; i += IMPORT_CHUNK) {
     const planned = items.slice(i, i + IMPORT_CHUNK).map(({ dates, ...item }) => planNewMemory(ctx, actor, { ...item, space_id: space }, undefined, dates, row));
-    chunks.push({ planned, ticket: builder.submit(clientId, planned) });
+    chunks.push({ planned, ticket: builder.submit(clientId, metaKeys, planned) });
   }
-  // the metadata key of each band, once (the space's epoch cannot change inside this unit of work)
-  const metaKeys = new Map<Band, ReturnType<typeof metaKeyFor>>();
-  const metaKey = (band: Band) => metaKeys.get(band) ?? metaKeys.set(band, metaKeyFor(ctx, space, band)).get(band)!;
   const written: string[] = [];
   for (const { planned, ticket } of chunks) {
-    const updates = builder.take(ticket);
-    planned.forEach((m, k) => { storeNewMemory(ctx, actor, m, updates[k]!, decisions.get(m.meta.band)!, false, metaKey(m.meta.band)); written.push(m.memoryId); });
+    const built = builder.take(ticket);
+    planned.forEach((m, k) => { storeNewMemory(ctx, actor, m, built[k]!, decisions.get(m.meta.band)!, false, metaKeys[m.meta.band]); written.push(m.memoryId); });
   }
   return written;
 }

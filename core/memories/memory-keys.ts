@@ -13,7 +13,7 @@ export type DekWrap =
   | { mode: 'device'; device_id: string; nonce: string; ct: string };
 
 const dekAd = (space: string, memory: string): string => `dek|${space}|${memory}`;
-export const dekKeyId = (memoryId: string): string => `dek:${memoryId}`;
+export { dekKeyId } from './record-seal';
 
 export function wrapDek(ctx: Ctx, dek: Uint8Array, space: string, memory: string, band: Band, epoch: number, readers: string[]): DekWrap {
   if (band === 'RED') {

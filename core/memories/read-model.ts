@@ -1,13 +1,16 @@
 import * as Y from 'yjs';
 import { keys, type Ctx } from '../context/ctx';
-import { aeadDecrypt, aeadEncrypt } from '../crypto/sodium';
+import { aeadDecrypt } from '../crypto/sodium';
 import { ApiError, notFound } from '../shared/errors';
 import { epochKey, epochKeyId, epochKeys } from '../spaces/epoch-keys';
 import { spaceRow } from '../spaces/spaces';
 import { deviceClientId, docFromUpdates } from '../crdt/doc-update';
 import { memoriesTable, type IndexRow, type MemoryRow } from '../store/tables/memories';
 import { type Content, type Meta, readContent } from './memory-doc';
-import { dekKeyId, unwrapDek, type DekWrap } from './memory-keys';
+import { unwrapDek, type DekWrap } from './memory-keys';
+import { contentAd, dekKeyId, metaAd, sealRecord, stateAd, unframeMeta, type MetaKey, type RecordSource, type SealedRecord } from './record-seal';
+
+export type { RecordSource };
 
 /** A read-model row with its metadata decrypted; content stays sealed until asked for. */
 export interface MemoryRecord {
@@ -20,28 +23,8 @@ export interface MemoryRecord {
 
 type Row = MemoryRow;
 
-const metaAd = (r: { space_id: string; memory_id: string }, keyId: string) => `readmodel-meta|${r.space_id}|${r.memory_id}|${keyId}`;
-const contentAd = (r: { space_id: string; memory_id: string }, keyId: string) => `readmodel|${r.space_id}|${r.memory_id}|${keyId}`;
-const stateAd = (r: { space_id: string; memory_id: string }, keyId: string) => `readmodel-state|${r.space_id}|${r.memory_id}|${keyId}`;
-
-// Sealed metadata is [u32 length][JSON meta][Yjs state]: unlock parses only the small JSON part.
-function frameMeta(meta: Meta, state: Uint8Array): Uint8Array {
-  const json = Buffer.from(JSON.stringify(meta));
-  const out = Buffer.allocUnsafe(4 + json.length + state.length);
-  out.writeUInt32BE(json.length, 0);
-  json.copy(out, 4);
-  out.set(state, 4 + json.length);
-  return out;
-}
-
-function unframeMeta(plain: Uint8Array): { meta: Meta; state: Uint8Array } {
-  const buf = Buffer.from(plain.buffer, plain.byteOffset, plain.byteLength);
-  const len = buf.readUInt32BE(0);
-  return { meta: JSON.parse(buf.toString('utf8', 4, 4 + len)) as Meta, state: plain.subarray(4 + len) };
-}
-
 /** The key that seals a memory's metadata: the space epoch key, or for BLACK the device-only key. */
-export function metaKeyFor(ctx: Ctx, space: string, band: Meta['band']): { keyId: string; key: Uint8Array } {
+export function metaKeyFor(ctx: Ctx, space: string, band: Meta['band']): MetaKey {
   if (band === 'BLACK') return { keyId: `device:${keys(ctx).deviceId}`, key: keys(ctx).deviceLocalKey };
   const epoch = spaceRow(ctx, space).epoch;
   return { keyId: epochKeyId(space, epoch), key: epochKey(ctx, space, epoch) };
@@ -195,18 +178,15 @@ export function saveRecord(ctx: Ctx, memoryId: string, space: string, meta: Meta
   }, dek, version);
 }
 
-/** A memory's read model as sealed: its metadata and content, and each document's state as one update. */
-export interface RecordSource { meta: Meta; metaState: Uint8Array; content: Content; contentState: Uint8Array }
-
-/** saveRecord from what the documents hold, when the caller has it without them (a new memory: fresh-updates.ts). */
-export function saveRecordOf(ctx: Ctx, memoryId: string, space: string, src: RecordSource, dek: Uint8Array, version: number, mk = metaKeyFor(ctx, space, src.meta.band)): { rec: MemoryRecord; content: Content } {
+/**
+ * saveRecord from what the documents hold, when the caller has it without them (a new memory:
+ * fresh-updates.ts), and sealed already when the caller sealed it (an import's second thread).
+ */
+export function saveRecordOf(ctx: Ctx, memoryId: string, space: string, src: RecordSource, dek: Uint8Array, version: number, mk = metaKeyFor(ctx, space, src.meta.band), sealed?: SealedRecord): { rec: MemoryRecord; content: Content } {
   const { meta, metaState, content } = src;
-  const { keyId: metaKeyId, key: metaKey } = mk;
   const ids = { space_id: space, memory_id: memoryId };
-  const m = aeadEncrypt(frameMeta(meta, metaState), metaAd(ids, metaKeyId), metaKey);
+  const { meta: m, content: c, state: s } = sealed ?? sealRecord(ids, src, dek, mk);
   const keyId = dekKeyId(memoryId);
-  const c = aeadEncrypt(Buffer.from(JSON.stringify(content)), contentAd(ids, keyId), dek);
-  const s = aeadEncrypt(src.contentState, stateAd(ids, keyId), dek);
   const rec: MemoryRecord = {
     memory_id: memoryId, space_id: space, band: meta.band, type: meta.type, author: meta.author, origin_device: meta.origin_device,
     created_at: meta.created_at, updated_at: content.updated_at || meta.created_at, deleted_at: meta.deleted_at ?? null,
@@ -216,7 +196,7 @@ export function saveRecordOf(ctx: Ctx, memoryId: string, space: string, src: Rec
   memoriesTable.put(ctx.db, {
     memory_id: memoryId, space_id: space, band: rec.band, type: rec.type, author: rec.author, origin_device: rec.origin_device,
     created_at: rec.created_at, updated_at: rec.updated_at, deleted_at: rec.deleted_at, expires_at: rec.expires_at, version,
-    meta_key_id: metaKeyId, meta_nonce: m.nonce, meta_ct: m.ciphertext, key_id: keyId, nonce: c.nonce, ciphertext: c.ciphertext,
+    meta_key_id: mk.keyId, meta_nonce: m.nonce, meta_ct: m.ciphertext, key_id: keyId, nonce: c.nonce, ciphertext: c.ciphertext,
     // the key wrap lives in the sealed metadata only: a plaintext copy would be one more column to trust
     state_nonce: s.nonce, state_ct: s.ciphertext, dek_wrap: null,
   });

@@ -1,9 +1,10 @@
-import { aeadDecrypt, aeadEncrypt, b64, fromB64, sign, verify } from '../crypto/sodium';
+import { aeadDecrypt, b64, fromB64, sign, verify } from '../crypto/sodium';
 import { sha256Hex } from '../crypto/hash';
 import { canonicalJson } from '../shared/json';
 import { ApiError } from '../shared/errors';
 import type { Db } from './database';
 import type { UnitOfWork } from './unit-of-work';
+import { entryAd, sealEntry, type SealedEntry } from './entry-seal';
 import { leafHash, pathOf, ProvenNodes, sameHash, treeLevels, walkPath } from './merkle-tree';
 import { entryLogsTable, type EntryRow, type LogName } from './tables/entry-logs';
 
@@ -32,13 +33,13 @@ export interface LogContext {
 /** Reads need only the database; any context that holds one will do. */
 export interface HasDb { readonly db: Db }
 
-export const entryAd = (space: string, doc: string, keyId: string): string => `entry|${space}|${doc}|${keyId}`;
+export { entryAd };
 
 /** What the author device signs: canonical JSON of the header plus the ciphertext's hash. */
-export function entrySigningBytes(e: Omit<LogEntry, 'signature'>): string {
+export function entrySigningBytes(e: Omit<LogEntry, 'signature'>, ciphertextSha256?: string): string {
   return canonicalJson({
     v: 1, space_id: e.space_id, doc_id: e.doc_id, author_device: e.author_device, seq: e.seq,
-    key_id: e.key_id, nonce: b64(e.nonce), ciphertext_sha256: e.purged_sha256 ?? sha256Hex(e.ciphertext),
+    key_id: e.key_id, nonce: b64(e.nonce), ciphertext_sha256: e.purged_sha256 ?? ciphertextSha256 ?? sha256Hex(e.ciphertext),
   });
 }
 
@@ -85,7 +86,7 @@ const HEAD = 1 + 4 + 4 + 64;
 /** trees whose root was verified, with the nodes proven so far (one batch's are a few KB) */
 const PROVEN_TREES = 256;
 const provenTrees = new Map<string, { space: string; author: string; nodes: ProvenNodes }>();
-const entryLeaf = (e: Omit<LogEntry, 'signature'>): Uint8Array => leafHash(Buffer.from(entrySigningBytes(e), 'utf8'));
+const entryLeaf = (e: Omit<LogEntry, 'signature'>, ciphertextSha256?: string): Uint8Array => leafHash(Buffer.from(entrySigningBytes(e, ciphertextSha256), 'utf8'));
 
 /** What a batch's author signs: its space, author device, size and Merkle root. */
 export const batchStatement = (space: string, author: string, count: number, root: Uint8Array): string =>
@@ -102,9 +103,9 @@ function parseBatchProof(sig: Uint8Array): { count: number; index: number; signa
 }
 
 /** Signs one run of entries (one author, one space, 2..BATCH_LEAVES of them): one Ed25519 signature, a proof each. */
-export function signBatch(entries: Omit<LogEntry, 'signature'>[], privateKey: Uint8Array): Uint8Array[] {
+export function signBatch(entries: Omit<LogEntry, 'signature'>[], privateKey: Uint8Array, ciphertextSha256s: (string | undefined)[] = []): Uint8Array[] {
   const first = entries[0]!;
-  const levels = treeLevels(entries.map(entryLeaf));
+  const levels = treeLevels(entries.map((e, k) => entryLeaf(e, ciphertextSha256s[k])));
   const root = levels[levels.length - 1]![0]!;
   const signature = sign(batchStatement(first.space_id, first.author_device, entries.length, root), privateKey);
   return entries.map((_, index) => {
@@ -118,7 +119,8 @@ export function signBatch(entries: Omit<LogEntry, 'signature'>[], privateKey: Ui
   });
 }
 
-interface PendingEntry { log: LogName; entry: Omit<LogEntry, 'signature'> }
+/** `sha256`: its ciphertext's hash, when the sealing computed it already (sealEntry) */
+interface PendingEntry { log: LogName; entry: Omit<LogEntry, 'signature'>; sha256?: string }
 const pendingBatches = new WeakMap<LogContext, PendingEntry[]>();
 
 /**
@@ -139,8 +141,9 @@ export function withBatchSignature<T>(ctx: LogContext, fn: () => T): T {
     const { log, entry } = pending[i]!;
     let j = i + 1;
     while (j < pending.length && j - i < BATCH_LEAVES && pending[j]!.log === log && pending[j]!.entry.space_id === entry.space_id) j++;
-    const run = pending.slice(i, j).map((p) => p.entry);
-    const signatures = run.length === 1 ? [sign(entrySigningBytes(run[0]!), key)] : signBatch(run, key);
+    const runOf = pending.slice(i, j);
+    const run = runOf.map((p) => p.entry);
+    const signatures = run.length === 1 ? [sign(entrySigningBytes(run[0]!, runOf[0]!.sha256), key)] : signBatch(run, key, runOf.map((p) => p.sha256));
     run.forEach((e, k) => entryLogsTable.insert(ctx.db, log, { ...e, signature: signatures[k]! }));
     i = j;
   }
@@ -157,17 +160,17 @@ function nextSeq(ctx: LogContext, log: LogName, space: string, device: string): 
   return (ctx.seqCache.get(k) ?? entryLogsTable.maxSeq(ctx.db, log, space, device)) + 1;
 }
 
-function appendSignedEntry(ctx: LogContext, log: LogName, header: Omit<LogEntry, 'signature' | 'seq'>): LogEntry {
+function appendSignedEntry(ctx: LogContext, log: LogName, header: Omit<LogEntry, 'signature' | 'seq'>, sha256?: string): LogEntry {
   const seq = nextSeq(ctx, log, header.space_id, header.author_device);
   const unsigned = { ...header, seq };
   const pending = pendingBatches.get(ctx);
   let entry: LogEntry;
   if (pending) {
     // signed and stored with its batch when withBatchSignature's fn returns
-    pending.push({ log, entry: unsigned });
+    pending.push({ log, entry: unsigned, sha256 });
     entry = { ...unsigned, signature: new Uint8Array(0) };
   } else {
-    entry = { ...unsigned, signature: sign(entrySigningBytes(unsigned), signer(ctx).deviceSign.privateKey) };
+    entry = { ...unsigned, signature: sign(entrySigningBytes(unsigned, sha256), signer(ctx).deviceSign.privateKey) };
     entryLogsTable.insert(ctx.db, log, entry);
   }
   ctx.seqCache.set(`${log}|${header.space_id}|${header.author_device}`, seq);
@@ -181,8 +184,13 @@ function appendSignedEntry(ctx: LogContext, log: LogName, header: Omit<LogEntry,
  * cleared when a unit of work rolls back, so a failed call leaves no gap.
  */
 export function appendUpdate(ctx: LogContext, log: LogName, space: string, doc: string, keyId: string, key: Uint8Array, update: Uint8Array): LogEntry {
-  const { nonce, ciphertext } = aeadEncrypt(update, entryAd(space, doc, keyId), key);
-  return appendSignedEntry(ctx, log, { space_id: space, doc_id: doc, author_device: signer(ctx).deviceId, key_id: keyId, nonce, ciphertext });
+  return appendSealed(ctx, log, space, doc, keyId, sealEntry(space, doc, keyId, key, update));
+}
+
+/** appendUpdate of an update sealed already (sealEntry: an import's second thread seals its entries). */
+export function appendSealed(ctx: LogContext, log: LogName, space: string, doc: string, keyId: string, sealed: SealedEntry): LogEntry {
+  const { nonce, ciphertext, ciphertext_sha256 } = sealed;
+  return appendSignedEntry(ctx, log, { space_id: space, doc_id: doc, author_device: signer(ctx).deviceId, key_id: keyId, nonce, ciphertext }, ciphertext_sha256);
 }
 
 /**
