@@ -19,16 +19,18 @@ export function toIndexed(rec: IndexSource, c: Content): IndexedMemory {
   };
 }
 
+const indexedOf = (rec: MemoryRecord, content: Content): IndexedMemory => toIndexed({ ...rec, recipients: rec.meta.recipients ?? [] }, content);
+
 /** The index is written in the caller's transaction, beside the read model: both commit or neither does. */
 export function indexMemory(ctx: Ctx, rec: MemoryRecord, content: Content): void {
   const idx = ctx.search;
   if (rec.deleted_at) idx.remove(rec.memory_id);
-  else idx.upsert(toIndexed({ ...rec, recipients: rec.meta.recipients ?? [] }, content));
+  else idx.upsert(indexedOf(rec, content));
 }
 
 /** A memory just made (not in the index yet), with its impact when the caller computed it (fresh-updates.ts). */
 export function indexNewMemory(ctx: Ctx, rec: MemoryRecord, content: Content, impact?: Impact): void {
-  ctx.search.add(toIndexed({ ...rec, recipients: rec.meta.recipients ?? [] }, content), impact);
+  ctx.search.add(indexedOf(rec, content), impact);
 }
 
 export function unindexMemory(ctx: Ctx, memoryId: string): void {

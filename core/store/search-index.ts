@@ -186,15 +186,14 @@ export class SearchIndex {
    * when the caller computed it already (an import's second thread); an existing id fails the
    * unit of work (memory_id is UNIQUE) rather than being indexed twice.
    */
-  add(m: IndexedMemory, impact?: Impact): void { this.insert(m, impact); }
-
-  private insert(m: IndexedMemory, known?: Impact): void {
+  add(m: IndexedMemory, known?: Impact): void {
     const db = this.db();
-    const impact = known ?? impactOf(columnsOf(m));
+    const columns = columnsOf(m);
+    const impact = known ?? impactOf(columns);
     const id = insertDoc.run(db, m.memory_id, m.space_id, m.band, m.type, m.updated_at, m.author, readersKey(m.readers), m.created_at, m.occurred_at, labelsKey(m), impact.length).lastInsertRowid;
-    insertFts.run(db, id, ...columnsOf(m));
+    insertFts.run(db, id, ...columns);
     if (impact.lead) insertLead.run(db, id, impact.lead);
-    this.vocab.added(db, columnsOf(m));
+    this.vocab.added(db, columns);
   }
 
   /** The vocabulary no longer holds the terms of the document at `id` (before it is deleted or replaced). */
@@ -207,7 +206,7 @@ export class SearchIndex {
   upsert(m: IndexedMemory): void {
     const db = this.db();
     const id = findId.get(db, m.memory_id)?.id;
-    if (id === undefined) { this.insert(m); return; }
+    if (id === undefined) { this.add(m); return; }
     const impact = impactOf(columnsOf(m));
     updateDoc.run(db, m.space_id, m.band, m.type, m.updated_at, m.author, readersKey(m.readers), m.created_at, m.occurred_at, labelsKey(m), impact.length, id);
     this.forget(db, id);
@@ -283,7 +282,7 @@ export class SearchIndex {
     clearLead.run(db);
     clearDocs.run(db);
     let n = 0;
-    for (const m of items) { this.insert(m); n++; }
+    for (const m of items) { this.add(m); n++; }
     setState.run(db, INDEX_FORMAT, now);
     return n;
   }
