@@ -33,22 +33,103 @@ const REPLY_TIMEOUT_MS = 10_000;
 
 /** the metadata key of each band a chunk holds */
 export type MetaKeys = Partial<Record<Band, MetaKey>>;
-export interface FreshTicket { job: number; clientId: number; metaKeys: MetaKeys; memories: NewMemory[] }
 
-export interface FreshUpdatesBuilder {
-  /** hands a chunk over to be built (in order): the ticket takes it back */
-  submit(clientId: number, metaKeys: MetaKeys, memories: NewMemory[]): FreshTicket;
-  /** a submitted chunk built, in its order */
-  take(t: FreshTicket): BuiltMemory[];
+/** One import's chunks: handed over in order as they are planned, taken back built in the same order. */
+export interface FreshBatch {
+  /** hands the next chunk over to be built */
+  submit(memories: NewMemory[]): void;
+  /** chunk `i` (in submission order) built; taken in order */
+  take(i: number): BuiltMemory[];
 }
 
 let jobs = 0;
 
+/** Who built the chunks of the last import of this process (tests: that both threads build). */
+export interface ImportSplit { worker: number; here: number }
+let lastSplit: ImportSplit = { worker: 0, here: 0 };
+export const lastImportSplit = (): ImportSplit => ({ ...lastSplit });
+
+const buildHere = (clientId: number, metaKeys: MetaKeys, memories: NewMemory[]): BuiltMemory[] =>
+  memories.map((m) => buildNewMemory(clientId, m, metaKeys[m.meta.band]!));
+
 /** Builds on this thread, when taken. */
-const here: FreshUpdatesBuilder = {
-  submit: (clientId, metaKeys, memories) => ({ job: ++jobs, clientId, metaKeys, memories }),
-  take: (t) => t.memories.map((m) => buildNewMemory(t.clientId, m, t.metaKeys[m.meta.band]!)),
-};
+class HereBatch implements FreshBatch {
+  private readonly chunks: NewMemory[][] = [];
+  private readonly split: ImportSplit = (lastSplit = { worker: 0, here: 0 });
+  constructor(private readonly clientId: number, private readonly metaKeys: MetaKeys) {}
+  submit(memories: NewMemory[]): void { this.chunks.push(memories); }
+  take(i: number): BuiltMemory[] { this.split.here++; return buildHere(this.clientId, this.metaKeys, this.chunks[i]!); }
+}
+
+/** a chunk's claim (shared with the worker): nobody yet, the worker, this thread */
+const FREE = 0;
+const HERE = 2;
+
+/**
+ * One import's chunks on the worker, with this thread helping: when the chunk it needs next is
+ * still being built there, it builds the last chunk nobody has started (claimed through a shared
+ * array, so each chunk is built once) instead of sleeping. Neither thread then waits on the
+ * other for long, whichever of building and writing is the slower per memory on this machine.
+ */
+class ThreadBatch implements FreshBatch {
+  private readonly job = ++jobs;
+  private readonly chunks: NewMemory[][] = [];
+  /** what this thread built ahead, by chunk */
+  private readonly ahead = new Map<number, BuiltMemory[]>();
+  private readonly claims: Int32Array;
+  /** the last chunk this thread may still take for itself (below it, the worker has started every one) */
+  private back: number;
+  private readonly split: ImportSplit = (lastSplit = { worker: 0, here: 0 });
+
+  constructor(private readonly thread: ThreadBuilder, private readonly clientId: number, private readonly metaKeys: MetaKeys, count: number) {
+    this.claims = new Int32Array(new SharedArrayBuffer(4 * Math.max(1, count)));
+    this.back = count - 1;
+  }
+
+  submit(memories: NewMemory[]): void {
+    const index = this.chunks.push(memories) - 1;
+    this.thread.post({ job: this.job, index, claims: this.claims, clientId: this.clientId, metaKeys: this.metaKeys, memories });
+  }
+
+  take(i: number): BuiltMemory[] {
+    const mine = this.ahead.get(i);
+    if (mine) { this.ahead.delete(i); return mine; }
+    const built = this.thread.receive(this.job, i, () => this.help(i));
+    if (built && !this.builtHere.delete(i)) this.split.worker++;
+    return built ?? this.here(i);
+  }
+
+  /** the chunks `help` built and handed straight back (not the worker's) */
+  private readonly builtHere = new Set<number>();
+
+  private here(i: number): BuiltMemory[] {
+    this.split.here++;
+    return buildHere(this.clientId, this.metaKeys, this.chunks[i]!);
+  }
+
+  /**
+   * While chunk `i` is not back: build it here if the worker has not started it, else build the
+   * last chunk nobody has started, kept for when it is taken. False: nothing left to do but wait.
+   */
+  private help(i: number): BuiltMemory[] | boolean {
+    if (Atomics.compareExchange(this.claims, i, FREE, HERE) === FREE) { this.builtHere.add(i); return this.here(i); }
+    while (this.back > i) {
+      const j = this.back--;
+      if (j >= this.chunks.length) continue; // not handed over (an import that threw while planning)
+      if (Atomics.compareExchange(this.claims, j, FREE, HERE) !== FREE) { this.back = -1; break; } // the worker is there: so every chunk before it is taken
+      this.ahead.set(j, this.here(j));
+      return true;
+    }
+    return false;
+  }
+}
+
+export interface FreshUpdatesBuilder {
+  /** a batch of `count` chunks of new memories built with this client id and these metadata keys */
+  batch(clientId: number, metaKeys: MetaKeys, count: number): FreshBatch;
+}
+
+const here: FreshUpdatesBuilder = { batch: (clientId, metaKeys) => new HereBatch(clientId, metaKeys) };
 
 /**
  * The worker thread, started at the first large import of this process and shared by every vault
@@ -75,26 +156,36 @@ class ThreadBuilder implements FreshUpdatesBuilder {
 
   get ready(): boolean { return !this.failed && Atomics.load(this.shared, 1) === 1; }
 
-  submit(clientId: number, metaKeys: MetaKeys, memories: NewMemory[]): FreshTicket {
-    const t = { job: ++jobs, clientId, metaKeys, memories };
-    if (!this.failed) this.port.postMessage({ job: t.job, clientId, metaKeys, memories } satisfies BuildRequest);
-    return t;
+  batch(clientId: number, metaKeys: MetaKeys, count: number): FreshBatch { return new ThreadBatch(this, clientId, metaKeys, count); }
+
+  post(req: BuildRequest): void {
+    if (!this.failed) this.port.postMessage(req);
   }
 
-  take(t: FreshTicket): BuiltMemory[] {
-    const deadline = Date.now() + REPLY_TIMEOUT_MS;
+  /**
+   * The worker's reply for chunk `index` of `job`, calling `help` while it is not there (its
+   * result: the chunk, built by the helper; true: it did something else, look again; false: sleep
+   * until the next reply). Null: the worker failed it or is gone, or took too long (then it is
+   * stopped): the caller builds it.
+   */
+  receive(job: number, index: number, help: () => BuiltMemory[] | boolean): BuiltMemory[] | null {
+    let deadline = Date.now() + REPLY_TIMEOUT_MS;
     while (!this.failed) {
       const seen = Atomics.load(this.shared, 0);
       const msg = receiveMessageOnPort(this.port)?.message as BuildReply | undefined;
       if (msg) {
-        if (msg.job < t.job) continue; // a chunk of an import that was abandoned (it threw): dropped
-        if (msg.job === t.job && 'built' in msg && msg.built.length === t.memories.length) return msg.built;
-        break; // the worker could not build it, or answers out of order: this chunk is built here
+        // a chunk of an import that was abandoned (it threw), or one this thread built itself: dropped
+        if (msg.job < job || (msg.job === job && msg.index < index)) continue;
+        if (msg.job === job && msg.index === index && 'built' in msg) return msg.built;
+        return null; // the worker could not build it (or answers out of order)
       }
+      const helped = help();
+      if (helped === true) { deadline = Date.now() + REPLY_TIMEOUT_MS; continue; }
+      if (helped) return helped;
       const left = deadline - Date.now();
       if (left <= 0 || Atomics.wait(this.shared, 0, seen, left) === 'timed-out') { this.stop(); break; }
     }
-    return here.take(t);
+    return null;
   }
 
   stop(): void {

@@ -16,7 +16,7 @@ import { type Content, type ContentPatch, type Meta, metaDocId, readMeta, writeC
 import { dekKeyId, unwrapDek, wrapDek, type DekWrap } from './memory-keys';
 import { findRecord, loadRecord, metaKeyFor, openContentDoc, openContentOrFail, openMetaDoc, recordFromRow, saveRecord, saveRecordOf, type MemoryRecord } from './read-model';
 import { buildNewMemory, type BuiltMemory, type NewMemory } from './fresh-updates';
-import { freshUpdatesBuilder, IMPORT_CHUNK, type FreshTicket, type MetaKeys } from './fresh-updates-thread';
+import { freshUpdatesBuilder, IMPORT_CHUNK, type MetaKeys } from './fresh-updates-thread';
 import { isRecordProblem } from './integrity';
 import { toView } from './view';
 import { indexMemory, indexNewMemory, unindexMemory } from '../search/indexer';
@@ -164,27 +164,29 @@ export function importMemories(ctx: Ctx, actor: string, space: string, items: Im
 
 /**
  * An import's memories, planned here in chunks whose documents are built beside the writing
- * (fresh-updates-thread.ts: on a second thread when the batch is large enough to pay for it), then
- * written in order. Every chunk is planned and handed over first, so the builder is a chunk ahead
- * of the writes; the writes themselves stay on this thread, in the caller's unit of work.
+ * (fresh-updates-thread.ts: on a second thread when the batch is large enough to pay for it, this
+ * thread building the last chunks itself whenever it would wait), then written in order. Every
+ * chunk is planned and handed over first, so the builder is ahead of the writes; the writes stay
+ * on this thread, in the caller's unit of work.
  */
 function importInto(ctx: Ctx, actor: string, space: string, items: ImportedMemory[], decisions: Map<Band, Decision>): string[] {
-  const builder = freshUpdatesBuilder(items.length);
   const clientId = deviceClientId(keys(ctx).deviceId);
   const row = spaceRow(ctx, space);
   // the metadata key of each band, once (the space's epoch cannot change inside this unit of work)
   const metaKeys: MetaKeys = {};
   for (const band of decisions.keys()) metaKeys[band] = metaKeyFor(ctx, space, band);
-  const chunks: { planned: NewMemory[]; ticket: FreshTicket }[] = [];
+  const batch = freshUpdatesBuilder(items.length).batch(clientId, metaKeys, Math.ceil(items.length / IMPORT_CHUNK));
+  const chunks: NewMemory[][] = [];
   for (let i = 0; i < items.length; i += IMPORT_CHUNK) {
     const planned = items.slice(i, i + IMPORT_CHUNK).map(({ dates, ...item }) => planNewMemory(ctx, actor, { ...item, space_id: space }, undefined, dates, row));
-    chunks.push({ planned, ticket: builder.submit(clientId, metaKeys, planned) });
+    chunks.push(planned);
+    batch.submit(planned);
   }
   const written: string[] = [];
-  for (const { planned, ticket } of chunks) {
-    const built = builder.take(ticket);
+  chunks.forEach((planned, c) => {
+    const built = batch.take(c);
     planned.forEach((m, k) => { storeNewMemory(ctx, actor, m, built[k]!, decisions.get(m.meta.band)!, false, metaKeys[m.meta.band]); written.push(m.memoryId); });
-  }
+  });
   return written;
 }
 

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { deviceClientId } from '../../core/crdt/doc-update';
 import { freshUpdates } from '../../core/memories/fresh-updates';
-import { importThreadReady, stopImportThread } from '../../core/memories/fresh-updates-thread';
+import { importThreadReady, lastImportSplit, stopImportThread } from '../../core/memories/fresh-updates-thread';
 import { dekFor, importMemories, loadRecord, type ImportedMemory } from '../../core/memories/memories';
 import { metaDocId } from '../../core/memories/memory-doc';
 import { openContent } from '../../core/memories/read-model';
@@ -89,6 +89,38 @@ describe('an import builds beside the writing thread', () => {
       expect(Buffer.from(contentLogged!).equals(Buffer.from(here.content)), `content update of ${k}`).toBe(true);
     }
     expect((await t.c('memory.search', { query: 'doomed', limit: 10 })).hits).toEqual([]);
+  });
+
+  it('while the worker is busy this thread builds the last chunks itself: each chunk once, written in order', async () => {
+    const t = await openTestApp();
+    opened.push(t);
+    await t.c('memory.import', { space_id: SPACE, memories: items('warm', 120) });
+    await waitFor('the import thread to run', () => importThreadReady(), 20_000);
+    // the first chunk is slow to build (long bodies: their words are counted for the index), so
+    // this thread reaches it while the worker is still there, and builds from the back meanwhile
+    const long = (k: number) => Array.from({ length: 4000 }, (_, w) => `word${(k * 7 + w) % 997}`).join(' ');
+    const batch = items('shared', 400).map((m, k) => (k < 50 ? { ...m, body: `${m.body} ${long(k)}` } : m));
+    const ids = importMemories(t.app.ctx, t.app.ctx.keyring!.memberId, SPACE, batch as ImportedMemory[]).memory_ids;
+    const split = lastImportSplit();
+    expect(split.worker + split.here).toBe(8);
+    expect(split.worker).toBeGreaterThan(0);
+    expect(split.here).toBeGreaterThan(0);
+    for (const [k, id] of ids.entries()) {
+      const { content, here, metaLogged, contentLogged } = builtHereAndStored(t, id);
+      expect(content.title, `memory ${k}`).toBe(batch[k]!.title);
+      expect(content.body, `memory ${k}`).toBe(batch[k]!.body);
+      expect(Buffer.from(metaLogged!).equals(Buffer.from(here.meta)), `metadata update of ${k}`).toBe(true);
+      expect(Buffer.from(contentLogged!).equals(Buffer.from(here.content)), `content update of ${k}`).toBe(true);
+    }
+    // the log holds each memory once, in the order imported
+    const seqs = ids.map((id) => (t.app.ctx.db.prepare("SELECT seq FROM sync_log WHERE doc_id = ?").get(id) as { seq: number }).seq);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    expect(new Set(seqs).size).toBe(400);
+    // the worker's replies for the chunks built here are dropped, not handed to the next import
+    const next = items('after', 300);
+    const r = await t.c('memory.import', { space_id: SPACE, memories: next });
+    for (const [k, id] of (r.memory_ids as string[]).entries()) expect(builtHereAndStored(t, id).content.title, `memory ${k}`).toBe(next[k]!.title);
+    expect((await t.c('memory.search', { query: 'word996', limit: 100 })).hits.length).toBeGreaterThan(0);
   });
 
   it('without the worker an import still writes everything, built here', async () => {
