@@ -18,8 +18,8 @@ export const COUNT_CAP = 200;
 /**
  * Opens the persisted index at unlock. It is already whole (every write joins the read model's
  * transaction); only a database whose index was written in another format — a data directory of
- * an earlier release — is filled from the read model, once. Returns how many memories that fill
- * indexed (0 when there was nothing to do).
+ * an earlier release — is brought up to this one, once (SearchIndex.upgrade). Returns how many
+ * memories that indexed again (0 when there was nothing to do).
  */
 export function openSearchIndex(ctx: Ctx): number {
   const idx = ctx.search;
@@ -29,7 +29,7 @@ export function openSearchIndex(ctx: Ctx): number {
       for (const { rec, content } of liveContents(ctx)) yield toIndexed(rec, content);
     }
     // IMMEDIATE: two processes unlocking an old data directory at once fill it once
-    n = ctx.uow.run(() => (idx.current() ? 0 : idx.refill(items(), ctx.clock.now())));
+    n = ctx.uow.run(() => (idx.current() ? 0 : idx.upgrade(items, ctx.clock.now())));
   }
   return n;
 }

@@ -2,7 +2,7 @@
 // costs ~0.7 µs per matching document (at 100k memories "family" matches all of them), while
 // walking the same doclist without bm25 costs a tenth of that. So each document also writes, into
 // a second small FTS5 index (search_lead, migration 019), one token per term it holds often or in
-// a heavy column: the term's impact level and the term ("3family"). A ranked query then computes
+// a heavy column: the term's impact level and the term ("cfamily": level 3). A ranked query then computes
 // bm25 only for the documents of the highest levels of its words, and keeps their order only as
 // far as a bound proves no other document can come between (threshold early termination over
 // impact-ordered postings; the bm25 scores and tie order are FTS5's own, so the answer is exact
@@ -18,10 +18,21 @@ export const COLUMN_WEIGHTS = [5, 1, 3, 3, 2] as const;
 /**
  * A term's level in a document: the highest l with F ≥ LEVELS[l - 1], where F is its weighted
  * frequency (Σ over columns of weight × occurrences, an integer: once in the title is 5). Below
- * LEVELS[0] a term writes no token: most of a document's terms, once or twice in the body. One
- * digit, so "3" + term never reads as another level's token.
+ * LEVELS[0] a term writes no token: most of a document's terms, once or twice in the body.
+ * About 1.2 apart (format 4; format 3 had nine levels 1.5 apart): a ranked query's first
+ * candidates are whole levels of its words, and with coarse levels the smallest that held enough
+ * was often five times what was asked for, each candidate costing its bm25.
  */
-export const LEVELS = [4, 6, 9, 13, 19, 28, 40, 60, 90] as const;
+export const LEVELS = [4, 5, 6, 7, 8, 9, 10, 12, 14, 16, 19, 22, 26, 31, 37, 44, 52, 62, 74, 88, 105, 126] as const;
+
+/** One letter per level, a for level 1: the first character of every token in the impact index, so no term reads as another level's. */
+const MARKS = 'abcdefghijklmnopqrstuv';
+
+/** The impact index's token of `term` at `level` ("cfamily": family at level 3). */
+export const levelToken = (level: number, term: string): string => MARKS[level - 1]! + term;
+
+/** The level and term of an impact index token (level 0: not one). */
+export const tokenLevel = (token: string): { level: number; term: string } => ({ level: MARKS.indexOf(token[0] ?? '') + 1, term: token.slice(1) });
 
 // unicode61's token characters (letters, digits, private use; marks stay inside a word and
 // fold away), and its folding (case, diacritics): the terms FTS5 makes of the same text, for the
@@ -73,7 +84,7 @@ export function impactOf(columns: string[]): Impact {
     for (const t of termsOf(text)) { f.set(t, (f.get(t) ?? 0) + w); length++; }
   });
   const lead: string[] = [];
-  for (const [t, n] of f) { const l = levelOf(n); if (l) lead.push(`${l}${t}`); }
+  for (const [t, n] of f) { const l = levelOf(n); if (l) lead.push(levelToken(l, t)); }
   return { lead: lead.join(' '), length };
 }
 
@@ -145,11 +156,11 @@ const quoted = (t: string): string => `"${t.replace(/"/g, '""')}"`;
 /**
  * The candidates at level l (a search_lead expression): documents where a counted word has a main
  * term at level l or higher. Named as whole tokens (the ones the index holds, `tokens`): a prefix
- * ("5fam"*) would make FTS5 merge every matching token's doclist before the first row.
+ * ("efam"*) would make FTS5 merge every matching token's doclist before the first row.
  */
 export function leadExpression(words: WordSpan[], level: number): string | null {
   const alts = new Set<string>();
-  for (const w of words) if (!w.ignored) for (const t of w.tokens) if (t.level >= level) alts.add(quoted(`${t.level}${t.term}`));
+  for (const w of words) if (!w.ignored) for (const t of w.tokens) if (t.level >= level) alts.add(quoted(levelToken(t.level, t.term)));
   return alts.size ? [...alts].join(' OR ') : null;
 }
 
@@ -227,7 +238,7 @@ function cellsOf(s: BoundStats): Cell[] {
 /** The documents of a word at level `l` or above, as a search_lead expression ('' for every document, null for none). */
 function atLeast(w: WordSpan, l: number): string | null {
   if (l === 0) return '';
-  const alts = [...new Set(w.tokens.filter((t) => t.level >= l).map((t) => quoted(`${t.level}${t.term}`)))];
+  const alts = [...new Set(w.tokens.filter((t) => t.level >= l).map((t) => quoted(levelToken(t.level, t.term))))];
   return alts.length ? alts.join(' OR ') : null;
 }
 

@@ -2,7 +2,7 @@ import { isBusy } from './busy';
 import { withoutBusyWait, type Db } from './database';
 import { dynamic, query, scalar } from './query';
 import { Vocabulary } from './search-vocabulary';
-import { COLUMN_WEIGHTS, columnsOf, countedOf, impactOf, type Impact, leadExpression, LEVELS, outsideBound, rareExpression, regionAbove, regionFor, wordSpans, type BoundStats } from './search-impact';
+import { COLUMN_WEIGHTS, columnsOf, countedOf, impactOf, type Impact, leadExpression, LEVELS, levelToken, tokenLevel, outsideBound, rareExpression, regionAbove, regionFor, wordSpans, type BoundStats } from './search-impact';
 
 export interface IndexedMemory {
   memory_id: string; space_id: string; band: string; type: string; updated_at: number; author: string;
@@ -58,7 +58,7 @@ export function toFtsQuery(text: string): string | null {
 }
 
 /** The index format this code writes; a database whose rows were written with another is refilled once. */
-export const INDEX_FORMAT = 3; // 2: facets (created_at, occurred_at, labels; migration 016); 3: impact tiers and lengths (019)
+export const INDEX_FORMAT = 4; // 2: facets (created_at, occurred_at, labels; migration 016); 3: impact tiers and lengths (019); 4: 22 impact levels, marked by a letter
 
 const findId = query<[string], { id: number }>('SELECT id FROM search_docs WHERE memory_id = ?');
 const insertDoc = query<[string, string, string, string, number, string, string | null, number, string | null, string, number]>(
@@ -104,6 +104,10 @@ const dataVersion = query<[], { data_version: number }>('PRAGMA data_version');
 const stateOf = (db: Db): string => `${totalChanges.get(db)?.changes ?? 0}:${dataVersion.get(db)?.data_version ?? 0}`;
 const labelsKey = (m: IndexedMemory): string => JSON.stringify({ tags: m.tags, people: m.people, places: m.places });
 const oldColumns = query<[number], StoredText>('SELECT title, body, tags, people, places FROM search_fts WHERE rowid = ?');
+/** the format whose documents and text are this format's: only its impact tokens are written again (`upgrade`) */
+const LEAD_ONLY_FROM = 3;
+const UPGRADE_PAGE = 1000;
+const textPage = query<[number, number], StoredText & { id: number }>('SELECT rowid AS id, title, body, tags, people, places FROM search_fts WHERE rowid > ? ORDER BY rowid LIMIT ?');
 const textsOf = (n: number) => `SELECT rowid AS id, title, body, tags, people, places FROM search_fts WHERE rowid IN (${Array.from({ length: n }, () => '?').join(',')})`;
 
 /** Scope (spaces and bands the reader may recall), readers (RED/BLACK), the optional filters and the impact restriction, as SQL. */
@@ -154,10 +158,12 @@ const LEAD_START_AND = 16;
 /**
  * the first region of one (two) word(s) is estimated to hold CELLS_START(_AND) × need documents:
  * a retry walks every match again (the doclists and bm25's document counts, ~25 ms at 100k for
- * a word in every memory), a candidate more costs its bm25 (~1–3 µs), so start wide
+ * a word in every memory), a candidate more costs its bm25 (~1–3 µs), so start wide. Two words
+ * started at 128 × need with format 3's nine levels; with 22 the cells are fine enough that 32 ×
+ * need gave a lower p95 (four alternated probe runs at 100k, docs/PERFORMANCE.md)
  */
 const CELLS_START = 32;
-const CELLS_START_AND = 128;
+const CELLS_START_AND = 32;
 /** a word that begins more terms than this is left to the full ranking */
 const MAX_TERMS = 64;
 const LEAD_SLACK = 32;
@@ -273,6 +279,32 @@ export class SearchIndex {
 
   /** Whether the rows were written in this code's format (false: a data directory of an earlier release). */
   current(): boolean { return getState.get(this.db())?.format === INDEX_FORMAT; }
+
+  /**
+   * Brings an index written in an earlier format up to this one (call inside a transaction).
+   * Format 3 differs only in its impact tokens (22 levels for 9), so those are written again from
+   * the text the index holds, a page of documents at a time: at 100k memories seconds, where
+   * filling everything again from the read model (decrypting every memory) took 81 s. Older
+   * formats are filled again from `items`. Returns how many documents it rewrote.
+   */
+  upgrade(items: () => Iterable<IndexedMemory>, now: number): number {
+    const db = this.db();
+    if (getState.get(db)?.format !== LEAD_ONLY_FROM) return this.refill(items(), now);
+    clearLead.run(db);
+    let n = 0;
+    for (let after = 0; ;) {
+      const page = textPage.all(db, after, UPGRADE_PAGE);
+      for (const t of page) {
+        const { lead } = impactOf([t.title, t.body, t.tags, t.people, t.places]);
+        if (lead) insertLead.run(db, t.id, lead);
+      }
+      n += page.length;
+      if (page.length < UPGRADE_PAGE) break;
+      after = page[page.length - 1]!.id;
+    }
+    setState.run(db, INDEX_FORMAT, now);
+    return n;
+  }
 
   /** Refills the index from scratch (call inside a transaction: readers never see it half-filled). */
   refill(items: Iterable<IndexedMemory>, now: number): number {
@@ -413,9 +445,9 @@ export class SearchIndex {
     let found: WordFound | null = null;
     // no term under it (or spelled unlike the index), or too many to bound: the full ranking answers
     if (terms.length && terms.length <= MAX_TERMS) {
-      // the level tokens under it ("3family"), each level a range of its own
+      // the level tokens under it ("cfamily"), each level a range of its own
       const levels: { term: string; level: number; doc: number }[] = [];
-      for (let l = 1; l <= LEVELS.length; l++) for (const t of leadTokens.all(db, `${l}${w}`, `${l}${w}${LAST_CHAR}`)) levels.push({ term: t.term.slice(1), level: l, doc: t.doc });
+      for (let l = 1; l <= LEVELS.length; l++) for (const t of leadTokens.all(db, levelToken(l, w), levelToken(l, w) + LAST_CHAR)) levels.push({ ...tokenLevel(t.term), doc: t.doc });
       // a word over several terms is in more documents than its most frequent term: count them
       // (one walk of its doclist), since idf drops to 1e-6 past half the rows and a bound from the
       // one term alone could be far above every score

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3-multiple-ciphers';
 import { describe, expect, it } from 'vitest';
-import { BM25_B, BM25_K1, idf, impactOf, leadExpression, LEVELS, outsideBound, rareExpression, regionAbove, regionFor, termsOf, wordSpans } from '../../../core/store/search-impact';
+import { BM25_B, BM25_K1, idf, impactOf, leadExpression, LEVELS, levelToken, outsideBound, rareExpression, regionAbove, regionFor, termsOf, wordSpans } from '../../../core/store/search-impact';
 
 // The arithmetic of the impact tiers (issue 11 item 6): what a document writes, and the bound a
 // ranked query stops at. The bound must be above the bm25 score of every document it claims to
@@ -12,10 +12,10 @@ describe('impact tiers', () => {
 
   it('a term writes its level by weighted frequency (title 5, body 1, tags 3, people 3, places 2), and the length counts every token', () => {
     const { lead, length } = impactOf(['Garden garden', 'garden and the shed', 'garden', '', 'Shed']);
-    // garden: 2 × 5 + 1 + 3 = 14 → level 4 (≥ 13); shed: 1 + 2 = 3 → no token; and, the: 1 → none
-    expect(lead.split(' ').sort()).toEqual(['4garden']);
+    // garden: 2 × 5 + 1 + 3 = 14 → level 9 (≥ 14, marked i); shed: 1 + 2 = 3 → no token; and, the: 1 → none
+    expect(lead.split(' ').sort()).toEqual(['igarden']);
     expect(length).toBe(2 + 4 + 1 + 0 + 1);
-    expect(impactOf(['x', '', '', '', '']).lead).toBe('1x'); // 5 ≥ LEVELS[0]
+    expect(impactOf(['x', '', '', '', '']).lead).toBe('bx'); // 5 = LEVELS[1]
     expect(impactOf(['', 'y y y', '', '', '']).lead).toBe('');
     expect(LEVELS[0]).toBe(4);
   });
@@ -25,7 +25,7 @@ describe('impact tiers', () => {
     expect(spans[0]).toMatchObject({ rare: ['benado'], caps: [LEVELS[2] - 1], maxDocs: 400, ignored: false });
     expect(spans[0]!.levelDocs[2]).toBe(50);
     // whole level tokens, the ones the index holds (a prefix would make FTS5 merge their doclists first)
-    expect(leadExpression(spans, 2)).toBe('"2ben"');
+    expect(leadExpression(spans, 2)).toBe('"bben"');
     expect(leadExpression(spans, 3)).toBeNull();
     expect(rareExpression(spans)).toBe('"benado"');
   });
@@ -36,7 +36,7 @@ describe('impact tiers', () => {
       { word: 'family', terms: [{ term: 'family', doc: 9000 }], levels: [{ term: 'family', level: 1, doc: 4000 }] },
     ]);
     expect(spans.map((s) => s.ignored)).toEqual([false, true]);
-    expect(leadExpression(spans, 1)).toBe('"1ana" OR "3ana"');
+    expect(leadExpression(spans, 1)).toBe('"aana" OR "cana"');
   });
 
   it('the bound is above the bm25 score of any document outside the candidates (brute force over F and D)', () => {
@@ -79,7 +79,7 @@ describe('impact tiers', () => {
     const terms = ['alpha', 'beta', 'betas'];
     const lead = new Database(':memory:');
     lead.exec("CREATE VIRTUAL TABLE l USING fts5(terms, detail = none)");
-    docs.forEach((doc, i) => lead.prepare('INSERT INTO l (rowid, terms) VALUES (?, ?)').run(i + 1, doc.f.map((f, t) => (levelOf(f) ? `${levelOf(f)}${terms[t]}` : '')).join(' ')));
+    docs.forEach((doc, i) => lead.prepare('INSERT INTO l (rowid, terms) VALUES (?, ?)').run(i + 1, doc.f.map((f, t) => (levelOf(f) ? levelToken(levelOf(f), terms[t]!) : '')).join(' ')));
     const docCount = (t: number) => docs.filter((doc) => doc.f[t]! > 0).length;
     const levels = (t: number) => Array.from({ length: LEVELS.length }, (_, l) => ({ term: terms[t]!, level: l + 1, doc: docs.filter((doc) => levelOf(doc.f[t]!) === l + 1).length })).filter((v) => v.doc);
     const betaHits = docs.filter((doc) => doc.f[1]! + doc.f[2]! > 0).length;
