@@ -124,7 +124,7 @@ export async function openApp(opts: AppOptions): Promise<App> {
     const t0 = performance.now();
     const n = openSearchIndex(c);
     metrics.observe('memoryos_unlock_index_seconds', (performance.now() - t0) / 1000);
-    if (n) log.info('search index filled from the read model (an earlier format)', { memories: n, ms: Math.round(performance.now() - t0) });
+    if (n) log.info('search index brought up from an earlier format', { memories: n, ms: Math.round(performance.now() - t0) });
     commitDue(c); // overdue actions commit on boot, once
     expireWorkingMemories(c);
     // sync follows the vault: it runs while the vault is open (the unlock answers once it listens)

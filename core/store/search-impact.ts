@@ -27,6 +27,7 @@ export const LEVELS = [4, 5, 6, 7, 8, 9, 10, 12, 14, 16, 19, 22, 26, 31, 37, 44,
 
 /** One letter per level, a for level 1: the first character of every token in the impact index, so no term reads as another level's. */
 const MARKS = 'abcdefghijklmnopqrstuv';
+if (MARKS.length !== LEVELS.length) throw new Error('every impact level needs its mark');
 
 /** The impact index's token of `term` at `level` ("cfamily": family at level 3). */
 export const levelToken = (level: number, term: string): string => MARKS[level - 1]! + term;
@@ -220,6 +221,13 @@ interface Cell { levels: number[]; bound: number; est: number }
  * in the other is bounded by both) and an estimate of its documents (the words' level shares,
  * as if independent), highest bound first.
  */
+/**
+ * bm25's part of a word of idf `i` with frequency at most `f` (norm: k1 × the length factor), the
+ * most it can be: at the top level F has no cap (Infinity), where the part tends to i × (k1 + 1)
+ * (Infinity / Infinity would make the bound NaN, and a NaN cell is in no region and bounds nothing).
+ */
+const termPart = (i: number, f: number, norm: number): number => (f === Infinity ? i * (BM25_K1 + 1) : (i * (f * (BM25_K1 + 1))) / (f + norm));
+
 function cellsOf(s: BoundStats): Cell[] {
   const counted = countedOf(s);
   const norm = BM25_K1 * (1 - BM25_B + (BM25_B * s.minLength) / s.avgdl);
@@ -228,7 +236,7 @@ function cellsOf(s: BoundStats): Cell[] {
     const i = idf(s.rows, w.maxDocs);
     const share = w.levelDocs.map((d) => Math.min(1, d / s.rows));
     share[0] = Math.max(0, 1 - share.slice(1).reduce((a, x) => a + x, 0));
-    return Array.from({ length: LEVELS.length + 1 }, (_, l) => { const f = capAt(w, l); return { part: (i * (f * (BM25_K1 + 1))) / (f + norm), share: share[l] ?? 0 }; });
+    return Array.from({ length: LEVELS.length + 1 }, (_, l) => ({ part: termPart(i, capAt(w, l), norm), share: share[l] ?? 0 }));
   });
   let cells: Cell[] = [{ levels: [], bound: fixed, est: s.rows }];
   for (const p of per) cells = cells.flatMap((c) => p.map((x, l) => ({ levels: [...c.levels, l], bound: c.bound + x.part, est: c.est * x.share })));

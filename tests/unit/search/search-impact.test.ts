@@ -69,13 +69,13 @@ describe('impact tiers', () => {
     expect(outsideBound({ rows, avgdl, minLength, words }, 1)).toBeLessThan(outsideBound({ rows, avgdl, minLength, words }, 4));
   });
 
-  it('a region of level cells holds every document that can score above its outside bound (brute force, two words, one over two terms)', () => {
+  it.each([60, 300])('a region of level cells holds every document that can score above its outside bound (brute force, two words, one over two terms, F below %i)', (maxF) => {
     let x = 7;
     const rnd = () => ((x = (Math.imul(x ^ (x >>> 15), 2246822519) + 0x9e3779b9) >>> 0) / 2 ** 32);
     const levelOf = (f: number) => LEVELS.filter((t) => f >= t).length;
     const rows = 1500;
     // F of alpha, beta, betas per document (skewed: most low, some high) and its length
-    const docs = Array.from({ length: rows }, () => ({ f: [0, 0, 0].map(() => Math.floor(rnd() ** 3 * 60)), d: 40 + Math.floor(rnd() * 200) }));
+    const docs = Array.from({ length: rows }, () => ({ f: [0, 0, 0].map(() => Math.floor(rnd() ** 3 * maxF)), d: 40 + Math.floor(rnd() * 200) }));
     const terms = ['alpha', 'beta', 'betas'];
     const lead = new Database(':memory:');
     lead.exec("CREATE VIRTUAL TABLE l USING fts5(terms, detail = none)");
