@@ -40,6 +40,8 @@ export interface FreshBatch {
   submit(memories: NewMemory[]): void;
   /** chunk `i` (in submission order) built; taken in order */
   take(i: number): BuiltMemory[];
+  /** the import is over (written, or it threw): nothing not started yet is built, and what was built and not taken is dropped */
+  close(): void;
 }
 
 let jobs = 0;
@@ -59,6 +61,7 @@ class HereBatch implements FreshBatch {
   constructor(private readonly clientId: number, private readonly metaKeys: MetaKeys) {}
   submit(memories: NewMemory[]): void { this.chunks.push(memories); }
   take(i: number): BuiltMemory[] { this.split.here++; return buildHere(this.clientId, this.metaKeys, this.chunks[i]!); }
+  close(): void { /* nothing is built ahead here */ }
 }
 
 /** a chunk's claim (shared with the worker): nobody yet, the worker, this thread */
@@ -80,6 +83,8 @@ class ThreadBatch implements FreshBatch {
   /** the last chunk this thread may still take for itself (below it, the worker has started every one) */
   private back: number;
   private readonly split: ImportSplit = (lastSplit = { worker: 0, here: 0 });
+  /** the chunks `help` built and handed straight back (not the worker's) */
+  private readonly builtHere = new Set<number>();
 
   constructor(private readonly thread: ThreadBuilder, private readonly clientId: number, private readonly metaKeys: MetaKeys, count: number) {
     this.claims = new Int32Array(new SharedArrayBuffer(4 * Math.max(1, count)));
@@ -94,13 +99,18 @@ class ThreadBatch implements FreshBatch {
   take(i: number): BuiltMemory[] {
     const mine = this.ahead.get(i);
     if (mine) { this.ahead.delete(i); return mine; }
-    const built = this.thread.receive(this.job, i, () => this.help(i));
+    const built = this.thread.receive(this.job, i, this.chunks[i]!.length, () => this.help(i));
     if (built && !this.builtHere.delete(i)) this.split.worker++;
     return built ?? this.here(i);
   }
 
-  /** the chunks `help` built and handed straight back (not the worker's) */
-  private readonly builtHere = new Set<number>();
+  close(): void {
+    // an import that threw part-way: the worker skips the chunks it has not started (their
+    // memories are never written, and their plaintext updates should not wait on the channel)
+    for (let j = 0; j < this.claims.length; j++) Atomics.compareExchange(this.claims, j, FREE, HERE);
+    this.ahead.clear();
+    this.thread.drop();
+  }
 
   private here(i: number): BuiltMemory[] {
     this.split.here++;
@@ -115,7 +125,6 @@ class ThreadBatch implements FreshBatch {
     if (Atomics.compareExchange(this.claims, i, FREE, HERE) === FREE) { this.builtHere.add(i); return this.here(i); }
     while (this.back > i) {
       const j = this.back--;
-      if (j >= this.chunks.length) continue; // not handed over (an import that threw while planning)
       if (Atomics.compareExchange(this.claims, j, FREE, HERE) !== FREE) { this.back = -1; break; } // the worker is there: so every chunk before it is taken
       this.ahead.set(j, this.here(j));
       return true;
@@ -168,7 +177,7 @@ class ThreadBuilder implements FreshUpdatesBuilder {
    * until the next reply). Null: the worker failed it or is gone, or took too long (then it is
    * stopped): the caller builds it.
    */
-  receive(job: number, index: number, help: () => BuiltMemory[] | boolean): BuiltMemory[] | null {
+  receive(job: number, index: number, count: number, help: () => BuiltMemory[] | boolean): BuiltMemory[] | null {
     let deadline = Date.now() + REPLY_TIMEOUT_MS;
     while (!this.failed) {
       const seen = Atomics.load(this.shared, 0);
@@ -176,7 +185,7 @@ class ThreadBuilder implements FreshUpdatesBuilder {
       if (msg) {
         // a chunk of an import that was abandoned (it threw), or one this thread built itself: dropped
         if (msg.job < job || (msg.job === job && msg.index < index)) continue;
-        if (msg.job === job && msg.index === index && 'built' in msg) return msg.built;
+        if (msg.job === job && msg.index === index && 'built' in msg && msg.built.length === count) return msg.built;
         return null; // the worker could not build it (or answers out of order)
       }
       const helped = help();
@@ -186,6 +195,13 @@ class ThreadBuilder implements FreshUpdatesBuilder {
       if (left <= 0 || Atomics.wait(this.shared, 0, seen, left) === 'timed-out') { this.stop(); break; }
     }
     return null;
+  }
+
+  /** Drops the replies already on the channel (of the import that is over, or earlier): nobody will take them. */
+  drop(): void {
+    if (this.failed) return;
+    // every reply there is this import's or an earlier one's: imports run one at a time
+    while (receiveMessageOnPort(this.port)) { /* dropped */ }
   }
 
   stop(): void {

@@ -177,17 +177,21 @@ function importInto(ctx: Ctx, actor: string, space: string, items: ImportedMemor
   for (const band of decisions.keys()) metaKeys[band] = metaKeyFor(ctx, space, band);
   const batch = freshUpdatesBuilder(items.length).batch(clientId, metaKeys, Math.ceil(items.length / IMPORT_CHUNK));
   const chunks: NewMemory[][] = [];
-  for (let i = 0; i < items.length; i += IMPORT_CHUNK) {
-    const planned = items.slice(i, i + IMPORT_CHUNK).map(({ dates, ...item }) => planNewMemory(ctx, actor, { ...item, space_id: space }, undefined, dates, row));
-    chunks.push(planned);
-    batch.submit(planned);
+  try {
+    for (let i = 0; i < items.length; i += IMPORT_CHUNK) {
+      const planned = items.slice(i, i + IMPORT_CHUNK).map(({ dates, ...item }) => planNewMemory(ctx, actor, { ...item, space_id: space }, undefined, dates, row));
+      chunks.push(planned);
+      batch.submit(planned);
+    }
+    const written: string[] = [];
+    chunks.forEach((planned, c) => {
+      const built = batch.take(c);
+      planned.forEach((m, k) => { storeNewMemory(ctx, actor, m, built[k]!, decisions.get(m.meta.band)!, false, metaKeys[m.meta.band]); written.push(m.memoryId); });
+    });
+    return written;
+  } finally {
+    batch.close();
   }
-  const written: string[] = [];
-  chunks.forEach((planned, c) => {
-    const built = batch.take(c);
-    planned.forEach((m, k) => { storeNewMemory(ctx, actor, m, built[k]!, decisions.get(m.meta.band)!, false, metaKeys[m.meta.band]); written.push(m.memoryId); });
-  });
-  return written;
 }
 
 export function getMemory(ctx: Ctx, actor: string, memoryId: string): { memory: Memory; decision: Decision } {
