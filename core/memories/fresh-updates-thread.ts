@@ -48,8 +48,9 @@ let jobs = 0;
 
 /** Who built the chunks of the last import of this process (tests: that both threads build). */
 export interface ImportSplit { worker: number; here: number }
-let lastSplit: ImportSplit = { worker: 0, here: 0 };
-export const lastImportSplit = (): ImportSplit => ({ ...lastSplit });
+/** chunks taken, and how many of them this thread built (the rest are the worker's) */
+let lastCount = { taken: 0, here: 0 };
+export const lastImportSplit = (): ImportSplit => ({ worker: lastCount.taken - lastCount.here, here: lastCount.here });
 
 const buildHere = (clientId: number, metaKeys: MetaKeys, memories: NewMemory[]): BuiltMemory[] =>
   memories.map((m) => buildNewMemory(clientId, m, metaKeys[m.meta.band]!));
@@ -57,10 +58,10 @@ const buildHere = (clientId: number, metaKeys: MetaKeys, memories: NewMemory[]):
 /** Builds on this thread, when taken. */
 class HereBatch implements FreshBatch {
   private readonly chunks: NewMemory[][] = [];
-  private readonly split: ImportSplit = (lastSplit = { worker: 0, here: 0 });
+  private readonly count = (lastCount = { taken: 0, here: 0 });
   constructor(private readonly clientId: number, private readonly metaKeys: MetaKeys) {}
   submit(memories: NewMemory[]): void { this.chunks.push(memories); }
-  take(i: number): BuiltMemory[] { this.split.here++; return buildHere(this.clientId, this.metaKeys, this.chunks[i]!); }
+  take(i: number): BuiltMemory[] { this.count.taken++; this.count.here++; return buildHere(this.clientId, this.metaKeys, this.chunks[i]!); }
   close(): void { /* nothing is built ahead here */ }
 }
 
@@ -82,9 +83,7 @@ class ThreadBatch implements FreshBatch {
   private readonly claims: Int32Array;
   /** the last chunk this thread may still take for itself (below it, the worker has started every one) */
   private back: number;
-  private readonly split: ImportSplit = (lastSplit = { worker: 0, here: 0 });
-  /** the chunks `help` built and handed straight back (not the worker's) */
-  private readonly builtHere = new Set<number>();
+  private readonly count = (lastCount = { taken: 0, here: 0 });
 
   constructor(private readonly thread: ThreadBuilder, private readonly clientId: number, private readonly metaKeys: MetaKeys, count: number) {
     this.claims = new Int32Array(new SharedArrayBuffer(4 * Math.max(1, count)));
@@ -97,11 +96,10 @@ class ThreadBatch implements FreshBatch {
   }
 
   take(i: number): BuiltMemory[] {
+    this.count.taken++;
     const mine = this.ahead.get(i);
     if (mine) { this.ahead.delete(i); return mine; }
-    const built = this.thread.receive(this.job, i, this.chunks[i]!.length, () => this.help(i));
-    if (built && !this.builtHere.delete(i)) this.split.worker++;
-    return built ?? this.here(i);
+    return this.thread.receive(this.job, i, this.chunks[i]!.length, () => this.help(i)) ?? this.here(i);
   }
 
   close(): void {
@@ -113,7 +111,7 @@ class ThreadBatch implements FreshBatch {
   }
 
   private here(i: number): BuiltMemory[] {
-    this.split.here++;
+    this.count.here++;
     return buildHere(this.clientId, this.metaKeys, this.chunks[i]!);
   }
 
@@ -122,7 +120,7 @@ class ThreadBatch implements FreshBatch {
    * last chunk nobody has started, kept for when it is taken. False: nothing left to do but wait.
    */
   private help(i: number): BuiltMemory[] | boolean {
-    if (Atomics.compareExchange(this.claims, i, FREE, HERE) === FREE) { this.builtHere.add(i); return this.here(i); }
+    if (Atomics.compareExchange(this.claims, i, FREE, HERE) === FREE) return this.here(i);
     while (this.back > i) {
       const j = this.back--;
       if (Atomics.compareExchange(this.claims, j, FREE, HERE) !== FREE) { this.back = -1; break; } // the worker is there: so every chunk before it is taken

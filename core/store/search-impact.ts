@@ -178,6 +178,13 @@ export function idf(rows: number, hits: number): number {
 }
 
 /**
+ * bm25's part of a word of idf `i` with frequency at most `f` (norm: k1 × the length factor), the
+ * most it can be: at the top level F has no cap (Infinity), where the part tends to i × (k1 + 1)
+ * (Infinity / Infinity would make the bound NaN, and a NaN cell is in no region and bounds nothing).
+ */
+const termPart = (i: number, f: number, norm: number): number => i * (f === Infinity ? BM25_K1 + 1 : (f * (BM25_K1 + 1)) / (f + norm));
+
+/**
  * An upper bound on the bm25 score (−bm25(), as search ranks) of any document that is NOT a
  * candidate at `level`: it holds no rare term of a counted word, and each main term under such a
  * word has F ≤ LEVELS[level−1] − 1 and no more than its cap, so the word's frequency is at most
@@ -192,7 +199,7 @@ export function outsideBound(s: BoundStats, level: number): number {
   for (const w of s.words) {
     const f = w.caps.reduce((a, cap) => a + Math.min(below, cap), 0);
     // an ignored word's part is at most idf × (k1 + 1), what the term part tends to as F grows
-    bound += idf(s.rows, w.maxDocs) * (w.ignored ? BM25_K1 + 1 : (f * (BM25_K1 + 1)) / (f + norm));
+    bound += termPart(idf(s.rows, w.maxDocs), w.ignored ? Infinity : f, norm);
   }
   return bound;
 }
@@ -221,17 +228,10 @@ interface Cell { levels: number[]; bound: number; est: number }
  * in the other is bounded by both) and an estimate of its documents (the words' level shares,
  * as if independent), highest bound first.
  */
-/**
- * bm25's part of a word of idf `i` with frequency at most `f` (norm: k1 × the length factor), the
- * most it can be: at the top level F has no cap (Infinity), where the part tends to i × (k1 + 1)
- * (Infinity / Infinity would make the bound NaN, and a NaN cell is in no region and bounds nothing).
- */
-const termPart = (i: number, f: number, norm: number): number => (f === Infinity ? i * (BM25_K1 + 1) : (i * (f * (BM25_K1 + 1))) / (f + norm));
-
 function cellsOf(s: BoundStats): Cell[] {
   const counted = countedOf(s);
   const norm = BM25_K1 * (1 - BM25_B + (BM25_B * s.minLength) / s.avgdl);
-  const fixed = s.words.filter((w) => w.ignored).reduce((a, w) => a + idf(s.rows, w.maxDocs) * (BM25_K1 + 1), 0);
+  const fixed = s.words.filter((w) => w.ignored).reduce((a, w) => a + termPart(idf(s.rows, w.maxDocs), Infinity, norm), 0);
   const per = counted.map((w) => {
     const i = idf(s.rows, w.maxDocs);
     const share = w.levelDocs.map((d) => Math.min(1, d / s.rows));

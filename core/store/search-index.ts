@@ -57,7 +57,7 @@ export function toFtsQuery(text: string): string | null {
   return words.slice(0, 16).map((w) => `"${w}"*`).join(' ');
 }
 
-/** The index format this code writes; a database whose rows were written with another is refilled once. */
+/** The index format this code writes; a database whose rows were written with another is brought up to it once (`upgrade`). */
 export const INDEX_FORMAT = 4; // 2: facets (created_at, occurred_at, labels; migration 016); 3: impact tiers and lengths (019); 4: 22 impact levels, marked by a letter
 
 const findId = query<[string], { id: number }>('SELECT id FROM search_docs WHERE memory_id = ?');
