@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3-multiple-ciphers';
-import { copyFileSync, existsSync, mkdtempSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { aeadDecrypt, passphraseKey } from '../../core/crypto/sodium';
@@ -30,19 +30,25 @@ export function openVaultDb(dir: string, opts: { readonly?: boolean; passphrase?
 }
 
 /**
- * A plaintext copy of the database file's every page, free pages included (the copy re-keyed to
+ * The bytes of a plaintext copy of the database file's every page, free pages included (the copy re-keyed to
  * no key): what a scan for leftover fragments reads, since the file itself shows only ciphertext.
  * The WAL must be empty (a deletion truncates it); the caller asserts that first.
  */
-export function decryptedCopy(dir: string, passphrase?: string): string {
+export function decryptedPages(dir: string, passphrase?: string): Buffer {
   const wal = join(dir, 'memoryos.db-wal');
   if (existsSync(wal) && statSync(wal).size > 0) throw new Error('memoryos.db-wal is not empty: its frames would be folded into the copy');
-  const out = join(mkdtempSync(join(tmpdir(), 'memoryos-plain-')), 'plain.db');
-  copyFileSync(join(dir, 'memoryos.db'), out);
-  const db = new Database(out);
-  keyDatabase(db, vaultDbKey(dir, passphrase));
-  db.pragma('journal_mode = DELETE');
-  db.pragma("rekey = ''");
-  db.close();
-  return out;
+  // the copy is the vault in plaintext: it lives only as long as this call, never past the test
+  const tmp = mkdtempSync(join(tmpdir(), 'memoryos-plain-'));
+  try {
+    const out = join(tmp, 'plain.db');
+    copyFileSync(join(dir, 'memoryos.db'), out);
+    const db = new Database(out);
+    keyDatabase(db, vaultDbKey(dir, passphrase));
+    db.pragma('journal_mode = DELETE');
+    db.pragma("rekey = ''");
+    db.close();
+    return readFileSync(out);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
 }

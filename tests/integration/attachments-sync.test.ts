@@ -8,7 +8,7 @@ import { loadRecord } from '../../core/memories/read-model';
 import { PASS } from '../helpers/app';
 import { device, waitFor, type TestApp } from '../helpers/sync';
 import { tempDir } from '../helpers/tmp';
-import { decryptedCopy } from '../helpers/vault-db';
+import { decryptedPages } from '../helpers/vault-db';
 import { filesUnder, holdsRunOf } from '../helpers/disk-scan';
 
 /**
@@ -162,7 +162,7 @@ describe('attachments between two people\'s devices', () => {
     await waitFor('the erasure on B', () => rowsOf(b, m) === 0 && chunksOfBlob(b, blob) === 0, 30_000);
     // B keeps writing (hellos, peers): fold its WAL in as closing would, then read every page decrypted, free ones included
     b.app.ctx.db.pragma('wal_checkpoint(TRUNCATE)');
-    const copy = readFileSync(decryptedCopy(b.dir, PASS));
+    const copy = decryptedPages(b.dir, PASS);
     for (const ct of cts) for (let i = 0; i + 24 <= ct.length; i += 4096) expect(copy.includes(ct.subarray(i, i + 24))).toBe(false);
     for (const f of filesUnder(b.dir)) expect(holdsRunOf(readFileSync(f), bytes), f).toBe(false);
   }, 120_000);

@@ -7,7 +7,7 @@ import { CHUNK_SIZE } from '../../core/attachments/chunking';
 import { addAttachment } from '../../core/attachments';
 import { PASS, TestClock, openTestApp } from '../helpers/app';
 import { tempDir } from '../helpers/tmp';
-import { decryptedCopy } from '../helpers/vault-db';
+import { decryptedPages } from '../helpers/vault-db';
 import { filesUnder, holdsRunOf } from '../helpers/disk-scan';
 
 /**
@@ -68,7 +68,7 @@ describe('attachments on a real vault', () => {
 
     // nothing of the file, its name or its type is in any page of the database, decrypted
     t.app.ctx.db.pragma('wal_checkpoint(TRUNCATE)');
-    const copy = readFileSync(decryptedCopy(t.dir, PASS));
+    const copy = decryptedPages(t.dir, PASS);
     expect(holdsRunOf(copy, bytes)).toBe(false);
     expect(copy.includes(Buffer.from('scan-of-passport'))).toBe(false);
     expect(copy.includes(Buffer.from('application/pdf'))).toBe(false);
@@ -187,7 +187,7 @@ describe('attachments on a real vault', () => {
     expect(chunkRows(t, blob)).toBe(0);
     expect(t.app.ctx.db.prepare('SELECT COUNT(*) AS n FROM attachment_blobs WHERE blob_id = ?').get(blob)).toEqual({ n: 0 });
     // secure_delete and the checkpoint: no 24-byte fragment of the chunks' ciphertext in any page
-    const copy = readFileSync(decryptedCopy(t.dir, PASS));
+    const copy = decryptedPages(t.dir, PASS);
     for (const ct of cts) for (let i = 0; i + 24 <= ct.length; i += 4096) expect(copy.includes(ct.subarray(i, i + 24))).toBe(false);
   }, 60_000);
 
@@ -221,7 +221,7 @@ describe('attachments on a real vault', () => {
     expect(t.app.ctx.db.prepare('SELECT COUNT(*) AS n FROM attachments WHERE memory_id = ?').get(gone)).toEqual({ n: 0 });
     // the file another memory shares is still whole
     expect(sha(Buffer.from((await t.c('attachment.get', { attachment_id: kept.attachment_id })).data_base64, 'base64'))).toBe(sha(shared));
-    const copy = readFileSync(decryptedCopy(t.dir, PASS));
+    const copy = decryptedPages(t.dir, PASS);
     for (const ct of cts) for (let i = 0; i + 24 <= ct.length; i += 4096) expect(copy.includes(ct.subarray(i, i + 24))).toBe(false);
     for (const f of filesUnder(t.dir)) expect(holdsRunOf(readFileSync(f), bytes), f).toBe(false);
 

@@ -5,7 +5,7 @@ import { internals } from '../../core/app/internals';
 import { PASS, TestClock, openTestApp } from '../helpers/app';
 import { device, offeredCode, waitFor, type TestApp } from '../helpers/sync';
 import { tempDir } from '../helpers/tmp';
-import { decryptedCopy } from '../helpers/vault-db';
+import { decryptedPages } from '../helpers/vault-db';
 import { filesUnder } from '../helpers/disk-scan';
 
 const SYNC = { direct: { host: '127.0.0.1' }, helloMs: 300 };
@@ -82,7 +82,7 @@ describe('erasure reaches every device (GDPR Art. 17)', () => {
     await a.app.close();
     await bApp.close();
     for (const dir of [a.dir, bDir.dir]) {
-      const bytes = readFileSync(decryptedCopy(dir, PASS));
+      const bytes = decryptedPages(dir, PASS);
       expect(bytes.subarray(0, 15).toString('latin1')).toBe('SQLite format 3');
       const found = fragments.filter((frag) => bytes.includes(frag)).length;
       expect(found, `the decrypted pages of ${dir} hold ${found} fragments of the erased memory`).toBe(0);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, callError, cli, serve, type ServeHandle } from '../helpers/cli';
 import { tempDir } from '../helpers/tmp';
-import { decryptedCopy, openVaultDb } from '../helpers/vault-db';
+import { decryptedPages, openVaultDb } from '../helpers/vault-db';
 
 /**
  * Issue 8, the defects an outside review reproduced at the head it was filed against, each
@@ -235,7 +235,7 @@ describe('issue 8: a shredded BLACK memory leaves nothing in the WAL', () => {
     // the pages are encrypted at rest: read them decrypted too, free pages included. After the
     // host has closed: its scheduler may merge the index between calls right after the shred,
     // which writes the WAL again (pages of other memories), and a copy needs an empty WAL
-    const plain = readFileSync(decryptedCopy(dir));
+    const plain = decryptedPages(dir);
     expect(fragments.filter((frag) => plain.includes(frag)).length, 'decrypted pages of memoryos.db').toBe(0);
   }, 60_000);
 });
