@@ -1,4 +1,5 @@
 import { change, newDoc } from '../crdt/doc-update';
+import { freshUpdate, type FreshPart } from '../crdt/fresh-update';
 import { sealEntry, type SealedEntry } from '../store/entry-seal';
 import { columnsOf, impactOf, type Impact } from '../store/search-impact';
 import { metaDocId, writeContent, writeMeta, type Content, type Meta } from './memory-doc';
@@ -17,15 +18,43 @@ export interface FreshUpdates { meta: Uint8Array; content: Uint8Array; impact: I
  * A new memory's metadata and content documents, built by this device's Yjs client and encoded
  * as one update each, and its search impact. Pure (no database): the same input and client id
  * give the same bytes, so a bulk import may build them on another thread
- * (fresh-updates-worker.ts) and a single create builds them here.
+ * (fresh-updates-worker.ts) and a single create builds them here. The updates are written straight
+ * into Yjs's encoder (crdt/fresh-update.ts) as writeMeta and writeContent would make them, the same
+ * bytes; Yjs itself builds any the writer does not cover.
  */
 export function freshUpdates(clientId: number, m: FreshMemory): FreshUpdates {
-  const metaDoc = newDoc(clientId);
-  const meta = change(metaDoc, () => writeMeta(metaDoc, m.meta))!;
-  const contentDoc = newDoc(clientId);
-  const { updated_at: updatedAt, ...fields } = m.content;
-  const content = change(contentDoc, () => writeContent(contentDoc, fields, updatedAt))!;
-  return { meta, content, impact: impactOf(columnsOf(m.content)) };
+  return {
+    meta: freshUpdate(clientId, metaParts(m.meta)) ?? metaByYjs(clientId, m.meta),
+    content: freshUpdate(clientId, contentParts(m.content)) ?? contentByYjs(clientId, m.content),
+    impact: impactOf(columnsOf(m.content)),
+  };
+}
+
+/** What writeMeta puts into a fresh metadata document: its keys set in the order given. */
+export const metaParts = (meta: Meta): FreshPart[] => [{ kind: 'map', name: 'meta', entries: Object.entries(meta).filter(([, v]) => v !== undefined) }];
+
+/** What writeContent puts into a fresh content document, in its order: the texts, the lists, then the fields. */
+export function contentParts(c: Content): FreshPart[] {
+  const fields: [string, unknown][] = c.occurred_at === undefined ? [] : [['occurred_at', c.occurred_at]];
+  fields.push(['updated_at', c.updated_at]);
+  return [
+    { kind: 'text', name: 'title', text: c.title }, { kind: 'text', name: 'body', text: c.body },
+    { kind: 'list', name: 'tags', items: c.tags }, { kind: 'list', name: 'people', items: c.people }, { kind: 'list', name: 'places', items: c.places },
+    { kind: 'map', name: 'fields', entries: fields },
+  ];
+}
+
+/** The metadata document's first update as Yjs builds it: the reference freshUpdates matches. */
+export function metaByYjs(clientId: number, meta: Meta): Uint8Array {
+  const doc = newDoc(clientId);
+  return change(doc, () => writeMeta(doc, meta))!;
+}
+
+/** The content document's first update as Yjs builds it: the reference freshUpdates matches. */
+export function contentByYjs(clientId: number, content: Content): Uint8Array {
+  const doc = newDoc(clientId);
+  const { updated_at: updatedAt, ...fields } = content;
+  return change(doc, () => writeContent(doc, fields, updatedAt))!;
 }
 
 /** A new memory decided but not written: its id, space, key, metadata (the key wrapped in it) and content. */

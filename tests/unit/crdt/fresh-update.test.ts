@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { freshUpdate } from '../../../core/crdt/fresh-update';
+import { contentByYjs, contentParts, freshUpdates, metaByYjs, metaParts } from '../../../core/memories/fresh-updates';
+import { readContent, readMeta, type Content, type Meta } from '../../../core/memories/memory-doc';
+import { seededRandom } from '../../../core/shared/prng';
+
+/**
+ * A new memory's two updates are written straight into Yjs's encoder (crdt/fresh-update.ts). They
+ * must be the bytes Yjs writes for the same change, or peers and stored logs would hold documents
+ * that differ from the ones this device reads back: held byte for byte here against writeMeta and
+ * writeContent in a Y.Doc, over texts with every kind of character and values of every JSON type.
+ */
+const PIECES = ['', 'a', 'Oma', 'Grüße', 'naïve café', '日本語のテキスト', '🙂', '👨‍👩‍👧‍👦', 'e\u0301', '\u{1F600}x', ' ', '\n', '"quoted"', '\\', 'x'.repeat(200), '\u0000', '\uFFFD'];
+
+function text(rnd: () => number, max: number): string {
+  let s = '';
+  for (let n = Math.floor(rnd() * max); n > 0; n--) s += PIECES[Math.floor(rnd() * PIECES.length)];
+  return s;
+}
+const list = (rnd: () => number): string[] => Array.from({ length: Math.floor(rnd() * 4) }, () => text(rnd, 3));
+// numbers of every width lib0's writeAny tells apart: small and large ints, negatives, float32 and float64
+const NUMBERS = [0, 1, -1, 63, 64, 127, 128, 2 ** 31 - 1, 2 ** 31, -(2 ** 31), 2 ** 53 - 1, 1.5, -0.25, 0.1, 1e300, 1_733_000_000_000];
+const num = (rnd: () => number): number => NUMBERS[Math.floor(rnd() * NUMBERS.length)]!;
+
+function memory(rnd: () => number): { meta: Meta; content: Content } {
+  const meta: Meta = {
+    band: (['GREEN', 'AMBER', 'RED', 'BLACK'] as const)[Math.floor(rnd() * 4)]!,
+    type: 'episodic', author: `mem_${text(rnd, 2)}`, origin_device: 'dev_x', created_at: num(rnd),
+    deleted_at: rnd() < 0.5 ? null : num(rnd), expires_at: rnd() < 0.5 ? null : num(rnd), recipients: list(rnd),
+    dek: rnd() < 0.5
+      ? { mode: 'epoch', epoch: Math.floor(rnd() * 9) + 1, nonce: text(rnd, 3), ct: text(rnd, 3) }
+      : { mode: 'sealed', seals: { a: text(rnd, 2), b: text(rnd, 2) }, device_seals: { d: 'x' }, nested: [1, null, true, false, { k: [num(rnd)] }] },
+  };
+  if (rnd() < 0.3) meta.copied_from = { memory_id: 'm', space_id: 's', copied_at: num(rnd) };
+  const content: Content = {
+    title: text(rnd, 4), body: text(rnd, 30), tags: list(rnd), people: list(rnd), places: list(rnd),
+    occurred_at: rnd() < 0.5 ? null : text(rnd, 2), updated_at: num(rnd),
+  };
+  return { meta, content };
+}
+
+describe('a fresh document written into Yjs\'s encoder', () => {
+  it('is the update Yjs writes for the same memory, byte for byte, over 3,000 memories', () => {
+    const rnd = seededRandom(20261207);
+    for (let i = 0; i < 3000; i++) {
+      const m = memory(rnd);
+      const client = [0, 1, 127, 128, 2 ** 31 - 1, Math.floor(rnd() * 2 ** 31)][i % 6]!;
+      // the writer itself, not its fallback to Yjs
+      const meta = freshUpdate(client, metaParts(m.meta));
+      const content = freshUpdate(client, contentParts(m.content));
+      expect(meta && Buffer.from(meta).equals(Buffer.from(metaByYjs(client, m.meta))), `meta ${i}`).toBe(true);
+      expect(content && Buffer.from(content).equals(Buffer.from(contentByYjs(client, m.content))), `content ${i}`).toBe(true);
+      expect(freshUpdates(client, m).content).toEqual(content);
+    }
+  });
+
+  it('reads back as the memory it was written from', () => {
+    const rnd = seededRandom(7);
+    for (let i = 0; i < 200; i++) {
+      const m = memory(rnd);
+      const { meta, content } = freshUpdates(42, m);
+      const c = new Y.Doc(); Y.applyUpdate(c, content);
+      expect(readContent(c)).toEqual(m.content);
+      const d = new Y.Doc(); Y.applyUpdate(d, meta);
+      expect(readMeta(d)).toEqual(m.meta);
+    }
+  });
+
+  it('leaves what it does not cover to Yjs: a binary or undefined value, a list item or a text that is not a string', () => {
+    expect(freshUpdate(1, [{ kind: 'map', name: 'm', entries: [['k', new Uint8Array([1])]] }])).toBeNull();
+    expect(freshUpdate(1, [{ kind: 'map', name: 'm', entries: [['k', undefined]] }])).toBeNull();
+    expect(freshUpdate(1, [{ kind: 'list', name: 'l', items: ['a', 1 as unknown as string] }])).toBeNull();
+    expect(freshUpdate(1, [{ kind: 'text', name: 't', text: undefined as unknown as string }])).toBeNull();
+    expect(freshUpdate(1, [{ kind: 'text', name: 't', text: '' }])).toBeNull(); // nothing changed: Yjs writes no update either
+    // and freshUpdates still gives Yjs's bytes then (a memory whose metadata holds a binary)
+    const rnd = seededRandom(3);
+    const m = memory(rnd);
+    const odd = { ...m, meta: { ...m.meta, dek: new Uint8Array([1, 2, 3]) } };
+    expect(Buffer.from(freshUpdates(9, odd).meta).equals(Buffer.from(metaByYjs(9, odd.meta)))).toBe(true);
+  });
+});
