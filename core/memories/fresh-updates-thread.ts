@@ -19,7 +19,9 @@ import type { BuildReply, BuildRequest } from './fresh-updates-worker';
  * receiveMessageOnPort and, when nothing is there yet, sleeps on the counter (Atomics.wait).
  *
  * Whatever goes wrong with the worker costs only speed: a chunk it fails, or does not answer in
- * time, is built here, and a worker that failed once is not used again. What is built is the same
+ * time, is built here; a worker that did not answer in time, or exited, is not used again (one that
+ * threw on a chunk still is: the throw was about those memories, which this thread builds with the
+ * same function). What is built is the same
  * either way (the same function; only the random nonces differ), and a reply of an earlier,
  * abandoned import is told by its job number and dropped.
  */
