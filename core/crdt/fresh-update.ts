@@ -28,7 +28,9 @@ const isAny = (v: unknown): boolean => v === null || (v !== undefined && ANY.has
  * store as ContentAny, a text or a list item that is not a string): the caller builds it with Yjs then.
  * tests/unit/crdt/fresh-update.test.ts holds it byte for byte to what Yjs writes.
  */
-export function freshUpdate(clientId: number, parts: FreshPart[]): Uint8Array | null {
+export function freshUpdate(clientId: number, given: FreshPart[]): Uint8Array | null {
+  // each list read once, holes as undefined (which fails the check below): Yjs skips holes, and reads an item once
+  const parts = given.map((p) => (p.kind === 'list' && Array.isArray(p.items) ? { ...p, items: Array.from(p.items) } : p));
   let structs = 0;
   for (const p of parts) {
     if (p.kind === 'text') { if (typeof p.text !== 'string') return null; if (p.text.length) structs++; }

@@ -34,9 +34,11 @@ export function freshUpdates(clientId: number, m: FreshMemory): FreshUpdates {
 export const metaParts = (meta: Meta): FreshPart[] => [{ kind: 'map', name: 'meta', entries: Object.entries(meta).filter(([, v]) => v !== undefined) }];
 
 /** What writeContent puts into a fresh content document, in its order: the texts, the lists, then the fields. */
-export function contentParts(c: Content): FreshPart[] {
+export function contentParts(content: Content): FreshPart[] {
+  // what writeContent is given: the content's own fields, as contentByYjs spreads them
+  const { updated_at: updatedAt, ...c } = content;
   const fields: [string, unknown][] = c.occurred_at === undefined ? [] : [['occurred_at', c.occurred_at]];
-  fields.push(['updated_at', c.updated_at]);
+  fields.push(['updated_at', updatedAt]);
   return [
     { kind: 'text', name: 'title', text: c.title }, { kind: 'text', name: 'body', text: c.body },
     { kind: 'list', name: 'tags', items: c.tags }, { kind: 'list', name: 'people', items: c.people }, { kind: 'list', name: 'places', items: c.places },
