@@ -1,8 +1,6 @@
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { Band } from '../../contracts/types';
+import { workerSource } from '../shared/worker-source';
 import { buildNewMemory, type BuiltMemory, type NewMemory } from './fresh-updates';
 import type { MetaKey } from './record-seal';
 import type { BuildReply, BuildRequest } from './fresh-updates-worker';
@@ -213,27 +211,13 @@ class ThreadBuilder implements FreshUpdatesBuilder {
 let thread: ThreadBuilder | null = null;
 
 /**
- * The worker beside this file: its built JavaScript, or (tests run from source) its TypeScript
- * through tsx's require hook, when tsx is installed (a development checkout).
- */
-function workerSource(): { source: string; eval: boolean } | null {
-  const js = join(__dirname, 'fresh-updates-worker.js');
-  if (existsSync(js)) return { source: js, eval: false };
-  const ts = join(__dirname, 'fresh-updates-worker.ts');
-  if (!existsSync(ts)) return null;
-  let hook: string;
-  try { hook = createRequire(__filename).resolve('tsx/cjs'); } catch { return null; }
-  return { source: `require(${JSON.stringify(hook)}); require(${JSON.stringify(ts)});`, eval: true };
-}
-
-/**
  * The builder for an import of `count` memories: the worker when it pays and runs, else this
  * thread (`MEMORYOS_IMPORT_THREAD=off` keeps every import here: a comparison, a machine with one core).
  */
 export function freshUpdatesBuilder(count: number): FreshUpdatesBuilder {
   if (count < WORKER_FROM || process.env.MEMORYOS_IMPORT_THREAD === 'off') return here;
   if (!thread) {
-    const w = workerSource();
+    const w = workerSource(__dirname, 'fresh-updates-worker');
     if (!w) return here;
     try { thread = new ThreadBuilder(w.source, w.eval); } catch { return here; }
   }

@@ -33,6 +33,16 @@ export function wrapDek(ctx: Ctx, dek: Uint8Array, space: string, memory: string
   return { mode: 'epoch', epoch, nonce: b64(w.nonce), ct: b64(w.ciphertext) };
 }
 
+/** An epoch-wrapped DEK opened with one of the keys given (the epoch's, held elsewhere): no state read. Null when none opens it. */
+export function openEpochDek(space: string, memory: string, wrap: { nonce: string; ct: string }, keys: Uint8Array[]): Uint8Array | null {
+  const sealed = { nonce: fromB64(wrap.nonce), ciphertext: fromB64(wrap.ct) };
+  for (const key of keys) {
+    const dek = aeadDecrypt(sealed, dekAd(space, memory), key);
+    if (dek) return dek;
+  }
+  return null;
+}
+
 /**
  * Opens a DEK. For RED, only the seal of `asMember` is tried when given: holding a local
  * profile's key is not a licence to read what was sealed to someone else.

@@ -22,10 +22,11 @@ export function toIndexed(rec: IndexSource, c: Content): IndexedMemory {
 const indexedOf = (rec: MemoryRecord, content: Content): IndexedMemory => toIndexed({ ...rec, recipients: rec.meta.recipients ?? [] }, content);
 
 /** The index is written in the caller's transaction, beside the read model: both commit or neither does. */
-export function indexMemory(ctx: Ctx, rec: MemoryRecord, content: Content): void {
+/** `impact`: the content's impact when the caller computed it already (a received memory prepared on another thread). */
+export function indexMemory(ctx: Ctx, rec: MemoryRecord, content: Content, impact?: Impact): void {
   const idx = ctx.search;
   if (rec.deleted_at) idx.remove(rec.memory_id);
-  else idx.upsert(indexedOf(rec, content));
+  else idx.upsert(indexedOf(rec, content), impact);
 }
 
 /** A memory just made (not in the index yet), with its impact when the caller computed it (fresh-updates.ts). */

@@ -209,11 +209,11 @@ export class SearchIndex {
     if (old) this.vocab.removed(db, [old.title, old.body, old.tags, old.people, old.places]);
   }
 
-  upsert(m: IndexedMemory): void {
+  upsert(m: IndexedMemory, known?: Impact): void {
     const db = this.db();
     const id = findId.get(db, m.memory_id)?.id;
-    if (id === undefined) { this.add(m); return; }
-    const impact = impactOf(columnsOf(m));
+    if (id === undefined) { this.add(m, known); return; }
+    const impact = known ?? impactOf(columnsOf(m));
     updateDoc.run(db, m.space_id, m.band, m.type, m.updated_at, m.author, readersKey(m.readers), m.created_at, m.occurred_at, labelsKey(m), impact.length, id);
     this.forget(db, id);
     deleteFts.run(db, id);

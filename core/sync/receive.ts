@@ -12,6 +12,7 @@ import { applyTombstone, isTombstoned, mayErase, purgeErased, TOMBSTONE_DOC, TOM
 import { entryDenial, type Denial } from './authorize';
 import { BatchMemo } from './batch-memo';
 import { isEntry } from './frames';
+import type { Prep, PrepKeys } from './receive-prep';
 
 /**
  * Why an entry was not applied. `duplicate` (an identical entry already held: a replay) and
@@ -67,7 +68,20 @@ function parseKeyring(e: LogEntry): KeyringBody | null {
  * documents are applied as they arrive (so later entries in the batch verify against them);
  * touched memories are materialised at the end.
  */
-export function receiveEntries(ctx: Ctx, space: string, raw: unknown[]): ReceiveResult {
+/**
+ * A frame's preparation (receive-prep.ts) with the keys it was given: used entry by entry only
+ * where this thread's state still matches them (the author's key now, the log and keys at the end).
+ */
+export interface PrepUse { prep: Prep; keys: PrepKeys }
+
+/** What the last batch took from its preparation (tests): entries whose signature it did not verify again, memories written as prepared. */
+let lastUse = { signatures: 0, memories: 0 };
+const totalUse = { signatures: 0, memories: 0 };
+export const lastPrepUse = (): { signatures: number; memories: number } => ({ ...lastUse });
+/** The same, summed over every batch this process received. */
+export const prepUseTotals = (): { signatures: number; memories: number } => ({ ...totalUse });
+
+export function receiveEntries(ctx: Ctx, space: string, raw: unknown[], pre?: PrepUse): ReceiveResult {
   const refused: Refusal[] = [];
   let stored = 0;
   const touched = new Set<string>();
@@ -79,14 +93,22 @@ export function receiveEntries(ctx: Ctx, space: string, raw: unknown[]): Receive
   }
   const vector = spaceVector(ctx, space);
   const memo = new BatchMemo(ctx, space);
+  const prep = pre && pre.prep.entries.length === raw.length ? pre.prep : null;
+  const prepared = new Map((prep?.memories ?? []).map((m) => [m.memoryId, { ...m, metaKey: pre!.keys.metaKey!.key }]));
+  const use = { signatures: 0, memories: 0 };
   ctx.uow.run(() => {
-    for (const j of raw) {
-      if (!isEntry(j)) { refuse('malformed', (j ?? {}) as Partial<LogEntry>); continue; }
-      const e = entryFromJson(j);
+    for (const [i, j] of raw.entries()) {
+      // decoded on the preparing thread by the same code, or here
+      const e = prep ? prep.entries[i] : isEntry(j) ? entryFromJson(j) : null;
+      if (!e) { refuse('malformed', (j ?? {}) as Partial<LogEntry>); continue; }
       if (e.space_id !== space) { refuse('malformed', e); continue; }
       const dev = memo.device(e.author_device);
       if (!dev) { refuse('unknown_device', e); continue; }
-      if (!verifyEntrySignature(e, new Uint8Array(dev.ed25519_pub))) { refuse('bad_signature', e); continue; }
+      const pub = new Uint8Array(dev.ed25519_pub);
+      // verified there against the key this device holds for the author now, or verified here
+      const signed = prep?.sigOk[i] && pre!.keys.pubkeys[e.author_device] && sameBytes(pre!.keys.pubkeys[e.author_device]!, pub);
+      if (signed) use.signatures++;
+      else if (!verifyEntrySignature(e, pub)) { refuse('bad_signature', e); continue; }
       const max = vector[e.author_device] ?? 0;
       if (e.seq <= max) {
         const held = entryAt(ctx, space, e.author_device, e.seq);
@@ -129,7 +151,7 @@ export function receiveEntries(ctx: Ctx, space: string, raw: unknown[]): Receive
     for (const id of touched) {
       if (isTombstoned(ctx, space, id)) { purgeErased(ctx, space, id); continue; }
       try {
-        materialiseMemory(ctx, space, id, memo.finalMeta(id));
+        if (materialiseMemory(ctx, space, id, memo.finalMeta(id), prepared.get(id)) === 'prepared') use.memories++;
         // its files as the memory's files document and its (possibly new) key say
         materialiseFiles(ctx, space, id);
       } catch (err) {
@@ -144,5 +166,8 @@ export function receiveEntries(ctx: Ctx, space: string, raw: unknown[]): Receive
       });
     }
   });
+  lastUse = use;
+  totalUse.signatures += use.signatures;
+  totalUse.memories += use.memories;
   return { stored, refused, memories: touched.size, vector };
 }

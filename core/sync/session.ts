@@ -9,7 +9,8 @@ import { entriesAfter, entryToJson, spaceVector } from '../store/sync-log';
 import { FileTransfer } from './file-transfer';
 import { decodeFrame, type Frame, type FrameOf } from './frames';
 import { plainLink, type FrameLink, type LinkWrapper } from './link';
-import { receiveEntries, type Refusal, type RefusalReason } from './receive';
+import { receiveEntries, type PrepUse, type Refusal, type RefusalReason } from './receive';
+import { prepareAhead } from './receive-prep-thread';
 import { equalVectors } from './vector';
 
 /** What a session that starts a pairing or a join must do right after the handshake. */
@@ -74,6 +75,9 @@ export class Session {
   private flushing = false;
   private again = false;
   private waitTimer: NodeJS.Timeout | null = null;
+  /** frames waiting for an earlier frame's preparation, and the end of that line */
+  private waiting = 0;
+  private turn: Promise<void> = Promise.resolve();
   private readyResolve!: (ok: boolean) => void;
   /** true once the peer said hello (it accepted this device), false if the session closed first */
   readonly ready = new Promise<boolean>((r) => { this.readyResolve = r; });
@@ -143,15 +147,28 @@ export class Session {
     const f = decodeFrame(this.link.received(raw));
     if (!f) { this.node.countRefusal(this, 'malformed'); return; }
     this.lastSeen = this.now();
+    // a large entries frame is prepared on the second thread (receive-prep-thread.ts) while the
+    // frames before it are applied; every frame after it waits its turn, so the peer's order holds
+    const prep = f.t === 'entries' && this.peerDevice ? prepareAhead(this.node.ctx, f.space, f.entries) : null;
+    if (!prep && !this.waiting) { this.handle(f); return; }
+    this.waiting++;
+    this.turn = this.turn.then(async () => {
+      const p = prep ? await prep : null;
+      this.waiting--;
+      if (!this.closed) this.handle(f, p ?? undefined);
+    });
+  }
+
+  private handle(f: Frame, prep?: PrepUse): void {
     try {
-      this.dispatch(f);
+      this.dispatch(f, prep);
     } catch (e) {
       this.node.ctx.log.warn('sync frame failed', { frame: f.t, error: (e as Error).name, code: (e as ApiError).code ?? null, peer: this.peerDevice ?? 'unknown' });
       if ((e as ApiError).code === 'LOCKED') this.close();
     }
   }
 
-  private dispatch(f: Frame): void {
+  private dispatch(f: Frame, prep?: PrepUse): void {
     switch (f.t) {
       case 'pair': case 'join': this.node.onSetupRequest(this, f); return;
       case 'pair_ok': case 'join_ok': this.opts.intent?.onReply(this, f); return;
@@ -162,7 +179,7 @@ export class Session {
     }
     if (!this.peerDevice) return;
     if (f.t === 'hello') this.onHello(f);
-    else if (f.t === 'entries') this.onEntries(f);
+    else if (f.t === 'entries') this.onEntries(f, prep);
     else if (f.t === 'ack') this.onAck(f);
     else if (f.t === 'file_want') this.files.onWant(f);
     else if (f.t === 'file_chunk') this.files.onChunk(f);
@@ -219,10 +236,10 @@ export class Session {
     this.files.maybeFetch();
   }
 
-  private onEntries(f: FrameOf<'entries'>): void {
+  private onEntries(f: FrameOf<'entries'>, prep?: PrepUse): void {
     const ctx = this.node.ctx;
     const st = this.spaces.get(f.space);
-    const res = receiveEntries(ctx, f.space, f.entries);
+    const res = receiveEntries(ctx, f.space, f.entries, prep);
     this.node.report(this, res.refused);
     if (st) {
       // what the peer sent, it holds: never send it back

@@ -6,7 +6,11 @@
  * schema) and applies it with receiveEntries — the calls Session.flush and Session.onEntries make,
  * without the socket. Prints the CPU ms of each side, and B's wall time (its commits' fsync waits).
  *
- *   npx tsc -p tsconfig.json && npx tsx tests/bench/sync-receive.ts [n=2000] [--profile=/dir]
+ * With --prep each frame is first prepared on the receiving host's second thread, two frames
+ * ahead of the one applied, as a session does while frames arrive: then the CPU figure counts both
+ * threads, and the wall time is what to compare.
+ *
+ *   npx tsc -p tsconfig.json && npx tsx tests/bench/sync-receive.ts [n=2000] [--profile=/dir] [--prep]
  */
 import { Session } from 'node:inspector';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,6 +23,7 @@ import type * as InternalsModule from '../../core/app/internals';
 import type * as SyncLogModule from '../../core/store/sync-log';
 import type * as ReceiveModule from '../../core/sync/receive';
 import type * as FramesModule from '../../core/sync/frames';
+import type * as PrepThreadModule from '../../core/sync/receive-prep-thread';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 // MEMORYOS_BENCH_ROOT: another checkout's build (an A/B against a base commit, run alternately)
@@ -28,6 +33,8 @@ const { internals } = load<typeof InternalsModule>('core/app/internals.js');
 const { entriesAfter, entryToJson, spaceVector } = load<typeof SyncLogModule>('core/store/sync-log.js');
 const { receiveEntries } = load<typeof ReceiveModule>('core/sync/receive.js');
 const { decodeFrame, encodeFrame } = load<typeof FramesModule>('core/sync/frames.js');
+// --prep: each frame prepared on the second thread first, as a session does (receive-prep-thread.ts), two frames ahead
+const prepThread = process.argv.includes('--prep') ? load<typeof PrepThreadModule>('core/sync/receive-prep-thread.js') : null;
 type Frame = FramesModule.Frame;
 
 const SPACE = 'personal:me';
@@ -73,6 +80,7 @@ async function main(): Promise<void> {
     a.node.pause();
     b.node.pause();
     const held = spaceVector(b.ctx, SPACE);
+    prepThread?.warmReceiveThread(); // as a session's start does: ready before the frames come
     for (let start = 0; start < n; start += 1000) {
       const memories = Array.from({ length: Math.min(1000, n - start) }, (_, k) => memoryAt(start + k, n));
       await a.c('memory.import', { space_id: SPACE, memories });
@@ -99,13 +107,29 @@ async function main(): Promise<void> {
     const s = profDir ? new Session() : null;
     if (s) { s.connect(); await new Promise((r) => s.post('Profiler.enable', () => s.post('Profiler.start', r))); }
     const w0 = performance.now();
-    const recv = cpuMs(() => {
+    let prepared = 0;
+    const c0 = process.cpuUsage();
+    if (prepThread) {
+      const decoded = frames.map((buf) => decodeFrame(buf) as Extract<Frame, { t: 'entries' }>);
+      const preps: (ReturnType<typeof prepThread.prepareAhead>)[] = [];
+      const ahead = (k: number) => { if (k < decoded.length) preps[k] = prepThread.prepareAhead(b.ctx, SPACE, decoded[k]!.entries); };
+      ahead(0); ahead(1);
+      for (const [k, f] of decoded.entries()) {
+        const p = (await preps[k]) ?? undefined;
+        ahead(k + 2);
+        const res = receiveEntries(b.ctx, SPACE, f.entries, p);
+        prepared += (load<typeof ReceiveModule>('core/sync/receive.js')).lastPrepUse().memories;
+        stored += res.stored; refused += res.refused.length;
+      }
+    } else {
       for (const buf of frames) {
         const f = decodeFrame(buf) as Extract<Frame, { t: 'entries' }>;
         const res = receiveEntries(b.ctx, SPACE, f.entries);
         stored += res.stored; refused += res.refused.length;
       }
-    });
+    }
+    const cu = process.cpuUsage(c0);
+    const recv = (cu.user + cu.system) / 1000;
     // wall time too: a commit's fsync waits without CPU (synchronous = FULL), and that wait is per batch
     const recvWall = performance.now() - w0;
     if (s) {
@@ -113,7 +137,7 @@ async function main(): Promise<void> {
       s.disconnect();
     }
     const listed = (await b.c('memory.list', { space_id: SPACE, limit: 1 })).total;
-    console.log(JSON.stringify({ n, frames: frames.length, stored, refused, listed, send_cpu_ms: Math.round(send), receive_cpu_ms: Math.round(recv), receive_wall_ms: Math.round(recvWall), receive_us_per_entry: Math.round((recv * 1000) / Math.max(1, stored)) }));
+    console.log(JSON.stringify({ n, frames: frames.length, stored, refused, listed, send_cpu_ms: Math.round(send), receive_cpu_ms: Math.round(recv), receive_wall_ms: Math.round(recvWall), receive_us_per_entry: Math.round((recv * 1000) / Math.max(1, stored)), receive_wall_us_per_entry: Math.round((recvWall * 1000) / Math.max(1, stored)), ...(prepThread ? { prepared } : {}) }));
     if (listed < n || refused) process.exitCode = 1;
   } finally {
     await a.close();

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allEntries, entryToJson, type EntryJson } from '../../core/store/sync-log';
-import { receiveEntries } from '../../core/sync/receive';
+import { prepUseTotals, receiveEntries } from '../../core/sync/receive';
+import { receiveThreadReady, warmReceiveThread } from '../../core/sync/receive-prep-thread';
 import { device, pair, stateOf, vectorOf, waitFor, type TestApp } from '../helpers/sync';
 
 const SPACE = 'personal:me';
@@ -62,10 +63,17 @@ describe('an imported batch on a paired device', () => {
   });
 
   it('syncs whole over the socket: every imported memory opens on B', async () => {
+    // the helper thread starts with the first large frame, and from source loads through tsx in
+    // seconds (from dist/, ~0.4 s): frames before that are applied without it, so it is started first
+    warmReceiveThread();
+    await waitFor('the receive thread', () => receiveThreadReady(), 30_000);
+    const before = prepUseTotals();
     await b.c('sync.connect', { address: `127.0.0.1:${a.app.sync!.direct!.port}` });
     await waitFor('B to hold the import', () => JSON.stringify(vectorOf(b, SPACE)) === JSON.stringify(vectorOf(a, SPACE)), 60_000, 100);
     const state = await stateOf(b, SPACE);
     for (const [k, id] of ids.entries()) expect(state[id], `memory ${k}`).toMatchObject({ title: `imported ${k}`, body: `the body of imported note ${k}`, band: items[k]!.band });
     expect(Object.keys(b.app.sync!.refused).filter((r) => !['duplicate', 'gap'].includes(r))).toEqual([]);
+    // the frames came large: B's session prepared them on its second thread (receive-prep-thread.ts) and wrote most memories as prepared
+    expect(prepUseTotals().memories - before.memories).toBeGreaterThan(N / 2);
   }, 90_000);
 });
