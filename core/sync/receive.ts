@@ -81,6 +81,13 @@ export const lastPrepUse = (): { signatures: number; memories: number } => ({ ..
 /** The same, summed over every batch this process received. */
 export const prepUseTotals = (): { signatures: number; memories: number } => ({ ...totalUse });
 
+/** The copies of keys a preparation carried (the metadata key, each memory's key) live no longer than its frame. */
+function release(pre: PrepUse | undefined): void {
+  if (!pre) return;
+  pre.keys.metaKey?.key.fill(0);
+  for (const m of pre.prep.memories) m.dek.fill(0);
+}
+
 export function receiveEntries(ctx: Ctx, space: string, raw: unknown[], pre?: PrepUse): ReceiveResult {
   const refused: Refusal[] = [];
   let stored = 0;
@@ -89,6 +96,7 @@ export function receiveEntries(ctx: Ctx, space: string, raw: unknown[], pre?: Pr
   const refuse = (reason: RefusalReason, e: Partial<LogEntry>) => refused.push({ reason, space_id: String(e.space_id ?? space).slice(0, 120), author_device: String(e.author_device ?? '?').slice(0, 40), seq: Number(e.seq) || 0, doc_id: String(e.doc_id ?? '?').slice(0, 60) });
   if (!spaceExists(ctx, space)) {
     for (const j of raw) refuse('unknown_space', (j ?? {}) as Partial<LogEntry>);
+    release(pre);
     return { stored, refused, memories: 0, vector: {} };
   }
   const vector = spaceVector(ctx, space);
@@ -166,6 +174,7 @@ export function receiveEntries(ctx: Ctx, space: string, raw: unknown[], pre?: Pr
       });
     }
   });
+  release(pre);
   lastUse = use;
   totalUse.signatures += use.signatures;
   totalUse.memories += use.memories;

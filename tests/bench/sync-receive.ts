@@ -64,6 +64,8 @@ async function device(name: string) {
 }
 
 async function main(): Promise<void> {
+  // started first, and waited for below: the steady state is what this measures (a host starts it with its first large frame)
+  prepThread?.warmReceiveThread();
   const a = await device('a');
   const b = await device('b');
   try {
@@ -80,7 +82,6 @@ async function main(): Promise<void> {
     a.node.pause();
     b.node.pause();
     const held = spaceVector(b.ctx, SPACE);
-    prepThread?.warmReceiveThread(); // as a session's start does: ready before the frames come
     for (let start = 0; start < n; start += 1000) {
       const memories = Array.from({ length: Math.min(1000, n - start) }, (_, k) => memoryAt(start + k, n));
       await a.c('memory.import', { space_id: SPACE, memories });
@@ -107,6 +108,7 @@ async function main(): Promise<void> {
     const s = profDir ? new Session() : null;
     if (s) { s.connect(); await new Promise((r) => s.post('Profiler.enable', () => s.post('Profiler.start', r))); }
     const w0 = performance.now();
+    if (prepThread) await until('the receive thread', () => prepThread.receiveThreadReady());
     let prepared = 0;
     const c0 = process.cpuUsage();
     if (prepThread) {
