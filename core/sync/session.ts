@@ -61,6 +61,9 @@ const INFLIGHT_STALE_MS = 5000;
  * Hyperswarm): vectors in `hello`, missing entries in batches, live push, acks, back-pressure.
  * Nothing here trusts the peer: every entry goes through receiveEntries' checks.
  */
+/** frames that may wait in a session's line before it stops reading from the peer */
+const MAX_WAITING = 4;
+
 export class Session {
   peerDevice: string | null = null;
   peerMember: string | null = null;
@@ -78,6 +81,8 @@ export class Session {
   /** frames waiting for an earlier frame's preparation, and the end of that line */
   private waiting = 0;
   private turn: Promise<void> = Promise.resolve();
+  /** reading paused while the line is long */
+  private held = false;
   private readyResolve!: (ok: boolean) => void;
   /** true once the peer said hello (it accepted this device), false if the session closed first */
   readonly ready = new Promise<boolean>((r) => { this.readyResolve = r; });
@@ -152,10 +157,14 @@ export class Session {
     const prep = f.t === 'entries' && this.peerDevice ? prepareAhead(this.node.ctx, f.space, f.entries) : null;
     if (!prep && !this.waiting) { this.handle(f); return; }
     this.waiting++;
+    // a bounded line: past a few frames the stream stops reading (the peer's writes then wait on
+    // back-pressure, as they did when every frame was applied the moment it came)
+    if (this.waiting >= MAX_WAITING && !this.held) { this.held = true; this.stream.pause(); }
     this.turn = this.turn.then(async () => {
       const p = prep ? await prep : null;
       this.waiting--;
       if (!this.closed) this.handle(f, p ?? undefined);
+      if (this.held && this.waiting <= MAX_WAITING / 2) { this.held = false; if (!this.closed) this.stream.resume(); }
     });
   }
 
