@@ -25,6 +25,8 @@ import type { PrepUse } from './receive';
 
 /** a frame with fewer entries is applied at once (a live edit: the round trip would only add latency) */
 export const PREP_FROM = 32;
+/** nor one with more (a session sends 256 at most): a frame is prepared in well under the timeout below */
+export const PREP_UP_TO = 1024;
 /** how long a frame waits for its preparation before it is applied without */
 const REPLY_TIMEOUT_MS = 10_000;
 /** epochs a preparation is given keys for (the latest ones: a space rotates its key rarely) */
@@ -47,7 +49,8 @@ class PrepThread {
       if ('ready' in r) { this.ready = true; return; }
       const done = this.pending.get(r.id);
       this.pending.delete(r.id);
-      done?.(r);
+      if (done) done(r);
+      else if ('prep' in r) for (const m of r.prep.memories) m.dek.fill(0); // too late: nobody applies it
     });
     // never what keeps a process (a CLI call, a test) alive: after the listener, which refs the port again
     this.worker.unref();
@@ -122,7 +125,7 @@ export function prepKeys(ctx: Ctx, space: string, raw: unknown[]): PrepKeys | nu
  * without one.
  */
 export function prepareAhead(ctx: Ctx, space: string, raw: unknown[]): Promise<PrepUse | null> | null {
-  if (!Array.isArray(raw) || raw.length < PREP_FROM) return null;
+  if (!Array.isArray(raw) || raw.length < PREP_FROM || raw.length > PREP_UP_TO) return null;
   const t = prepThread();
   if (!t?.ready) return null;
   let k: PrepKeys | null;
@@ -132,7 +135,11 @@ export function prepareAhead(ctx: Ctx, space: string, raw: unknown[]): Promise<P
   // the worker gets its own copies (they are zeroed there): these stay here, to check the preparation against
   const sent: PrepKeys = { pubkeys: mine.pubkeys, epochs: Object.fromEntries(Object.entries(mine.epochs).map(([n, ks]) => [n, ks.map((x) => Uint8Array.from(x))])), metaKey: mine.metaKey && { keyId: mine.metaKey.keyId, key: Uint8Array.from(mine.metaKey.key) } };
   for (const ks of Object.values(mine.epochs)) for (const x of ks) x.fill(0);
-  return t.ask({ space, raw, keys: sent }).then((r) => (r && 'prep' in r ? { prep: r.prep, keys: { pubkeys: mine.pubkeys, epochs: {}, metaKey: mine.metaKey } } : null), () => null);
+  const reply = t.ask({ space, raw, keys: sent });
+  // posted (copied to the worker): these copies are not needed here
+  for (const ks of Object.values(sent.epochs)) for (const x of ks) x.fill(0);
+  sent.metaKey?.key.fill(0);
+  return reply.then((r) => (r && 'prep' in r ? { prep: r.prep, keys: { pubkeys: mine.pubkeys, epochs: {}, metaKey: mine.metaKey } } : null), () => null);
 }
 
 /** Stops the second thread for good in this process: every frame is applied without a preparation from here on (tests). */

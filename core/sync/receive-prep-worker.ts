@@ -30,6 +30,8 @@ function serve(port: MessagePort): void {
     try {
       const prep = prepareFrame(req.space, req.raw, req.keys);
       port.postMessage({ id: req.id, prep } satisfies PrepReply, movable(prep));
+      // the memories' keys were copied into the reply: this thread's copies go
+      for (const m of prep.memories) m.dek.fill(0);
     } catch (e) {
       port.postMessage({ id: req.id, error: (e as Error).name } satisfies PrepReply);
     } finally {

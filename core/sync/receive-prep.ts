@@ -45,12 +45,16 @@ export interface Prep {
   memories: PreparedMemory[];
 }
 
+const texts = (v: unknown): boolean => Array.isArray(v) && v.every((x) => typeof x === 'string');
+const plainContent = (c: Content): boolean => typeof c.title === 'string' && typeof c.body === 'string' && texts(c.tags) && texts(c.people) && texts(c.places)
+  && (c.occurred_at === null || typeof c.occurred_at === 'string') && typeof c.updated_at === 'number';
+
 const memoryDoc = (docId: string): boolean => !docId.includes('.') && /^[0-9A-HJKMNP-TV-Z]{26}$/.test(docId);
 
 export function prepareFrame(space: string, raw: unknown[], keys: PrepKeys): Prep {
   const entries = raw.map((j) => (isEntry(j) ? entryFromJson(j) : null));
   const sigOk = entries.map((e) => {
-    const pub = e && keys.pubkeys[e.author_device];
+    const pub = e && Object.hasOwn(keys.pubkeys, e.author_device) ? keys.pubkeys[e.author_device] : undefined;
     return !!(e && pub && e.space_id === space && verifyEntrySignature(e, pub));
   });
   // the memories whose one metadata entry and one content entry are both here, both signed
@@ -96,6 +100,9 @@ function prepareMemory(space: string, memoryId: string, metaEntry: LogEntry, con
   const contentDoc = newDoc();
   Y.applyUpdate(contentDoc, contentPlain);
   const content = readContent(contentDoc);
+  // what crosses to the other thread must arrive as it is here: texts and lists of texts (a value a
+  // peer wrote as something else would come back changed by the copy, and is materialised there instead)
+  if (!plainContent(content)) return null;
   const record = sealRecord({ space_id: space, memory_id: memoryId }, { meta, metaState: metaPlain, content, contentState: contentPlain }, dek, keys.metaKey);
   return {
     memoryId, metaPlain, contentPlain, content_author: contentEntry.author_device, content_seq: contentEntry.seq,

@@ -81,14 +81,22 @@ export const lastPrepUse = (): { signatures: number; memories: number } => ({ ..
 /** The same, summed over every batch this process received. */
 export const prepUseTotals = (): { signatures: number; memories: number } => ({ ...totalUse });
 
-/** The copies of keys a preparation carried (the metadata key, each memory's key) live no longer than its frame. */
-function release(pre: PrepUse | undefined): void {
+/** The copies of keys a preparation carried (the metadata key, each memory's key) live no longer than its frame (also one never applied). */
+export function releasePrep(pre: PrepUse | null | undefined): void {
   if (!pre) return;
   pre.keys.metaKey?.key.fill(0);
   for (const m of pre.prep.memories) m.dek.fill(0);
 }
 
 export function receiveEntries(ctx: Ctx, space: string, raw: unknown[], pre?: PrepUse): ReceiveResult {
+  try {
+    return applyEntries(ctx, space, raw, pre);
+  } finally {
+    releasePrep(pre); // also when the batch throws (a lock in the middle of it)
+  }
+}
+
+function applyEntries(ctx: Ctx, space: string, raw: unknown[], pre?: PrepUse): ReceiveResult {
   const refused: Refusal[] = [];
   let stored = 0;
   const touched = new Set<string>();
@@ -96,7 +104,6 @@ export function receiveEntries(ctx: Ctx, space: string, raw: unknown[], pre?: Pr
   const refuse = (reason: RefusalReason, e: Partial<LogEntry>) => refused.push({ reason, space_id: String(e.space_id ?? space).slice(0, 120), author_device: String(e.author_device ?? '?').slice(0, 40), seq: Number(e.seq) || 0, doc_id: String(e.doc_id ?? '?').slice(0, 60) });
   if (!spaceExists(ctx, space)) {
     for (const j of raw) refuse('unknown_space', (j ?? {}) as Partial<LogEntry>);
-    release(pre);
     return { stored, refused, memories: 0, vector: {} };
   }
   const vector = spaceVector(ctx, space);
@@ -114,7 +121,8 @@ export function receiveEntries(ctx: Ctx, space: string, raw: unknown[], pre?: Pr
       if (!dev) { refuse('unknown_device', e); continue; }
       const pub = new Uint8Array(dev.ed25519_pub);
       // verified there against the key this device holds for the author now, or verified here
-      const signed = prep?.sigOk[i] && pre!.keys.pubkeys[e.author_device] && sameBytes(pre!.keys.pubkeys[e.author_device]!, pub);
+      const given = prep?.sigOk[i] && Object.hasOwn(pre!.keys.pubkeys, e.author_device) ? pre!.keys.pubkeys[e.author_device] : undefined;
+      const signed = !!given && sameBytes(given, pub);
       if (signed) use.signatures++;
       else if (!verifyEntrySignature(e, pub)) { refuse('bad_signature', e); continue; }
       const max = vector[e.author_device] ?? 0;
@@ -174,7 +182,6 @@ export function receiveEntries(ctx: Ctx, space: string, raw: unknown[], pre?: Pr
       });
     }
   });
-  release(pre);
   lastUse = use;
   totalUse.signatures += use.signatures;
   totalUse.memories += use.memories;

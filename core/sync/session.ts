@@ -9,7 +9,7 @@ import { entriesAfter, entryToJson, spaceVector } from '../store/sync-log';
 import { FileTransfer } from './file-transfer';
 import { decodeFrame, type Frame, type FrameOf } from './frames';
 import { plainLink, type FrameLink, type LinkWrapper } from './link';
-import { receiveEntries, type PrepUse, type Refusal, type RefusalReason } from './receive';
+import { receiveEntries, releasePrep, type PrepUse, type Refusal, type RefusalReason } from './receive';
 import { prepareAhead } from './receive-prep-thread';
 import { equalVectors } from './vector';
 
@@ -154,7 +154,7 @@ export class Session {
     this.lastSeen = this.now();
     // a large entries frame is prepared on the second thread (receive-prep-thread.ts) while the
     // frames before it are applied; every frame after it waits its turn, so the peer's order holds
-    const prep = f.t === 'entries' && this.peerDevice ? prepareAhead(this.node.ctx, f.space, f.entries) : null;
+    const prep = f.t === 'entries' && this.peerDevice && this.spaces.has(f.space) ? prepareAhead(this.node.ctx, f.space, f.entries) : null;
     if (!prep && !this.waiting) { this.handle(f); return; }
     this.waiting++;
     // a bounded line: past a few frames the stream stops reading (the peer's writes then wait on
@@ -164,6 +164,7 @@ export class Session {
       const p = prep ? await prep : null;
       this.waiting--;
       if (!this.closed) this.handle(f, p ?? undefined);
+      else releasePrep(p); // dropped with the session: its key copies go too
       if (this.held && this.waiting <= MAX_WAITING / 2) { this.held = false; if (!this.closed) this.stream.resume(); }
     });
   }

@@ -1,8 +1,13 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { sign } from '../../core/crypto/sodium';
+import { heldMetaOf } from '../../core/memories/materialise';
+import { unwrapDek, type DekWrap } from '../../core/memories/memory-keys';
 import { roleOf } from '../../core/spaces/spaces';
-import { entriesAfter, entryToJson, type EntryJson } from '../../core/store/sync-log';
+import { sealEntry } from '../../core/store/entry-seal';
+import { entriesAfter, entrySigningBytes, entryToJson, type EntryJson } from '../../core/store/sync-log';
 import { lastPrepUse, receiveEntries, type PrepUse } from '../../core/sync/receive';
-import { prepareAhead, PREP_FROM, warmReceiveThread } from '../../core/sync/receive-prep-thread';
+import { prepareAhead, PREP_FROM, PREP_UP_TO, warmReceiveThread } from '../../core/sync/receive-prep-thread';
 import { device, stateOf, vectorOf, waitFor, type TestApp } from '../helpers/sync';
 
 /**
@@ -27,6 +32,17 @@ async function prepared(t: TestApp, raw: EntryJson[]): Promise<PrepUse> {
   const use = await p;
   if (!use) throw new Error('no preparation');
   return use;
+}
+
+/** The content entry of memory `id` in `raw` replaced by `update`, sealed and signed by its author (a member writing what the app would not). */
+function rewriteContent(author: TestApp, raw: EntryJson[], id: string, update: Uint8Array): void {
+  const ctx = author.app.ctx;
+  const i = raw.findIndex((e) => e.doc_id === id);
+  const old = raw[i]!;
+  const dek = unwrapDek(ctx, SPACE, id, heldMetaOf(ctx, SPACE, id).meta!.dek as DekWrap)!;
+  const s = sealEntry(SPACE, id, old.key_id, dek, update);
+  const header = { space_id: SPACE, doc_id: id, author_device: old.author_device, seq: old.seq, key_id: old.key_id, nonce: s.nonce, ciphertext: s.ciphertext };
+  raw[i] = entryToJson({ ...header, signature: sign(entrySigningBytes(header, s.ciphertext_sha256), ctx.keyring!.deviceSign.privateKey) });
 }
 
 describe('a received frame prepared on the second thread', () => {
@@ -75,6 +91,29 @@ describe('a received frame prepared on the second thread', () => {
       expect(await hits(b!), q).toEqual(await hits(c!));
     }
     expect((await b!.c('memory.search', { query: 'quokkafest', space_id: SPACE })).hits.length).toBeGreaterThan(0);
+  });
+
+  it('leaves a memory whose content is not texts to this thread (the copy between threads would change it), and prepares no frame too small or too large', async () => {
+    const { a, others: [b, c], ids } = await family(2);
+    const raw = lacking(a, b!);
+    // a tag that is an object whose prototype lib0's decoder sets: a structured copy drops it (review of 81e7962)
+    const d = new Y.Doc();
+    d.getText('title').insert(0, 'odd tags');
+    d.getArray('tags').push([JSON.parse('{"__proto__":["zebra","walrus"]}'), 'normal']);
+    d.getMap('fields').set('updated_at', 1_700_000_000_000);
+    rewriteContent(a, raw, ids[3]!, Y.encodeStateAsUpdate(d));
+    const use = await prepared(b!, raw);
+    const res = receiveEntries(b!.app.ctx, SPACE, raw, use);
+    const used = lastPrepUse();
+    const plain = receiveEntries(c!.app.ctx, SPACE, raw);
+    expect(res.stored).toBe(plain.stored);
+    expect(used.memories).toBe(35);
+    for (const q of ['zebra', 'walrus', 'object', 'normal', 'odd']) {
+      const hits = async (t: TestApp) => (await t.c('memory.search', { query: q, space_id: SPACE })).hits.map((h: { memory_id: string }) => h.memory_id);
+      expect(await hits(b!), q).toEqual(await hits(c!));
+    }
+    expect(prepareAhead(b!.app.ctx, SPACE, raw.slice(0, PREP_FROM - 1))).toBeNull();
+    expect(prepareAhead(b!.app.ctx, SPACE, Array.from({ length: PREP_UP_TO + 1 }, () => raw[0]))).toBeNull();
   });
 
   it('changes nothing where it does not fit: a wrong author key, a different update, a wrong key for the memory, a tampered entry', async () => {
