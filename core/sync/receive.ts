@@ -61,14 +61,6 @@ function parseKeyring(e: LogEntry): KeyringBody | null {
 }
 
 /**
- * Verifies and stores one batch of a space's entries in one unit of work, in the order given:
- * the author device must be known and not revoked, its signature valid, its member a member of
- * the space, its seq the next one, its key id the one its document uses, and what it does
- * allowed to that member's role at this point of the log (authorize.ts). Keyring and space
- * documents are applied as they arrive (so later entries in the batch verify against them);
- * touched memories are materialised at the end.
- */
-/**
  * A frame's preparation (receive-prep.ts) with the keys it was given: used entry by entry only
  * where this thread's state still matches them (the author's key now, the log and keys at the end).
  */
@@ -88,6 +80,15 @@ export function releasePrep(pre: PrepUse | null | undefined): void {
   for (const m of pre.prep.memories) m.dek.fill(0);
 }
 
+/**
+ * Verifies and stores one batch of a space's entries in one unit of work, in the order given:
+ * the author device must be known and not revoked, its signature valid, its member a member of
+ * the space, its seq the next one, its key id the one its document uses, and what it does
+ * allowed to that member's role at this point of the log (authorize.ts). Keyring and space
+ * documents are applied as they arrive (so later entries in the batch verify against them);
+ * touched memories are materialised at the end. `pre`: the frame's preparation from the second
+ * thread (receive-prep-thread.ts), taken only where it fits; its key copies are zeroed after.
+ */
 export function receiveEntries(ctx: Ctx, space: string, raw: unknown[], pre?: PrepUse): ReceiveResult {
   try {
     return applyEntries(ctx, space, raw, pre);

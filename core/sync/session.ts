@@ -56,14 +56,14 @@ const BATCH_ENTRIES = 256;
 const BATCH_BYTES = 1024 * 1024;
 const INFLIGHT_STALE_MS = 5000;
 
+/** frames that may wait in a session's line before it stops reading from the peer */
+const MAX_WAITING = 4;
+
 /**
  * One authenticated connection to one peer device, over any Noise secret stream (TCP or
  * Hyperswarm): vectors in `hello`, missing entries in batches, live push, acks, back-pressure.
  * Nothing here trusts the peer: every entry goes through receiveEntries' checks.
  */
-/** frames that may wait in a session's line before it stops reading from the peer */
-const MAX_WAITING = 4;
-
 export class Session {
   peerDevice: string | null = null;
   peerMember: string | null = null;
