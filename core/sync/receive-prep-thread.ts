@@ -1,5 +1,5 @@
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
-import { keys, type Ctx } from '../context/ctx';
+import type { Ctx } from '../context/ctx';
 import { deviceRow } from '../members/devices';
 import { metaKeyFor } from '../memories/read-model';
 import { workerSource } from '../shared/worker-source';
@@ -101,11 +101,11 @@ export const receiveThreadReady = (): boolean => !!thread?.ready && !thread.fail
 /** Copies of the keys a frame's preparation may use, as this device holds them now (null: locked, or nothing to prepare with). */
 export function prepKeys(ctx: Ctx, space: string, raw: unknown[]): PrepKeys | null {
   if (!ctx.keyring) return null;
-  keys(ctx);
-  const pubkeys: Record<string, Uint8Array> = {};
+  // no prototype: an author named "__proto__" or "constructor" is a name like any other
+  const pubkeys = Object.create(null) as Record<string, Uint8Array>;
   for (const j of raw) {
     const a = (j as { author_device?: unknown } | null)?.author_device;
-    if (typeof a !== 'string' || a in pubkeys || Object.keys(pubkeys).length >= 64) continue;
+    if (typeof a !== 'string' || Object.hasOwn(pubkeys, a) || Object.keys(pubkeys).length >= 64) continue;
     const dev = deviceRow(ctx, a);
     if (dev) pubkeys[a] = Uint8Array.from(dev.ed25519_pub);
   }
@@ -132,14 +132,12 @@ export function prepareAhead(ctx: Ctx, space: string, raw: unknown[]): Promise<P
   try { k = prepKeys(ctx, space, raw); } catch { k = null; }
   if (!k) return null;
   const mine = k;
-  // the worker gets its own copies (they are zeroed there): these stay here, to check the preparation against
-  const sent: PrepKeys = { pubkeys: mine.pubkeys, epochs: Object.fromEntries(Object.entries(mine.epochs).map(([n, ks]) => [n, ks.map((x) => Uint8Array.from(x))])), metaKey: mine.metaKey && { keyId: mine.metaKey.keyId, key: Uint8Array.from(mine.metaKey.key) } };
+  const reply = t.ask({ space, raw, keys: mine });
+  // posted, so copied to the worker (which zeroes its copies): the epoch keys are not needed here;
+  // the authors' keys and the metadata key stay, to check the preparation against
   for (const ks of Object.values(mine.epochs)) for (const x of ks) x.fill(0);
-  const reply = t.ask({ space, raw, keys: sent });
-  // posted (copied to the worker): these copies are not needed here
-  for (const ks of Object.values(sent.epochs)) for (const x of ks) x.fill(0);
-  sent.metaKey?.key.fill(0);
-  return reply.then((r) => (r && 'prep' in r ? { prep: r.prep, keys: { pubkeys: mine.pubkeys, epochs: {}, metaKey: mine.metaKey } } : null), () => null);
+  const none = () => { mine.metaKey?.key.fill(0); return null; };
+  return reply.then((r) => (r && 'prep' in r ? { prep: r.prep, keys: { pubkeys: mine.pubkeys, epochs: {}, metaKey: mine.metaKey } } : none()), none);
 }
 
 /** Stops the second thread for good in this process: every frame is applied without a preparation from here on (tests). */
