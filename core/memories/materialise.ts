@@ -9,6 +9,7 @@ import { unwrapDek, type DekWrap } from './memory-keys';
 import { dropRecord, metaKeyFor, saveRecord, saveRecordOf } from './read-model';
 import type { SealedRecord } from './record-seal';
 import type { Impact } from '../store/search-impact';
+import { sameBytes } from '../shared/bytes';
 
 /** A memory's metadata document as the log holds it: every entry that decrypts here, applied in log order (meta null when none does). */
 export interface HeldMeta {
@@ -65,7 +66,6 @@ export interface Prepared {
   dek: Uint8Array; content: Content; record: SealedRecord; metaKeyId: string; metaKey: Uint8Array; impact: Impact;
 }
 
-const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.byteLength), Buffer.from(b.buffer, b.byteOffset, b.byteLength)) === 0;
 
 /**
  * Writes what another thread prepared, only where it read what this would read: the metadata

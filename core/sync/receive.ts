@@ -13,6 +13,7 @@ import { entryDenial, type Denial } from './authorize';
 import { BatchMemo } from './batch-memo';
 import { isEntry } from './frames';
 import type { Prep, PrepKeys } from './receive-prep';
+import { sameBytes } from '../shared/bytes';
 
 /**
  * Why an entry was not applied. `duplicate` (an identical entry already held: a replay) and
@@ -29,7 +30,6 @@ export type RefusalReason = 'malformed' | 'unknown_space' | 'unknown_device' | '
 export interface Refusal { reason: RefusalReason; space_id: string; author_device: string; seq: number; doc_id: string }
 export interface ReceiveResult { stored: number; refused: Refusal[]; memories: number; vector: Record<string, number> }
 
-const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && Buffer.compare(Buffer.from(a), Buffer.from(b)) === 0;
 
 // one pattern per space, not one per entry (a batch is one space's; building it was ~10 µs an entry)
 const epochIds = new Map<string, RegExp>();
