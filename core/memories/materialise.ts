@@ -4,7 +4,7 @@ import { newDoc } from '../crdt/doc-update';
 import { indexMemory, unindexMemory } from '../search/indexer';
 import { decryptEpochEntry } from '../spaces/epoch-keys';
 import { decryptEntry, docEntries, type LogEntry } from '../store/sync-log';
-import { metaDocId, readMeta, type Content, type Meta } from './memory-doc';
+import { isMeta, metaDocId, readMeta, type Content, type Meta } from './memory-doc';
 import { unwrapDek, type DekWrap } from './memory-keys';
 import { dropRecord, metaKeyFor, saveRecord, saveRecordOf } from './read-model';
 import type { SealedRecord } from './record-seal';
@@ -39,6 +39,12 @@ export function heldMetaOf(ctx: Ctx, space: string, memoryId: string): HeldMeta 
 export function materialiseMemory(ctx: Ctx, space: string, memoryId: string, held: HeldMeta = heldMetaOf(ctx, space, memoryId), prepared?: Prepared): 'saved' | 'prepared' | 'sealed' | 'empty' {
   const { doc: metaDoc, meta, only } = held;
   if (!meta) return 'empty';
+  if (!isMeta(meta)) {
+    // entries stored before this device held the key to check them (authorize.ts) can add up to a state no release writes: kept out of the read model
+    dropRecord(ctx, memoryId);
+    unindexMemory(ctx, memoryId);
+    return 'empty';
+  }
   let dek: Uint8Array | null = null;
   try { dek = meta.dek ? unwrapDek(ctx, space, memoryId, meta.dek as DekWrap) : null; } catch { dek = null; }
   if (!dek) {

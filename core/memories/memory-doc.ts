@@ -1,5 +1,7 @@
 import * as Y from 'yjs';
 import { setList, setText } from '../crdt/doc-update';
+import { SPACE_ID } from '../shared/space-id';
+import { isId, isTimeMs, isTimeOrNull, isTimestamp, stringsOf } from './memory-shape';
 
 /** The editable content of a memory: its own Yjs document, encrypted under the memory's DEK. */
 export interface Content {
@@ -8,16 +10,19 @@ export interface Content {
 }
 export type ContentPatch = Partial<Omit<Content, 'updated_at'>>;
 
+/** A content document as the contracts can show it: a value of the wrong type (another device may have written anything) is left out (memory-shape.ts). */
 export function readContent(doc: Y.Doc): Content {
   const f = doc.getMap('fields');
+  const occurred = f.get('occurred_at');
+  const updated = f.get('updated_at');
   return {
     title: doc.getText('title').toString(),
     body: doc.getText('body').toString(),
-    tags: doc.getArray<string>('tags').toArray(),
-    people: doc.getArray<string>('people').toArray(),
-    places: doc.getArray<string>('places').toArray(),
-    occurred_at: (f.get('occurred_at') as string | null | undefined) ?? null,
-    updated_at: (f.get('updated_at') as number | undefined) ?? 0,
+    tags: stringsOf(doc.getArray('tags').toArray()),
+    people: stringsOf(doc.getArray('people').toArray()),
+    places: stringsOf(doc.getArray('places').toArray()),
+    occurred_at: isTimestamp(occurred) ? occurred : null,
+    updated_at: isTimeMs(updated) ? updated : 0,
   };
 }
 
@@ -43,6 +48,23 @@ export interface Meta {
   dek: unknown;
   /** a copy made by a share: the memory and space it was copied from, and when (set once, at creation) */
   copied_from?: { memory_id: string; space_id: string; copied_at: number };
+}
+
+const BANDS = new Set(['GREEN', 'AMBER', 'RED', 'BLACK']);
+const TYPES = new Set(['episodic', 'semantic', 'procedural', 'working']);
+/** Whether a metadata document's state is one this app writes (older releases' states included: no recipients, no expiry). */
+export function isMeta(m: unknown): m is Meta {
+  if (!m || typeof m !== 'object' || Array.isArray(m)) return false;
+  const o = m as Record<string, unknown>;
+  if (!BANDS.has(o.band as string) || !TYPES.has(o.type as string)) return false;
+  if (!isId(o.author) || !isId(o.origin_device) || !isTimeMs(o.created_at)) return false;
+  if (!isTimeOrNull(o.deleted_at) || !isTimeOrNull(o.expires_at)) return false;
+  if (o.recipients !== undefined && !(Array.isArray(o.recipients) && o.recipients.length <= 50 && o.recipients.every(isId))) return false;
+  if (o.copied_from !== undefined) {
+    const c = o.copied_from as Record<string, unknown> | null;
+    if (!c || typeof c !== 'object' || !isId(c.memory_id) || !(typeof c.space_id === 'string' && SPACE_ID.test(c.space_id)) || !isTimeMs(c.copied_at)) return false;
+  }
+  return true;
 }
 
 export function readMeta(doc: Y.Doc): Meta {

@@ -3,7 +3,7 @@ import { keys, type Ctx } from '../context/ctx';
 import { newDoc } from '../crdt/doc-update';
 import { decryptEpochEntry } from '../spaces/epoch-keys';
 import { allEntries, decryptEntry, type LogEntry } from '../store/sync-log';
-import { readMeta } from './memory-doc';
+import { isMeta, readMeta } from './memory-doc';
 import { unwrapDek, type DekWrap } from './memory-keys';
 import { saveRecord } from './read-model';
 import { memoriesTable } from '../store/tables/memories';
@@ -42,6 +42,7 @@ export function rebuildReadModel(ctx: Ctx): number {
     memoriesTable.deleteAll(ctx.db);
     for (const [id, { space, doc: metaDoc }] of metaDocs) {
       const meta = readMeta(metaDoc);
+      if (!isMeta(meta)) continue; // a state no release writes (stored before the key to check it arrived): no row
       const dek = unwrapDek(ctx, space, id, meta.dek as DekWrap);
       if (!dek) continue; // a RED memory sealed to no one on this device: listed from metadata only
       const contentDoc = newDoc();

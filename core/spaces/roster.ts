@@ -3,6 +3,7 @@ import { keys, type Ctx } from '../context/ctx';
 import { memberPublic, upsertRemoteMember } from '../members/members';
 import { toDeviceInfo, trustedDevicesOf, upsertRemoteDevice } from '../members/devices';
 import type { DeviceInfo } from '../members/device-cert';
+import { SPACE_ID } from '../shared/space-id';
 import { spaceMembersTable } from '../store/tables/spaces';
 import { openText } from '../vault/local-meta';
 import { ensureSpaceRow } from './materialise';
@@ -15,7 +16,6 @@ export interface Roster {
   devices: DeviceInfo[];
 }
 
-const SPACE_ID = /^(personal|selective|shared|extended|interfamily):[a-z0-9][a-z0-9-]{0,62}$/;
 
 /** How this device sees a space: what an own device or a new member needs before the log arrives. */
 export function buildRoster(ctx: Ctx, space: string): Roster {

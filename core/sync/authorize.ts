@@ -4,7 +4,7 @@ import type { Ctx } from '../context/ctx';
 import { verifyMemberKeyChange } from '../members/member-key';
 import { deviceRow } from '../members/devices';
 import { heldMetaOf } from '../memories/materialise';
-import { readMeta, type Meta } from '../memories/memory-doc';
+import { isMeta, readMeta, type Meta } from '../memories/memory-doc';
 import { authorize, capsOf, type PolicyInput } from '../policy/authorize';
 import { policyDocument } from '../policy/policy-document';
 import { decryptEpochEntry, holdsChainLink, holdsSeal, type KeyringBody } from '../spaces/epoch-keys';
@@ -119,7 +119,7 @@ const memoryOf = (m: Meta) => ({ author: m.author, recipients: m.recipients ?? [
  * or `memory.update` (anything else), decided as the author device decided it. Re-authentication
  * and confirmation happen on the author's device and cannot be seen here: they are taken as given.
  */
-function metaDenial(ctx: Ctx, space: string, member: string, role: Role, e: LogEntry, memo: BatchMemo | null): Denial | null {
+function metaDenial(ctx: Ctx, space: string, member: string, role: Role, e: LogEntry, memo: BatchMemo | null): Denial | 'malformed' | null {
   const plain = openWithEpoch(ctx, space, e);
   if (!plain) return unverifiedWrite(role);
   const memoryId = e.doc_id.slice(0, -5);
@@ -133,8 +133,10 @@ function metaDenial(ctx: Ctx, space: string, member: string, role: Role, e: LogE
   return denial;
 }
 
-function metaChangeDenial(member: string, role: Role, e: LogEntry, before: Meta | null, after: Meta): Denial | null {
+function metaChangeDenial(member: string, role: Role, e: LogEntry, before: Meta | null, after: Meta): Denial | 'malformed' | null {
   const actor = { member_id: member, role };
+  // a state this app does not write (a type it does not know, a date that is none) would reach every member's list
+  if (!isMeta(after)) return 'malformed';
   if (after.band === 'BLACK') return 'role_band';
   if (!before) {
     if (after.author !== member) return 'role_meta';
@@ -164,7 +166,7 @@ function contentDenial(ctx: Ctx, space: string, member: string, role: Role, e: L
  * `memo` (one received batch's lookups, batch-memo.ts) saves reading the role and the held
  * metadata again for every entry; without it everything is read from the database.
  */
-export function entryDenial(ctx: Ctx, space: string, member: string, e: LogEntry, kind: { keyring?: KeyringBody | null; spaceDoc?: boolean; tombstone?: boolean }, memo: BatchMemo | null = null): Denial | null {
+export function entryDenial(ctx: Ctx, space: string, member: string, e: LogEntry, kind: { keyring?: KeyringBody | null; spaceDoc?: boolean; tombstone?: boolean }, memo: BatchMemo | null = null): Denial | 'malformed' | null {
   const role = memo ? memo.role(member) : roleOf(ctx, space, member);
   if (!role) return 'role_write';
   const admin = capsOf(role).includes('ADMIN');

@@ -101,7 +101,8 @@ function prepareMemory(space: string, memoryId: string, metaEntry: LogEntry, con
   Y.applyUpdate(contentDoc, contentPlain);
   const content = readContent(contentDoc);
   // what crosses to the other thread must arrive as it is here: texts and lists of texts (a value a
-  // peer wrote as something else would come back changed by the copy, and is materialised there instead)
+  // peer wrote as something else would come back changed by the copy). readContent leaves such
+  // values out already (memory-shape.ts); this stays the copy's own guarantee.
   if (!plainContent(content)) return null;
   const record = sealRecord({ space_id: space, memory_id: memoryId }, { meta, metaState: metaPlain, content, contentState: contentPlain }, dek, keys.metaKey);
   return {

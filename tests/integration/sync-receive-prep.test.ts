@@ -93,7 +93,7 @@ describe('a received frame prepared on the second thread', () => {
     expect((await b!.c('memory.search', { query: 'quokkafest', space_id: SPACE })).hits.length).toBeGreaterThan(0);
   });
 
-  it('leaves a memory whose content is not texts to this thread (the copy between threads would change it), and prepares no frame too small or too large', async () => {
+  it('a memory whose content holds a value that is not a text reads the same with it and without (the copy between threads would change the value), and no frame too small or too large is prepared', async () => {
     const { a, others: [b, c], ids } = await family(2);
     const raw = lacking(a, b!);
     // a tag that is an object whose prototype lib0's decoder sets: a structured copy drops it (review of 81e7962)
@@ -107,7 +107,9 @@ describe('a received frame prepared on the second thread', () => {
     const used = lastPrepUse();
     const plain = receiveEntries(c!.app.ctx, SPACE, raw);
     expect(res.stored).toBe(plain.stored);
-    expect(used.memories).toBe(35);
+    // the object tag is left out of the content on both threads (memory-shape.ts), so that memory is prepared too
+    expect(used.memories).toBe(36);
+    expect((await b!.c('memory.get', { memory_id: ids[3] })).memory.tags).toEqual(['normal']);
     for (const q of ['zebra', 'walrus', 'object', 'normal', 'odd']) {
       const hits = async (t: TestApp) => (await t.c('memory.search', { query: q, space_id: SPACE })).hits.map((h: { memory_id: string }) => h.memory_id);
       expect(await hits(b!), q).toEqual(await hits(c!));

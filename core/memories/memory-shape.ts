@@ -1,0 +1,31 @@
+import type { ValidateFunction } from 'ajv';
+import { compileInline, SCHEMA_BASE } from '../schemas/validator';
+import { ULID_RE } from '../shared/ulid';
+
+/**
+ * The values a memory's two documents may hold (isMeta in memory-doc.ts puts them together),
+ * checked where they come from another device. A Yjs
+ * document takes any JSON value in any field, and a member's device signs whatever it writes: a
+ * tag that is a number, a type the contracts do not know or a date that is not one would reach
+ * every member's read model and break what they list (the response contract refuses it), so one
+ * member could take the list of a space down for everyone. Metadata is refused at receive (every
+ * member reads it under the epoch key, so every member refuses the same entry); content, which
+ * only its readers can open, is read leniently: a value of the wrong type is left out.
+ */
+
+/** 0001-01-01 to 9999-12-31 (ms): what an ISO timestamp of four-digit years can say. */
+const FIRST_MS = -62_135_596_800_000;
+const LAST_MS = 253_402_300_799_999;
+
+/** A time in ms a timestamp in the contracts can show. */
+export const isTimeMs = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= FIRST_MS && (v as number) <= LAST_MS;
+export const isTimeOrNull = (v: unknown): boolean => v === null || v === undefined || isTimeMs(v);
+export const isId = (v: unknown): boolean => typeof v === 'string' && ULID_RE.test(v);
+
+/** The strings of a list (tags, people, places), anything else left out. */
+export const stringsOf = (items: unknown[]): string[] => items.filter((v): v is string => typeof v === 'string');
+
+let timestamp: ValidateFunction | undefined;
+/** An ISO timestamp as the contracts define one (common.schema.json's Timestamp): what `occurred_at` may show. */
+export const isTimestamp = (v: unknown): v is string =>
+  typeof v === 'string' && (timestamp ??= compileInline({ $ref: SCHEMA_BASE + 'api/common.schema.json#/$defs/Timestamp' }))(v);

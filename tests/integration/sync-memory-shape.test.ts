@@ -1,0 +1,157 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { sign } from '../../core/crypto/sodium';
+import { heldMetaOf, materialiseMemory } from '../../core/memories/materialise';
+import { rebuildReadModel } from '../../core/memories/rebuild';
+import { unwrapDek, type DekWrap } from '../../core/memories/memory-keys';
+import { roleOf } from '../../core/spaces/spaces';
+import { sealEntry } from '../../core/store/entry-seal';
+import { entriesAfter, entryFromJson, entrySigningBytes, entryToJson, insertReceived, type EntryJson } from '../../core/store/sync-log';
+import { decryptEpochEntry, epochKey, epochOfKeyId } from '../../core/spaces/epoch-keys';
+import { receiveEntries } from '../../core/sync/receive';
+import { prepareAhead, warmReceiveThread } from '../../core/sync/receive-prep-thread';
+import { device, vectorOf, waitFor, type TestApp } from '../helpers/sync';
+
+/**
+ * A member's device signs whatever it writes, and a Yjs document takes any JSON value in any
+ * field. Found in the review of the receive thread (stop 30): a content entry whose tag was a
+ * number made `memory.list` break its response contract on every device of the space, so one
+ * member could take the list down for everyone. Metadata a release never writes (a type the
+ * contracts do not know, a creation time that is no time) is refused at receive; content of the
+ * wrong type is left out of what is shown; the rest of the space lists, gets and searches as ever.
+ */
+const SPACE = 'shared:family';
+
+const lacking = (from: TestApp, to: TestApp): EntryJson[] => {
+  const held = vectorOf(to, SPACE);
+  return entriesAfter(from.app.ctx, SPACE, 0, 100_000).filter((e) => e.seq > (held[e.author_device] ?? 0)).map(entryToJson);
+};
+
+/** Entry `i` of `raw` with its update replaced, sealed under `key` and signed by its author (a member writing what the app would not). */
+function rewrite(author: TestApp, raw: EntryJson[], i: number, key: Uint8Array, update: Uint8Array): void {
+  const old = raw[i]!;
+  const s = sealEntry(SPACE, old.doc_id, old.key_id, key, update);
+  const header = { space_id: SPACE, doc_id: old.doc_id, author_device: old.author_device, seq: old.seq, key_id: old.key_id, nonce: s.nonce, ciphertext: s.ciphertext };
+  raw[i] = entryToJson({ ...header, signature: sign(entrySigningBytes(header, s.ciphertext_sha256), author.app.ctx.keyring!.deviceSign.privateKey) });
+}
+
+function rewriteContent(author: TestApp, raw: EntryJson[], id: string, build: (d: Y.Doc) => void): void {
+  const ctx = author.app.ctx;
+  const dek = unwrapDek(ctx, SPACE, id, heldMetaOf(ctx, SPACE, id).meta!.dek as DekWrap)!;
+  const d = new Y.Doc();
+  build(d);
+  rewrite(author, raw, raw.findIndex((e) => e.doc_id === id), dek, Y.encodeStateAsUpdate(d));
+}
+
+/** The memory's metadata as its author wrote it, with `change` made on top, as one update. */
+function rewriteMeta(author: TestApp, raw: EntryJson[], id: string, change: (m: Y.Map<unknown>) => void): void {
+  const ctx = author.app.ctx;
+  const i = raw.findIndex((e) => e.doc_id === `${id}.meta`);
+  const d = new Y.Doc();
+  Y.applyUpdate(d, decryptEpochEntry(ctx, entryFromJson(raw[i]!))!);
+  change(d.getMap('meta'));
+  rewrite(author, raw, i, epochKey(ctx, SPACE, epochOfKeyId(raw[i]!.key_id)!), Y.encodeStateAsUpdate(d));
+}
+
+describe('what another member writes into a memory cannot break the space for everyone', () => {
+  const apps: TestApp[] = [];
+  afterAll(async () => { for (const a of apps) await a.close(); });
+
+  async function family(): Promise<{ a: TestApp; b: TestApp; c: TestApp; ids: string[] }> {
+    const [a, b, c] = [await device('Ana'), await device('Ben'), await device('Cy')];
+    apps.push(a, b, c);
+    await a.c('space.create', { kind: 'shared', name: 'Family', slug: 'family' });
+    for (const t of [b, c]) await t.c('space.join', { invite: (await a.c('space.invite', { space_id: SPACE, role: 'adult' })).invite });
+    const members = [a, b, c].map((t) => t.app.ctx.keyring!.memberId);
+    await waitFor('every device to know every member', () => [a, b, c].every((t) => members.every((m) => roleOf(t.app.ctx, SPACE, m))));
+    await waitFor('equal vectors', () => [b, c].every((t) => JSON.stringify(vectorOf(t, SPACE)) === JSON.stringify(vectorOf(a, SPACE))));
+    for (const t of [a, b, c]) t.app.sync!.pause();
+    const { memory_ids: ids } = await a.c('memory.import', {
+      space_id: SPACE,
+      memories: Array.from({ length: 40 }, (_, i) => ({ type: 'semantic', band: i % 2 ? 'AMBER' : 'GREEN', title: `Note ${i}`, body: `plain body ${i} pelican`, tags: ['family'], people: ['Oma'], places: [] })),
+    });
+    return { a, b, c, ids };
+  }
+
+  it('content of the wrong type is left out of what every reader is shown; the space still lists, gets and searches', async () => {
+    const { a, b, c, ids } = await family();
+    const raw = lacking(a, b);
+    rewriteContent(a, raw, ids[1]!, (d) => {
+      d.getText('title').insert(0, 'Odd values');
+      d.getText('body').insert(0, 'kept pelican');
+      d.getArray('tags').push([7, 'kept-tag', { x: 1 }, null, ['nested']]);
+      d.getArray('people').push([{ name: 'Oma' }, 'Opa']);
+      d.getArray('places').push([true]);
+      d.getMap('fields').set('occurred_at', 'last tuesday');
+      d.getMap('fields').set('updated_at', 1e300);
+    });
+    rewriteContent(a, raw, ids[2]!, (d) => {
+      d.getText('title').insert(0, 'Far dates');
+      d.getMap('fields').set('occurred_at', 42);
+      d.getMap('fields').set('updated_at', '2024-01-01');
+    });
+    // b through the receive thread, c without it: the same outcome
+    warmReceiveThread();
+    const use = await (await waitFor('the receive thread', () => prepareAhead(b.app.ctx, SPACE, raw)));
+    expect(use).not.toBeNull();
+    for (const [t, pre] of [[b, use ?? undefined], [c, undefined]] as const) {
+      const res = receiveEntries(t.app.ctx, SPACE, raw, pre);
+      expect(res.refused).toEqual([]);
+      const listed = (await t.c('memory.list', { space_id: SPACE, limit: 100 })).memories;
+      expect(listed).toHaveLength(40);
+      const odd = (await t.c('memory.get', { memory_id: ids[1] })).memory;
+      expect(odd).toMatchObject({ title: 'Odd values', body: 'kept pelican', tags: ['kept-tag'], people: ['Opa'], places: [], occurred_at: null });
+      expect(Date.parse(odd.updated_at)).toBeGreaterThan(0);
+      const far = (await t.c('memory.get', { memory_id: ids[2] })).memory;
+      expect(far).toMatchObject({ title: 'Far dates', occurred_at: null });
+      const found = async (query: string) => (await t.c('memory.search', { query, space_id: SPACE })).hits.map((h: { memory_id: string }) => h.memory_id);
+      expect(await found('kept pelican')).toEqual([ids[1]]);
+      expect(await found('opa')).toEqual([ids[1]]);
+      expect(await found('far dates')).toEqual([ids[2]]);
+      expect(await found('note 5')).toContain(ids[5]);
+      expect((await t.c('space.get', { space_id: SPACE })).space).toBeTruthy();
+    }
+  });
+
+  it('metadata no release writes is refused at receive, by every member alike, and the rest of the space arrives', async () => {
+    const { a, b, c, ids } = await family();
+    const last = ids[39]!;
+    const bends: ((m: Y.Map<unknown>) => void)[] = [
+      (m) => m.set('type', 'diary'),
+      (m) => m.set('created_at', 'yesterday'),
+      (m) => m.set('created_at', 1e300),
+      (m) => m.set('recipients', [5]),
+      (m) => m.set('copied_from', { memory_id: ids[0], space_id: 'Family!', copied_at: 1 }),
+    ];
+    // each bend of the last memory's metadata offered in turn: refused (its author's later entry then waits: a gap), everything before it stored
+    for (const bend of bends) {
+      const raw = lacking(a, b);
+      rewriteMeta(a, raw, last, bend);
+      for (const t of [b, c]) {
+        const res = receiveEntries(t.app.ctx, SPACE, raw);
+        expect(res.refused.map((r) => [r.doc_id, r.reason])).toEqual([[`${last}.meta`, 'malformed'], [last, 'gap']]);
+        const listed = (await t.c('memory.list', { space_id: SPACE, limit: 100 })).memories.map((m: { memory_id: string }) => m.memory_id);
+        expect(listed).toHaveLength(39);
+        expect(listed).not.toContain(last);
+        expect((await t.c('memory.get', { memory_id: ids[7] })).memory.title).toBe('Note 7');
+      }
+    }
+    // the entry as its author's app wrote it arrives after them
+    const raw = lacking(a, b);
+    for (const t of [b, c]) {
+      expect(receiveEntries(t.app.ctx, SPACE, raw).refused).toEqual([]);
+      expect((await t.c('memory.list', { space_id: SPACE, limit: 100 })).memories).toHaveLength(40);
+    }
+    // such a state already in a log (stored before the key that would have refused it arrived) is kept out of the read model, and out of a rebuild
+    await a.c('memory.create', { space_id: SPACE, type: 'semantic', band: 'GREEN', title: 'stored unchecked', body: 'x' });
+    const more = lacking(a, b);
+    const id = more.find((e) => e.doc_id.endsWith('.meta'))!.doc_id.slice(0, -5);
+    rewriteMeta(a, more, id, (m) => m.set('type', 'diary'));
+    const ctx = b.app.ctx;
+    ctx.uow.run(() => { for (const e of more) insertReceived(ctx, entryFromJson(e)); });
+    expect(ctx.uow.run(() => materialiseMemory(ctx, SPACE, id))).toBe('empty');
+    expect((await b.c('memory.list', { space_id: SPACE, limit: 100 })).memories).toHaveLength(40);
+    expect(ctx.uow.run(() => rebuildReadModel(ctx))).toBe(40);
+    expect((await b.c('memory.list', { space_id: SPACE, limit: 100 })).memories).toHaveLength(40);
+  });
+});
