@@ -67,8 +67,14 @@ export function isMeta(m: unknown): m is Meta {
   return true;
 }
 
+/**
+ * The metadata as plain data: its own fields only. Yjs (through lib0's decoder) builds values with
+ * assignments, so a key `__proto__` another device wrote would set an object's prototype; the round
+ * through JSON keeps what every reader (this thread, the receive thread, a copy between them)
+ * sees the same.
+ */
 export function readMeta(doc: Y.Doc): Meta {
-  return doc.getMap('meta').toJSON() as Meta;
+  return JSON.parse(JSON.stringify(doc.getMap('meta').toJSON())) as Meta;
 }
 
 export function writeMeta(doc: Y.Doc, patch: Partial<Meta>): void {

@@ -113,6 +113,21 @@ describe('what another member writes into a memory cannot break the space for ev
     }
   });
 
+  it('a metadata key `__proto__` is read the same on every device, with the receive thread and without', async () => {
+    const { a, b, c, ids } = await family();
+    const raw = lacking(a, b);
+    // the band only where an assignment of `__proto__` would put it: on the object's prototype
+    rewriteMeta(a, raw, ids[39]!, (m) => { m.delete('band'); m.set('__proto__', { band: 'GREEN' }); });
+    warmReceiveThread();
+    const use = await (await waitFor('the receive thread', () => prepareAhead(b.app.ctx, SPACE, raw)));
+    expect(use).not.toBeNull();
+    const withThread = receiveEntries(b.app.ctx, SPACE, raw, use ?? undefined);
+    const without = receiveEntries(c.app.ctx, SPACE, raw);
+    expect(withThread.refused).toEqual(without.refused);
+    expect(without.refused.map((r) => [r.doc_id, r.reason])).toEqual([[`${ids[39]}.meta`, 'malformed'], [ids[39], 'gap']]);
+    expect(vectorOf(b, SPACE)).toEqual(vectorOf(c, SPACE));
+  });
+
   it('metadata no release writes is refused at receive, by every member alike, and the rest of the space arrives', async () => {
     const { a, b, c, ids } = await family();
     const last = ids[39]!;
