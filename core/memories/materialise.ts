@@ -13,19 +13,33 @@ import { sameBytes } from '../shared/bytes';
 
 /** A memory's metadata document as the log holds it: every entry that decrypts here, applied in log order (meta null when none does). */
 export interface HeldMeta {
-  doc: Y.Doc; meta: Meta | null;
+  readonly doc: Y.Doc; meta: Meta | null;
   /** the one update the document was built from, when it was one (it is then the document's whole state) */
   only?: Uint8Array;
 }
 
+/** Held metadata whose document is built only when something asks for it: from `only`, or empty (most received memories never need it). */
+export function lazyHeldMeta(meta: Meta | null, only?: Uint8Array): HeldMeta {
+  let doc: Y.Doc | undefined;
+  return {
+    get doc() {
+      if (!doc) { doc = newDoc(); if (only) Y.applyUpdate(doc, only); }
+      return doc;
+    },
+    meta, ...(only ? { only } : {}),
+  };
+}
+
 export function heldMetaOf(ctx: Ctx, space: string, memoryId: string): HeldMeta {
-  const doc = newDoc();
-  const applied: Uint8Array[] = [];
+  const plains: Uint8Array[] = [];
   for (const e of docEntries(ctx, 'sync_log', space, metaDocId(memoryId))) {
     const plain = decryptEpochEntry(ctx, e);
-    if (plain) { Y.applyUpdate(doc, plain); applied.push(plain); }
+    if (plain) plains.push(plain);
   }
-  return { doc, meta: applied.length ? readMeta(doc) : null, ...(applied.length === 1 ? { only: applied[0] } : {}) };
+  if (!plains.length) return lazyHeldMeta(null);
+  const doc = newDoc();
+  for (const plain of plains) Y.applyUpdate(doc, plain);
+  return { doc, meta: readMeta(doc), ...(plains.length === 1 ? { only: plains[0] } : {}) };
 }
 
 /**
@@ -37,7 +51,7 @@ export function heldMetaOf(ctx: Ctx, space: string, memoryId: string): HeldMeta 
  * it was built from what this would read ('prepared').
  */
 export function materialiseMemory(ctx: Ctx, space: string, memoryId: string, held: HeldMeta = heldMetaOf(ctx, space, memoryId), prepared?: Prepared): 'saved' | 'prepared' | 'sealed' | 'empty' {
-  const { doc: metaDoc, meta, only } = held;
+  const { meta, only } = held; // (held.doc only where it is used: it may be built on demand)
   if (!meta) return 'empty';
   if (!isMeta(meta)) {
     // entries stored before this device held the key to check them (authorize.ts) can add up to a state no release writes: kept out of the read model
@@ -61,13 +75,15 @@ export function materialiseMemory(ctx: Ctx, space: string, memoryId: string, hel
     if (plain) { Y.applyUpdate(contentDoc, plain); applied.push(plain); }
   }
   const states = { ...(only ? { meta: only } : {}), ...(applied.length === 1 ? { content: applied[0] } : {}) };
-  const { rec, content } = saveRecord(ctx, memoryId, space, meta, metaDoc, contentDoc, dek, entries.length, states);
+  const { rec, content } = saveRecord(ctx, memoryId, space, meta, () => held.doc, contentDoc, dek, entries.length, states);
   indexMemory(ctx, rec, content);
   return 'saved';
 }
 
 /** A memory built from its two entries on another thread (sync/receive-prep.ts), with the metadata key it was sealed under. */
 export interface Prepared {
+  /** the metadata as the other thread read it from `metaPlain` alone (readMeta) */
+  meta: Meta;
   metaPlain: Uint8Array; contentPlain: Uint8Array; content_author: string; content_seq: number;
   dek: Uint8Array; content: Content; record: SealedRecord; metaKeyId: string; metaKey: Uint8Array; impact: Impact;
 }

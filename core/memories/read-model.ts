@@ -169,11 +169,12 @@ export function openMetaDoc(ctx: Ctx, rec: MemoryRecord): Y.Doc {
  * Writes (insert or replace) the encrypted read model of one memory from its two documents; returns what it wrote.
  * `states`: a document's state as one update when the caller holds it already — a fresh document
  * that one update built (a memory received whole) is that update, and encoding it again costs
- * as much as applying it did.
+ * as much as applying it did. `metaDoc` is then not read: a function, so a document built only
+ * on demand (materialise.ts's held metadata) is not built for it.
  */
-export function saveRecord(ctx: Ctx, memoryId: string, space: string, meta: Meta, metaDoc: Y.Doc, contentDoc: Y.Doc, dek: Uint8Array, version: number, states: { meta?: Uint8Array; content?: Uint8Array } = {}): { rec: MemoryRecord; content: Content } {
+export function saveRecord(ctx: Ctx, memoryId: string, space: string, meta: Meta, metaDoc: Y.Doc | (() => Y.Doc), contentDoc: Y.Doc, dek: Uint8Array, version: number, states: { meta?: Uint8Array; content?: Uint8Array } = {}): { rec: MemoryRecord; content: Content } {
   return saveRecordOf(ctx, memoryId, space, {
-    meta, metaState: states.meta ?? Y.encodeStateAsUpdate(metaDoc),
+    meta, metaState: states.meta ?? Y.encodeStateAsUpdate(typeof metaDoc === 'function' ? metaDoc() : metaDoc),
     content: readContent(contentDoc), contentState: states.content ?? Y.encodeStateAsUpdate(contentDoc),
   }, dek, version);
 }

@@ -124,9 +124,12 @@ function metaDenial(ctx: Ctx, space: string, member: string, role: Role, e: LogE
   if (!plain) return unverifiedWrite(role);
   const memoryId = e.doc_id.slice(0, -5);
   const held = memo ? memo.heldMeta(memoryId) : heldMetaOf(ctx, space, memoryId);
-  const { doc, meta: before } = held;
-  try { Y.applyUpdate(doc, plain); } catch { memo?.forget(memoryId); return 'unverifiable'; }
-  const after = readMeta(doc);
+  const before = held.meta;
+  // a new memory whose metadata the second thread already read from this same update: not read again
+  const prepared = memo?.preparedMeta(memoryId, plain);
+  const doc = prepared ? null : held.doc;
+  if (doc) try { Y.applyUpdate(doc, plain); } catch { memo?.forget(memoryId); return 'unverifiable'; }
+  const after = prepared ?? readMeta(doc!);
   const denial = metaChangeDenial(member, role, e, before, after);
   // the held document now has this entry applied: right if it is stored, wrong if it is refused
   if (denial) memo?.forget(memoryId); else memo?.accepted(memoryId, doc, after, plain);

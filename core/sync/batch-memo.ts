@@ -2,7 +2,9 @@ import * as Y from 'yjs';
 import type { Role } from '../../contracts/types';
 import type { Ctx } from '../context/ctx';
 import { deviceRow, type DeviceRow } from '../members/devices';
-import { heldMetaOf, type HeldMeta } from '../memories/materialise';
+import { heldMetaOf, lazyHeldMeta, type HeldMeta, type Prepared } from '../memories/materialise';
+import type { Meta } from '../memories/memory-doc';
+import { sameBytes } from '../shared/bytes';
 import { roleOf } from '../spaces/spaces';
 
 /**
@@ -27,7 +29,8 @@ export class BatchMemo {
   /** false once an entry that changes keys, members or roles was applied in this batch */
   pure = true;
 
-  constructor(private readonly ctx: Ctx, private readonly space: string) {}
+  /** `prepared`: the memories the frame's preparation read (receive-prep.ts), by id */
+  constructor(private readonly ctx: Ctx, private readonly space: string, private readonly prepared: ReadonlyMap<string, Pick<Prepared, 'meta' | 'metaPlain'>> = new Map()) {}
 
   device(id: string): DeviceRow | undefined {
     if (!this.devices.has(id)) this.devices.set(id, deviceRow(this.ctx, id));
@@ -47,11 +50,25 @@ export class BatchMemo {
     return h;
   }
 
-  /** The held document now includes an entry that was stored (`plain`, applied to it): its metadata as read after it. */
-  accepted(memoryId: string, doc: Y.Doc, meta: HeldMeta['meta'], plain: Uint8Array): void {
+  /**
+   * A memory's metadata as the second thread read it from this very update (`plain`, decrypted
+   * here), for a memory this device holds no metadata of: what applying it to the empty held
+   * document and reading it here would give, without doing it.
+   */
+  preparedMeta(memoryId: string, plain: Uint8Array): Meta | undefined {
+    const p = this.prepared.get(memoryId);
+    return p && this.metas.get(memoryId)?.meta === null && sameBytes(p.metaPlain, plain) ? p.meta : undefined;
+  }
+
+  /**
+   * The held metadata now includes an entry that was stored (`plain`): its metadata as read after
+   * it, and the document it was applied to (null: not applied, the metadata came from
+   * preparedMeta; the document is built from `plain` if something asks for it).
+   */
+  accepted(memoryId: string, doc: Y.Doc | null, meta: Meta, plain: Uint8Array): void {
     // built from nothing but this update: the update is its state (materialising need not encode it again)
     const first = this.metas.get(memoryId)?.meta === null;
-    this.metas.set(memoryId, { doc, meta, ...(first ? { only: plain } : {}) });
+    this.metas.set(memoryId, doc ? { doc, meta, ...(first ? { only: plain } : {}) } : lazyHeldMeta(meta, plain));
   }
 
   forget(memoryId: string): void { this.metas.delete(memoryId); }

@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
 import { openEpochDek, type DekWrap } from '../memories/memory-keys';
-import { readContent, readMeta, type Content } from '../memories/memory-doc';
+import { readContent, readMeta, type Content, type Meta } from '../memories/memory-doc';
 import { sealRecord, type MetaKey, type SealedRecord } from '../memories/record-seal';
 import { newDoc } from '../crdt/doc-update';
 import { epochOfKeyId } from '../spaces/epoch-keys';
@@ -34,6 +34,8 @@ export interface PreparedMemory {
   metaPlain: Uint8Array; contentPlain: Uint8Array;
   /** the content entry it was read from */
   content_author: string; content_seq: number;
+  /** the metadata read from metaPlain alone */
+  meta: Meta;
   dek: Uint8Array; content: Content; record: SealedRecord; metaKeyId: string; impact: Impact;
 }
 
@@ -106,7 +108,7 @@ function prepareMemory(space: string, memoryId: string, metaEntry: LogEntry, con
   if (!plainContent(content)) return null;
   const record = sealRecord({ space_id: space, memory_id: memoryId }, { meta, metaState: metaPlain, content, contentState: contentPlain }, dek, keys.metaKey);
   return {
-    memoryId, metaPlain, contentPlain, content_author: contentEntry.author_device, content_seq: contentEntry.seq,
+    memoryId, meta, metaPlain, contentPlain, content_author: contentEntry.author_device, content_seq: contentEntry.seq,
     dek, content, record, metaKeyId: keys.metaKey.keyId, impact: impactOf(columnsOf(content)),
   };
 }

@@ -108,9 +108,9 @@ function applyEntries(ctx: Ctx, space: string, raw: unknown[], pre?: PrepUse): R
     return { stored, refused, memories: 0, vector: {} };
   }
   const vector = spaceVector(ctx, space);
-  const memo = new BatchMemo(ctx, space);
   const prep = pre && pre.prep.entries.length === raw.length ? pre.prep : null;
   const prepared = new Map((prep?.memories ?? []).map((m) => [m.memoryId, { ...m, metaKey: pre!.keys.metaKey!.key }]));
+  const memo = new BatchMemo(ctx, space, prepared);
   const use = { signatures: 0, memories: 0 };
   ctx.uow.run(() => {
     for (const [i, j] of raw.entries()) {
