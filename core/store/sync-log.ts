@@ -223,6 +223,9 @@ export function entriesAfter({ db }: HasDb, space: string, afterId: number, limi
   return entryLogsTable.after(db, space, afterId, limit).map((r) => ({ ...toEntry(r), id: r.id }));
 }
 
+/** How many entries of a space this device stored after a local row id, and the last one's id. */
+export const entriesSince = ({ db }: HasDb, space: string, afterId: number): { n: number; last: number } => entryLogsTable.since(db, space, afterId);
+
 /** A space's version vector: author device → highest seq held. */
 export const spaceVector = ({ db }: HasDb, space: string): Record<string, number> => entryLogsTable.vector(db, space);
 

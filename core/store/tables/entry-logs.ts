@@ -40,6 +40,7 @@ const unpurged = query<[string, string, number], { id: number; ciphertext: Buffe
   'SELECT id, ciphertext FROM sync_log WHERE space_id = ? AND doc_id = ? AND purged_sha256 IS NULL AND id <= ?');
 const purge = query<[string, number]>("UPDATE sync_log SET purged_sha256 = ?, ciphertext = x'' WHERE id = ?");
 const lastId = query<[string, string], { m: number | null }>('SELECT MAX(id) AS m FROM sync_log WHERE space_id = ? AND doc_id = ?');
+const since = query<[string, number], { n: number; m: number | null }>('SELECT COUNT(*) AS n, MAX(id) AS m FROM sync_log WHERE space_id = ? AND id > ?');
 
 export const entryLogsTable = {
   maxSeq: (db: Db, log: LogName, space: string, device: string): number => LOGS[log].maxSeq.get(db, space, device)?.s ?? 0,
@@ -57,6 +58,11 @@ export const entryLogsTable = {
   at: at.get,
   /** a session's cursor: entries of a space after a local row id, in local apply order */
   after: after.all,
+  /** how many entries of a space follow a local row id, and the last one's id (the (space_id, id) index only) */
+  since: (db: Db, space: string, afterId: number): { n: number; last: number } => {
+    const r = since.get(db, space, afterId);
+    return { n: r?.n ?? 0, last: r?.m ?? afterId };
+  },
   vector: (db: Db, space: string): Record<string, number> => {
     const out: Record<string, number> = {};
     for (let r = nextAuthor.get(db, space, ''); r; r = nextAuthor.get(db, space, r.author_device)) {
