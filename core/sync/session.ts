@@ -10,8 +10,8 @@ import { FileTransfer } from './file-transfer';
 import { decodeFrame, type Frame, type FrameOf } from './frames';
 import { plainLink, type FrameLink, type LinkWrapper } from './link';
 import { receiveEntries, releasePrep, type PrepUse, type Refusal, type RefusalReason } from './receive';
-import { prepareAhead } from './receive-prep-thread';
-import { equalVectors } from './vector';
+import { prepareAhead, PREP_FROM, warmReceiveThread } from './receive-prep-thread';
+import { equalVectors, vectorGap } from './vector';
 
 /** What a session that starts a pairing or a join must do right after the handshake. */
 export interface Intent {
@@ -239,6 +239,8 @@ export class Session {
       if (!equalVectors(pv, local) && ![...this.inflight.values()].some((x) => x.space === s)) { st.sent = { ...pv }; st.cursor = 0; }
       if (equalVectors(pv, local)) this.verified(s, st, now);
       else this.node.recordPeer(this.peerDevice, s, false);
+      // a peer far ahead (an initial sync): the receive thread loads now (~0.4 s), before its first frame
+      if (vectorGap(local, pv).behind >= PREP_FROM) warmReceiveThread();
     }
     if (reply) this.sendHello();
     void this.flush();
@@ -365,12 +367,7 @@ export class Session {
   status(space: string): { behind: number; ahead: number; verified: boolean; verified_at: number | null } | null {
     const st = this.spaces.get(space);
     if (!st || !st.peerVec) return null;
-    const mine = spaceVector(this.node.ctx, space);
-    let behind = 0, ahead = 0;
-    for (const d of new Set([...Object.keys(mine), ...Object.keys(st.peerVec)])) {
-      const a = mine[d] ?? 0, b = st.peerVec[d] ?? 0;
-      if (b > a) behind += b - a; else ahead += a - b;
-    }
+    const { behind, ahead } = vectorGap(spaceVector(this.node.ctx, space), st.peerVec);
     return { behind, ahead, verified: behind === 0 && ahead === 0 && st.verifiedAt !== null, verified_at: st.verifiedAt };
   }
 }
