@@ -3,6 +3,14 @@ import { createHash } from 'node:crypto';
 
 const clientIds = new Map<string, number>();
 
+/**
+ * Whether a document holds structs or deletions Yjs could not apply yet: they build on clocks it
+ * has not seen, and Yjs keeps them aside until those arrive. A check that compares a document
+ * before and after an update sees none of them, yet they would apply at some later entry,
+ * perhaps one nobody checks (another device's client id can be computed by anyone).
+ */
+export const hasPending = (doc: Y.Doc): boolean => doc.store.pendingStructs !== null || doc.store.pendingDs !== null;
+
 /** Yjs client id for this device: stable, so a device's edits extend one client's history (asked for per document, hashed once). */
 export function deviceClientId(deviceId: string): number {
   let id = clientIds.get(deviceId);

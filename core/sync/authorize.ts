@@ -3,6 +3,7 @@ import type { Band, Role } from '../../contracts/types';
 import type { Ctx } from '../context/ctx';
 import { verifyMemberKeyChange } from '../members/member-key';
 import { deviceRow } from '../members/devices';
+import { hasPending } from '../crdt/doc-update';
 import { heldMetaOf } from '../memories/materialise';
 import { isMeta, readMeta, type Meta } from '../memories/memory-doc';
 import { authorize, capsOf, type PolicyInput } from '../policy/authorize';
@@ -77,6 +78,8 @@ function spaceDocDenial(ctx: Ctx, space: string, member: string, admin: boolean,
   const doc = readSpaceDoc(ctx, space);
   const before = view(doc);
   try { Y.applyUpdate(doc, plain); } catch { return 'unverifiable'; }
+  // what it does only later (held aside by Yjs) cannot be checked now: refused until what it builds on is here
+  if (hasPending(doc)) return 'unverifiable';
   const after = view(doc);
   if (changedKeys(before.members, after.members).length) return 'role_admin';
   for (const key of changedKeys(before.space, after.space)) {
@@ -128,7 +131,11 @@ function metaDenial(ctx: Ctx, space: string, member: string, role: Role, e: LogE
   // a new memory whose metadata the second thread already read from this same update: not read again
   const prepared = memo?.preparedMeta(memoryId, plain);
   const doc = prepared ? null : held.doc;
-  if (doc) try { Y.applyUpdate(doc, plain); } catch { memo?.forget(memoryId); return 'unverifiable'; }
+  if (doc) {
+    try { Y.applyUpdate(doc, plain); } catch { memo?.forget(memoryId); return 'unverifiable'; }
+    // (the receive thread prepares no memory whose update leaves anything pending: receive-prep.ts)
+    if (hasPending(doc)) { memo?.forget(memoryId); return 'unverifiable'; }
+  }
   const after = prepared ?? readMeta(doc!);
   const denial = metaChangeDenial(member, role, e, before, after);
   // the held document now has this entry applied: right if it is stored, wrong if it is refused

@@ -2,7 +2,7 @@ import * as Y from 'yjs';
 import { openEpochDek, type DekWrap } from '../memories/memory-keys';
 import { readContent, readMeta, type Content, type Meta } from '../memories/memory-doc';
 import { sealRecord, type MetaKey, type SealedRecord } from '../memories/record-seal';
-import { newDoc } from '../crdt/doc-update';
+import { hasPending, newDoc } from '../crdt/doc-update';
 import { epochOfKeyId } from '../spaces/epoch-keys';
 import { columnsOf, impactOf, type Impact } from '../store/search-impact';
 import { decryptEntry, entryFromJson, verifyEntrySignature, type LogEntry } from '../store/sync-log';
@@ -91,6 +91,8 @@ function prepareMemory(space: string, memoryId: string, metaEntry: LogEntry, con
   if (!metaPlain) return null;
   const metaDoc = newDoc();
   Y.applyUpdate(metaDoc, metaPlain);
+  // an update that leaves structs pending is refused there (authorize.ts): not read ahead for it
+  if (hasPending(metaDoc)) return null;
   const meta = readMeta(metaDoc);
   const wrap = meta.dek as DekWrap | undefined;
   // RED (sealed to member keys) and BLACK (a device key) stay on the thread that holds those keys
