@@ -27,7 +27,8 @@ export interface KeyringBody {
 }
 
 const chainAd = (space: string, epoch: number) => `chain|${space}|${epoch}`;
-const deviceSealId = (deviceId: string): string => `device:${deviceId}`;
+/** How a seal to one device is filed among the members' seals. */
+export const deviceSealId = (deviceId: string): string => `device:${deviceId}`;
 const cacheKey = (space: string, epoch: number) => `${space}#${epoch}`;
 
 export function appendKeyring(ctx: Ctx, space: string, body: KeyringBody): void {

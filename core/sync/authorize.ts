@@ -8,7 +8,7 @@ import { heldMetaOf } from '../memories/materialise';
 import { isMeta, readMeta, type Meta } from '../memories/memory-doc';
 import { authorize, capsOf, type PolicyInput } from '../policy/authorize';
 import { policyDocument } from '../policy/policy-document';
-import { decryptEpochEntry, holdsChainLink, holdsSeal, type KeyringBody } from '../spaces/epoch-keys';
+import { decryptEpochEntry, deviceSealId, holdsChainLink, holdsSeal, type KeyringBody } from '../spaces/epoch-keys';
 import { readSpaceDoc } from '../spaces/space-doc';
 import { roleOf, spaceRow } from '../spaces/spaces';
 import type { LogEntry } from '../store/sync-log';
@@ -37,12 +37,15 @@ function openWithEpoch(ctx: Ctx, _space: string, e: LogEntry): Uint8Array | null
  * and may start an epoch newer than any this device knows, sealed only to current members
  * (it cannot re-seal an existing epoch, nor seal anything to an outsider).
  */
-function keyringDenial(ctx: Ctx, space: string, member: string, admin: boolean, body: KeyringBody): Denial | null {
+function keyringDenial(ctx: Ctx, space: string, member: string, author: string, admin: boolean, body: KeyringBody): Denial | null {
   if (body.member_key) {
     if (body.member_key.member_id !== member || !verifyMemberKeyChange(ctx, body.member_key)) return 'role_admin';
   }
   if (admin) return null;
-  if (!body.seals && !body.chain) return null;
+  // a key is filed under the device that started it; of two keys of one epoch the lowest origin is
+  // the one everyone writes under, so naming another origin would choose everyone's key
+  if (body.origin !== undefined && body.origin !== author) return 'role_admin';
+  if (!body.seals && !body.chain && !body.device_seals) return null;
   const current = spaceRow(ctx, space).epoch;
   if (body.epoch <= current) return 'role_admin';
   if (body.chain) {
@@ -52,6 +55,12 @@ function keyringDenial(ctx: Ctx, space: string, member: string, admin: boolean, 
   for (const m of Object.keys(body.seals ?? {})) {
     if (!roleOf(ctx, space, m)) return 'role_admin';
     if (holdsSeal(ctx, space, body.epoch, m)) return 'role_admin';
+  }
+  // seals to single devices (a member whose key a revoked device holds) as strictly: a current member's device, a new epoch
+  for (const d of Object.keys(body.device_seals ?? {})) {
+    const owner = deviceRow(ctx, d)?.member_id;
+    if (!owner || !roleOf(ctx, space, owner)) return 'role_admin';
+    if (holdsSeal(ctx, space, body.epoch, deviceSealId(d))) return 'role_admin';
   }
   return null;
 }
@@ -180,7 +189,7 @@ export function entryDenial(ctx: Ctx, space: string, member: string, e: LogEntry
   const role = memo ? memo.role(member) : roleOf(ctx, space, member);
   if (!role) return 'role_write';
   const admin = capsOf(role).includes('ADMIN');
-  if (kind.keyring) return keyringDenial(ctx, space, member, admin, kind.keyring);
+  if (kind.keyring) return keyringDenial(ctx, space, member, e.author_device, admin, kind.keyring);
   if (kind.spaceDoc) return e.purged_sha256 ? null : spaceDocDenial(ctx, space, member, admin, e);
   if (kind.tombstone) return null;
   // a purged entry (compaction, erasure) carries a header only: it changes nothing here

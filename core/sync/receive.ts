@@ -14,6 +14,7 @@ import { BatchMemo } from './batch-memo';
 import { isEntry } from './frames';
 import type { Prep, PrepKeys } from './receive-prep';
 import { sameBytes } from '../shared/bytes';
+import { ULID_RE } from '../shared/ulid';
 
 /**
  * Why an entry was not applied. `duplicate` (an identical entry already held: a replay) and
@@ -52,10 +53,18 @@ function keyIdProblem(e: LogEntry): boolean {
   return e.key_id !== `dek:${e.doc_id}`;
 }
 
+/** id → base64 text, as startEpoch writes seals (anything else would throw where it is stored) */
+const isSeals = (v: unknown): boolean =>
+  v === undefined || (!!v && typeof v === 'object' && !Array.isArray(v) && Object.entries(v).every(([k, x]) => ULID_RE.test(k) && typeof x === 'string'));
+
 function parseKeyring(e: LogEntry): KeyringBody | null {
   try {
     const b = JSON.parse(Buffer.from(e.ciphertext).toString('utf8')) as KeyringBody;
-    if (!Number.isInteger(b.epoch) || b.epoch < 1) return null;
+    if (!b || typeof b !== 'object' || !Number.isInteger(b.epoch) || b.epoch < 1) return null;
+    if (b.origin !== undefined && !(typeof b.origin === 'string' && ULID_RE.test(b.origin))) return null;
+    if (!isSeals(b.seals) || !isSeals(b.device_seals)) return null;
+    if (b.chain !== undefined && !(b.chain && Number.isInteger(b.chain.epoch) && typeof b.chain.nonce === 'string' && typeof b.chain.ct === 'string')) return null;
+    if (b.member_key !== undefined && !(b.member_key && typeof b.member_key === 'object')) return null;
     return b;
   } catch { return null; }
 }
@@ -143,7 +152,7 @@ function applyEntries(ctx: Ctx, space: string, raw: unknown[], pre?: PrepUse): R
       let tomb: string | null = null;
       if (e.doc_id === TOMBSTONE_DOC) {
         try { tomb = String((JSON.parse(Buffer.from(e.ciphertext).toString('utf8')) as { memory_id: string }).memory_id); } catch { tomb = null; }
-        if (!tomb || !/^[0-9A-HJKMNP-TV-Z]{26}$/.test(tomb)) { refuse('malformed', e); continue; }
+        if (!tomb || !ULID_RE.test(tomb)) { refuse('malformed', e); continue; }
         if (!mayErase(ctx, space, tomb, dev.member_id)) { refuse('forbidden', e); continue; }
       }
       const denial = entryDenial(ctx, space, dev.member_id, e, { keyring, spaceDoc: e.doc_id === SPACE_DOC, tombstone: !!tomb }, memo);
@@ -179,7 +188,7 @@ function applyEntries(ctx: Ctx, space: string, raw: unknown[], pre?: PrepUse): R
       // screens follow events, not polls: say what arrived (ids and counts only)
       emit(ctx, {
         topic: 'SYNC_APPLIED', space_id: space, actor: { member_id: keys(ctx).memberId, caps: [] },
-        payload: { author_devices: [...authors].slice(0, 100), entries: stored, memory_ids: [...touched].filter((id) => /^[0-9A-HJKMNP-TV-Z]{26}$/.test(id)).slice(0, 1000) },
+        payload: { author_devices: [...authors].slice(0, 100), entries: stored, memory_ids: [...touched].filter((id) => ULID_RE.test(id)).slice(0, 1000) },
       });
     }
   });

@@ -1,0 +1,69 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { b64, newKey, seal } from '../../core/crypto/sodium';
+import { deviceRow } from '../../core/members/devices';
+import { epochKey, KEYRING_DOC, KEYRING_KEY_ID } from '../../core/spaces/epoch-keys';
+import { roleOf, spaceRow } from '../../core/spaces/spaces';
+import { appendSigned, entriesAfter, entryToJson, type EntryJson } from '../../core/store/sync-log';
+import { receiveEntries } from '../../core/sync/receive';
+import { device, vectorOf, waitFor, type TestApp } from '../helpers/sync';
+
+/**
+ * Found by a hostile review (stop 31): of two keys of one epoch, the one whose origin device id
+ * sorts lowest is the one every device writes under. A keyring entry with seals to single
+ * devices (`device_seals`) and no member seals passed the check, and its `origin` was taken as
+ * written: a member sealed a key of their own to another member's device under the origin
+ * 000…0, and that device wrote the space's next memories under a key the member chose. A member
+ * who is not an administrator now seals to devices only as strictly as to members (a new epoch,
+ * a current member's device), only under their own device as origin; a keyring body of the wrong
+ * shape is malformed, not an exception that rolls back the whole frame.
+ */
+const SPACE = 'shared:family';
+const LOWEST = '0'.repeat(26);
+
+const lacking = (from: TestApp, to: TestApp): EntryJson[] => {
+  const held = vectorOf(to, SPACE);
+  return entriesAfter(from.app.ctx, SPACE, 0, 100_000).filter((e) => e.seq > (held[e.author_device] ?? 0)).map(entryToJson);
+};
+
+describe('an epoch key chosen by a member who is not an administrator', () => {
+  const apps: TestApp[] = [];
+  afterAll(async () => { for (const t of apps) await t.close(); });
+
+  async function family(): Promise<{ a: TestApp; b: TestApp; c: TestApp }> {
+    const [a, b, c] = [await device('Ana'), await device('Ben'), await device('Cy')];
+    apps.push(a, b, c);
+    await a.c('space.create', { kind: 'shared', name: 'Family', slug: 'family' });
+    for (const t of [b, c]) await t.c('space.join', { invite: (await a.c('space.invite', { space_id: SPACE, role: 'adult' })).invite });
+    const members = [a, b, c].map((t) => t.app.ctx.keyring!.memberId);
+    await waitFor('every device to know every member', () => [a, b, c].every((t) => members.every((m) => roleOf(t.app.ctx, SPACE, m))));
+    await waitFor('equal vectors', () => [b, c].every((t) => JSON.stringify(vectorOf(t, SPACE)) === JSON.stringify(vectorOf(a, SPACE))));
+    for (const t of [a, b, c]) t.app.sync!.pause();
+    return { a, b, c };
+  }
+
+  it('is refused: seals to a device under another origin, now or for the next epoch; a body of the wrong shape is malformed', async () => {
+    const { b, c } = await family();
+    const ctx = b.app.ctx;
+    const epoch = spaceRow(ctx, SPACE).epoch;
+    const cDevice = c.app.ctx.keyring!.deviceId;
+    const evil = newKey();
+    const sealedToC = b64(seal(evil, new Uint8Array(deviceRow(ctx, cDevice)!.x25519_pub)));
+    const before = Buffer.from(epochKey(c.app.ctx, SPACE, epoch));
+    const offer = (body: unknown) => {
+      ctx.uow.run(() => appendSigned(ctx, SPACE, KEYRING_DOC, KEYRING_KEY_ID, Buffer.from(JSON.stringify(body), 'utf8')));
+      const res = receiveEntries(c.app.ctx, SPACE, lacking(b, c));
+      // a refused entry leaves a gap in its author's log: the next one is offered at the same seq
+      ctx.uow.run(() => ctx.db.prepare("DELETE FROM sync_log WHERE space_id = ? AND doc_id = ? AND author_device = ?").run(SPACE, KEYRING_DOC, ctx.keyring!.deviceId));
+      ctx.seqCache.clear();
+      return res.refused.map((r) => r.reason);
+    };
+    expect(offer({ epoch, origin: LOWEST, device_seals: { [cDevice]: sealedToC } })).toEqual(['role_admin']);
+    expect(offer({ epoch, device_seals: { [cDevice]: sealedToC } })).toEqual(['role_admin']);
+    expect(offer({ epoch: epoch + 1, origin: LOWEST, seals: { [c.app.ctx.keyring!.memberId]: sealedToC } })).toEqual(['role_admin']);
+    expect(offer({ epoch: epoch + 1, device_seals: { [cDevice]: 5 } })).toEqual(['malformed']);
+    expect(offer({ epoch: epoch + 1, origin: 7, seals: {} })).toEqual(['malformed']);
+    expect(offer({ epoch: epoch + 1, chain: 'x' })).toEqual(['malformed']);
+    // C writes under the key it had
+    expect(Buffer.from(epochKey(c.app.ctx, SPACE, epoch)).equals(before)).toBe(true);
+  });
+});
