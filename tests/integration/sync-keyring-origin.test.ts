@@ -1,7 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { b64, newKey, seal } from '../../core/crypto/sodium';
 import { deviceRow } from '../../core/members/devices';
-import { epochKey, KEYRING_DOC, KEYRING_KEY_ID } from '../../core/spaces/epoch-keys';
+import { epochKey, KEYRING_DOC, KEYRING_KEY_ID, startEpoch } from '../../core/spaces/epoch-keys';
+import { removeMemberNow } from '../../core/spaces/membership';
 import { roleOf, spaceRow } from '../../core/spaces/spaces';
 import { appendSigned, entriesAfter, entryToJson, type EntryJson } from '../../core/store/sync-log';
 import { receiveEntries } from '../../core/sync/receive';
@@ -65,5 +66,36 @@ describe('an epoch key chosen by a member who is not an administrator', () => {
     expect(offer({ epoch: epoch + 1, chain: 'x' })).toEqual(['malformed']);
     // C writes under the key it had
     expect(Buffer.from(epochKey(c.app.ctx, SPACE, epoch)).equals(before)).toBe(true);
+  });
+
+  it('a member\'s key for the next epoch is not the one the rotation that removes them writes under', async () => {
+    // Ben's device is the oldest: its id sorts lowest, so a key it starts for an epoch would be everyone's
+    const b = await device('Ben'); apps.push(b);
+    await new Promise((r) => setTimeout(r, 5));
+    const [a, c] = [await device('Ana'), await device('Cy')];
+    apps.push(a, c);
+    expect(b.app.ctx.keyring!.deviceId < a.app.ctx.keyring!.deviceId).toBe(true);
+    await a.c('space.create', { kind: 'shared', name: 'Family', slug: 'family' });
+    for (const t of [b, c]) await t.c('space.join', { invite: (await a.c('space.invite', { space_id: SPACE, role: 'adult' })).invite });
+    const [am, bm, cm] = [a, b, c].map((t) => t.app.ctx.keyring!.memberId);
+    await waitFor('every device to know every member', () => [a, b, c].every((t) => [am, bm, cm].every((m) => roleOf(t.app.ctx, SPACE, m!))));
+    await waitFor('equal vectors', () => [b, c].every((t) => JSON.stringify(vectorOf(t, SPACE)) === JSON.stringify(vectorOf(a, SPACE))));
+    for (const t of [a, b, c]) t.app.sync!.pause();
+    // Ben starts the next epoch (a member may: the revocation of one of their own devices), sealed to everyone
+    const bctx = b.app.ctx;
+    const next = spaceRow(bctx, SPACE).epoch + 1;
+    const bens = bctx.uow.run(() => startEpoch(bctx, SPACE, next, [am!, bm!, cm!]));
+    for (const t of [a, c]) expect(receiveEntries(t.app.ctx, SPACE, lacking(b, t)).refused).toEqual([]);
+    // Ana removes Ben: what she writes from then on is under a key Ben never held
+    const actx = a.app.ctx;
+    actx.uow.run(() => removeMemberNow(actx, am!, SPACE, bm!));
+    const epoch = spaceRow(actx, SPACE).epoch;
+    expect(epoch).toBeGreaterThan(next);
+    expect(Buffer.from(epochKey(actx, SPACE, epoch)).equals(Buffer.from(bens))).toBe(false);
+    expect(receiveEntries(c.app.ctx, SPACE, lacking(a, c)).refused).toEqual([]);
+    expect(Buffer.from(epochKey(c.app.ctx, SPACE, spaceRow(c.app.ctx, SPACE).epoch)).equals(Buffer.from(epochKey(actx, SPACE, epoch)))).toBe(true);
+    const id = (await a.c('memory.create', { space_id: SPACE, type: 'semantic', band: 'GREEN', title: 'after Ben left', body: 'x' })).memory.memory_id;
+    expect(receiveEntries(c.app.ctx, SPACE, lacking(a, c)).refused).toEqual([]);
+    expect((await c.c('memory.get', { memory_id: id })).memory.title).toBe('after Ben left');
   });
 });
