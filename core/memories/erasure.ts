@@ -12,6 +12,7 @@ import { tombstonesTable } from '../store/tables/tombstones';
 import { attachmentsTable } from '../store/tables/attachments';
 import { checkpointTruncate } from '../store/database';
 import { filesDocId, metaDocId } from './memory-doc';
+import { heldMetaOf } from './materialise';
 import { dropRecord, findRecord } from './read-model';
 
 /** The signed document of a space's erasures, one entry per erased memory. */
@@ -22,10 +23,12 @@ export const isTombstoned = (ctx: Ctx, space: string, memoryId: string): boolean
 
 /**
  * The erasure decision for a member (a local actor, or the member whose device sent a
- * tombstone). The author is known here only where this device holds the memory's read model.
+ * tombstone). The author is read from the read model, else from the memory's metadata in the
+ * log: a RED memory not sealed to this device has no row here, yet its author may erase it
+ * (without that, their tombstone was refused here and every later entry of theirs waited on it).
  */
 export function eraseDecision(ctx: Ctx, space: string, memoryId: string, member: string, reauth = false, band?: Band) {
-  const author = memoriesTable.author(ctx.db, memoryId);
+  const author = memoriesTable.author(ctx.db, memoryId) ?? heldMetaOf(ctx, space, memoryId).meta?.author;
   return authorize({
     action: 'memory.erase', actor: { member_id: member, role: roleOf(ctx, space, member) }, device_id: keys(ctx).deviceId, band, reauth,
     memory: author ? { author, recipients: [], origin_device: '' } : undefined, undoWindowSeconds: policyDocument().undo_window_default_seconds,
