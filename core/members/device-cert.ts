@@ -5,6 +5,13 @@ import { canonicalJson } from '../shared/json';
 /** A device as peers learn it: ids, public keys, and the member's signature binding the device to the member. */
 export interface DeviceInfo { device_id: string; member_id: string; ed25519: string; x25519: string; platform: string; cert?: string }
 
+/** Whether a value another device wrote into a space document is a device entry (anything else is skipped, never read). */
+export const isDeviceInfo = (d: unknown): d is DeviceInfo => {
+  if (!d || typeof d !== 'object' || Array.isArray(d)) return false;
+  const o = d as Record<string, unknown>;
+  return ['device_id', 'member_id', 'ed25519', 'x25519', 'platform'].every((k) => typeof o[k] === 'string') && (o.cert === undefined || typeof o.cert === 'string');
+};
+
 const certBytes = (d: DeviceInfo): string => canonicalJson({ v: 1, kind: 'device-cert', device_id: d.device_id, member_id: d.member_id, ed25519: d.ed25519, x25519: d.x25519 });
 
 /** This device, certified by the member key it acts for (Ed25519 signatures are deterministic: nothing to store). */

@@ -4,7 +4,7 @@ import { fromB64 } from '../crypto/sodium';
 import { isKnownMember, memberPublicKeys, upsertRemoteMember } from '../members/members';
 import { markDeviceRevoked, memberKeyExposed, upsertRemoteDevice } from '../members/devices';
 import { rotateExposedOwnKey } from '../members/device-trust';
-import { verifyDeviceCert, type DeviceInfo } from '../members/device-cert';
+import { isDeviceInfo, verifyDeviceCert } from '../members/device-cert';
 import { spaceMembersTable, spacesTable } from '../store/tables/spaces';
 import { sealText } from '../vault/local-meta';
 import { hasEpochKey } from './epoch-keys';
@@ -29,7 +29,8 @@ export function materialiseSpace(ctx: Ctx, space: string): void {
   const memberKeys = doc.getMap('member_keys').toJSON() as Record<string, { ed25519: string; x25519: string; name: string }>;
   for (const [member_id, mk] of Object.entries(memberKeys)) upsertRemoteMember(ctx, { member_id, ...mk });
   const me = keys(ctx).deviceId;
-  for (const d of Object.values(doc.getMap('devices').toJSON() as Record<string, DeviceInfo>)) {
+  for (const d of Object.values(doc.getMap('devices').toJSON() as Record<string, unknown>)) {
+    if (!isDeviceInfo(d)) { ctx.metrics.inc('memoryos_sync_rejected_total', { reason: 'bad_device_entry' }); continue; }
     if (d.device_id === me) continue;
     const mk = memberPublicKeys(ctx, d.member_id);
     if (!mk || !verifyDeviceCert(d, mk.ed25519)) {

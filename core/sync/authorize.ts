@@ -2,6 +2,7 @@ import * as Y from 'yjs';
 import type { Band, Role } from '../../contracts/types';
 import type { Ctx } from '../context/ctx';
 import { verifyMemberKeyChange } from '../members/member-key';
+import { isDeviceInfo } from '../members/device-cert';
 import { deviceRow } from '../members/devices';
 import { hasPending } from '../crdt/doc-update';
 import { heldMetaOf } from '../memories/materialise';
@@ -102,8 +103,9 @@ function spaceDocDenial(ctx: Ctx, space: string, member: string, admin: boolean,
     ?? deviceRow(ctx, id)?.member_id;
   for (const id of changedKeys(before.devices, after.devices)) {
     const b = before.devices[id] as { member_id?: string } | undefined;
-    const a = after.devices[id] as { member_id?: string } | undefined;
-    if ((b && b.member_id !== member) || (a && a.member_id !== member)) return 'role_admin';
+    const a = after.devices[id];
+    // present after: one of their own devices, as a device entry (a null or a number is no device, and no one's to write)
+    if ((b && b.member_id !== member) || (a !== undefined && !(isDeviceInfo(a) && a.member_id === member))) return 'role_admin';
   }
   for (const id of changedKeys(before.revoked, after.revoked)) if (ownerOf(id) !== member) return 'role_admin';
   return null;
