@@ -1,7 +1,7 @@
 import * as Y from 'yjs';
 import { setList, setText } from '../crdt/doc-update';
 import { SPACE_ID } from '../shared/space-id';
-import { isId, isTimeMs, isTimeOrNull, isTimestamp, stringsOf } from './memory-shape';
+import { isDekWrap, isId, isTimeMs, isTimeOrNull, isTimestamp, stringsOf } from './memory-shape';
 
 /** The editable content of a memory: its own Yjs document, encrypted under the memory's DEK. */
 export interface Content {
@@ -59,6 +59,7 @@ export function isMeta(m: unknown): m is Meta {
   if (!BANDS.has(o.band as string) || !TYPES.has(o.type as string)) return false;
   if (!isId(o.author) || !isId(o.origin_device) || !isTimeMs(o.created_at)) return false;
   if (!isTimeOrNull(o.deleted_at) || !isTimeOrNull(o.expires_at)) return false;
+  if (!isDekWrap(o.dek)) return false; // every release wraps the key it writes: one no device opens would reach every member's read model
   if (o.recipients !== undefined && !(Array.isArray(o.recipients) && o.recipients.length <= 50 && o.recipients.every(isId))) return false;
   if (o.copied_from !== undefined) {
     const c = o.copied_from as Record<string, unknown> | null;

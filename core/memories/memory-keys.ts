@@ -4,6 +4,7 @@ import { aeadDecrypt, aeadEncrypt, b64, fromB64, seal, unseal } from '../crypto/
 import { memberBoxKeys, memberBoxPublicKey } from '../members/members';
 import { memberKeyExposed, sealTargetsOf } from '../members/devices';
 import { epochKey, openUnderEpoch } from '../spaces/epoch-keys';
+import { isB64, isDekWrap } from './memory-shape';
 
 /** How a memory's DEK is wrapped, as the spec's key table says per band. Stored in the memory's meta doc. */
 export type DekWrap =
@@ -35,6 +36,7 @@ export function wrapDek(ctx: Ctx, dek: Uint8Array, space: string, memory: string
 
 /** An epoch-wrapped DEK opened with one of the keys given (the epoch's, held elsewhere): no state read. Null when none opens it. */
 export function openEpochDek(space: string, memory: string, wrap: { nonce: string; ct: string }, keys: Uint8Array[]): Uint8Array | null {
+  if (!isB64(wrap.nonce) || !isB64(wrap.ct)) return null; // read ahead of any check (receive-prep.ts): a wrap of another shape opens nothing
   const sealed = { nonce: fromB64(wrap.nonce), ciphertext: fromB64(wrap.ct) };
   for (const key of keys) {
     const dek = aeadDecrypt(sealed, dekAd(space, memory), key);
@@ -49,8 +51,11 @@ export function openEpochDek(space: string, memory: string, wrap: { nonce: strin
  * `remember`: keep it in the DEK cache (false for a pass that reads each memory once, an export:
  * its keys would push out the ones in use, and each lives just long enough in the cache to reach
  * V8's old generation: ~22 MB of garbage for a full collection at 100k).
+ * A wrap of a shape wrapDek does not write (another device may have written anything) opens
+ * nothing, cached key or not: null, never a throw.
  */
 export function unwrapDek(ctx: Ctx, space: string, memory: string, wrap: DekWrap, asMember?: string, remember = true): Uint8Array | null {
+  if (!isDekWrap(wrap)) return null;
   const k = keys(ctx);
   if (!asMember) {
     const cached = k.deks.get(memory);

@@ -25,6 +25,25 @@ export const isId = (v: unknown): boolean => typeof v === 'string' && ULID_RE.te
 /** The strings of a list (tags, people, places), anything else left out. */
 export const stringsOf = (items: unknown[]): string[] => items.filter((v): v is string => typeof v === 'string');
 
+/** Base64 as b64 (crypto/sodium.ts) writes it: a string only (Buffer.from throws on anything else). */
+export const isB64 = (v: unknown): v is string => typeof v === 'string' && v.length % 4 === 0 && /^[A-Za-z0-9+/]*={0,2}$/.test(v);
+/** Ids (members' or devices') to base64: a RED key's seals. */
+const isSeals = (v: unknown): boolean => !!v && typeof v === 'object' && !Array.isArray(v) && Object.entries(v).every(([id, s]) => isId(id) && isB64(s));
+
+/**
+ * A memory key's wrap as wrapDek (memory-keys.ts) writes it, in each of its modes. unwrapDek opens
+ * nothing else: a nonce that is a number once threw out of it (a TypeError no caller expects), and
+ * memory.list went down for the whole space at the next unlock, when no cached key hid it.
+ */
+export function isDekWrap(v: unknown): boolean {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return false;
+  const w = v as Record<string, unknown>;
+  if (w.mode === 'epoch') return Number.isSafeInteger(w.epoch) && (w.epoch as number) >= 1 && isB64(w.nonce) && isB64(w.ct);
+  if (w.mode === 'device') return isId(w.device_id) && isB64(w.nonce) && isB64(w.ct);
+  if (w.mode === 'sealed') return isSeals(w.seals) && (w.device_seals === undefined || isSeals(w.device_seals));
+  return false;
+}
+
 let timestamp: ValidateFunction | undefined;
 /** An ISO timestamp as the contracts define one (common.schema.json's Timestamp): what `occurred_at` may show. */
 export const isTimestamp = (v: unknown): v is string =>

@@ -1,16 +1,20 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { openFilesDoc, readFiles } from '../../core/attachments/files-doc';
 import { sign } from '../../core/crypto/sodium';
 import { heldMetaOf, materialiseMemory } from '../../core/memories/materialise';
+import { findRecord, openContentDoc, openMetaDoc, saveRecord } from '../../core/memories/read-model';
 import { rebuildReadModel } from '../../core/memories/rebuild';
 import { unwrapDek, type DekWrap } from '../../core/memories/memory-keys';
 import { roleOf } from '../../core/spaces/spaces';
+import { ulid } from '../../core/shared/ulid';
 import { sealEntry } from '../../core/store/entry-seal';
-import { entriesAfter, entryFromJson, entrySigningBytes, entryToJson, insertReceived, type EntryJson } from '../../core/store/sync-log';
+import { appendUpdate, entriesAfter, entryFromJson, entrySigningBytes, entryToJson, insertReceived, type EntryJson } from '../../core/store/sync-log';
 import { decryptEpochEntry, epochKey, epochOfKeyId } from '../../core/spaces/epoch-keys';
 import { receiveEntries } from '../../core/sync/receive';
 import { prepareAhead, warmReceiveThread } from '../../core/sync/receive-prep-thread';
 import { device, vectorOf, waitFor, type TestApp } from '../helpers/sync';
+import { PASS } from '../helpers/app';
 
 /**
  * A member's device signs whatever it writes, and a Yjs document takes any JSON value in any
@@ -126,6 +130,90 @@ describe('what another member writes into a memory cannot break the space for ev
     expect(withThread.refused).toEqual(without.refused);
     expect(without.refused.map((r) => [r.doc_id, r.reason])).toEqual([[`${ids[39]}.meta`, 'malformed'], [ids[39], 'gap']]);
     expect(vectorOf(b, SPACE)).toEqual(vectorOf(c, SPACE));
+  });
+
+  it('a key wrap no release writes, in a change of another member\'s memory, is refused at receive; one stored anyway leaves only that memory unreadable, after a lock too', async () => {
+    const { a, b, c, ids } = await family();
+    for (const t of [b, c]) expect(receiveEntries(t.app.ctx, SPACE, lacking(a, t)).refused).toEqual([]);
+    const target = ids[0]!; // GREEN, Ana's
+    const ana = a.app.ctx.keyring!.memberId;
+    const wrap = heldMetaOf(c.app.ctx, SPACE, target).meta!.dek as { mode: 'epoch'; epoch: number; nonce: string; ct: string };
+    /** Cy's change of the metadata as every device holds it now: `bend` on top, as one update. */
+    const base = Y.encodeStateAsUpdate(heldMetaOf(c.app.ctx, SPACE, target).doc);
+    const change = (bend: (m: Y.Map<unknown>) => void): Uint8Array => {
+      const d = new Y.Doc();
+      Y.applyUpdate(d, base);
+      const sv = Y.encodeStateVector(d);
+      bend(d.getMap('meta'));
+      return Y.encodeStateAsUpdate(d, sv);
+    };
+    const cctx = c.app.ctx;
+    const keyId = `epoch:${SPACE}:${wrap.epoch}`;
+    const key = epochKey(cctx, SPACE, wrap.epoch);
+    cctx.uow.run(() => appendUpdate(cctx, 'sync_log', SPACE, `${target}.meta`, keyId, key, change((m) => m.set('dek', { ...wrap, nonce: 5 }))));
+    const raw = lacking(c, b);
+    expect(raw.map((e) => e.doc_id)).toEqual([`${target}.meta`]);
+    const bends: unknown[] = [
+      { ...wrap, nonce: 5 }, { ...wrap, epoch: '1' }, { ...wrap, epoch: 0 }, { mode: 'epoch', epoch: 1, nonce: wrap.nonce }, { ...wrap, ct: 'not base64!' },
+      { mode: 'sealed', seals: { [ana]: 5 } }, { mode: 'sealed', seals: [] }, { mode: 'sealed', seals: { [ana]: wrap.ct }, device_seals: { 'not-a-device': wrap.ct } },
+      { mode: 'device', device_id: 5, nonce: wrap.nonce, ct: wrap.ct }, { mode: 'other', nonce: wrap.nonce, ct: wrap.ct }, 'a wrap', null,
+    ];
+    for (const bent of bends) {
+      rewrite(c, raw, 0, key, change((m) => m.set('dek', bent)));
+      for (const t of [a, b]) expect(receiveEntries(t.app.ctx, SPACE, raw).refused.map((r) => [r.doc_id, r.reason]), JSON.stringify(bent)).toEqual([[`${target}.meta`, 'malformed']]);
+    }
+    rewrite(c, raw, 0, key, change((m) => m.delete('dek')));
+    expect(receiveEntries(b.app.ctx, SPACE, raw).refused.map((r) => r.reason)).toEqual(['malformed']);
+
+    // such a change already in a log (stored before this check) is kept out of the read model; a row an
+    // earlier release saved with such a wrap opens nothing; after a lock (no cached key) the space lists as ever
+    rewrite(c, raw, 0, key, change((m) => m.set('dek', { ...wrap, nonce: 5 })));
+    const ctx = b.app.ctx;
+    ctx.uow.run(() => insertReceived(ctx, entryFromJson(raw[0]!)));
+    expect(ctx.uow.run(() => materialiseMemory(ctx, SPACE, target))).toBe('empty');
+    const saved = ids[2]!;
+    const rec = findRecord(ctx, saved)!;
+    const dek = unwrapDek(ctx, SPACE, saved, rec.meta.dek as DekWrap)!;
+    ctx.uow.run(() => saveRecord(ctx, saved, SPACE, { ...rec.meta, dek: { ...(rec.meta.dek as object), nonce: 5 } }, openMetaDoc(ctx, rec), openContentDoc(ctx, rec, dek), dek, rec.version));
+    await b.c('vault.lock');
+    await b.c('vault.unlock', { passphrase: PASS });
+    const listed = (await b.c('memory.list', { space_id: SPACE, limit: 100 })).memories;
+    expect(listed.map((m: { memory_id: string }) => m.memory_id)).not.toContain(target);
+    expect(listed).toHaveLength(39);
+    expect((await b.c('memory.list', {})).memories.length).toBeGreaterThanOrEqual(39);
+    await expect(b.c('memory.get', { memory_id: saved })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(b.c('memory.get', { memory_id: target })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect((await b.c('memory.get', { memory_id: ids[4] })).memory.title).toBe('Note 4');
+  });
+
+  it('a file another member records on a memory that no view can show is left out; the memory lists its other files', async () => {
+    const { a, b, c, ids } = await family();
+    const id = ids[3]!; // AMBER, Ana's
+    for (const name of ['a.txt', 'b.txt']) await a.c('attachment.add', { memory_id: id, data_base64: Buffer.from(`notes ${name}`).toString('base64'), name, mime: 'text/plain' });
+    for (const t of [b, c]) expect(receiveEntries(t.app.ctx, SPACE, lacking(a, t)).refused).toEqual([]);
+    // Cy's device writes into the memory's files document (sealed under its key, like content) what no release writes
+    const cctx = c.app.ctx;
+    const dek = unwrapDek(cctx, SPACE, id, heldMetaOf(cctx, SPACE, id).meta!.dek as DekWrap)!;
+    const doc = openFilesDoc(cctx, 'sync_log', SPACE, id, dek);
+    const good = [...readFiles(doc).values()][0]!;
+    const sv = Y.encodeStateVector(doc);
+    const forged: Record<string, unknown>[] = [
+      { created_at: 9e15 }, { created_at: -1e300 }, { name: 'x'.repeat(300) }, { name: '' }, { name: 'a/b' }, { name: 5 },
+      { mime: 'not a type' }, { mime: 5 }, { mime: 'x'.repeat(300) + '/plain' }, { sha256: [good.sha256] },
+      { name: 'from-cy.txt', created_at: good.created_at + 1 }, // the one a release could have written
+    ];
+    doc.transact(() => {
+      const m = doc.getMap<string>('files');
+      for (const f of forged) { const attachment_id = ulid(Date.now()); m.set(attachment_id, JSON.stringify({ ...good, attachment_id, blob_id: ulid(Date.now()), ...f })); }
+      m.set(ulid(Date.now()), 'null');
+    });
+    cctx.uow.run(() => appendUpdate(cctx, 'sync_log', SPACE, `${id}.files`, `dek:${id}`, dek, Y.encodeStateAsUpdate(doc, sv)));
+    for (const t of [a, b]) {
+      expect(receiveEntries(t.app.ctx, SPACE, lacking(c, t)).refused).toEqual([]);
+      const listed = (await t.c('attachment.list', { memory_id: id })).attachments;
+      expect(listed.map((f: { name: string }) => f.name).sort()).toEqual(['a.txt', 'b.txt', 'from-cy.txt']);
+      expect((await t.c('memory.get', { memory_id: id })).memory.title).toBe('Note 3');
+    }
   });
 
   it('metadata no release writes is refused at receive, by every member alike, and the rest of the space arrives', async () => {
