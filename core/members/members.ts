@@ -15,10 +15,21 @@ export function insertLocalMember(ctx: Ctx, vmk: Uint8Array, memberId: string, n
   membersTable.insert(ctx.db, memberId, sign.publicKey, box.publicKey, n.nonce, n.ciphertext, 1, ctx.clock.now());
 }
 
+/** Shown for a member whose name no view can show: the contracts' Label is 1 to 200 characters. */
+export const NO_NAME = '(no name)';
+
+/**
+ * A member's name as every view can show it (common.schema.json's Label): cut to 200 characters,
+ * or NO_NAME for one that is empty or no text. Another device's roster or space document may say
+ * anything, and an empty name made space.get, space.list and member.list break their contracts
+ * on every device of the space.
+ */
+export const memberName = (name: unknown): string => (typeof name === 'string' && name.length ? name.slice(0, 200) : NO_NAME);
+
 /** Records a member another device told us about: public keys and name (sealed locally like every name). */
 export function upsertRemoteMember(ctx: Ctx, m: { member_id: string; ed25519: string; x25519: string; name: string }): void {
   if (membersTable.find(ctx.db, m.member_id)) return;
-  const n = sealText(ctx, 'member|' + m.member_id, m.name ?? '');
+  const n = sealText(ctx, 'member|' + m.member_id, memberName(m.name));
   membersTable.insert(ctx.db, m.member_id, fromB64(m.ed25519), fromB64(m.x25519), n.nonce, n.ciphertext, 0, ctx.clock.now());
 }
 
@@ -85,7 +96,8 @@ export function memberPublic(ctx: Ctx, memberId: string): { member_id: string; n
 
 const toMember = (ctx: Ctx, r: MemberRow): Member => ({
   member_id: r.member_id,
-  name: openText(ctx, 'member|' + r.member_id, { nonce: r.name_nonce, ciphertext: r.name_ct }),
+  // a row an earlier release stored from a peer may hold a name no view can show
+  name: memberName(openText(ctx, 'member|' + r.member_id, { nonce: r.name_nonce, ciphertext: r.name_ct })),
   local: r.local === 1,
   ...(r.local === 1 ? { has_pin: !!r.pin_hash } : {}),
   public_keys: { ed25519: b64(r.ed25519_pub), x25519: b64(r.x25519_pub) },

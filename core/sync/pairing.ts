@@ -153,6 +153,8 @@ export class Pairing {
     }
     const m = f.member;
     if (d.member_id !== m.member_id || !verifyDeviceCert(d, fromB64(m.ed25519))) { refuse('UNAUTHORIZED', 'the device is not certified by the joining member'); return; }
+    // a joiner is named as they join: refused while the invite is still theirs to use, not admitted as NO_NAME (members.ts) for the family to guess who it is
+    if (!m.name) { refuse('INVALID_INPUT', 'the joining member has no name: a name is 1 to 200 characters'); return; }
     try {
       ctx.uow.run(() => {
         if (!takeInvite(ctx, inv.id, d.device_id)) throw new ApiError('UNAUTHORIZED', 'unknown, used, expired or revoked invite');
