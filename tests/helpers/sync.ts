@@ -1,6 +1,7 @@
 import type { SyncOptions } from '../../core/app/options';
 import { internals } from '../../core/app/internals';
-import { spaceVector } from '../../core/store/sync-log';
+import { roleOf } from '../../core/spaces/spaces';
+import { entriesAfter, entryToJson, spaceVector, type EntryJson } from '../../core/store/sync-log';
 import { LinkControl, type FaultPlan } from './faulty-link';
 import type { Frame } from '../../core/sync/frames';
 import { openTestApp } from './app';
@@ -33,6 +34,27 @@ export async function device(_name: string, opts: DeviceOptions = {}): Promise<T
 }
 
 export const vectorOf = (t: TestApp, space: string) => spaceVector(t.app.ctx, space);
+
+/** The entries of a space `from` holds and `to` does not, as a session sends them (for tests that hand frames to receiveEntries). */
+export const lacking = (from: TestApp, to: TestApp, space: string): EntryJson[] => {
+  const held = vectorOf(to, space);
+  return entriesAfter(from.app.ctx, space, 0, 100_000).filter((e) => e.seq > (held[e.author_device] ?? 0)).map(entryToJson);
+};
+
+/**
+ * `owner` creates the shared space `space` (slug family) and every one of `others` joins it as an
+ * adult; returns once every device knows every member and holds the same log, with every session
+ * paused, so a test applies what arrives by hand.
+ */
+export async function pausedFamily(owner: TestApp, others: TestApp[], space = 'shared:family'): Promise<void> {
+  await owner.c('space.create', { kind: 'shared', name: 'Family', slug: space.split(':')[1] });
+  for (const t of others) await t.c('space.join', { invite: (await owner.c('space.invite', { space_id: space, role: 'adult' })).invite });
+  const all = [owner, ...others];
+  const members = all.map((t) => t.app.ctx.keyring!.memberId);
+  await waitFor('every device to know every member', () => all.every((t) => members.every((m) => roleOf(t.app.ctx, space, m))));
+  await waitFor('equal vectors', () => others.every((t) => JSON.stringify(vectorOf(t, space)) === JSON.stringify(vectorOf(owner, space))));
+  for (const t of all) t.app.sync!.pause();
+}
 
 /** What a member sees of a space: title and body of every memory, by id. */
 export async function stateOf(t: TestApp, space: string, as?: string): Promise<Record<string, { title: string; body: string; band: string }>> {

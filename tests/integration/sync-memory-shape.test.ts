@@ -6,14 +6,13 @@ import { heldMetaOf, materialiseMemory } from '../../core/memories/materialise';
 import { findRecord, openContentDoc, openMetaDoc, saveRecord } from '../../core/memories/read-model';
 import { rebuildReadModel } from '../../core/memories/rebuild';
 import { unwrapDek, type DekWrap } from '../../core/memories/memory-keys';
-import { roleOf } from '../../core/spaces/spaces';
 import { ulid } from '../../core/shared/ulid';
 import { sealEntry } from '../../core/store/entry-seal';
-import { appendUpdate, entriesAfter, entryFromJson, entrySigningBytes, entryToJson, insertReceived, type EntryJson } from '../../core/store/sync-log';
+import { appendUpdate, entryFromJson, entrySigningBytes, entryToJson, insertReceived, type EntryJson } from '../../core/store/sync-log';
 import { decryptEpochEntry, epochKey, epochOfKeyId } from '../../core/spaces/epoch-keys';
 import { receiveEntries } from '../../core/sync/receive';
 import { prepareAhead, warmReceiveThread } from '../../core/sync/receive-prep-thread';
-import { device, vectorOf, waitFor, type TestApp } from '../helpers/sync';
+import { device, lacking, pausedFamily, vectorOf, waitFor, type TestApp } from '../helpers/sync';
 import { PASS } from '../helpers/app';
 
 /**
@@ -25,11 +24,6 @@ import { PASS } from '../helpers/app';
  * wrong type is left out of what is shown; the rest of the space lists, gets and searches as ever.
  */
 const SPACE = 'shared:family';
-
-const lacking = (from: TestApp, to: TestApp): EntryJson[] => {
-  const held = vectorOf(to, SPACE);
-  return entriesAfter(from.app.ctx, SPACE, 0, 100_000).filter((e) => e.seq > (held[e.author_device] ?? 0)).map(entryToJson);
-};
 
 /** Entry `i` of `raw` with its update replaced, sealed under `key` and signed by its author (a member writing what the app would not). */
 function rewrite(author: TestApp, raw: EntryJson[], i: number, key: Uint8Array, update: Uint8Array): void {
@@ -64,12 +58,7 @@ describe('what another member writes into a memory cannot break the space for ev
   async function family(): Promise<{ a: TestApp; b: TestApp; c: TestApp; ids: string[] }> {
     const [a, b, c] = [await device('Ana'), await device('Ben'), await device('Cy')];
     apps.push(a, b, c);
-    await a.c('space.create', { kind: 'shared', name: 'Family', slug: 'family' });
-    for (const t of [b, c]) await t.c('space.join', { invite: (await a.c('space.invite', { space_id: SPACE, role: 'adult' })).invite });
-    const members = [a, b, c].map((t) => t.app.ctx.keyring!.memberId);
-    await waitFor('every device to know every member', () => [a, b, c].every((t) => members.every((m) => roleOf(t.app.ctx, SPACE, m))));
-    await waitFor('equal vectors', () => [b, c].every((t) => JSON.stringify(vectorOf(t, SPACE)) === JSON.stringify(vectorOf(a, SPACE))));
-    for (const t of [a, b, c]) t.app.sync!.pause();
+    await pausedFamily(a, [b, c], SPACE);
     const { memory_ids: ids } = await a.c('memory.import', {
       space_id: SPACE,
       memories: Array.from({ length: 40 }, (_, i) => ({ type: 'semantic', band: i % 2 ? 'AMBER' : 'GREEN', title: `Note ${i}`, body: `plain body ${i} pelican`, tags: ['family'], people: ['Oma'], places: [] })),
@@ -79,7 +68,7 @@ describe('what another member writes into a memory cannot break the space for ev
 
   it('content of the wrong type is left out of what every reader is shown; the space still lists, gets and searches', async () => {
     const { a, b, c, ids } = await family();
-    const raw = lacking(a, b);
+    const raw = lacking(a, b, SPACE);
     rewriteContent(a, raw, ids[1]!, (d) => {
       d.getText('title').insert(0, 'Odd values');
       d.getText('body').insert(0, 'kept pelican');
@@ -119,7 +108,7 @@ describe('what another member writes into a memory cannot break the space for ev
 
   it('a metadata key `__proto__` is read the same on every device, with the receive thread and without', async () => {
     const { a, b, c, ids } = await family();
-    const raw = lacking(a, b);
+    const raw = lacking(a, b, SPACE);
     // the band only where an assignment of `__proto__` would put it: on the object's prototype
     rewriteMeta(a, raw, ids[39]!, (m) => { m.delete('band'); m.set('__proto__', { band: 'GREEN' }); });
     warmReceiveThread();
@@ -134,7 +123,7 @@ describe('what another member writes into a memory cannot break the space for ev
 
   it('a key wrap no release writes, in a change of another member\'s memory, is refused at receive; one stored anyway leaves only that memory unreadable, after a lock too', async () => {
     const { a, b, c, ids } = await family();
-    for (const t of [b, c]) expect(receiveEntries(t.app.ctx, SPACE, lacking(a, t)).refused).toEqual([]);
+    for (const t of [b, c]) expect(receiveEntries(t.app.ctx, SPACE, lacking(a, t, SPACE)).refused).toEqual([]);
     const target = ids[0]!; // GREEN, Ana's
     const ana = a.app.ctx.keyring!.memberId;
     const wrap = heldMetaOf(c.app.ctx, SPACE, target).meta!.dek as { mode: 'epoch'; epoch: number; nonce: string; ct: string };
@@ -151,7 +140,7 @@ describe('what another member writes into a memory cannot break the space for ev
     const keyId = `epoch:${SPACE}:${wrap.epoch}`;
     const key = epochKey(cctx, SPACE, wrap.epoch);
     cctx.uow.run(() => appendUpdate(cctx, 'sync_log', SPACE, `${target}.meta`, keyId, key, change((m) => m.set('dek', { ...wrap, nonce: 5 }))));
-    const raw = lacking(c, b);
+    const raw = lacking(c, b, SPACE);
     expect(raw.map((e) => e.doc_id)).toEqual([`${target}.meta`]);
     const bends: unknown[] = [
       { ...wrap, nonce: 5 }, { ...wrap, epoch: '1' }, { ...wrap, epoch: 0 }, { mode: 'epoch', epoch: 1, nonce: wrap.nonce }, { ...wrap, ct: 'not base64!' },
@@ -190,7 +179,7 @@ describe('what another member writes into a memory cannot break the space for ev
     const { a, b, c, ids } = await family();
     const id = ids[3]!; // AMBER, Ana's
     for (const name of ['a.txt', 'b.txt']) await a.c('attachment.add', { memory_id: id, data_base64: Buffer.from(`notes ${name}`).toString('base64'), name, mime: 'text/plain' });
-    for (const t of [b, c]) expect(receiveEntries(t.app.ctx, SPACE, lacking(a, t)).refused).toEqual([]);
+    for (const t of [b, c]) expect(receiveEntries(t.app.ctx, SPACE, lacking(a, t, SPACE)).refused).toEqual([]);
     // Cy's device writes into the memory's files document (sealed under its key, like content) what no release writes
     const cctx = c.app.ctx;
     const dek = unwrapDek(cctx, SPACE, id, heldMetaOf(cctx, SPACE, id).meta!.dek as DekWrap)!;
@@ -209,7 +198,7 @@ describe('what another member writes into a memory cannot break the space for ev
     });
     cctx.uow.run(() => appendUpdate(cctx, 'sync_log', SPACE, `${id}.files`, `dek:${id}`, dek, Y.encodeStateAsUpdate(doc, sv)));
     for (const t of [a, b]) {
-      expect(receiveEntries(t.app.ctx, SPACE, lacking(c, t)).refused).toEqual([]);
+      expect(receiveEntries(t.app.ctx, SPACE, lacking(c, t, SPACE)).refused).toEqual([]);
       const listed = (await t.c('attachment.list', { memory_id: id })).attachments;
       expect(listed.map((f: { name: string }) => f.name).sort()).toEqual(['a.txt', 'b.txt', 'from-cy.txt']);
       expect((await t.c('memory.get', { memory_id: id })).memory.title).toBe('Note 3');
@@ -228,7 +217,7 @@ describe('what another member writes into a memory cannot break the space for ev
     ];
     // each bend of the last memory's metadata offered in turn: refused (its author's later entry then waits: a gap), everything before it stored
     for (const bend of bends) {
-      const raw = lacking(a, b);
+      const raw = lacking(a, b, SPACE);
       rewriteMeta(a, raw, last, bend);
       for (const t of [b, c]) {
         const res = receiveEntries(t.app.ctx, SPACE, raw);
@@ -240,14 +229,14 @@ describe('what another member writes into a memory cannot break the space for ev
       }
     }
     // the entry as its author's app wrote it arrives after them
-    const raw = lacking(a, b);
+    const raw = lacking(a, b, SPACE);
     for (const t of [b, c]) {
       expect(receiveEntries(t.app.ctx, SPACE, raw).refused).toEqual([]);
       expect((await t.c('memory.list', { space_id: SPACE, limit: 100 })).memories).toHaveLength(40);
     }
     // such a state already in a log (stored before the key that would have refused it arrived) is kept out of the read model, and out of a rebuild
     await a.c('memory.create', { space_id: SPACE, type: 'semantic', band: 'GREEN', title: 'stored unchecked', body: 'x' });
-    const more = lacking(a, b);
+    const more = lacking(a, b, SPACE);
     const id = more.find((e) => e.doc_id.endsWith('.meta'))!.doc_id.slice(0, -5);
     rewriteMeta(a, more, id, (m) => m.set('type', 'diary'));
     const ctx = b.app.ctx;
