@@ -11,6 +11,10 @@ const clientIds = new Map<string, number>();
  */
 export const hasPending = (doc: Y.Doc): boolean => doc.store.pendingStructs !== null || doc.store.pendingDs !== null;
 
+/** What a document holds aside (see hasPending), to tell whether one update added to it: a document already holding some is not every later update's fault. */
+export const pendingOf = (doc: Y.Doc): string =>
+  hasPending(doc) ? Buffer.from(doc.store.pendingStructs?.update ?? []).toString('base64') + '|' + Buffer.from(doc.store.pendingDs ?? []).toString('base64') : '';
+
 /** Yjs client id for this device: stable, so a device's edits extend one client's history (asked for per document, hashed once). */
 export function deviceClientId(deviceId: string): number {
   let id = clientIds.get(deviceId);

@@ -20,6 +20,7 @@ import { freshUpdatesBuilder, IMPORT_CHUNK, type MetaKeys } from './fresh-update
 import { isRecordProblem } from './integrity';
 import { toView } from './view';
 import { indexMemory, indexNewMemory, unindexMemory } from '../search/indexer';
+import { clampTimeMs } from './memory-shape';
 
 /** a working memory without an explicit expiry lives a week (the export's README states it) */
 export const WORKING_DEFAULT_TTL_MS = 7 * 24 * 3600 * 1000;
@@ -64,7 +65,7 @@ function expiryFor(type: MemoryType, expiresAt: string | undefined | null, now: 
     if (expiresAt) throw invalid('only working memories expire', { field: 'expires_at' });
     return null;
   }
-  return expiresAt ? parseIso(expiresAt) : now + WORKING_DEFAULT_TTL_MS;
+  return expiresAt ? clampTimeMs(parseIso(expiresAt)) : now + WORKING_DEFAULT_TTL_MS;
 }
 
 /** When an imported memory was written and last changed in its source (ms); absent: now. */
@@ -78,7 +79,8 @@ export function planNewMemory(ctx: Ctx, actor: string, input: MemoryCreateReques
   const k = keys(ctx);
   const now = ctx.clock.now();
   // an import keeps its source's dates (never later than now, never updated before created)
-  const createdAt = Math.min(dates.created_at ?? now, now);
+  // a source may say anything: kept to what every device's metadata check takes (memory-shape.ts)
+  const createdAt = clampTimeMs(Math.min(dates.created_at ?? now, now));
   const updatedAt = Math.max(createdAt, Math.min(dates.updated_at ?? dates.created_at ?? now, now));
   const memoryId = ulid(now);
   const recipients = validateRecipients(ctx, input.space_id, input.band, actor, input.recipients);

@@ -13,9 +13,11 @@ import { ULID_RE } from '../shared/ulid';
  * only its readers can open, is read leniently: a value of the wrong type is left out.
  */
 
-/** 0001-01-01 to 9999-12-31 (ms): what an ISO timestamp of four-digit years can say. */
-const FIRST_MS = -62_135_596_800_000;
-const LAST_MS = 253_402_300_799_999;
+/** 0000-01-01 to 9999-12-31 (ms): what an ISO timestamp of four-digit years can say (the contracts' date-time takes year 0000). */
+export const FIRST_MS = -62_167_219_200_000;
+export const LAST_MS = 253_402_300_799_999;
+/** A time in ms moved into what a timestamp can show (a source's date of year −1 or 10000). */
+export const clampTimeMs = (ms: number): number => Math.min(LAST_MS, Math.max(FIRST_MS, Math.trunc(ms)));
 
 /** A time in ms a timestamp in the contracts can show. */
 export const isTimeMs = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= FIRST_MS && (v as number) <= LAST_MS;
@@ -27,8 +29,8 @@ export const stringsOf = (items: unknown[]): string[] => items.filter((v): v is 
 
 /** Base64 as b64 (crypto/sodium.ts) writes it: a string only (Buffer.from throws on anything else). */
 export const isB64 = (v: unknown): v is string => typeof v === 'string' && v.length % 4 === 0 && /^[A-Za-z0-9+/]*={0,2}$/.test(v);
-/** Ids (members' or devices') to base64: a RED key's seals. */
-const isSeals = (v: unknown): boolean => !!v && typeof v === 'object' && !Array.isArray(v) && Object.entries(v).every(([id, s]) => isId(id) && isB64(s));
+/** Ids (members' or devices') to base64: a RED key's seals, an epoch key's (keyring entries). */
+export const isSealMap = (v: unknown): boolean => !!v && typeof v === 'object' && !Array.isArray(v) && Object.entries(v).every(([id, s]) => isId(id) && isB64(s));
 
 /**
  * A memory key's wrap as wrapDek (memory-keys.ts) writes it, in each of its modes. unwrapDek opens
@@ -40,7 +42,7 @@ export function isDekWrap(v: unknown): boolean {
   const w = v as Record<string, unknown>;
   if (w.mode === 'epoch') return Number.isSafeInteger(w.epoch) && (w.epoch as number) >= 1 && isB64(w.nonce) && isB64(w.ct);
   if (w.mode === 'device') return isId(w.device_id) && isB64(w.nonce) && isB64(w.ct);
-  if (w.mode === 'sealed') return isSeals(w.seals) && (w.device_seals === undefined || isSeals(w.device_seals));
+  if (w.mode === 'sealed') return isSealMap(w.seals) && (w.device_seals === undefined || isSealMap(w.device_seals));
   return false;
 }
 

@@ -171,9 +171,6 @@ export function openUnderEpoch<T>(ctx: Ctx, space: string, epoch: number, open: 
 /** The epoch a key id names (`epoch:<space>:<n>`), or null. */
 export const epochOfKeyId = (keyId: string): number | null => (keyId.startsWith('epoch:') ? Number(keyId.split(':').pop()) || null : null);
 
-/** The newest epoch this device holds any seal for, whoever started it (0: none). */
-export const latestSealedEpoch = (ctx: Ctx, space: string): number => epochSealsTable.latest(ctx.db, space);
-
 /** Whether this device already holds a seal or a chain link a peer's keyring entry would add. */
 export const holdsSeal = (ctx: Ctx, space: string, epoch: number, member: string): boolean => !!epochSealsTable.has(ctx.db, space, epoch, member);
 export const holdsChainLink = (ctx: Ctx, space: string, epoch: number): boolean => epochChainTable.links(ctx.db, space, epoch).length > 0;

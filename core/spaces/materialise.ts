@@ -8,7 +8,7 @@ import { isDeviceInfo, verifyDeviceCert } from '../members/device-cert';
 import { spaceMembersTable, spacesTable } from '../store/tables/spaces';
 import { sealText } from '../vault/local-meta';
 import { hasEpochKey } from './epoch-keys';
-import { readSpaceDoc } from './space-doc';
+import { isMemberKeyEntry, readSpaceDoc } from './space-doc';
 
 /** Creates the local row of a space learnt from a peer (its name sealed locally). */
 export function ensureSpaceRow(ctx: Ctx, space: string, kind: SpaceKind, epoch: number, name: string, createdBy: string): boolean {
@@ -26,8 +26,8 @@ export function materialiseSpace(ctx: Ctx, space: string): void {
   const doc = readSpaceDoc(ctx, space);
   const info = doc.getMap('space');
   if (!info.has('kind')) return;
-  const memberKeys = doc.getMap('member_keys').toJSON() as Record<string, { ed25519: string; x25519: string; name: string }>;
-  for (const [member_id, mk] of Object.entries(memberKeys)) upsertRemoteMember(ctx, { member_id, ...mk });
+  const memberKeys = doc.getMap('member_keys').toJSON() as Record<string, unknown>;
+  for (const [member_id, mk] of Object.entries(memberKeys)) if (isMemberKeyEntry(mk)) upsertRemoteMember(ctx, { member_id, ...mk });
   const me = keys(ctx).deviceId;
   for (const d of Object.values(doc.getMap('devices').toJSON() as Record<string, unknown>)) {
     if (!isDeviceInfo(d)) { ctx.metrics.inc('memoryos_sync_rejected_total', { reason: 'bad_device_entry' }); continue; }

@@ -9,7 +9,7 @@ import { upsertRemoteMember } from '../members/members';
 import { devicesOfMember, memberKeyExposed, sealTargetsOf, upsertRemoteDevice } from '../members/devices';
 import type { DeviceInfo } from '../members/device-cert';
 import { spaceMembersTable, spacesTable } from '../store/tables/spaces';
-import { epochKey, epochKeyId, latestSealedEpoch, sealEpochTo, startEpoch } from './epoch-keys';
+import { epochKey, epochKeyId, hasEpochKey, sealEpochTo, startEpoch } from './epoch-keys';
 import { writeSpaceDoc } from './space-doc';
 import { roleOf, spaceMemberIds, spaceRow } from './spaces';
 import { undoWindowSeconds } from '../settings/settings';
@@ -47,10 +47,12 @@ export function addJoinedMember(ctx: Ctx, inviter: string, space: string, role: 
  */
 export function rotateEpoch(ctx: Ctx, actor: string, space: string, change: (members: Y.Map<string>, doc: Y.Doc) => void = () => {}): number {
   const r = spaceRow(ctx, space);
-  // past every epoch any key is held for: a member may start the next epoch (their own device's
-  // revocation), and a key of theirs for it could be the one everyone writes under (the lowest
-  // origin) when this rotation is the one that removes them
-  const next = Math.max(r.epoch, latestSealedEpoch(ctx, space)) + 1;
+  // past an epoch someone else started and sealed to this device: a member may start the next
+  // epoch (their own device's revocation, authorize.ts allows the next one only), and a key of
+  // theirs for it could be the one everyone writes under (the lowest origin) when this rotation
+  // is the one that removes them. An epoch this device holds no key of cannot be chained from.
+  let next = r.epoch + 1;
+  while (next <= r.epoch + 2 && hasEpochKey(ctx, space, next)) next++;
   // a member whose key a revoked device still holds gets the new key on their remaining devices only
   const members = spaceMemberIds(ctx, space);
   const exposed = members.filter((m) => memberKeyExposed(ctx, m));

@@ -37,3 +37,10 @@ export function writeSpaceDoc(ctx: Ctx, space: string, epoch: number, fn: (info:
 }
 
 export const memberKeyEntry = (m: { public_keys: { ed25519: string; x25519: string }; name: string }) => ({ ed25519: m.public_keys.ed25519, x25519: m.public_keys.x25519, name: m.name });
+
+/** Whether a value of `member_keys` is an entry memberKeyEntry writes (its name is read leniently: members.ts memberName); anything else is skipped, never read. */
+export const isMemberKeyEntry = (v: unknown): v is { ed25519: string; x25519: string; name: string } => {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return false;
+  const o = v as Record<string, unknown>;
+  return [o.ed25519, o.x25519].every((k) => typeof k === 'string' && Buffer.from(k, 'base64').length === 32);
+};

@@ -4,13 +4,13 @@ import type { Ctx } from '../context/ctx';
 import { verifyMemberKeyChange } from '../members/member-key';
 import { isDeviceInfo } from '../members/device-cert';
 import { deviceRow } from '../members/devices';
-import { hasPending } from '../crdt/doc-update';
+import { hasPending, pendingOf } from '../crdt/doc-update';
 import { heldMetaOf } from '../memories/materialise';
 import { isMeta, readMeta, type Meta } from '../memories/memory-doc';
 import { authorize, capsOf, type PolicyInput } from '../policy/authorize';
 import { policyDocument } from '../policy/policy-document';
 import { decryptEpochEntry, deviceSealId, holdsChainLink, holdsSeal, type KeyringBody } from '../spaces/epoch-keys';
-import { readSpaceDoc } from '../spaces/space-doc';
+import { isMemberKeyEntry, readSpaceDoc } from '../spaces/space-doc';
 import { roleOf, spaceRow } from '../spaces/spaces';
 import type { LogEntry } from '../store/sync-log';
 import type { BatchMemo } from './batch-memo';
@@ -35,8 +35,9 @@ function openWithEpoch(ctx: Ctx, _space: string, e: LogEntry): Uint8Array | null
 /**
  * Epochs and seals are an administrator's, with one exception: a member rotating keys after
  * revoking one of their own devices. That member may publish their own certified key change,
- * and may start an epoch newer than any this device knows, sealed only to current members
- * (it cannot re-seal an existing epoch, nor seal anything to an outsider).
+ * and may start the next epoch, sealed only to current members and their devices, under their
+ * own device as origin (they cannot re-seal an existing epoch, seal anything to an outsider, or
+ * file a key under another device's origin).
  */
 function keyringDenial(ctx: Ctx, space: string, member: string, author: string, admin: boolean, body: KeyringBody): Denial | null {
   if (body.member_key) {
@@ -48,7 +49,8 @@ function keyringDenial(ctx: Ctx, space: string, member: string, author: string, 
   if (body.origin !== undefined && body.origin !== author) return 'role_admin';
   if (!body.seals && !body.chain && !body.device_seals) return null;
   const current = spaceRow(ctx, space).epoch;
-  if (body.epoch <= current) return 'role_admin';
+  // the next epoch only: one far ahead would leave no chain back, and a rotation none could follow
+  if (body.epoch <= current || body.epoch > current + 1) return 'role_admin';
   if (body.chain) {
     if (body.chain.epoch !== body.epoch - 1) return 'role_admin';
     if (holdsChainLink(ctx, space, body.chain.epoch)) return 'role_admin';
@@ -58,9 +60,10 @@ function keyringDenial(ctx: Ctx, space: string, member: string, author: string, 
     if (holdsSeal(ctx, space, body.epoch, m)) return 'role_admin';
   }
   // seals to single devices (a member whose key a revoked device holds) as strictly: a current member's device, a new epoch
+  // (a device not known here may be one the author learned in another space: a seal to it opens nothing here)
   for (const d of Object.keys(body.device_seals ?? {})) {
     const owner = deviceRow(ctx, d)?.member_id;
-    if (!owner || !roleOf(ctx, space, owner)) return 'role_admin';
+    if (owner && !roleOf(ctx, space, owner)) return 'role_admin';
     if (holdsSeal(ctx, space, body.epoch, deviceSealId(d))) return 'role_admin';
   }
   return null;
@@ -87,9 +90,10 @@ function spaceDocDenial(ctx: Ctx, space: string, member: string, admin: boolean,
   if (!plain) return 'unverifiable';
   const doc = readSpaceDoc(ctx, space);
   const before = view(doc);
+  const aside = pendingOf(doc);
   try { Y.applyUpdate(doc, plain); } catch { return 'unverifiable'; }
   // what it does only later (held aside by Yjs) cannot be checked now: refused until what it builds on is here
-  if (hasPending(doc)) return 'unverifiable';
+  if (pendingOf(doc) !== aside && hasPending(doc)) return 'unverifiable';
   const after = view(doc);
   if (changedKeys(before.members, after.members).length) return 'role_admin';
   for (const key of changedKeys(before.space, after.space)) {
@@ -97,7 +101,7 @@ function spaceDocDenial(ctx: Ctx, space: string, member: string, admin: boolean,
   }
   // only their own entry: the key a member publishes matters to devices that learn them from it,
   // and the members rows this device verifies against change only through a certified rotation
-  for (const id of changedKeys(before.member_keys, after.member_keys)) if (id !== member || !after.member_keys[id]) return 'role_admin';
+  for (const id of changedKeys(before.member_keys, after.member_keys)) if (id !== member || !isMemberKeyEntry(after.member_keys[id])) return 'role_admin';
   const ownerOf = (id: string): unknown => (after.devices[id] as { member_id?: string } | undefined)?.member_id
     ?? (before.devices[id] as { member_id?: string } | undefined)?.member_id
     ?? deviceRow(ctx, id)?.member_id;
@@ -143,13 +147,14 @@ function metaDenial(ctx: Ctx, space: string, member: string, role: Role, e: LogE
   const prepared = memo?.preparedMeta(memoryId, plain);
   const doc = prepared ? null : held.doc;
   if (doc) {
+    const aside = pendingOf(doc);
     try { Y.applyUpdate(doc, plain); } catch { memo?.forget(memoryId); return 'unverifiable'; }
     // (the receive thread prepares no memory whose update leaves anything pending: receive-prep.ts)
-    if (hasPending(doc)) { memo?.forget(memoryId); return 'unverifiable'; }
+    if (pendingOf(doc) !== aside && hasPending(doc)) { memo?.forget(memoryId); return 'unverifiable'; }
   }
   const after = prepared ?? readMeta(doc!);
   const denial = metaChangeDenial(member, role, e, before, after);
-  // the held document now has this entry applied: right if it is stored, wrong if it is refused
+  // the held document now has this entry applied (or, prepared, is built from it when asked): right if it is stored, wrong if it is refused
   if (denial) memo?.forget(memoryId); else memo?.accepted(memoryId, doc, after, plain);
   return denial;
 }

@@ -18,8 +18,9 @@ import { roleOf } from '../spaces/spaces';
  *   devices, revocations, member keys) and what a tombstone applies: `changed()` after any of
  *   those drops everything, so the entries after it are checked against the new state;
  * - a memory's metadata changes only through its own metadata entries: one that is accepted is
- *   applied to the held document (`accepted`), one that is refused may have been applied while
- *   deciding, so the held document is dropped (`forget`) and read again from the log.
+ *   applied to the held document (`accepted`; for a new memory the receive thread read, the
+ *   document is built from the update only if asked for), one that is refused may have been
+ *   applied while deciding, so the held document is dropped (`forget`) and read again from the log.
  * The decisions themselves are not memoised: every entry still goes through the policy.
  */
 export class BatchMemo {

@@ -15,6 +15,7 @@ import { isEntry } from './frames';
 import type { Prep, PrepKeys } from './receive-prep';
 import { sameBytes } from '../shared/bytes';
 import { ULID_RE } from '../shared/ulid';
+import { isSealMap } from '../memories/memory-shape';
 
 /**
  * Why an entry was not applied. `duplicate` (an identical entry already held: a replay) and
@@ -53,9 +54,8 @@ function keyIdProblem(e: LogEntry): boolean {
   return e.key_id !== `dek:${e.doc_id}`;
 }
 
-/** id → base64 text, as startEpoch writes seals (anything else would throw where it is stored) */
-const isSeals = (v: unknown): boolean =>
-  v === undefined || (!!v && typeof v === 'object' && !Array.isArray(v) && Object.entries(v).every(([k, x]) => ULID_RE.test(k) && typeof x === 'string'));
+/** absent, or id → base64, as startEpoch writes seals (anything else would throw where it is stored) */
+const isSeals = (v: unknown): boolean => v === undefined || isSealMap(v);
 
 function parseKeyring(e: LogEntry): KeyringBody | null {
   try {

@@ -51,6 +51,8 @@ describe('an epoch key chosen by a member who is not an administrator', () => {
     expect(offer({ epoch, origin: LOWEST, device_seals: { [cDevice]: sealedToC } })).toEqual(['role_admin']);
     expect(offer({ epoch, device_seals: { [cDevice]: sealedToC } })).toEqual(['role_admin']);
     expect(offer({ epoch: epoch + 1, origin: LOWEST, seals: { [c.app.ctx.keyring!.memberId]: sealedToC } })).toEqual(['role_admin']);
+    // (review of 5568495) an epoch past the next one: no chain back, and a rotation none could follow
+    expect(offer({ epoch: epoch + 2, origin: ctx.keyring!.deviceId, seals: { [c.app.ctx.keyring!.memberId]: sealedToC } })).toEqual(['role_admin']);
     expect(offer({ epoch: epoch + 1, device_seals: { [cDevice]: 5 } })).toEqual(['malformed']);
     expect(offer({ epoch: epoch + 1, origin: 7, seals: {} })).toEqual(['malformed']);
     expect(offer({ epoch: epoch + 1, chain: 'x' })).toEqual(['malformed']);
@@ -83,5 +85,20 @@ describe('an epoch key chosen by a member who is not an administrator', () => {
     const id = (await a.c('memory.create', { space_id: SPACE, type: 'semantic', band: 'GREEN', title: 'after Ben left', body: 'x' })).memory.memory_id;
     expect(receiveEntries(c.app.ctx, SPACE, lacking(a, c, SPACE)).refused).toEqual([]);
     expect((await c.c('memory.get', { memory_id: id })).memory.title).toBe('after Ben left');
+  });
+
+  it('a member\'s next epoch sealed to others only does not stop the administrator\'s rotation', async () => {
+    const { a, b, c } = await family();
+    const bctx = b.app.ctx;
+    const next = spaceRow(bctx, SPACE).epoch + 1;
+    const [am, bm, cm] = [a, b, c].map((t) => t.app.ctx.keyring!.memberId);
+    bctx.uow.run(() => startEpoch(bctx, SPACE, next, [bm!, cm!]));
+    for (const t of [a, c]) expect(receiveEntries(t.app.ctx, SPACE, lacking(b, t, SPACE)).refused).toEqual([]);
+    const actx = a.app.ctx;
+    actx.uow.run(() => removeMemberNow(actx, am!, SPACE, bm!));
+    expect(receiveEntries(c.app.ctx, SPACE, lacking(a, c, SPACE)).refused).toEqual([]);
+    const id = (await a.c('memory.create', { space_id: SPACE, type: 'semantic', band: 'GREEN', title: 'still rotating', body: 'x' })).memory.memory_id;
+    expect(receiveEntries(c.app.ctx, SPACE, lacking(a, c, SPACE)).refused).toEqual([]);
+    expect((await c.c('memory.get', { memory_id: id })).memory.title).toBe('still rotating');
   });
 });

@@ -4,7 +4,7 @@ import { deviceClientId } from '../../core/crdt/doc-update';
 import { metaDocId } from '../../core/memories/memory-doc';
 import { heldMetaOf } from '../../core/memories/materialise';
 import { epochKey, epochKeyId } from '../../core/spaces/epoch-keys';
-import { readSpaceDoc, SPACE_DOC } from '../../core/spaces/space-doc';
+import { readSpaceDoc, SPACE_DOC, writeSpaceDoc } from '../../core/spaces/space-doc';
 import { roleOf, spaceRow } from '../../core/spaces/spaces';
 import { appendUpdate } from '../../core/store/sync-log';
 import { receiveEntries } from '../../core/sync/receive';
@@ -83,5 +83,20 @@ describe('an update that builds on what is not here yet is refused, not held for
     expect(receiveEntries(c.app.ctx, SPACE, lacking(a, c, SPACE)).refused).toEqual([]);
     expect(vectorOf(c, SPACE)[a.app.ctx.keyring!.deviceId]).toBe(vectorOf(a, SPACE)[a.app.ctx.keyring!.deviceId]);
     expect((await c.c('memory.list', { space_id: SPACE, trash: true })).memories.map((m: { memory_id: string }) => m.memory_id)).toContain(id);
+  });
+
+  it('a document already holding something aside does not make every later update refused (review of 564b5b6)', async () => {
+    const { a, b, c } = await family();
+    const actx = a.app.ctx;
+    const epoch = spaceRow(actx, SPACE).epoch;
+    // an administrator's entry is not checked: one that leaves a struct aside is stored (an older release stored any)
+    const aside = aheadOf(Y.encodeStateAsUpdate(readSpaceDoc(actx, SPACE)), deviceClientId(c.app.ctx.keyring!.deviceId), (d) => d.getMap('zz').set('y', 2));
+    actx.uow.run(() => appendUpdate(actx, 'sync_log', SPACE, SPACE_DOC, epochKeyId(SPACE, epoch), epochKey(actx, SPACE, epoch), aside));
+    expect(receiveEntries(c.app.ctx, SPACE, lacking(a, c, SPACE)).refused).toEqual([]);
+    // a member re-registers their own device, as the app does: it adds nothing aside
+    const bctx = b.app.ctx;
+    const bdev = bctx.keyring!.deviceId;
+    bctx.uow.run(() => writeSpaceDoc(bctx, SPACE, epoch, (_info, _members, doc) => doc.getMap('devices').set(bdev, { ...(doc.getMap('devices').get(bdev) as object) })));
+    expect(receiveEntries(c.app.ctx, SPACE, lacking(b, c, SPACE)).refused).toEqual([]);
   });
 });

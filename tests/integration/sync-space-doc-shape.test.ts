@@ -27,6 +27,12 @@ describe('a device entry in the space document that is no device', () => {
     };
     forge(b, null);
     expect(receiveEntries(c.app.ctx, SPACE, lacking(b, c, SPACE)).refused.map((r) => r.reason)).toEqual(['role_admin']);
+    // (review) their own member_keys entry as something no device can read keys from
+    const bctx = b.app.ctx;
+    bctx.uow.run(() => bctx.db.prepare("DELETE FROM sync_log WHERE space_id = ? AND author_device = ? AND seq = (SELECT MAX(seq) FROM sync_log WHERE space_id = ? AND author_device = ?)").run(SPACE, bctx.keyring!.deviceId, SPACE, bctx.keyring!.deviceId));
+    bctx.seqCache.clear();
+    bctx.uow.run(() => writeSpaceDoc(bctx, SPACE, spaceRow(bctx, SPACE).epoch, (_info, _members, doc) => doc.getMap('member_keys').set(bctx.keyring!.memberId, true)));
+    expect(receiveEntries(c.app.ctx, SPACE, lacking(b, c, SPACE)).refused.map((r) => r.reason)).toEqual(['role_admin']);
     forge(a, null);
     forge(a, { device_id: 5, platform: ['x'] });
     await a.c('space.rename', { space_id: SPACE, name: 'Still the family' });

@@ -1,4 +1,3 @@
-import type { Db } from '../database';
 import { query } from '../query';
 
 /**
@@ -11,16 +10,12 @@ import { query } from '../query';
 export interface EpochSealRow { member_id: string; origin: string; sealed: Buffer }
 export interface EpochLinkRow { origin: string; nonce: Buffer; ciphertext: Buffer }
 
-const latestSealed = query<[string], { m: number | null }>('SELECT MAX(epoch) AS m FROM epoch_seals WHERE space_id = ?');
-
 export const epochSealsTable = {
   put: query<[string, number, string, string, Uint8Array]>('INSERT OR REPLACE INTO epoch_seals (space_id, epoch, member_id, origin, sealed) VALUES (?, ?, ?, ?, ?)').run,
   addIfAbsent: query<[string, number, string, string, Uint8Array]>('INSERT OR IGNORE INTO epoch_seals (space_id, epoch, member_id, origin, sealed) VALUES (?, ?, ?, ?, ?)').run,
   /** every seal of an epoch, lowest origin first (the key every device writes under) */
   of: query<[string, number], EpochSealRow>('SELECT member_id, origin, sealed FROM epoch_seals WHERE space_id = ? AND epoch = ? ORDER BY origin, member_id').all,
   has: query<[string, number, string], { one: 1 }>('SELECT 1 AS one FROM epoch_seals WHERE space_id = ? AND epoch = ? AND member_id = ?').get,
-  /** the newest epoch any key was sealed for here (0: none) */
-  latest: (db: Db, space: string): number => latestSealed.get(db, space)?.m ?? 0,
   deleteSpace: query<[string]>('DELETE FROM epoch_seals WHERE space_id = ?').run,
 };
 
