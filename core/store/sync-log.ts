@@ -223,6 +223,9 @@ export function entriesAfter({ db }: HasDb, space: string, afterId: number, limi
   return entryLogsTable.after(db, space, afterId, limit).map((r) => ({ ...toEntry(r), id: r.id }));
 }
 
+/** Whether this device holds any entry of a space after a local row id. */
+export const entriesAfterId = ({ db }: HasDb, space: string, afterId: number): boolean => entryLogsTable.anyAfter(db, space, afterId);
+
 /** How many entries of a space this device stored after a local row id, and the last one's id. */
 export const entriesSince = ({ db }: HasDb, space: string, afterId: number): { n: number; last: number } => entryLogsTable.since(db, space, afterId);
 

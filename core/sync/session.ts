@@ -5,7 +5,7 @@ import { refusedByPeer } from '../policy/authorize';
 import { deviceByKey } from '../members/devices';
 import type { Roster } from '../spaces/roster';
 import { applyRoster } from '../spaces/roster';
-import { entriesAfter, entriesSince, entryToJson, spaceVector } from '../store/sync-log';
+import { entriesAfter, entriesAfterId, entriesSince, entryToJson, spaceVector } from '../store/sync-log';
 import { FileTransfer } from './file-transfer';
 import { decodeFrame, type Frame, type FrameOf } from './frames';
 import { plainLink, type FrameLink, type LinkWrapper } from './link';
@@ -254,7 +254,7 @@ export class Session {
     // flush reads the log from the cursor on and skips what the peer holds: when it had nothing
     // left to read, and every row this frame adds is an entry the peer sent, the cursor moves past
     // them (an initial sync otherwise reads back, whole, every entry it just stored)
-    const caughtUp = !!st && entriesSince(ctx, f.space, st.cursor).n === 0;
+    const caughtUp = !!st && !entriesAfterId(ctx, f.space, st.cursor);
     const res = receiveEntries(ctx, f.space, f.entries, prep);
     this.node.report(this, res.refused);
     if (st && caughtUp && res.stored) {
