@@ -11,9 +11,21 @@ const clientIds = new Map<string, number>();
  */
 export const hasPending = (doc: Y.Doc): boolean => doc.store.pendingStructs !== null || doc.store.pendingDs !== null;
 
-/** What a document holds aside (see hasPending), to tell whether one update added to it: a document already holding some is not every later update's fault. */
-export const pendingOf = (doc: Y.Doc): string =>
+/** What a document holds aside (see hasPending): '' when nothing. */
+const pendingOf = (doc: Y.Doc): string =>
   hasPending(doc) ? Buffer.from(doc.store.pendingStructs?.update ?? []).toString('base64') + '|' + Buffer.from(doc.store.pendingDs ?? []).toString('base64') : '';
+
+/**
+ * Applies an update and says whether it added anything aside (see hasPending). A document
+ * already holding some (an administrator's or an older release's entry) is not every later
+ * update's fault: only a change in what is held aside counts. Throws as Y.applyUpdate does.
+ */
+export function applyAddsPending(doc: Y.Doc, update: Uint8Array): boolean {
+  const before = pendingOf(doc);
+  Y.applyUpdate(doc, update);
+  const after = pendingOf(doc);
+  return after !== '' && after !== before;
+}
 
 /** Yjs client id for this device: stable, so a device's edits extend one client's history (asked for per document, hashed once). */
 export function deviceClientId(deviceId: string): number {

@@ -59,8 +59,8 @@ export function materialiseMemory(ctx: Ctx, space: string, memoryId: string, hel
     unindexMemory(ctx, memoryId);
     return 'empty';
   }
-  let dek: Uint8Array | null = null;
-  try { dek = meta.dek ? unwrapDek(ctx, space, memoryId, meta.dek as DekWrap) : null; } catch { dek = null; }
+  // (isMeta checked the wrap's shape, and unwrapDek opens nothing of another: null, never a throw)
+  const dek = unwrapDek(ctx, space, memoryId, meta.dek as DekWrap);
   if (!dek) {
     dropRecord(ctx, memoryId);
     unindexMemory(ctx, memoryId);

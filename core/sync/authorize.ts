@@ -4,7 +4,7 @@ import type { Ctx } from '../context/ctx';
 import { verifyMemberKeyChange } from '../members/member-key';
 import { isDeviceInfo } from '../members/device-cert';
 import { deviceRow } from '../members/devices';
-import { hasPending, pendingOf } from '../crdt/doc-update';
+import { applyAddsPending } from '../crdt/doc-update';
 import { heldMetaOf } from '../memories/materialise';
 import { isMeta, readMeta, type Meta } from '../memories/memory-doc';
 import { authorize, capsOf, type PolicyInput } from '../policy/authorize';
@@ -90,10 +90,8 @@ function spaceDocDenial(ctx: Ctx, space: string, member: string, admin: boolean,
   if (!plain) return 'unverifiable';
   const doc = readSpaceDoc(ctx, space);
   const before = view(doc);
-  const aside = pendingOf(doc);
-  try { Y.applyUpdate(doc, plain); } catch { return 'unverifiable'; }
   // what it does only later (held aside by Yjs) cannot be checked now: refused until what it builds on is here
-  if (pendingOf(doc) !== aside && hasPending(doc)) return 'unverifiable';
+  try { if (applyAddsPending(doc, plain)) return 'unverifiable'; } catch { return 'unverifiable'; }
   const after = view(doc);
   if (changedKeys(before.members, after.members).length) return 'role_admin';
   for (const key of changedKeys(before.space, after.space)) {
@@ -146,11 +144,11 @@ function metaDenial(ctx: Ctx, space: string, member: string, role: Role, e: LogE
   // a new memory whose metadata the second thread already read from this same update: not read again
   const prepared = memo?.preparedMeta(memoryId, plain);
   const doc = prepared ? null : held.doc;
+  // (the receive thread prepares no memory whose update leaves anything pending: receive-prep.ts)
   if (doc) {
-    const aside = pendingOf(doc);
-    try { Y.applyUpdate(doc, plain); } catch { memo?.forget(memoryId); return 'unverifiable'; }
-    // (the receive thread prepares no memory whose update leaves anything pending: receive-prep.ts)
-    if (pendingOf(doc) !== aside && hasPending(doc)) { memo?.forget(memoryId); return 'unverifiable'; }
+    let aside = true;
+    try { aside = applyAddsPending(doc, plain); } catch { /* unverifiable below */ }
+    if (aside) { memo?.forget(memoryId); return 'unverifiable'; }
   }
   const after = prepared ?? readMeta(doc!);
   const denial = metaChangeDenial(member, role, e, before, after);
