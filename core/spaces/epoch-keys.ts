@@ -1,10 +1,12 @@
 import { keys, type Ctx } from '../context/ctx';
 import { aeadDecrypt, aeadEncrypt, b64, newKey, seal, unseal } from '../crypto/sodium';
-import { keyMissing } from '../policy/authorize';
+import { capsOf, keyMissing } from '../policy/authorize';
 import { memberBoxKeys, memberBoxPublicKey } from '../members/members';
+import { deviceRow } from '../members/devices';
 import type { MemberKeyChange } from '../members/member-key';
 import { appendSigned, decryptEntry, type LogEntry } from '../store/sync-log';
 import { epochChainTable, epochSealsTable } from '../store/tables/epoch-keys';
+import { spaceMembersTable } from '../store/tables/spaces';
 
 export const epochKeyId = (space: string, epoch: number): string => `epoch:${space}:${epoch}`;
 
@@ -39,6 +41,33 @@ function forget(ctx: Ctx, space: string, epoch: number): void {
   const k = keys(ctx);
   k.epochKeys.delete(cacheKey(space, epoch));
   k.epochCandidates.delete(cacheKey(space, epoch));
+}
+
+/**
+ * The space's roster changed (a member added, removed, or given another role): which of an
+ * epoch's keys everyone writes under depends on it (originRank), so every epoch of the space is
+ * chosen again at its next use.
+ */
+export function forgetEpochKeys(ctx: Ctx, space: string): void {
+  const k = ctx.keyring;
+  if (!k) return;
+  const prefix = `${space}#`;
+  for (const key of [...k.epochCandidates.keys()]) if (key.startsWith(prefix)) k.epochCandidates.delete(key);
+  for (const key of [...k.epochKeys.keys()]) if (key.startsWith(prefix)) k.epochKeys.delete(key);
+}
+
+/**
+ * How a key's origin ranks when one epoch has several keys: an administrator's device first, then
+ * a current member's, then anyone else's (a member since removed). A member who is not an
+ * administrator may start the next epoch (their own device's revocation) and seal it to everyone
+ * but the administrators; when an administrator then removes them, the rotation cannot skip an
+ * epoch it holds no key of, and by the lowest origin alone the others would go on writing under
+ * the key the removed member chose.
+ */
+function originRank(ctx: Ctx, space: string, origin: string): number {
+  const member = deviceRow(ctx, origin)?.member_id;
+  const role = member ? spaceMembersTable.roleOf(ctx.db, space, member)?.role : undefined;
+  return !role ? 2 : capsOf(role).includes('ADMIN') ? 0 : 1;
 }
 
 /**
@@ -97,7 +126,7 @@ export function hasEpochKey(ctx: Ctx, space: string, epoch: number): boolean {
   return epochKeys(ctx, space, epoch).length > 0;
 }
 
-/** Every key this device can open for an epoch with its origin, lowest origin first. */
+/** Every key this device can open for an epoch with its origin, in the order originRank gives, then lowest origin first. */
 function openEpochKeys(ctx: Ctx, space: string, epoch: number, depth: number): { origin: string; key: Uint8Array }[] {
   const k = keys(ctx);
   const out = new Map<string, Uint8Array>();
@@ -121,7 +150,8 @@ function openEpochKeys(ctx: Ctx, space: string, epoch: number, depth: number): {
       }
     }
   }
-  return [...out.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([origin, key]) => ({ origin, key }));
+  const ranked = [...out.entries()].map(([origin, key]) => ({ origin, key, rank: out.size > 1 ? originRank(ctx, space, origin) : 0 }));
+  return ranked.sort((a, b) => a.rank - b.rank || (a.origin < b.origin ? -1 : a.origin > b.origin ? 1 : 0)).map(({ origin, key }) => ({ origin, key }));
 }
 
 function epochKeysAt(ctx: Ctx, space: string, epoch: number, depth: number): Uint8Array[] {
@@ -148,8 +178,10 @@ function canonicalOrigin(ctx: Ctx, space: string, epoch: number): string | null 
 
 /**
  * The key of an epoch that every device writes under: of the keys started for it (two guardians
- * may start the same epoch concurrently), the one whose origin device id sorts lowest — the
- * same on every device that holds them. What was written under another still opens (epochKeys).
+ * may start the same epoch concurrently), the first by originRank (an administrator's device,
+ * then a current member's), then the one whose origin device id sorts lowest — the same on every
+ * device that holds them and has the same roster. What was written under another still opens
+ * (epochKeys).
  */
 export function epochKey(ctx: Ctx, space: string, epoch: number): Uint8Array {
   const cached = keys(ctx).epochKeys.get(cacheKey(space, epoch));

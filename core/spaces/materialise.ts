@@ -7,7 +7,7 @@ import { rotateExposedOwnKey } from '../members/device-trust';
 import { isDeviceInfo, verifyDeviceCert } from '../members/device-cert';
 import { spaceMembersTable, spacesTable } from '../store/tables/spaces';
 import { sealText } from '../vault/local-meta';
-import { hasEpochKey } from './epoch-keys';
+import { forgetEpochKeys, hasEpochKey } from './epoch-keys';
 import { isMemberKeyEntry, readSpaceDoc } from './space-doc';
 
 /** Creates the local row of a space learnt from a peer (its name sealed locally). */
@@ -60,5 +60,6 @@ export function materialiseSpace(ctx: Ctx, space: string): void {
       if (isKnownMember(ctx, m)) spaceMembersTable.putRole(ctx.db, space, m, role, now);
     }
     for (const g of spaceMembersTable.list(ctx.db, space)) if (!(g.member_id in members)) spaceMembersTable.remove(ctx.db, space, g.member_id);
+    forgetEpochKeys(ctx, space);
   }
 }

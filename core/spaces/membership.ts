@@ -9,7 +9,7 @@ import { upsertRemoteMember } from '../members/members';
 import { devicesOfMember, memberKeyExposed, sealTargetsOf, upsertRemoteDevice } from '../members/devices';
 import type { DeviceInfo } from '../members/device-cert';
 import { spaceMembersTable, spacesTable } from '../store/tables/spaces';
-import { epochKey, epochKeyId, hasEpochKey, sealEpochTo, startEpoch } from './epoch-keys';
+import { epochKey, epochKeyId, forgetEpochKeys, hasEpochKey, sealEpochTo, startEpoch } from './epoch-keys';
 import { writeSpaceDoc } from './space-doc';
 import { roleOf, spaceMemberIds, spaceRow } from './spaces';
 import { undoWindowSeconds } from '../settings/settings';
@@ -30,6 +30,7 @@ export function addJoinedMember(ctx: Ctx, inviter: string, space: string, role: 
   upsertRemoteMember(ctx, m);
   upsertRemoteDevice(ctx, d, 'trusted');
   spaceMembersTable.putRole(ctx.db, space, m.member_id, role, ctx.clock.now());
+  forgetEpochKeys(ctx, space);
   sealEpochTo(ctx, space, r.epoch, epochKey(ctx, space, r.epoch), m.member_id);
   writeSpaceDoc(ctx, space, r.epoch, (_info, members, doc) => {
     members.set(m.member_id, role);
@@ -49,8 +50,9 @@ export function rotateEpoch(ctx: Ctx, actor: string, space: string, change: (mem
   const r = spaceRow(ctx, space);
   // past an epoch someone else started and sealed to this device: a member may start the next
   // epoch (their own device's revocation, authorize.ts allows the next one only), and a key of
-  // theirs for it could be the one everyone writes under (the lowest origin) when this rotation
-  // is the one that removes them. An epoch this device holds no key of cannot be chained from.
+  // theirs for it could be the one everyone writes under when this rotation
+  // is the one that removes them (where they sealed it to this device too: else originRank ranks it
+  // last once they are out). An epoch this device holds no key of cannot be chained from.
   let next = r.epoch + 1;
   while (next <= r.epoch + 2 && hasEpochKey(ctx, space, next)) next++;
   // a member whose key a revoked device still holds gets the new key on their remaining devices only
@@ -67,6 +69,7 @@ export function rotateEpoch(ctx: Ctx, actor: string, space: string, change: (mem
 export function removeMemberNow(ctx: Ctx, actor: string, space: string, memberId: string): void {
   if (!roleOf(ctx, space, memberId)) throw new ApiError('CONFLICT', 'that member is no longer in the space');
   spaceMembersTable.remove(ctx.db, space, memberId);
+  forgetEpochKeys(ctx, space);
   const theirDevices = devicesOfMember(ctx, memberId).map((d) => d.device_id);
   rotateEpoch(ctx, actor, space, (members, doc) => {
     members.delete(memberId);

@@ -6,6 +6,7 @@ import type { DeviceInfo } from '../members/device-cert';
 import { SPACE_ID } from '../shared/space-id';
 import { spaceMembersTable } from '../store/tables/spaces';
 import { openText } from '../vault/local-meta';
+import { forgetEpochKeys } from './epoch-keys';
 import { ensureSpaceRow } from './materialise';
 import { spaceRow } from './spaces';
 
@@ -40,6 +41,7 @@ export function applyRoster(ctx: Ctx, rosters: Roster[], fromDevice: string): bo
     if (ensureSpaceRow(ctx, r.space_id, r.kind, 1, String(r.name ?? ''), String(r.created_by ?? me.memberId))) added = true;
     const now = ctx.clock.now();
     for (const m of r.members ?? []) spaceMembersTable.addIfAbsent(ctx.db, r.space_id, m.member_id, m.role, now);
+    forgetEpochKeys(ctx, r.space_id);
   }
   if (added) ctx.log.info('spaces learnt from a peer', { from: fromDevice, spaces: rosters.length });
   return added;

@@ -8,7 +8,7 @@ import { openText, sealText } from '../vault/local-meta';
 import { getMember } from '../members/members';
 import { memoriesTable } from '../store/tables/memories';
 import { spaceMembersTable, spacesTable, type SpaceRow } from '../store/tables/spaces';
-import { epochKey, sealEpochTo, startEpoch } from './epoch-keys';
+import { epochKey, forgetEpochKeys, sealEpochTo, startEpoch } from './epoch-keys';
 import { writeSpaceDoc } from './space-doc';
 
 export type { SpaceRow };
@@ -100,6 +100,7 @@ export function setMemberRole(ctx: Ctx, actor: string, spaceId: string, memberId
   ctx.uow.run(() => {
     const existing = roleOf(ctx, spaceId, memberId);
     spaceMembersTable.putRole(ctx.db, spaceId, memberId, role, ctx.clock.now());
+    forgetEpochKeys(ctx, spaceId);
     if (!existing) sealEpochTo(ctx, spaceId, r.epoch, epochKey(ctx, spaceId, r.epoch), memberId);
     writeSpaceDoc(ctx, spaceId, r.epoch, (_info, members) => members.set(memberId, role));
     const caps = capsOf(roleOf(ctx, spaceId, actor));

@@ -44,8 +44,9 @@ function keyringDenial(ctx: Ctx, space: string, member: string, author: string, 
     if (body.member_key.member_id !== member || !verifyMemberKeyChange(ctx, body.member_key)) return 'role_admin';
   }
   if (admin) return null;
-  // a key is filed under the device that started it; of two keys of one epoch the lowest origin is
-  // the one everyone writes under, so naming another origin would choose everyone's key
+  // a key is filed under the device that started it, and which of an epoch's keys everyone writes
+  // under is chosen by origin (epoch-keys.ts originRank, then the lowest id): naming another origin
+  // could choose everyone's key
   if (body.origin !== undefined && body.origin !== author) return 'role_admin';
   if (!body.seals && !body.chain && !body.device_seals) return null;
   const current = spaceRow(ctx, space).epoch;

@@ -4,7 +4,7 @@ import { deviceRow } from '../../core/members/devices';
 import { epochKey, KEYRING_DOC, KEYRING_KEY_ID, startEpoch } from '../../core/spaces/epoch-keys';
 import { removeMemberNow } from '../../core/spaces/membership';
 import { spaceRow } from '../../core/spaces/spaces';
-import { appendSigned } from '../../core/store/sync-log';
+import { appendSigned, decryptEntry, type LogEntry } from '../../core/store/sync-log';
 import { receiveEntries } from '../../core/sync/receive';
 import { device, lacking, pausedFamily, type TestApp } from '../helpers/sync';
 
@@ -85,6 +85,38 @@ describe('an epoch key chosen by a member who is not an administrator', () => {
     const id = (await a.c('memory.create', { space_id: SPACE, type: 'semantic', band: 'GREEN', title: 'after Ben left', body: 'x' })).memory.memory_id;
     expect(receiveEntries(c.app.ctx, SPACE, lacking(a, c, SPACE)).refused).toEqual([]);
     expect((await c.c('memory.get', { memory_id: id })).memory.title).toBe('after Ben left');
+  });
+
+  it('a member\'s next epoch sealed to all but the administrator is not what the others write under once the administrator removes them', async () => {
+    // (noticed at stop 31) Ben's device sorts lowest and his key for the next epoch is sealed to
+    // everyone but Ana: her rotation cannot skip an epoch she holds no key of, so two keys of it
+    // exist, and by the lowest origin alone Cy would go on writing under the one Ben chose
+    const b = await device('Ben'); apps.push(b);
+    await new Promise((r) => setTimeout(r, 5));
+    const [a, c] = [await device('Ana'), await device('Cy')];
+    apps.push(a, c);
+    expect(b.app.ctx.keyring!.deviceId < a.app.ctx.keyring!.deviceId).toBe(true);
+    await pausedFamily(a, [b, c], SPACE);
+    const [am, bm, cm] = [a, b, c].map((t) => t.app.ctx.keyring!.memberId);
+    const bctx = b.app.ctx;
+    const next = spaceRow(bctx, SPACE).epoch + 1;
+    const bens = Buffer.from(bctx.uow.run(() => startEpoch(bctx, SPACE, next, [bm!, cm!])));
+    for (const t of [a, c]) expect(receiveEntries(t.app.ctx, SPACE, lacking(b, t, SPACE)).refused).toEqual([]);
+    const actx = a.app.ctx;
+    actx.uow.run(() => removeMemberNow(actx, am!, SPACE, bm!));
+    expect(receiveEntries(c.app.ctx, SPACE, lacking(a, c, SPACE)).refused).toEqual([]);
+    const cctx = c.app.ctx;
+    const epoch = spaceRow(cctx, SPACE).epoch;
+    expect(epoch).toBe(spaceRow(actx, SPACE).epoch);
+    // Cy writes under Ana's key, as Ana does, and a memory Cy writes does not open under Ben's
+    expect(Buffer.from(epochKey(cctx, SPACE, epoch)).equals(Buffer.from(epochKey(actx, SPACE, epoch)))).toBe(true);
+    expect(Buffer.from(epochKey(cctx, SPACE, epoch)).equals(bens)).toBe(false);
+    const id = (await c.c('memory.create', { space_id: SPACE, type: 'semantic', band: 'GREEN', title: 'after Ben left', body: 'x' })).memory.memory_id;
+    const row = cctx.db.prepare("SELECT * FROM sync_log WHERE space_id = ? AND doc_id = ? AND author_device = ?").get(SPACE, id + '.meta', cctx.keyring!.deviceId) as LogEntry | undefined;
+    expect(row?.key_id).toBe(`epoch:${SPACE}:${epoch}`);
+    expect(decryptEntry(row!, new Uint8Array(bens))).toBeNull();
+    expect(receiveEntries(actx, SPACE, lacking(c, a, SPACE)).refused).toEqual([]);
+    expect((await a.c('memory.get', { memory_id: id })).memory.title).toBe('after Ben left');
   });
 
   it('a member\'s next epoch sealed to others only does not stop the administrator\'s rotation', async () => {

@@ -13,7 +13,7 @@ export interface EpochLinkRow { origin: string; nonce: Buffer; ciphertext: Buffe
 export const epochSealsTable = {
   put: query<[string, number, string, string, Uint8Array]>('INSERT OR REPLACE INTO epoch_seals (space_id, epoch, member_id, origin, sealed) VALUES (?, ?, ?, ?, ?)').run,
   addIfAbsent: query<[string, number, string, string, Uint8Array]>('INSERT OR IGNORE INTO epoch_seals (space_id, epoch, member_id, origin, sealed) VALUES (?, ?, ?, ?, ?)').run,
-  /** every seal of an epoch, lowest origin first (the key every device writes under) */
+  /** every seal of an epoch, lowest origin first (epoch-keys.ts ranks the keys they open) */
   of: query<[string, number], EpochSealRow>('SELECT member_id, origin, sealed FROM epoch_seals WHERE space_id = ? AND epoch = ? ORDER BY origin, member_id').all,
   has: query<[string, number, string], { one: 1 }>('SELECT 1 AS one FROM epoch_seals WHERE space_id = ? AND epoch = ? AND member_id = ?').get,
   deleteSpace: query<[string]>('DELETE FROM epoch_seals WHERE space_id = ?').run,
