@@ -5,6 +5,7 @@ import { ulid } from '../shared/ulid';
 import { notFound } from '../shared/errors';
 import { putSecret, getSecret } from '../vault/secrets';
 import { openText, sealText } from '../vault/local-meta';
+import { asLabel } from '../shared/label';
 import { membersTable, type MemberRow } from '../store/tables/members';
 import { secretsTable } from '../store/tables/secrets';
 
@@ -24,7 +25,7 @@ export const NO_NAME = '(no name)';
  * anything, and an empty name made space.get, space.list and member.list break their contracts
  * on every device of the space.
  */
-export const memberName = (name: unknown): string => (typeof name === 'string' && name.length ? name.slice(0, 200) : NO_NAME);
+export const memberName = (name: unknown): string => asLabel(name, NO_NAME);
 
 /** Records a member another device told us about: public keys and name (sealed locally like every name). */
 export function upsertRemoteMember(ctx: Ctx, m: { member_id: string; ed25519: string; x25519: string; name: string }): void {

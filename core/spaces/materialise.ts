@@ -1,4 +1,4 @@
-import type { Role, SpaceKind } from '../../contracts/types';
+import type { Role } from '../../contracts/types';
 import { keys, type Ctx } from '../context/ctx';
 import { fromB64 } from '../crypto/sodium';
 import { isKnownMember, memberPublicKeys, upsertRemoteMember } from '../members/members';
@@ -9,12 +9,14 @@ import { spaceMembersTable, spacesTable } from '../store/tables/spaces';
 import { sealText } from '../vault/local-meta';
 import { forgetEpochKeys, hasEpochKey } from './epoch-keys';
 import { isMemberKeyEntry, readSpaceDoc } from './space-doc';
+import { spaceName } from './space-name';
+import { spaceKindOf } from '../shared/space-id';
 
 /** Creates the local row of a space learnt from a peer (its name sealed locally). */
-export function ensureSpaceRow(ctx: Ctx, space: string, kind: SpaceKind, epoch: number, name: string, createdBy: string): boolean {
+export function ensureSpaceRow(ctx: Ctx, space: string, epoch: number, name: unknown, createdBy: string): boolean {
   if (spacesTable.find(ctx.db, space)) return false;
-  const n = sealText(ctx, 'space|' + space, name);
-  spacesTable.insert(ctx.db, space, kind, epoch, n.nonce, n.ciphertext, createdBy, ctx.clock.now());
+  const n = sealText(ctx, 'space|' + space, spaceName(space, name));
+  spacesTable.insert(ctx.db, space, spaceKindOf(space), epoch, n.nonce, n.ciphertext, createdBy, ctx.clock.now());
   return true;
 }
 
@@ -46,10 +48,10 @@ export function materialiseSpace(ctx: Ctx, space: string): void {
   // one of this person's devices revoked by someone else: rotate the member key it still holds, once committed
   if (memberKeyExposed(ctx, keys(ctx).memberId)) ctx.uow.onCommit(() => { try { rotateExposedOwnKey(ctx); } catch (e) { ctx.log.warn('member key rotation failed', { error: (e as Error).name }); } });
   const epoch = Number(info.get('epoch') ?? 1);
-  const name = String(info.get('name') ?? '');
-  const created = ensureSpaceRow(ctx, space, info.get('kind') as SpaceKind, hasEpochKey(ctx, space, epoch) ? epoch : 1, name, keys(ctx).memberId);
+  const name = info.get('name');
+  const created = ensureSpaceRow(ctx, space, hasEpochKey(ctx, space, epoch) ? epoch : 1, name, keys(ctx).memberId);
   if (!created) {
-    const n = sealText(ctx, 'space|' + space, name);
+    const n = sealText(ctx, 'space|' + space, spaceName(space, name));
     spacesTable.setName(ctx.db, n.nonce, n.ciphertext, space);
     if (hasEpochKey(ctx, space, epoch)) spacesTable.raiseEpoch(ctx.db, epoch, space);
   }

@@ -3,7 +3,8 @@ import { keys, type Ctx } from '../context/ctx';
 import { memberPublic, upsertRemoteMember } from '../members/members';
 import { toDeviceInfo, trustedDevicesOf, upsertRemoteDevice } from '../members/devices';
 import type { DeviceInfo } from '../members/device-cert';
-import { SPACE_ID } from '../shared/space-id';
+import { SPACE_ID, spaceKindOf } from '../shared/space-id';
+import { spaceName } from './space-name';
 import { spaceMembersTable } from '../store/tables/spaces';
 import { openText } from '../vault/local-meta';
 import { forgetEpochKeys } from './epoch-keys';
@@ -23,7 +24,7 @@ export function buildRoster(ctx: Ctx, space: string): Roster {
   const s = spaceRow(ctx, space);
   const members = spaceMembersTable.list(ctx.db, space).map((m) => ({ ...memberPublic(ctx, m.member_id), role: m.role }));
   const devices = trustedDevicesOf(ctx, members.map((m) => m.member_id)).map(toDeviceInfo);
-  return { space_id: space, kind: s.kind, epoch: s.epoch, name: openText(ctx, 'space|' + space, { nonce: s.name_nonce, ciphertext: s.name_ct }), created_by: s.created_by, members, devices };
+  return { space_id: space, kind: spaceKindOf(space), epoch: s.epoch, name: spaceName(space, openText(ctx, 'space|' + space, { nonce: s.name_nonce, ciphertext: s.name_ct })), created_by: s.created_by, members, devices };
 }
 
 /**
@@ -38,7 +39,7 @@ export function applyRoster(ctx: Ctx, rosters: Roster[], fromDevice: string): bo
     if (!r || typeof r.space_id !== 'string' || !SPACE_ID.test(r.space_id)) continue;
     for (const m of r.members ?? []) if (m.member_id !== me.memberId) upsertRemoteMember(ctx, m);
     for (const d of r.devices ?? []) if (d.device_id !== me.deviceId) upsertRemoteDevice(ctx, d, 'trusted');
-    if (ensureSpaceRow(ctx, r.space_id, r.kind, 1, String(r.name ?? ''), String(r.created_by ?? me.memberId))) added = true;
+    if (ensureSpaceRow(ctx, r.space_id, 1, r.name, String(r.created_by ?? me.memberId))) added = true;
     const now = ctx.clock.now();
     for (const m of r.members ?? []) spaceMembersTable.addIfAbsent(ctx.db, r.space_id, m.member_id, m.role, now);
     forgetEpochKeys(ctx, r.space_id);
