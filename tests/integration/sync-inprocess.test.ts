@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { docEntries } from '../../core/store/sync-log';
+import { syncPeersTable } from '../../core/store/tables/sync-peers';
 import { device, pair, stateOf, vectorOf, waitFor, type TestApp } from '../helpers/sync';
 
 const CANARY = 'CANARY-inside-noise-4c1d';
@@ -7,6 +8,8 @@ const CANARY = 'CANARY-inside-noise-4c1d';
 describe('sync between in-process devices (direct transport)', () => {
   const apps: TestApp[] = [];
   afterAll(async () => { for (const a of apps) await a.close(); });
+  /** when A last saw its session with B verified up to date, per space (the live figure) */
+  let liveVerified: Record<string, string> = {};
 
   it('pairs, converges, pushes live; even inside the Noise channel no frame carries plaintext', async () => {
     const frames: Buffer[] = [];
@@ -31,6 +34,7 @@ describe('sync between in-process devices (direct transport)', () => {
       return s.peers[0]?.spaces.every((x: any) => x.verified_up_to_date) ? s : null;
     });
     expect(st.peers[0]).toMatchObject({ device_id: b.app.ctx.keyring!.deviceId, status: 'trusted', connected: true, transport: 'direct' });
+    liveVerified = Object.fromEntries((await a.c('sync.status', {})).peers[0].spaces.map((x: any) => [x.space_id, x.verified_at]));
     expect(frames.length).toBeGreaterThan(5);
     expect(frames.some((f) => f.includes('"t":"entries"'))).toBe(true);
     // rosters between own devices carry space names inside Noise; entries never carry content
@@ -49,6 +53,11 @@ describe('sync between in-process devices (direct transport)', () => {
     await new Promise((r2) => setTimeout(r2, 400));
     expect(docEntries(b.app.ctx, 'sync_log', 'personal:me', next.memory.memory_id)).toEqual([]);
     const st = await a.c('sync.status', {});
-    expect(st.peers.find((p: any) => p.device_id === b.app.ctx.keyring!.deviceId).status).toBe('revoked');
+    const peer = st.peers.find((p: any) => p.device_id === b.app.ctx.keyring!.deviceId);
+    expect(peer.status).toBe('revoked');
+    // the session wrote "verified up to date" as it closed, not only as often as its throttle lets it
+    const stored = syncPeersTable.ofDevice(a.app.ctx.db, b.app.ctx.keyring!.deviceId);
+    expect(stored.map((x) => x.space_id).sort()).toEqual(Object.keys(liveVerified).sort());
+    for (const x of stored) expect(x.verified_at).toBeGreaterThanOrEqual(Date.parse(liveVerified[x.space_id]!));
   });
 });
