@@ -3,7 +3,7 @@ import type { Ctx } from '../context/ctx';
 import { newDoc } from '../crdt/doc-update';
 import { indexMemory, unindexMemory } from '../search/indexer';
 import { decryptEpochEntry } from '../spaces/epoch-keys';
-import { decryptEntry, docEntries, type LogEntry } from '../store/sync-log';
+import { decryptEntry, docEntries, docEntriesWith, type LogEntry } from '../store/sync-log';
 import { isMeta, metaDocId, readMeta, type Content, type Meta } from './memory-doc';
 import { unwrapDek, type DekWrap } from './memory-keys';
 import { dropRecord, metaKeyFor, saveRecord, saveRecordOf } from './read-model';
@@ -50,7 +50,7 @@ export function heldMetaOf(ctx: Ctx, space: string, memoryId: string): HeldMeta 
  * `prepared`: the same memory built on another thread from a received frame, written instead when
  * it was built from what this would read ('prepared').
  */
-export function materialiseMemory(ctx: Ctx, space: string, memoryId: string, held: HeldMeta = heldMetaOf(ctx, space, memoryId), prepared?: Prepared): 'saved' | 'prepared' | 'sealed' | 'empty' {
+export function materialiseMemory(ctx: Ctx, space: string, memoryId: string, held: HeldMeta = heldMetaOf(ctx, space, memoryId), prepared?: Prepared, fresh?: LogEntry[]): 'saved' | 'prepared' | 'sealed' | 'empty' {
   const { meta, only } = held; // (held.doc only where it is used: it may be built on demand)
   if (!meta) return 'empty';
   if (!isMeta(meta)) {
@@ -66,7 +66,8 @@ export function materialiseMemory(ctx: Ctx, space: string, memoryId: string, hel
     unindexMemory(ctx, memoryId);
     return 'sealed';
   }
-  const entries = docEntries(ctx, 'sync_log', space, memoryId);
+  // (a frame that brought a new memory stored its content entry a moment ago: not read back)
+  const entries = fresh ? docEntriesWith(ctx, space, memoryId, fresh) : docEntries(ctx, 'sync_log', space, memoryId);
   if (prepared && savePrepared(ctx, space, memoryId, meta, only, dek, entries, prepared)) return 'prepared';
   const contentDoc = newDoc();
   const applied: Uint8Array[] = [];

@@ -237,6 +237,15 @@ export function docEntries({ db }: HasDb, log: LogName, space: string, doc: stri
   return entryLogsTable.ofDoc(db, log, space, doc).map(toEntry);
 }
 
+/**
+ * A document's entries in the sync log when `fresh` (entries this unit of work stored for it, in
+ * the order stored) may be all of them: they are, when the log holds as many (an index count), and
+ * then no row is read back. Else the log's.
+ */
+export function docEntriesWith(ctx: HasDb, space: string, doc: string, fresh: LogEntry[]): LogEntry[] {
+  return entryLogsTable.countOfDoc(ctx.db, space, doc) === fresh.length ? fresh : docEntries(ctx, 'sync_log', space, doc);
+}
+
 /** Every entry of a log, in local apply order (for rebuilding the read model). */
 export function* allEntries({ db }: HasDb, log: LogName): Generator<LogEntry> {
   for (const r of entryLogsTable.iterateAll(db, log)) yield toEntry(r);

@@ -121,6 +121,10 @@ function applyEntries(ctx: Ctx, space: string, raw: unknown[], pre?: PrepUse): R
   const prepared = new Map((prep?.memories ?? []).map((m) => [m.memoryId, { ...m, metaKey: pre!.keys.metaKey!.key }]));
   const memo = new BatchMemo(ctx, space, prepared);
   const use = { signatures: 0, memories: 0 };
+  /** the entries this frame stored, by document (a new memory's content entry is not read back) */
+  const fresh = new Map<string, LogEntry[]>();
+  /** a keyring entry stored since the space document was last materialised */
+  let keysSince = false;
   ctx.uow.run(() => {
     for (const [i, j] of raw.entries()) {
       // decoded on the preparing thread by the same code, or here
@@ -158,6 +162,8 @@ function applyEntries(ctx: Ctx, space: string, raw: unknown[], pre?: PrepUse): R
       const denial = entryDenial(ctx, space, dev.member_id, e, { keyring, spaceDoc: e.doc_id === SPACE_DOC, tombstone: !!tomb }, memo);
       if (denial) { refuse(denial, e); continue; }
       insertReceived(ctx, e);
+      const same = fresh.get(e.doc_id);
+      if (same) same.push(e); else fresh.set(e.doc_id, [e]);
       vector[e.author_device] = e.seq;
       stored++;
       authors.add(e.author_device);
@@ -165,19 +171,21 @@ function applyEntries(ctx: Ctx, space: string, raw: unknown[], pre?: PrepUse): R
         // a member key change first: the seals of the epoch that follows are made to the new key
         if (keyring.member_key) applyMemberKeyChange(ctx, keyring.member_key);
         applyKeyringBody(ctx, space, keyring, e.author_device);
+        keysSince = true;
         memo.changed();
       }
       else if (tomb) { applyTombstone(ctx, space, tomb, dev.member_id); touched.delete(tomb); memo.changed(); }
-      else if (e.doc_id === SPACE_DOC) { materialiseSpace(ctx, space); memo.changed(); }
+      else if (e.doc_id === SPACE_DOC) { materialiseSpace(ctx, space); keysSince = false; memo.changed(); }
       else touched.add(e.doc_id.endsWith('.meta') ? e.doc_id.slice(0, -5) : e.doc_id.endsWith('.files') ? e.doc_id.slice(0, -6) : e.doc_id);
     }
-    // a keyring entry may open epochs the space doc was already waiting for
-    if (stored) materialiseSpace(ctx, space);
+    // a keyring entry may open epochs the space doc was already waiting for (without one, the space
+    // document is as it was last materialised: a frame of memories alone, ~2 ms each in an initial sync)
+    if (keysSince) materialiseSpace(ctx, space);
     // (materialising below reads the log again after such an entry: memo.finalMeta is empty then)
     for (const id of touched) {
       if (isTombstoned(ctx, space, id)) { purgeErased(ctx, space, id); continue; }
       try {
-        if (materialiseMemory(ctx, space, id, memo.finalMeta(id), prepared.get(id)) === 'prepared') use.memories++;
+        if (materialiseMemory(ctx, space, id, memo.finalMeta(id), prepared.get(id), fresh.get(id)) === 'prepared') use.memories++;
         // its files as the memory's files document and its (possibly new) key say
         materialiseFiles(ctx, space, id);
       } catch (err) {

@@ -42,6 +42,7 @@ const purge = query<[string, number]>("UPDATE sync_log SET purged_sha256 = ?, ci
 const lastId = query<[string, string], { m: number | null }>('SELECT MAX(id) AS m FROM sync_log WHERE space_id = ? AND doc_id = ?');
 const since = query<[string, number], { n: number; m: number | null }>('SELECT COUNT(*) AS n, MAX(id) AS m FROM sync_log WHERE space_id = ? AND id > ?');
 const anyAfter = query<[string, number], { one: 1 }>('SELECT 1 AS one FROM sync_log WHERE space_id = ? AND id > ? LIMIT 1');
+const countOfDoc = query<[string, string], { n: number }>('SELECT COUNT(*) AS n FROM sync_log WHERE space_id = ? AND doc_id = ?');
 
 export const entryLogsTable = {
   maxSeq: (db: Db, log: LogName, space: string, device: string): number => LOGS[log].maxSeq.get(db, space, device)?.s ?? 0,
@@ -59,6 +60,8 @@ export const entryLogsTable = {
   at: at.get,
   /** a session's cursor: entries of a space after a local row id, in local apply order */
   after: after.all,
+  /** how many entries a document has (the (space_id, doc_id, id) index only: no row is read) */
+  countOfDoc: (db: Db, space: string, doc: string): number => countOfDoc.get(db, space, doc)?.n ?? 0,
   /** whether any entry of a space follows a local row id (one index seek, however far behind) */
   anyAfter: (db: Db, space: string, afterId: number): boolean => !!anyAfter.get(db, space, afterId),
   /** how many entries of a space follow a local row id, and the last one's id (the (space_id, id) index only) */
