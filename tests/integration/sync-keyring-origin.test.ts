@@ -32,6 +32,18 @@ describe('an epoch key chosen by a member who is not an administrator', () => {
     return { a, b, c };
   }
 
+  /** Ana's family, Ben's device made first: its id sorts lowest of the three. */
+  async function benFirst() {
+    const b = await device('Ben'); apps.push(b);
+    await new Promise((r) => setTimeout(r, 5));
+    const [a, c] = [await device('Ana'), await device('Cy')];
+    apps.push(a, c);
+    expect(b.app.ctx.keyring!.deviceId < a.app.ctx.keyring!.deviceId).toBe(true);
+    await pausedFamily(a, [b, c], SPACE);
+    const [am, bm, cm] = [a, b, c].map((t) => t.app.ctx.keyring!.memberId);
+    return { a, b, c, am, bm, cm };
+  }
+
   it('is refused: seals to a device under another origin, now or for the next epoch; a body of the wrong shape is malformed', async () => {
     const { b, c } = await family();
     const ctx = b.app.ctx;
@@ -62,13 +74,7 @@ describe('an epoch key chosen by a member who is not an administrator', () => {
 
   it('a member\'s key for the next epoch is not the one the rotation that removes them writes under', async () => {
     // Ben's device is the oldest: its id sorts lowest, so a key it starts for an epoch would be everyone's
-    const b = await device('Ben'); apps.push(b);
-    await new Promise((r) => setTimeout(r, 5));
-    const [a, c] = [await device('Ana'), await device('Cy')];
-    apps.push(a, c);
-    expect(b.app.ctx.keyring!.deviceId < a.app.ctx.keyring!.deviceId).toBe(true);
-    await pausedFamily(a, [b, c], SPACE);
-    const [am, bm, cm] = [a, b, c].map((t) => t.app.ctx.keyring!.memberId);
+    const { a, b, c, am, bm, cm } = await benFirst();
     // Ben starts the next epoch (a member may: the revocation of one of their own devices), sealed to everyone
     const bctx = b.app.ctx;
     const next = spaceRow(bctx, SPACE).epoch + 1;
@@ -91,13 +97,7 @@ describe('an epoch key chosen by a member who is not an administrator', () => {
     // (noticed at stop 31) Ben's device sorts lowest and his key for the next epoch is sealed to
     // everyone but Ana: her rotation cannot skip an epoch she holds no key of, so two keys of it
     // exist, and by the lowest origin alone Cy would go on writing under the one Ben chose
-    const b = await device('Ben'); apps.push(b);
-    await new Promise((r) => setTimeout(r, 5));
-    const [a, c] = [await device('Ana'), await device('Cy')];
-    apps.push(a, c);
-    expect(b.app.ctx.keyring!.deviceId < a.app.ctx.keyring!.deviceId).toBe(true);
-    await pausedFamily(a, [b, c], SPACE);
-    const [am, bm, cm] = [a, b, c].map((t) => t.app.ctx.keyring!.memberId);
+    const { a, b, c, am, bm, cm } = await benFirst();
     const bctx = b.app.ctx;
     const next = spaceRow(bctx, SPACE).epoch + 1;
     const bens = Buffer.from(bctx.uow.run(() => startEpoch(bctx, SPACE, next, [bm!, cm!])));
