@@ -9,7 +9,7 @@ import { spaceMembersTable } from '../store/tables/spaces';
 import { openText } from '../vault/local-meta';
 import { forgetEpochKeys } from './epoch-keys';
 import { ensureSpaceRow } from './materialise';
-import { spaceRow } from './spaces';
+import { spaceExists, spaceRow } from './spaces';
 
 /** A space as one device describes it to another it trusts (own devices, a newly joined member). */
 export interface Roster {
@@ -29,17 +29,21 @@ export function buildRoster(ctx: Ctx, space: string): Roster {
 
 /**
  * Applies rosters from a trusted source (own device, or the inviter of a join). A roster comes
- * before the log: it adds what is missing and never overrides a role the log already settled.
- * Returns whether a space was new.
+ * before the log, and only for a space this device does not hold yet: once it does, the space
+ * document settles who is in it. A roster is a snapshot of when it was sent: an own device that
+ * was offline through a removal still lists the removed member, and adding them back as absent
+ * made them a member here again, able to start the epoch the others then wrote under (a review
+ * at stop 32). Returns whether a space was new.
  */
 export function applyRoster(ctx: Ctx, rosters: Roster[], fromDevice: string): boolean {
   let added = false;
   const me = keys(ctx);
   for (const r of rosters) {
-    if (!r || typeof r.space_id !== 'string' || !SPACE_ID.test(r.space_id)) continue;
+    if (!r || typeof r.space_id !== 'string' || !SPACE_ID.test(r.space_id) || spaceExists(ctx, r.space_id)) continue;
     for (const m of r.members ?? []) if (m.member_id !== me.memberId) upsertRemoteMember(ctx, m);
     for (const d of r.devices ?? []) if (d.device_id !== me.deviceId) upsertRemoteDevice(ctx, d, 'trusted');
-    if (ensureSpaceRow(ctx, r.space_id, 1, r.name, String(r.created_by ?? me.memberId))) added = true;
+    ensureSpaceRow(ctx, r.space_id, 1, r.name, String(r.created_by ?? me.memberId));
+    added = true;
     const now = ctx.clock.now();
     for (const m of r.members ?? []) spaceMembersTable.addIfAbsent(ctx.db, r.space_id, m.member_id, m.role, now);
     forgetEpochKeys(ctx, r.space_id);
