@@ -42,5 +42,8 @@ export function policyDocument(): PolicyDocument {
   return (doc = raw as PolicyDocument);
 }
 
+/** Whether a value is one of the roles the document defines (another device's space document may say anything). */
+export const isRole = (value: unknown): value is Role => typeof value === 'string' && Object.hasOwn(policyDocument().roles, value);
+
 /** A band's place in the order GREEN < AMBER < RED < BLACK, as the document ranks it. */
 export const bandRank = (band: Band): number => policyDocument().bands[band].rank;

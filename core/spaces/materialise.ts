@@ -11,6 +11,7 @@ import { forgetEpochKeys, hasEpochKey } from './epoch-keys';
 import { isMemberKeyEntry, readSpaceDoc } from './space-doc';
 import { spaceName } from './space-name';
 import { spaceKindOf } from '../shared/space-id';
+import { isRole } from '../policy/policy-document';
 
 /** Creates the local row of a space learnt from a peer (its name sealed locally). */
 export function ensureSpaceRow(ctx: Ctx, space: string, epoch: number, name: unknown, createdBy: string): boolean {
@@ -55,9 +56,12 @@ export function materialiseSpace(ctx: Ctx, space: string): void {
     spacesTable.setName(ctx.db, n.nonce, n.ciphertext, space);
     if (hasEpochKey(ctx, space, epoch)) spacesTable.raiseEpoch(ctx.db, epoch, space);
   }
-  const members = doc.getMap('members').toJSON() as Record<string, Role>;
-  if (Object.keys(members).length) {
+  const listed = doc.getMap('members').toJSON() as Record<string, unknown>;
+  if (Object.keys(listed).length) {
     const now = ctx.clock.now();
+    // a role no release defines (a modified administrator's device may write one) is no role: that
+    // member is out of the space here, rather than a row every view of the space throws on
+    const members = Object.fromEntries(Object.entries(listed).filter((x): x is [string, Role] => isRole(x[1])));
     for (const [m, role] of Object.entries(members)) {
       if (isKnownMember(ctx, m)) spaceMembersTable.putRole(ctx.db, space, m, role, now);
     }

@@ -8,7 +8,7 @@ import { applyAddsPending } from '../crdt/doc-update';
 import { heldMetaOf } from '../memories/materialise';
 import { isMeta, readMeta, type Meta } from '../memories/memory-doc';
 import { authorize, capsOf, type PolicyInput } from '../policy/authorize';
-import { policyDocument } from '../policy/policy-document';
+import { isRole, policyDocument } from '../policy/policy-document';
 import { decryptEpochEntry, deviceSealId, holdsChainLink, holdsSeal, type KeyringBody } from '../spaces/epoch-keys';
 import { isMemberKeyEntry, readSpaceDoc } from '../spaces/space-doc';
 import { roleOf, spaceRow } from '../spaces/spaces';
@@ -85,15 +85,18 @@ const changedKeys = (a: Record<string, unknown>, b: Record<string, unknown>): st
  * may register or re-certify their own devices, mark their own devices revoked, publish their own
  * member public keys, and move the epoch on (a revocation of their own device).
  */
-function spaceDocDenial(ctx: Ctx, space: string, member: string, admin: boolean, e: LogEntry): Denial | null {
-  if (admin) return null;
+function spaceDocDenial(ctx: Ctx, space: string, member: string, admin: boolean, e: LogEntry): Denial | 'malformed' | null {
   const plain = openWithEpoch(ctx, space, e);
-  if (!plain) return 'unverifiable';
+  // an administrator's entry this device cannot open or follow yet is theirs to write (as ever)
+  if (!plain) return admin ? null : 'unverifiable';
   const doc = readSpaceDoc(ctx, space);
   const before = view(doc);
   // what it does only later (held aside by Yjs) cannot be checked now: refused until what it builds on is here
-  try { if (applyAddsPending(doc, plain)) return 'unverifiable'; } catch { return 'unverifiable'; }
+  try { if (applyAddsPending(doc, plain)) return admin ? null : 'unverifiable'; } catch { return admin ? null : 'unverifiable'; }
   const after = view(doc);
+  // a role no release defines, even from an administrator: every view of the space threw on it
+  for (const id of changedKeys(before.members, after.members)) if (after.members[id] !== undefined && !isRole(after.members[id])) return 'malformed';
+  if (admin) return null;
   if (changedKeys(before.members, after.members).length) return 'role_admin';
   for (const key of changedKeys(before.space, after.space)) {
     if (key !== 'epoch' || !(Number(after.space.epoch) > Number(before.space.epoch ?? 0))) return 'role_admin';
