@@ -6,6 +6,7 @@ import { ProblemLog } from '../context/problems';
 import { Store } from '../store/store';
 import { UnitOfWork } from '../store/unit-of-work';
 import { checkpointBetweenCalls } from '../store/database';
+import { forgetAllEpochKeys } from '../spaces/epoch-keys';
 import { EventBus } from '../events/bus';
 import { topicCatalog } from '../events/topic-catalog';
 import type { TopicFilter } from '../events/topics';
@@ -89,7 +90,7 @@ export async function openApp(opts: AppOptions): Promise<App> {
   });
   const search = new SearchIndex(() => store.db);
   const ctx: Ctx = {
-    dataDir: opts.dataDir, store, get db() { return store.db; }, uow: new UnitOfWork(() => store.db, () => { seqCache.clear(); search.rolledBack(); }), bus, log, metrics, clock,
+    dataDir: opts.dataDir, store, get db() { return store.db; }, uow: new UnitOfWork(() => store.db, () => { seqCache.clear(); search.rolledBack(); forgetAllEpochKeys(ctx); }), bus, log, metrics, clock,
     platform: opts.platform ?? process.platform, keyring: null, search, seqCache, lastActivity: clock.now(), hooks: {}, problems: new ProblemLog(),
   };
   registerUndoExecutors();

@@ -1,4 +1,5 @@
 import type { Decision, PendingAction } from '../../contracts/types';
+import { spaceKindOf } from '../shared/space-id';
 import type { Ctx } from '../context/ctx';
 import { emit } from '../events/emit';
 import { authorize, enforce, type PolicyInput } from '../policy/authorize';
@@ -44,8 +45,10 @@ export function shareMemory(ctx: Ctx, actor: string, memoryId: string, targetSpa
   { status: 'shared' | 'staged' | 'preview'; pending: PendingAction | null; memory_id: string | null; decision: Decision } {
   const rec = loadRecord(ctx, memoryId);
   if (targetSpace === rec.space_id) throw invalid('the target space is the memory\'s own space', { field: 'target_space_id' });
-  const from = spaceRow(ctx, rec.space_id).kind;
-  const to = spaceRow(ctx, targetSpace).kind;
+  spaceRow(ctx, targetSpace);
+  // the kinds as the ids name them: a row stored from a peer's space document before that was checked may say another
+  const from = spaceKindOf(rec.space_id);
+  const to = spaceKindOf(targetSpace);
   const decision = authorize(policyInput(ctx, actor, rec, 'memory.share', { share: { from, to, consent } }));
   if (rec.deleted_at && decision.effect !== 'DENY') throw new ApiError('CONFLICT', 'the memory is in the trash', { id: memoryId });
   if (dryRun) {

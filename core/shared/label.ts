@@ -7,4 +7,6 @@ export const LABEL_MAX = 200;
  * that breaks the Label shape made a whole response (space.list, member.list) break its contract.
  */
 export const asLabel = (name: unknown, fallback: string): string =>
-  typeof name === 'string' && name.length ? name.slice(0, LABEL_MAX) : fallback;
+  typeof name !== 'string' || !name.length ? fallback
+    // cut by code points, as the contract counts them: never half of an emoji
+    : name.length <= LABEL_MAX ? name : Array.from(name).slice(0, LABEL_MAX).join('');

@@ -56,6 +56,12 @@ export function forgetEpochKeys(ctx: Ctx, space: string): void {
   for (const key of [...k.epochKeys.keys()]) if (key.startsWith(prefix)) k.epochKeys.delete(key);
 }
 
+/** A unit of work rolled back: the seals and roster it read epoch keys from may be gone with it. */
+export function forgetAllEpochKeys(ctx: Ctx): void {
+  ctx.keyring?.epochCandidates.clear();
+  ctx.keyring?.epochKeys.clear();
+}
+
 /**
  * How a key's origin ranks when one epoch has several keys: an administrator's device first, then
  * a current member's, then anyone else's (a member since removed). A member who is not an
