@@ -3,6 +3,7 @@ import { b64, newKey, seal } from '../../core/crypto/sodium';
 import { deviceRow } from '../../core/members/devices';
 import { epochKey, KEYRING_DOC, KEYRING_KEY_ID, startEpoch } from '../../core/spaces/epoch-keys';
 import { removeMemberNow } from '../../core/spaces/membership';
+import { writeSpaceDoc } from '../../core/spaces/space-doc';
 import { spaceRow } from '../../core/spaces/spaces';
 import { appendSigned, decryptEntry, type LogEntry } from '../../core/store/sync-log';
 import { receiveEntries } from '../../core/sync/receive';
@@ -132,5 +133,37 @@ describe('an epoch key chosen by a member who is not an administrator', () => {
     const id = (await a.c('memory.create', { space_id: SPACE, type: 'semantic', band: 'GREEN', title: 'still rotating', body: 'x' })).memory.memory_id;
     expect(receiveEntries(c.app.ctx, SPACE, lacking(a, c, SPACE)).refused).toEqual([]);
     expect((await c.c('memory.get', { memory_id: id })).memory.title).toBe('still rotating');
+  });
+  it('a member\'s next epoch sealed to some members only is not one the others move to: what they write still opens everywhere', async () => {
+    // (a review at stop 32) Ben starts the next epoch sealed to himself and Cy, not Ana, and moves
+    // the space document to it: Cy wrote under it, and Ana's device refused Cy's memory
+    // (unverifiable), leaving a gap behind which Cy's later entries waited
+    const { a, b, c } = await family();
+    const [bm, cm] = [b, c].map((t) => t.app.ctx.keyring!.memberId);
+    const bctx = b.app.ctx;
+    const before = spaceRow(bctx, SPACE).epoch;
+    const next = before + 1;
+    bctx.uow.run(() => { startEpoch(bctx, SPACE, next, [bm!, cm!]); writeSpaceDoc(bctx, SPACE, next, (info) => info.set('epoch', next)); });
+    // Ana cannot open what Ben wrote under it (his log waits there); Cy can, and stays where Ana is
+    expect(receiveEntries(a.app.ctx, SPACE, lacking(b, a, SPACE)).refused.map((r) => r.reason)).toEqual(['unverifiable']);
+    expect(receiveEntries(c.app.ctx, SPACE, lacking(b, c, SPACE)).refused).toEqual([]);
+    expect(spaceRow(c.app.ctx, SPACE).epoch).toBe(before);
+    const id = (await c.c('memory.create', { space_id: SPACE, type: 'semantic', band: 'GREEN', title: 'for all of us', body: 'x' })).memory.memory_id;
+    // (Cy passes Ben's entries on too: Ana refuses those again, and takes all of Cy's)
+    const refused = receiveEntries(a.app.ctx, SPACE, lacking(c, a, SPACE)).refused;
+    expect(refused.map((r) => r.author_device)).not.toContain(c.app.ctx.keyring!.deviceId);
+    expect((await a.c('memory.get', { memory_id: id })).memory.title).toBe('for all of us');
+  });
+
+  it('a member\'s next epoch sealed to every member is one the others move to', async () => {
+    const { a, b, c } = await family();
+    const [am, bm, cm] = [a, b, c].map((t) => t.app.ctx.keyring!.memberId);
+    const bctx = b.app.ctx;
+    const next = spaceRow(bctx, SPACE).epoch + 1;
+    // as an honest rotation after revoking one of his own devices does it
+    bctx.uow.run(() => { startEpoch(bctx, SPACE, next, [am!, bm!, cm!]); writeSpaceDoc(bctx, SPACE, next, (info) => info.set('epoch', next)); });
+    for (const t of [a, c]) expect(receiveEntries(t.app.ctx, SPACE, lacking(b, t, SPACE)).refused).toEqual([]);
+    expect(spaceRow(a.app.ctx, SPACE).epoch).toBe(next);
+    expect(spaceRow(c.app.ctx, SPACE).epoch).toBe(next);
   });
 });
