@@ -2,7 +2,7 @@ import { keys, type Ctx } from '../context/ctx';
 import { aeadDecrypt, aeadEncrypt, b64, newKey, seal, unseal } from '../crypto/sodium';
 import { capsOf, keyMissing } from '../policy/authorize';
 import { memberBoxKeys, memberBoxPublicKey } from '../members/members';
-import { deviceRow, memberKeyExposed, sealTargetsOf } from '../members/devices';
+import { deviceRow } from '../members/devices';
 import type { MemberKeyChange } from '../members/member-key';
 import { appendSigned, decryptEntry, type LogEntry } from '../store/sync-log';
 import { epochChainTable, epochSealsTable } from '../store/tables/epoch-keys';
@@ -63,52 +63,17 @@ export function forgetAllEpochKeys(ctx: Ctx): void {
 }
 
 /**
- * Whether what `origin` sealed of an epoch reaches every current member of the space: a seal to
- * the member, or to one of their devices (a member whose key a revoked device holds is sealed to
- * their remaining devices). A member with nothing to seal to (that key exposed, no trusted device
- * left) cannot be reached by anyone and is not counted.
+ * How a key's origin ranks when one epoch has several keys: an administrator's device first, then
+ * a current member's, then anyone else's (a member since removed). A member who is not an
+ * administrator may start the next epoch (their own device's revocation) and seal it to everyone
+ * but the administrators; when an administrator then removes them, the rotation cannot skip an
+ * epoch it holds no key of, and by the lowest origin alone the others would go on writing under
+ * the key the removed member chose.
  */
-function reachesEveryone(ctx: Ctx, space: string, epoch: number, origin: string): boolean {
-  const reached = new Set<string>();
-  for (const s of epochSealsTable.of(ctx.db, space, epoch)) {
-    if (s.origin !== origin) continue;
-    const member = s.member_id.startsWith('device:') ? deviceRow(ctx, s.member_id.slice('device:'.length))?.member_id : s.member_id;
-    if (member) reached.add(member);
-  }
-  return spaceMembersTable.list(ctx.db, space).every((m) => reached.has(m.member_id) || (memberKeyExposed(ctx, m.member_id) && !sealTargetsOf(ctx, m.member_id).length));
-}
-
-/**
- * How a key's origin ranks when one epoch has several keys, and whether a key may be written
- * under at all (WRITABLE_RANK):
- * - 0, an administrator's device;
- * - 1, a current member's device whose seals of the epoch reach every current member;
- * - 2, a current member's that do not: a member who is not an administrator may start the next
- *   epoch (their own device's revocation), and one sealed to all but some would cut those off
- *   from everything written under it (refused there as unverifiable, and the writer's later
- *   entries behind it);
- * - 3, anyone else's (a member since removed). When an administrator removes a member whose key
- *   for the next epoch is sealed to everyone but the administrator, the rotation cannot skip an
- *   epoch it holds no key of, and by the lowest origin alone the others would go on writing
- *   under the key the removed member chose.
- */
-function originRank(ctx: Ctx, space: string, epoch: number, origin: string): number {
-  // a seal stored before keys were filed by origin (migration 009): the only key its epoch had
-  if (origin === '') return 0;
+function originRank(ctx: Ctx, space: string, origin: string): number {
   const member = deviceRow(ctx, origin)?.member_id;
   const role = member ? spaceMembersTable.roleOf(ctx.db, space, member)?.role : undefined;
-  if (!role) return 3;
-  if (capsOf(role).includes('ADMIN')) return 0;
-  return reachesEveryone(ctx, space, epoch, origin) ? 1 : 2;
-}
-const WRITABLE_RANK = 1;
-
-/**
- * Whether this device holds a key of an epoch that it may write under (originRank): what moves
- * the space's epoch on here when its document says so.
- */
-export function hasWritableEpochKey(ctx: Ctx, space: string, epoch: number): boolean {
-  return openEpochKeys(ctx, space, epoch, 0).some((o) => originRank(ctx, space, epoch, o.origin) <= WRITABLE_RANK);
+  return !role ? 2 : capsOf(role).includes('ADMIN') ? 0 : 1;
 }
 
 /**
@@ -191,7 +156,7 @@ function openEpochKeys(ctx: Ctx, space: string, epoch: number, depth: number): {
       }
     }
   }
-  const ranked = [...out.entries()].map(([origin, key]) => ({ origin, key, rank: out.size > 1 ? originRank(ctx, space, epoch, origin) : 0 }));
+  const ranked = [...out.entries()].map(([origin, key]) => ({ origin, key, rank: out.size > 1 ? originRank(ctx, space, origin) : 0 }));
   return ranked.sort((a, b) => a.rank - b.rank || (a.origin < b.origin ? -1 : a.origin > b.origin ? 1 : 0)).map(({ origin, key }) => ({ origin, key }));
 }
 

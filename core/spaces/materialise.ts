@@ -7,7 +7,7 @@ import { rotateExposedOwnKey } from '../members/device-trust';
 import { isDeviceInfo, verifyDeviceCert } from '../members/device-cert';
 import { spaceMembersTable, spacesTable } from '../store/tables/spaces';
 import { sealText } from '../vault/local-meta';
-import { forgetEpochKeys, hasWritableEpochKey } from './epoch-keys';
+import { forgetEpochKeys, hasEpochKey } from './epoch-keys';
 import { isMemberKeyEntry, readSpaceDoc } from './space-doc';
 import { spaceName } from './space-name';
 import { spaceKindOf } from '../shared/space-id';
@@ -50,12 +50,11 @@ export function materialiseSpace(ctx: Ctx, space: string): void {
   if (memberKeyExposed(ctx, keys(ctx).memberId)) ctx.uow.onCommit(() => { try { rotateExposedOwnKey(ctx); } catch (e) { ctx.log.warn('member key rotation failed', { error: (e as Error).name }); } });
   const epoch = Number(info.get('epoch') ?? 1);
   const name = info.get('name');
-  const created = ensureSpaceRow(ctx, space, hasWritableEpochKey(ctx, space, epoch) ? epoch : 1, name, keys(ctx).memberId);
+  const created = ensureSpaceRow(ctx, space, hasEpochKey(ctx, space, epoch) ? epoch : 1, name, keys(ctx).memberId);
   if (!created) {
     const n = sealText(ctx, 'space|' + space, spaceName(space, name));
     spacesTable.setName(ctx.db, n.nonce, n.ciphertext, space);
-    // (a key this device may write under: one a member sealed to some of the others only is not)
-    if (hasWritableEpochKey(ctx, space, epoch)) spacesTable.raiseEpoch(ctx.db, epoch, space);
+    if (hasEpochKey(ctx, space, epoch)) spacesTable.raiseEpoch(ctx.db, epoch, space);
   }
   const listed = doc.getMap('members').toJSON() as Record<string, unknown>;
   if (Object.keys(listed).length) {

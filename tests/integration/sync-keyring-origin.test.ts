@@ -134,27 +134,6 @@ describe('an epoch key chosen by a member who is not an administrator', () => {
     expect(receiveEntries(c.app.ctx, SPACE, lacking(a, c, SPACE)).refused).toEqual([]);
     expect((await c.c('memory.get', { memory_id: id })).memory.title).toBe('still rotating');
   });
-  it('a member\'s next epoch sealed to some members only is not one the others move to: what they write still opens everywhere', async () => {
-    // (a review at stop 32) Ben starts the next epoch sealed to himself and Cy, not Ana, and moves
-    // the space document to it: Cy wrote under it, and Ana's device refused Cy's memory
-    // (unverifiable), leaving a gap behind which Cy's later entries waited
-    const { a, b, c } = await family();
-    const [bm, cm] = [b, c].map((t) => t.app.ctx.keyring!.memberId);
-    const bctx = b.app.ctx;
-    const before = spaceRow(bctx, SPACE).epoch;
-    const next = before + 1;
-    bctx.uow.run(() => { startEpoch(bctx, SPACE, next, [bm!, cm!]); writeSpaceDoc(bctx, SPACE, next, (info) => info.set('epoch', next)); });
-    // Ana cannot open what Ben wrote under it (his log waits there); Cy can, and stays where Ana is
-    expect(receiveEntries(a.app.ctx, SPACE, lacking(b, a, SPACE)).refused.map((r) => r.reason)).toEqual(['unverifiable']);
-    expect(receiveEntries(c.app.ctx, SPACE, lacking(b, c, SPACE)).refused).toEqual([]);
-    expect(spaceRow(c.app.ctx, SPACE).epoch).toBe(before);
-    const id = (await c.c('memory.create', { space_id: SPACE, type: 'semantic', band: 'GREEN', title: 'for all of us', body: 'x' })).memory.memory_id;
-    // (Cy passes Ben's entries on too: Ana refuses those again, and takes all of Cy's)
-    const refused = receiveEntries(a.app.ctx, SPACE, lacking(c, a, SPACE)).refused;
-    expect(refused.map((r) => r.author_device)).not.toContain(c.app.ctx.keyring!.deviceId);
-    expect((await a.c('memory.get', { memory_id: id })).memory.title).toBe('for all of us');
-  });
-
   it('a member\'s next epoch sealed to every member is one the others move to', async () => {
     const { a, b, c } = await family();
     const [am, bm, cm] = [a, b, c].map((t) => t.app.ctx.keyring!.memberId);
