@@ -257,7 +257,12 @@ export class Session {
       const local = spaceVector(ctx, s);
       // rewind only when the peer lacks something: an idle hello, or one from a peer this device is
       // still catching up with (an initial sync), must not re-read the whole log
-      if (vectorGap(local, pv).ahead > 0 && ![...this.inflight.values()].some((x) => x.space === s)) { st.sent = { ...pv }; st.cursor = 0; }
+      if (vectorGap(local, pv).ahead > 0) {
+        if (![...this.inflight.values()].some((x) => x.space === s)) { st.sent = { ...pv }; st.cursor = 0; }
+      } else {
+        // it holds all this device does (entries from a third device too): none of them is sent to it again
+        for (const [a, q] of Object.entries(pv)) if (q > (st.sent[a] ?? 0)) st.sent[a] = q;
+      }
       if (equalVectors(pv, local)) this.verified(s, st, now);
       else this.node.recordPeer(this.peerDevice, s, false);
       // a peer far ahead (an initial sync): the receive thread loads now (~0.4 s), before its first frame
