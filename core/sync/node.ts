@@ -164,9 +164,9 @@ export class SyncNode implements SessionHost, TransportHost {
     }
   }
 
-  recordPeer(device: string, space: string, verified: boolean): void {
+  recordPeer(device: string, space: string, verified: boolean, at?: number): void {
     const now = this.ctx.clock.now();
-    syncPeersTable.record(this.ctx.db, device, space, now, verified ? now : null);
+    syncPeersTable.record(this.ctx.db, device, space, now, verified ? (at ?? now) : null);
   }
 
   // ---- addresses and connections ---------------------------------------------------------

@@ -42,7 +42,8 @@ export interface SessionHost {
   rememberAddress(device: string, addresses: string[]): void;
   countRefusal(s: Session | null, reason: RefusalReason): void;
   report(s: Session, refused: Refusal[]): void;
-  recordPeer(device: string, space: string, verified: boolean): void;
+  /** `at`: when the session verified (default now) */
+  recordPeer(device: string, space: string, verified: boolean, at?: number): void;
   /** pairing and joining frames (the node's pairing part answers them) */
   onSetupRequest(s: Session, f: FrameOf<'pair'> | FrameOf<'join'>): void;
   onKeys(s: Session, f: FrameOf<'keys'>): void;
@@ -229,7 +230,8 @@ export class Session {
       if (!st.unrecorded || !this.peerDevice) continue;
       st.unrecorded = false;
       // a vault locked meanwhile has no database to write to: the live figure goes with the session
-      try { if (this.node.ctx.keyring) this.node.recordPeer(this.peerDevice, space, true); } catch { /* see above */ }
+      // when it last verified, not now: the peers may have drifted apart since (a frame lost, a peer gone quiet)
+      try { if (this.node.ctx.keyring && st.verifiedAt !== null) this.node.recordPeer(this.peerDevice, space, true, st.verifiedAt); } catch { /* see above */ }
     }
   }
 
