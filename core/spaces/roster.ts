@@ -4,9 +4,8 @@ import { memberPublic, upsertRemoteMember } from '../members/members';
 import { toDeviceInfo, trustedDevicesOf, upsertRemoteDevice } from '../members/devices';
 import type { DeviceInfo } from '../members/device-cert';
 import { SPACE_ID, spaceKindOf } from '../shared/space-id';
-import { spaceName } from './space-name';
+import { storedSpaceName } from './space-name';
 import { spaceMembersTable } from '../store/tables/spaces';
-import { openText } from '../vault/local-meta';
 import { forgetEpochKeys } from './epoch-keys';
 import { ensureSpaceRow } from './materialise';
 import { spaceExists, spaceRow } from './spaces';
@@ -24,7 +23,7 @@ export function buildRoster(ctx: Ctx, space: string): Roster {
   const s = spaceRow(ctx, space);
   const members = spaceMembersTable.list(ctx.db, space).map((m) => ({ ...memberPublic(ctx, m.member_id), role: m.role }));
   const devices = trustedDevicesOf(ctx, members.map((m) => m.member_id)).map(toDeviceInfo);
-  return { space_id: space, kind: spaceKindOf(space), epoch: s.epoch, name: spaceName(space, openText(ctx, 'space|' + space, { nonce: s.name_nonce, ciphertext: s.name_ct })), created_by: s.created_by, members, devices };
+  return { space_id: space, kind: spaceKindOf(space), epoch: s.epoch, name: storedSpaceName(ctx, s), created_by: s.created_by, members, devices };
 }
 
 /**

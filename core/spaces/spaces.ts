@@ -4,13 +4,13 @@ import { ApiError, notFound } from '../shared/errors';
 import { iso } from '../shared/time';
 import { emit } from '../events/emit';
 import { capsOf } from '../policy/authorize';
-import { openText, sealText } from '../vault/local-meta';
+import { sealText } from '../vault/local-meta';
 import { getMember } from '../members/members';
 import { memoriesTable } from '../store/tables/memories';
 import { spaceMembersTable, spacesTable, type SpaceRow } from '../store/tables/spaces';
 import { epochKey, forgetEpochKeys, sealEpochTo, startEpoch } from './epoch-keys';
 import { writeSpaceDoc } from './space-doc';
-import { spaceName } from './space-name';
+import { storedSpaceName } from './space-name';
 import { spaceKindOf } from '../shared/space-id';
 
 export type { SpaceRow };
@@ -86,7 +86,7 @@ function toSpace(ctx: Ctx, r: SpaceRow, myRole: Role | null): Space {
   const members = spaceMembersTable.list(ctx.db, r.space_id)
     .map((m) => ({ member_id: m.member_id, name: getMember(ctx, m.member_id).name, role: m.role, caps: capsOf(m.role) }));
   return {
-    space_id: r.space_id, kind: spaceKindOf(r.space_id), name: spaceName(r.space_id, openText(ctx, 'space|' + r.space_id, { nonce: r.name_nonce, ciphertext: r.name_ct })),
+    space_id: r.space_id, kind: spaceKindOf(r.space_id), name: storedSpaceName(ctx, r),
     epoch: r.epoch, created_at: iso(r.created_at), members, my_role: myRole, memory_count: memoriesTable.countLive(ctx.db, r.space_id),
   };
 }

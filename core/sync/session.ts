@@ -229,8 +229,8 @@ export class Session {
     for (const [space, st] of this.spaces) {
       if (!st.unrecorded || !this.peerDevice) continue;
       st.unrecorded = false;
-      // a vault locked meanwhile has no database to write to: the live figure goes with the session
-      // when it last verified, not now: the peers may have drifted apart since (a frame lost, a peer gone quiet)
+      // when it last verified, not now: the peers may have drifted apart since (a frame lost, a peer
+      // gone quiet); a vault locked meanwhile has no database to write to, and the figure goes with the session
       try { if (this.node.ctx.keyring && st.verifiedAt !== null) this.node.recordPeer(this.peerDevice, space, true, st.verifiedAt); } catch { /* see above */ }
     }
   }
@@ -256,19 +256,19 @@ export class Session {
       let st = this.spaces.get(s);
       if (!st) { this.spaces.set(s, (st = { peerVec: null, sent: {}, cursor: 0, verifiedAt: null, recordedAt: 0, unrecorded: false })); reply = true; }
       st.peerVec = { ...pv };
-      const local = spaceVector(ctx, s);
+      const gap = vectorGap(spaceVector(ctx, s), pv);
       // rewind only when the peer lacks something: an idle hello, or one from a peer this device is
       // still catching up with (an initial sync), must not re-read the whole log
-      if (vectorGap(local, pv).ahead > 0) {
+      if (gap.ahead > 0) {
         if (![...this.inflight.values()].some((x) => x.space === s)) { st.sent = { ...pv }; st.cursor = 0; }
       } else {
         // it holds all this device does (entries from a third device too): none of them is sent to it again
         for (const [a, q] of Object.entries(pv)) if (q > (st.sent[a] ?? 0)) st.sent[a] = q;
       }
-      if (equalVectors(pv, local)) this.verified(s, st, now);
+      if (!gap.ahead && !gap.behind) this.verified(s, st, now);
       else this.node.recordPeer(this.peerDevice, s, false);
       // a peer far ahead (an initial sync): the receive thread loads now (~0.4 s), before its first frame
-      if (vectorGap(local, pv).behind >= PREP_FROM) warmReceiveThread();
+      if (gap.behind >= PREP_FROM) warmReceiveThread();
     }
     if (reply) this.sendHello();
     void this.flush();
