@@ -1,5 +1,6 @@
 import * as Y from 'yjs';
 import { setList, setText } from '../crdt/doc-update';
+import { readFresh } from '../crdt/fresh-read';
 import { SPACE_ID } from '../shared/space-id';
 import { isDekWrap, isId, isTimeMs, isTimeOrNull, isTimestamp, stringsOf } from './memory-shape';
 
@@ -10,20 +11,48 @@ export interface Content {
 }
 export type ContentPatch = Partial<Omit<Content, 'updated_at'>>;
 
+/** What a content document holds, root type by root type, before memory-shape.ts has looked at it. */
+interface RawContent { title: string; body: string; tags: unknown[]; people: unknown[]; places: unknown[]; occurred_at: unknown; updated_at: unknown }
+
 /** A content document as the contracts can show it: a value of the wrong type (another device may have written anything) is left out (memory-shape.ts). */
 export function readContent(doc: Y.Doc): Content {
   const f = doc.getMap('fields');
-  const occurred = f.get('occurred_at');
-  const updated = f.get('updated_at');
-  return {
-    title: doc.getText('title').toString(),
-    body: doc.getText('body').toString(),
-    tags: stringsOf(doc.getArray('tags').toArray()),
-    people: stringsOf(doc.getArray('people').toArray()),
-    places: stringsOf(doc.getArray('places').toArray()),
-    occurred_at: isTimestamp(occurred) ? occurred : null,
-    updated_at: isTimeMs(updated) ? updated : 0,
-  };
+  return contentOf({
+    title: doc.getText('title').toString(), body: doc.getText('body').toString(),
+    tags: doc.getArray('tags').toArray(), people: doc.getArray('people').toArray(), places: doc.getArray('places').toArray(),
+    occurred_at: f.get('occurred_at'), updated_at: f.get('updated_at'),
+  });
+}
+
+const contentOf = (c: RawContent): Content => ({
+  title: c.title, body: c.body, tags: stringsOf(c.tags), people: stringsOf(c.people), places: stringsOf(c.places),
+  occurred_at: isTimestamp(c.occurred_at) ? c.occurred_at : null,
+  updated_at: isTimeMs(c.updated_at) ? c.updated_at : 0,
+});
+
+const TEXTS = new Set(['title', 'body']);
+const LISTS = new Set(['tags', 'people', 'places']);
+
+/**
+ * readContent of the document a content update builds, read without building it when the update
+ * is a fresh one (crdt/fresh-read.ts) naming only the content's own root types; null: read it
+ * with Yjs (an update with anything else in it, which Yjs may read differently).
+ */
+export function readFreshContent(update: Uint8Array): Content | null {
+  const read = readFresh(update);
+  if (!read) return null;
+  const raw: RawContent = { title: '', body: '', tags: [], people: [], places: [], occurred_at: undefined, updated_at: undefined };
+  for (const p of read.parts) {
+    if (p.kind === 'text' && TEXTS.has(p.name)) raw[p.name as 'title' | 'body'] = p.text;
+    else if (p.kind === 'list' && LISTS.has(p.name)) raw[p.name as 'tags' | 'people' | 'places'] = p.items;
+    else if (p.kind === 'map' && p.name === 'fields') {
+      for (const [k, v] of p.entries) {
+        if (k === 'occurred_at') raw.occurred_at = v;
+        else if (k === 'updated_at') raw.updated_at = v;
+      }
+    } else return null;
+  }
+  return contentOf(raw);
 }
 
 /** Applies a patch as minimal CRDT edits (text edits keep what others typed around them). */
@@ -75,7 +104,20 @@ export function isMeta(m: unknown): m is Meta {
  * sees the same.
  */
 export function readMeta(doc: Y.Doc): Meta {
-  return JSON.parse(JSON.stringify(doc.getMap('meta').toJSON())) as Meta;
+  return plainMeta(doc.getMap('meta').toJSON());
+}
+
+const plainMeta = (json: Record<string, unknown>): Meta => JSON.parse(JSON.stringify(json)) as Meta;
+
+/** readMeta of the document a metadata update builds, read without building it when the update is a fresh one of the `meta` map alone (crdt/fresh-read.ts); null: read it with Yjs. */
+export function readFreshMeta(update: Uint8Array): Meta | null {
+  const read = readFresh(update);
+  const map = read?.parts.length === 1 ? read.parts[0]! : null;
+  if (!map || map.kind !== 'map' || map.name !== 'meta') return null;
+  // built as Y.Map's toJSON builds it (assignments, a key in the order it was set), then plain as readMeta makes it
+  const json: Record<string, unknown> = {};
+  for (const [k, v] of map.entries) json[k] = v;
+  return plainMeta(json);
 }
 
 export function writeMeta(doc: Y.Doc, patch: Partial<Meta>): void {

@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
 import { openEpochDek, type DekWrap } from '../memories/memory-keys';
-import { readContent, readMeta, type Content, type Meta } from '../memories/memory-doc';
+import { readContent, readFreshContent, readFreshMeta, readMeta, type Content, type Meta } from '../memories/memory-doc';
 import { sealRecord, type MetaKey, type SealedRecord } from '../memories/record-seal';
 import { hasPending, newDoc } from '../crdt/doc-update';
 import { epochOfKeyId } from '../spaces/epoch-keys';
@@ -83,17 +83,22 @@ export function prepareFrame(space: string, raw: unknown[], keys: PrepKeys): Pre
   return { entries, sigOk, memories };
 }
 
+const docOf = (update: Uint8Array): Y.Doc => { const doc = newDoc(); Y.applyUpdate(doc, update); return doc; };
+
+/** The metadata of an update that is not a fresh one (crdt/fresh-read.ts), read with Yjs; null when it leaves structs pending (refused there, authorize.ts: not read ahead for it). */
+function metaByYjs(update: Uint8Array): Meta | null {
+  const doc = docOf(update);
+  return hasPending(doc) ? null : readMeta(doc);
+}
+
 function prepareMemory(space: string, memoryId: string, metaEntry: LogEntry, contentEntry: LogEntry, keys: PrepKeys): PreparedMemory | null {
   const epoch = epochOfKeyId(metaEntry.key_id);
   if (!epoch || !keys.metaKey) return null;
   let metaPlain: Uint8Array | null = null;
   for (const k of keys.epochs[epoch] ?? []) if ((metaPlain = decryptEntry(metaEntry, k))) break;
   if (!metaPlain) return null;
-  const metaDoc = newDoc();
-  Y.applyUpdate(metaDoc, metaPlain);
-  // an update that leaves structs pending is refused there (authorize.ts): not read ahead for it
-  if (hasPending(metaDoc)) return null;
-  const meta = readMeta(metaDoc);
+  const meta = readFreshMeta(metaPlain) ?? metaByYjs(metaPlain);
+  if (!meta) return null;
   const wrap = meta.dek as DekWrap | undefined;
   // RED (sealed to member keys) and BLACK (a device key) stay on the thread that holds those keys
   if (!wrap || wrap.mode !== 'epoch' || meta.band === 'BLACK') return null;
@@ -101,9 +106,7 @@ function prepareMemory(space: string, memoryId: string, metaEntry: LogEntry, con
   if (!dek) return null;
   const contentPlain = decryptEntry(contentEntry, dek);
   if (!contentPlain) return null;
-  const contentDoc = newDoc();
-  Y.applyUpdate(contentDoc, contentPlain);
-  const content = readContent(contentDoc);
+  const content = readFreshContent(contentPlain) ?? readContent(docOf(contentPlain));
   // what crosses to the other thread must arrive as it is here: texts and lists of texts (a value a
   // peer wrote as something else would come back changed by the copy). readContent leaves such
   // values out already (memory-shape.ts); this stays the copy's own guarantee.
