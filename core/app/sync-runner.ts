@@ -2,7 +2,7 @@ import { ApiError } from '../shared/errors';
 import type { Ctx } from '../context/ctx';
 import type { SyncPort } from '../api/sync-port';
 import { SyncNode } from '../sync/node';
-import { warmReceiveThread } from '../sync/receive-prep-thread';
+import { warmBuiltReceiveThread } from '../sync/receive-prep-thread';
 import { DirectListener } from '../transports/direct';
 import { SwarmTransport } from '../transports/hyperswarm';
 import type { SyncOptions } from './options';
@@ -49,7 +49,7 @@ export class SyncRunner {
     // the receiving thread loads now (~0.4 s, and its schema ~0.4 s more), not when a peer far
     // ahead says hello: a first sync (a device just paired) had its first second applied by this
     // thread alone while the other loaded beside it
-    warmReceiveThread();
+    warmBuiltReceiveThread();
     await node.pairing.announceOpenInvites().catch(() => {});
     this.node = node;
     ctx.log.info('sync started', { port: node.direct?.port ?? null, hyperswarm: !!node.swarm });

@@ -17,10 +17,11 @@ import type { PrepUse } from './receive';
  * arrives (prepareAhead) and applies frames in arrival order, each once its preparation is back:
  * the worker prepares frame k+1 while this thread applies frame k.
  *
- * The worker starts with the first large frame, and frames that come before it is loaded (~0.4 s)
- * are applied without a preparation, as is any frame it fails or does not answer in time; a
- * worker that failed once is not used again. A host that never receives a large frame never
- * starts it.
+ * The worker starts when sync starts (warmBuiltReceiveThread: an idle thread costs memory, not
+ * CPU, and a device's first sync, the one that brings most, follows its pairing at once), else at
+ * a hello from a peer far ahead or the first large frame. Frames that come before it is loaded
+ * (~0.4 s, its schema ~0.4 s more) are applied without a preparation, as is any frame it fails or
+ * does not answer in time; a worker that failed once is not used again.
  */
 
 /** a frame with fewer entries is applied at once (a live edit: the round trip would only add latency) */
@@ -92,8 +93,17 @@ function prepThread(): PrepThread | null {
   return thread.failed ? null : thread;
 }
 
-/** Starts the second thread if it is not running (the first large frame starts it too, and is applied without it). */
+/** Starts the second thread if it is not running (a hello from a peer far ahead; the first large frame starts it too, and is applied without it). */
 export function warmReceiveThread(): void { prepThread(); }
+
+/**
+ * Starts it when sync starts, where it is built JavaScript (dist/: a host, the desktop app's core
+ * worker). From source (a development checkout's tests) it loads through tsx in seconds of CPU,
+ * in every test process that syncs: there it waits for a peer far ahead, as before.
+ */
+export function warmBuiltReceiveThread(): void {
+  if (workerSource(__dirname, 'receive-prep-worker')?.eval === false) prepThread();
+}
 
 /** Whether large frames are prepared now (tests): the thread runs and has said it is loaded. */
 export const receiveThreadReady = (): boolean => !!thread?.ready && !thread.failed;

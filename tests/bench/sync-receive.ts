@@ -64,7 +64,7 @@ async function device(name: string) {
 }
 
 async function main(): Promise<void> {
-  // started first, and waited for below: the steady state is what this measures (a host starts it with its first large frame)
+  // started first, and waited for below: the steady state is what this measures (a host starts it when sync starts)
   prepThread?.warmReceiveThread();
   const a = await device('a');
   const b = await device('b');

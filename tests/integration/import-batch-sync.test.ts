@@ -63,8 +63,8 @@ describe('an imported batch on a paired device', () => {
   });
 
   it('syncs whole over the socket: every imported memory opens on B', async () => {
-    // the helper thread starts with the first large frame, and from source loads through tsx in
-    // seconds (from dist/, ~0.4 s): frames before that are applied without it, so it is started first
+    // the helper thread starts when sync starts, and from source loads through tsx in seconds
+    // (from dist/, ~0.4 s): frames before that are applied without it, so it is waited for first
     warmReceiveThread();
     await waitFor('the receive thread', () => receiveThreadReady(), 30_000);
     const before = prepUseTotals();
