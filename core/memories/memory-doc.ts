@@ -109,7 +109,10 @@ export function readMeta(doc: Y.Doc): Meta {
 
 const plainMeta = (json: Record<string, unknown>): Meta => JSON.parse(JSON.stringify(json)) as Meta;
 
-/** readMeta of the document a metadata update builds, read without building it when the update is a fresh one of the `meta` map alone (crdt/fresh-read.ts); null: read it with Yjs. */
+/**
+ * readMeta of the document a metadata update builds, read without building it when the update is
+ * a fresh one of the `meta` map alone (crdt/fresh-read.ts); null: read it with Yjs.
+ */
 export function readFreshMeta(update: Uint8Array): Meta | null {
   const read = readFresh(update);
   const map = read?.parts.length === 1 ? read.parts[0]! : null;

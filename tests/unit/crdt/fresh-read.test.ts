@@ -95,6 +95,28 @@ describe('a fresh update read without a Y.Doc', () => {
     expect(readFresh(wide.subarray(0, fresh.length - 1))).toBeNull();
   });
 
+  it('leaves to Yjs a value Yjs may refuse where this would not: nested past any this app writes, or not plain JSON (review of 1696c2d)', () => {
+    const fields = (value: unknown): Uint8Array => {
+      const doc = new Y.Doc();
+      doc.clientID = 6;
+      doc.getMap('fields').set('updated_at', 1_700_000_000_000);
+      doc.getMap('fields').set('x', value);
+      return Y.encodeStateAsUpdate(doc);
+    };
+    let nested: unknown = null;
+    for (let i = 0; i < 3; i++) nested = [nested];
+    const shallow = fields({ a: nested });
+    expect(readFreshContent(shallow)).toEqual(readContent(byYjs(shallow)!));
+    expect(readFreshContent(shallow)).not.toBeNull();
+    // Yjs reads a value from deeper in the stack than this: a value nested thousands deep overflowed it there, not here
+    for (let i = 0; i < 30; i++) nested = [nested];
+    expect(readFreshContent(fields(nested))).toBeNull();
+    expect(readFreshContent(fields({ deep: { deeper: nested } }))).toBeNull();
+    // a binary value: Yjs in development mode cannot freeze it
+    expect(readFreshContent(fields(new Uint8Array([1])))).toBeNull();
+    expect(readFreshContent(fields({ k: [new Uint8Array([1])] }))).toBeNull();
+  });
+
   it('reads a content or metadata document only when it holds that document\'s own root types', () => {
     const m = memory(seededRandom(4));
     const content = (extra: Parameters<typeof freshUpdate>[1]) => readFreshContent(freshUpdate(8, [...contentParts(m.content), ...extra])!);
