@@ -86,7 +86,7 @@ export function prepareFrame(space: string, raw: unknown[], keys: PrepKeys): Pre
 const docOf = (update: Uint8Array): Y.Doc => { const doc = newDoc(); Y.applyUpdate(doc, update); return doc; };
 
 /** The metadata of an update that is not a fresh one (crdt/fresh-read.ts), read with Yjs; null when it leaves structs pending (refused there, authorize.ts: not read ahead for it). */
-function metaByYjs(update: Uint8Array): Meta | null {
+function readMetaByYjs(update: Uint8Array): Meta | null {
   const doc = docOf(update);
   return hasPending(doc) ? null : readMeta(doc);
 }
@@ -97,7 +97,7 @@ function prepareMemory(space: string, memoryId: string, metaEntry: LogEntry, con
   let metaPlain: Uint8Array | null = null;
   for (const k of keys.epochs[epoch] ?? []) if ((metaPlain = decryptEntry(metaEntry, k))) break;
   if (!metaPlain) return null;
-  const meta = readFreshMeta(metaPlain) ?? metaByYjs(metaPlain);
+  const meta = readFreshMeta(metaPlain) ?? readMetaByYjs(metaPlain);
   if (!meta) return null;
   const wrap = meta.dek as DekWrap | undefined;
   // RED (sealed to member keys) and BLACK (a device key) stay on the thread that holds those keys
